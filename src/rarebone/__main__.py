@@ -1,0 +1,3 @@
+from rarebone.cli import main
+
+main()

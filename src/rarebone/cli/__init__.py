@@ -1,0 +1,60 @@
+"""The ``rarebone`` command. The error boundary lives here: a RareboneError is one line on stderr and its
+exit code (2 for bad input or a safety refusal); anything else is a bug and shows a traceback (exit 1).
+
+Command modules live in ``rarebone.cli.commands``; each defines ``register(app)``. They import heavy
+libraries inside their functions so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from rarebone.errors import RareboneError
+
+app = typer.Typer(
+    name="rarebone",
+    help="Decision support for osteopetrosis (HSCT) and chronic nonbacterial osteomyelitis. "
+    "Every output is to be checked by the responsible clinician.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    from rarebone.cli import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, standalone_mode=False)
+    except RareboneError as error:
+        print(f"rarebone: error: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("rarebone: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:  # click usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(130)
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,43 @@
+"""Options every command shares (``--format``, ``-o``) and the atomic output writer."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from rarebone.errors import InputError
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+
+
+OutputOption = typer.Option(None, "-o", "--output", help="Write to this file instead of the terminal.")
+
+
+def write_output(content: str | bytes, output: Path | None) -> None:
+    """Print, or write atomically (temp file + rename) so a failed run leaves nothing half-written."""
+    if output is None:
+        if isinstance(content, bytes):
+            raise InputError("this format is binary; give -o FILE", path="--output")
+        typer.echo(content, nl=not content.endswith("\n"))
+        return
+    output = Path(output)
+    if output.parent and not output.parent.exists():
+        raise InputError("folder does not exist", source=str(output.parent), path="--output")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,6 @@
+"""The evidence base as data: every clinical number and rule input, with its sources."""
+
+from rarebone.knowledge._loader import DATA_DIR, KnowledgeBase, Source, load, load_from
+from rarebone.knowledge._units import converter_for, unit_converter
+
+__all__ = ["DATA_DIR", "KnowledgeBase", "Source", "converter_for", "load", "load_from", "unit_converter"]
