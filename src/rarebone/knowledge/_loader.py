@@ -76,20 +76,24 @@ def load_from(data_dir: Path) -> KnowledgeBase:
     """Load and validate a knowledge folder. Any problem is a KnowledgeError naming file, entry and field."""
     kinds = _collect_kinds()
     digest = hashlib.sha256()
-    raw_sources = _read_yaml(data_dir / "sources.yaml") or {}
     sources: dict[str, Source] = {}
-    for key, value in raw_sources.items():
-        try:
-            sources[str(key)] = Source.model_validate(value)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise KnowledgeError(err["msg"], source="sources.yaml", path=f"{key}.{'.'.join(map(str, err['loc']))}") from None
+    # sources.yaml at the top is the registry; a room may keep its own <room>/sources.yaml beside its data.
+    for source_file in sorted(data_dir.rglob("sources.yaml")):
+        rel = source_file.relative_to(data_dir).as_posix()
+        for key, value in (_read_yaml(source_file) or {}).items():
+            if str(key) in sources:
+                raise KnowledgeError("source id defined twice", source=rel, value=str(key))
+            try:
+                sources[str(key)] = Source.model_validate(value)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise KnowledgeError(err["msg"], source=rel, path=f"{key}.{'.'.join(map(str, err['loc']))}") from None
     entries: dict[str, Entry] = {}
     files: dict[str, str] = {}
     for path in sorted(data_dir.rglob("*.yaml")):
         rel = path.relative_to(data_dir).as_posix()
         digest.update(rel.encode() + path.read_bytes())
-        if rel == "sources.yaml":
+        if path.name == "sources.yaml":
             continue
         document = _read_yaml(path)
         if not isinstance(document, dict) or "kind" not in document or "entries" not in document:

@@ -1,0 +1,1 @@
+"""Renderers: text, JSON, HTML, PDF, CSV, ICS and charts. Heavy libraries are imported inside functions."""
