@@ -25,6 +25,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Decision support for osteopetrosis (HSCT) and chronic nonbacterial osteomyelitis."""
+
+
 def _register_commands() -> None:
     from rarebone.cli import commands
 
@@ -49,12 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("rarebone: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as error:  # click usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(error, click.exceptions.Abort):
+    except Exception as error:
+        # Usage errors of the (vendored) click library arrive here in standalone_mode=False.
+        if type(error).__name__ == "Abort":
             sys.exit(130)
-        if isinstance(error, click.ClickException):
+        if hasattr(error, "show") and hasattr(error, "exit_code"):
             error.show()
             sys.exit(2)
         raise
