@@ -83,6 +83,6 @@ def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: lis
                    + ("" if core else "; no core bone finding (osteomyelitis, bone pain, typical imaging)")
                    + ("; " + "; ".join(reasons) if reasons else ""))
     citations = sorted({c for e in evidence_for + evidence_against for c in e.citations})
-    return ConditionSuspicion(level=level, score=round(score, 2), evidence_for=evidence_for,
+    return ConditionSuspicion(level=level, score=score, evidence_for=evidence_for,
                               evidence_against=evidence_against, unknown=unknown, explanation=explanation,
                               citations=citations)
