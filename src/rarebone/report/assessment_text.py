@@ -32,7 +32,7 @@ def render_text(a: Assessment) -> str:
             add(_wrap(f"+ {e.label} (+{e.weight:g}): {e.patient_fact}{_MARK.get(e.certainty, '')}{_cite(e.citations)}"))
         for e in s.evidence_against:
             add(_wrap(f"- {e.label}: {e.patient_fact}{_cite(e.citations)}"))
-        if s.unknown:
+        if s.unknown and s.level.value != "none":
             add(_wrap("? not recorded: " + "; ".join(e.label for e in s.unknown)))
         add("")
     for m in a.mimics:
@@ -40,6 +40,24 @@ def render_text(a: Assessment) -> str:
         add(_wrap(m.text))
         for d in m.distinguish:
             add(_wrap(f"· {d}"))
+        add("")
+    if a.cno is not None and a.suspicion.get("cno") and a.suspicion["cno"].level.value != "none":
+        add("CNO CRITERIA")
+        for c in a.cno.criteria:
+            score = f" score {c.score:g}" + (f" / threshold {c.threshold:g}" if c.threshold is not None else "") if c.score is not None else ""
+            add(_wrap(f"{c.name}: {c.result.upper()}{score}{_MARK.get(c.certainty, '')}{_cite(c.citations)}"))
+            for item in c.items:
+                pts = f" ({item.points:g} pts)" if item.points is not None else ""
+                add(_wrap(f"  {item.value.value if hasattr(item.value, 'value') else item.value:<8} {item.label}{pts}"
+                          f"{': ' + item.patient_fact if item.patient_fact else ''}", "      "))
+        add("CNO EXCLUSIONS (what must still be ruled out)")
+        for e in a.cno.exclusions:
+            mark = {"excluded": "[x]", "not_excluded": "[ ]", "pointed_to": "[!]"}[e.status]
+            why = f" — points to it: {'; '.join(e.pointing_findings)}" if e.pointing_findings else ""
+            add(_wrap(f"{mark} {e.differential}{' (dangerous)' if e.dangerous else ''}: {e.deciding_test}{why}{_cite(e.citations)}"))
+        flagged = [m for m in a.cno.monogenic if m.flagged]
+        for m in flagged:
+            add(_wrap(f"MONOGENIC: {m.name} ({m.gene}) — {'; '.join(m.why)}; test: {m.test}{_cite(m.citations)}"))
         add("")
     g = a.genetics
     add(f"GENETICS: {g.status.value} — {g.summary}")

@@ -7,7 +7,8 @@ from pathlib import Path
 from pydantic import Field
 
 from rarebone import __version__
-from rarebone.core.evidence import ConditionSuspicion, Contract, Recommendation
+from rarebone.cno import CnoBlock, assess_cno
+from rarebone.core.evidence import ConditionSuspicion, Contract, Recommendation, Strength
 from rarebone.intake import read_phenopacket
 from rarebone.knowledge import KnowledgeBase, load
 from rarebone.osteopetrosis import assess_osteopetrosis
@@ -43,6 +44,7 @@ class Assessment(Contract):
     donors: list[RankedDonor] = []
     workup: list[WorkupItemOut] = []
     mimics: list[MimicWarning] = []
+    cno: CnoBlock | None = Field(default=None, description="CNO criteria, exclusions still due, monogenic forms")
     recommendations: list[Recommendation] = []
     missing_data: list[str] = []
     warnings: list[str] = []
@@ -72,6 +74,10 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
     onto = ontology()
     patient, lab_notes = with_lab_findings(patient, kb)
     op = assess_osteopetrosis(patient, kb, onto)
+    cno_suspicion, cno_block = assess_cno(patient, kb, onto)
+    # Most pressing first: urgent exclusions and referrals before routine advice, stable within a strength.
+    order = list(Strength)
+    recommendations = sorted(op.recommendations + list(cno_block.recommendations), key=lambda r: order.index(r.strength))
     from rarebone.core.time import format_age
 
     fields = dict(
@@ -83,9 +89,11 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
             features_excluded=sum(f.excluded for f in patient.features),
             measurements=len(patient.measurements), variants=len(patient.variants),
         ),
-        suspicion={"osteopetrosis": op.suspicion}, genetics=op.genetics, hsct=op.hsct, donors=op.donors,
-        workup=op.workup, mimics=op.mimics, recommendations=op.recommendations, missing_data=op.missing_data,
-        warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings,
+        suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics, hsct=op.hsct,
+        donors=op.donors, workup=op.workup, mimics=op.mimics, cno=cno_block, recommendations=recommendations,
+        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data],
+        warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings
+        + [f"CNO: {w}" for w in cno_block.warnings],
     )
     draft = Assessment.model_construct(**fields)
     fields["citations"] = _collect_citations(draft.model_dump(mode="json"), kb)
