@@ -22,7 +22,7 @@ def test_every_entry_cites_known_sources(kb):
 
 def test_every_hpo_id_in_the_data_exists_and_is_current(kb, onto):
     for entry in kb.entries.values():
-        for hpo_id in set(HPO_ID.findall(entry.model_dump_json())):
+        for hpo_id in set(HPO_ID.findall(entry.model_dump_json(exclude={"statement", "note", "disagreement", "assumed_from"}))):
             term = onto._term(hpo_id)
             assert term is not None, (entry.id, hpo_id)
             assert not term.is_obsolete, (entry.id, hpo_id)
