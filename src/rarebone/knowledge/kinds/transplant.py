@@ -37,6 +37,7 @@ class DrugLine(_Part):
     days: list[int] | None = None
     start_day: int | None = None
     end_day: int | None = None
+    min_total: float | None = None  # lower end of the published total, per unit (warning only)
     max_total: float | None = None  # protocol maximum, per unit (kg or m2), over all days
     max_per_day: float = Field(gt=0)  # protocol maximum per unit per day
     sources: list[str] = Field(min_length=1)
