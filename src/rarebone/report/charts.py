@@ -15,13 +15,25 @@ def engraftment_chart_png(anc: list[tuple[int, float]], platelets: list[tuple[in
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    def with_gaps(points):
+        """Insert NaN at unobserved days so the line breaks there instead of drawing through a gap."""
+        xs, ys, prev = [], [], None
+        for day, value in sorted(points):
+            if prev is not None and day > prev + 1:
+                xs.append(prev + 1)
+                ys.append(float("nan"))
+            xs.append(day)
+            ys.append(value)
+            prev = day
+        return xs, ys
+
     fig, ax1 = plt.subplots(figsize=(9, 4), dpi=110)
     ax2 = ax1.twinx()
     if anc:
-        d, v = zip(*anc)
+        d, v = with_gaps(anc)
         ax1.plot(d, v, "o-", color="#1f77b4", ms=3, lw=1.2, label="ANC (10^9/L)")
     if platelets:
-        d, v = zip(*platelets)
+        d, v = with_gaps(platelets)
         ax2.plot(d, v, "s-", color="#d62728", ms=3, lw=1.2, label="Platelets (10^9/L)")
     ax1.axhline(anc_threshold, color="#1f77b4", ls=":", lw=1)
     ax2.axhline(platelet_threshold, color="#d62728", ls=":", lw=1)
@@ -31,7 +43,7 @@ def engraftment_chart_png(anc: list[tuple[int, float]], platelets: list[tuple[in
         ax1.axvline(neutrophil_day, color="#1f77b4", ls="--", lw=1.5, label=f"neutrophil engraftment d+{neutrophil_day}")
     if platelet_day is not None:
         ax1.axvline(platelet_day, color="#d62728", ls="--", lw=1.5, label=f"platelet engraftment d+{platelet_day}")
-    ax1.set_xlabel("study day (day 0 = stem-cell infusion)")
+    ax1.set_xlabel("study day (day 0 = stem-cell infusion); breaks in a line = days not observed")
     ax1.set_ylabel("ANC (10^9/L)", color="#1f77b4")
     ax2.set_ylabel("platelets (10^9/L)", color="#d62728")
     handles = ax1.get_legend_handles_labels()

@@ -199,13 +199,13 @@ def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_tot
     for value, amount in zip(per_day, amounts):
         if value > max_day + _EPS or amount > max_day * multiplier + _EPS:
             raise SafetyRefusal(
-                f"{line.drug}: {value:.4g} {unit}/day ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
+                f"{value:.4g} {unit}/day ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
                 f"{max_day:.4g} {unit}/day ({max_day * multiplier:.2f} {line.amount_unit}); the prescriber must decide",
                 path=line.drug, value=amount)
     if max_total is not None:
         total = sum(per_day)
         if total > max_total + _EPS or sum(amounts) > max_total * multiplier + _EPS:
             raise SafetyRefusal(
-                f"{line.drug}: total {total:.4g} {unit} ({sum(amounts):g} {line.amount_unit}) exceeds the protocol "
+                f"total {total:.4g} {unit} ({sum(amounts):g} {line.amount_unit}) exceeds the protocol "
                 f"maximum {max_total:.4g} {unit} ({max_total * multiplier:.2f} {line.amount_unit}); "
                 "the prescriber must decide", path=line.drug, value=round(sum(amounts), 2))
