@@ -1,1 +1,1 @@
-"""One module per user job; each returns a typed contract."""
+"""One module per user job (assess, plan, monitor, ...); each returns a typed result contract."""

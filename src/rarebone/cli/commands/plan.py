@@ -1,0 +1,92 @@
+"""``rarebone plan``: day-by-day transplant protocol calendar for one child."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from rarebone.cli.options import OutputOption, write_output
+from rarebone.errors import InputError
+
+SCHEMAS = {"transplant-plan": "rarebone.workflows.plan:TransplantPlan"}
+
+
+class PlanFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+    ICS = "ics"
+    HTML = "html"
+    PDF = "pdf"
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("not a date such as 2027-01-15", path=option, value=text) from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("plan")
+    def plan(
+        phenopacket: Path = typer.Argument(..., help="The child's Phenopacket v2 JSON."),
+        protocol: str = typer.Option(..., "--protocol", help="Protocol key, e.g. beijing-haplo, iewp-treo-flu-thiotepa."),
+        day0: str = typer.Option(..., "--day0", help="Date of stem-cell infusion (day 0), YYYY-MM-DD."),
+        weight: float = typer.Option(None, "--weight", help="Actual body weight in kg (else the latest in the file)."),
+        height: float = typer.Option(None, "--height", help="Height/length in cm (else the latest in the file)."),
+        bsa_formula: str = typer.Option("mosteller", "--bsa-formula", help="mosteller (default) or haycock."),
+        busulfan_auc: float = typer.Option(None, "--busulfan-auc", help="Measured busulfan AUC per dose, uM.min."),
+        after_dose: int = typer.Option(None, "--after-dose", help="Dose number after which the AUC was measured."),
+        busulfan_label: str = typer.Option("ema", "--busulfan-label", help="Weight bands: ema (default) or fda."),
+        small_child_rule: str = typer.Option(None, "--small-child-rule",
+                                             help="For per-m2 drugs at <= 10 kg: bsa or per-kg (else the protocol's rule)."),
+        override_reason: str = typer.Option(None, "--override-reason",
+                                            help="Plan although HSCT is not indicated for the genotype; printed on the plan."),
+        until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
+        format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html or pdf."),
+        output: Path = OutputOption,
+    ) -> None:
+        """Day-by-day conditioning, GVHD prophylaxis and supportive-care calendar with doses for this child."""
+        from rarebone.intake.phenopacket import read_phenopacket
+        from rarebone.knowledge import load
+        from rarebone.transplant.dosing import BsaFormula
+        from rarebone.transplant.protocol import BusulfanLabel, SmallChildRule
+        from rarebone.workflows.plan import make_plan
+
+        def choice(enum, value, option):
+            try:
+                return enum(value) if value is not None else None
+            except ValueError:
+                raise InputError(f"must be one of {', '.join(e.value for e in enum)}", path=option, value=value) from None
+
+        kb = load()
+        patient = read_phenopacket(phenopacket).patient
+        result = make_plan(
+            kb, patient, protocol_key=protocol, day0=parse_date(day0, "--day0"), weight_kg=weight, height_cm=height,
+            bsa_formula=choice(BsaFormula, bsa_formula, "--bsa-formula"), busulfan_auc_umol_min=busulfan_auc,
+            after_dose=after_dose, busulfan_label=choice(BusulfanLabel, busulfan_label, "--busulfan-label"),
+            small_child_rule=choice(SmallChildRule, small_child_rule, "--small-child-rule"),
+            override_reason=override_reason, horizon_day=until)
+        write_output(render_plan(result, format), output)
+
+
+def render_plan(result, format: PlanFormat) -> str | bytes:
+    from rarebone.report import calendar, transplant
+
+    if format == PlanFormat.JSON:
+        return result.model_dump_json(indent=2)
+    if format == PlanFormat.CSV:
+        return calendar.plan_csv(result)
+    if format == PlanFormat.ICS:
+        return calendar.plan_ics(result, dt.datetime.now(dt.timezone.utc))
+    if format == PlanFormat.HTML:
+        return transplant.plan_html(result)
+    if format == PlanFormat.PDF:
+        from rarebone.report.pdf import html_to_pdf
+
+        return html_to_pdf(transplant.plan_html(result))
+    return transplant.plan_text(result)

@@ -1,0 +1,135 @@
+"""Entry kinds of the transplant room: protocols (drug lines), dose bands, parameters, growth bounds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from rarebone.knowledge.kinds.base import Certainty, Entry
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DrugLine(_Part):
+    """One drug of a protocol. ``basis`` says what the dose is per: kg, m2, a weight band, a BSA band.
+
+    Either ``per_day`` (dose per unit per day) or ``total`` (dose per unit over all days, split evenly) is
+    given, unless ``basis`` is a band (per-dose value from the band table x ``doses_per_day``).
+    ``days`` lists the study days explicitly; otherwise ``start_day``..``end_day`` (end None = continues
+    beyond the calendar, end not published).
+    """
+
+    drug: str
+    role: Literal["conditioning", "gvhd_prophylaxis", "supportive", "antimicrobial"]
+    route: str
+    frequency: str
+    basis: Literal["kg", "m2", "weight_band", "bsa_band"]
+    dose_unit: str  # mg/kg, mg/m2, IU/kg, ug/kg, g/m2
+    amount_unit: str  # mg, IU, ug, g
+    per_day: float | None = None
+    total: float | None = None
+    published: str  # the dose as the source writes it
+    bands: str | None = None  # id of a tx_dose_band entry
+    doses_per_day: int = 1
+    days: list[int] | None = None
+    start_day: int | None = None
+    end_day: int | None = None
+    min_total: float | None = None  # lower end of the published total, per unit (warning only)
+    max_total: float | None = None  # protocol maximum, per unit (kg or m2), over all days
+    max_per_day: float = Field(gt=0)  # protocol maximum per unit per day
+    sources: list[str] = Field(min_length=1)
+    certainty: Certainty = "verified"
+    assumed_from: str | None = None  # set when days or the daily split are not in the source
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "DrugLine":
+        if self.basis in ("kg", "m2") and (self.per_day is None) == (self.total is None):
+            raise ValueError(f"{self.drug}: give exactly one of per_day or total")
+        if self.basis in ("weight_band", "bsa_band") and not self.bands:
+            raise ValueError(f"{self.drug}: a band basis needs 'bands'")
+        if self.days is None and self.start_day is None:
+            raise ValueError(f"{self.drug}: give days or start_day")
+        if self.total is not None and self.end_day is None and self.days is None:
+            raise ValueError(f"{self.drug}: a total needs a finite schedule")
+        return self
+
+
+class NotScheduled(_Part):
+    """An element of the published regimen that rarebone does not schedule (dose or days not given, or an
+    alternative to a scheduled line); printed on every plan."""
+
+    item: str
+    reason: str
+    sources: list[str] = Field(min_length=1)
+    certainty: Certainty = "verified"
+
+
+class Surveillance(_Part):
+    item: str
+    every_days: int = Field(gt=0)
+    start_day: int
+    sources: list[str] = Field(min_length=1)
+    certainty: Certainty = "verified"
+
+
+class TxProtocol(Entry):
+    """A published conditioning / prophylaxis regimen as data."""
+
+    key: str
+    name: str
+    small_child_rule: Literal["bsa", "per_kg_from_m2", "refuse"]
+    small_child_rule_reason: str
+    drugs: list[DrugLine] = Field(min_length=1)
+    not_scheduled: list[NotScheduled] = []
+    surveillance: list[Surveillance] = []
+
+
+class Band(_Part):
+    low: float | None = None
+    low_inclusive: bool = True
+    high: float | None = None
+    high_inclusive: bool = False
+    dose: float = Field(gt=0)
+
+    def contains(self, x: float) -> bool:
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+
+class DoseBand(Entry):
+    """A table of per-dose (or per-day) values by actual weight or BSA, edges explicit."""
+
+    variable: Literal["weight_kg", "bsa_m2"]
+    dose_unit: str
+    per: Literal["dose", "day"]
+    bands: list[Band] = Field(min_length=1)
+
+
+class Parameter(Entry):
+    """Named clinical numbers (thresholds, targets, formula constants) with their sources."""
+
+    values: dict[str, float | int | str | bool]
+
+
+class GrowthRow(_Part):
+    age_months: float
+    weight_low_kg: float
+    weight_high_kg: float
+    height_low_cm: float
+    height_high_cm: float
+
+
+class GrowthBounds(Entry):
+    """Plausibility bounds of weight and height by age (not a clinical growth judgement)."""
+
+    rows: list[GrowthRow] = Field(min_length=2)
+
+
+KINDS = {"tx_protocol": TxProtocol, "tx_dose_band": DoseBand, "tx_parameter": Parameter, "tx_growth_bounds": GrowthBounds}

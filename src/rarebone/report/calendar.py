@@ -1,0 +1,82 @@
+"""Ward calendar exports of a TransplantPlan: CSV (one row per drug-day) and iCalendar (RFC 5545, one
+all-day event per drug-day)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from rarebone.workflows.plan import TransplantPlan
+
+CSV_COLUMNS = ["patient_id", "protocol", "study_day", "date", "drug", "role", "dose_value", "dose_unit",
+               "amount_value", "amount_unit", "route", "frequency", "schedule", "citations"]
+
+
+def schedule_text(assumed_from: str | None) -> str:
+    return f"schedule assumed from {assumed_from}" if assumed_from else "as published"
+
+
+def plan_csv(plan: TransplantPlan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["# " + plan.notice + f" Knowledge {plan.knowledge_version}."])
+    writer.writerow(CSV_COLUMNS)
+    for a in plan.administrations:
+        writer.writerow([plan.patient_id, plan.protocol.key, a.study_day, a.date.isoformat(), a.drug, a.role,
+                         f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}", a.amount.unit, a.route, a.frequency,
+                         schedule_text(a.assumed_from), " ".join(a.citations)])
+    return out.getvalue()
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current, size, limit = [], "", 0, 75
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with one space
+        current += ch
+        size += n
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
+    stamp = dtstamp.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rarebone//transplant plan//EN", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{_escape(f'{plan.patient_id} {plan.protocol.key}')}"]
+    for a in plan.administrations:
+        day = f"{a.study_day:+d}" if a.study_day else "0"
+        summary = f"Day {day}: {a.drug} {a.amount.value:g} {a.amount.unit} {a.route}"
+        description = (f"{a.dose.value:g} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}; "
+                       f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
+                       f"{plan.notice} Knowledge {plan.knowledge_version}.")
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_slug(plan.patient_id)}-{plan.protocol.key}-{_slug(a.drug)}-{a.study_day}-{a.date:%Y%m%d}@rarebone",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{a.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{a.date + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(summary)}",
+            f"DESCRIPTION:{_escape(description)}",
+            f"CATEGORIES:{_escape(a.role)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,126 @@
+"""Text and HTML renderings of TransplantPlan and MonitoringReport."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+from rarebone.report.calendar import schedule_text
+from rarebone.workflows.monitor import MonitoringReport
+from rarebone.workflows.plan import TransplantPlan
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _env():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["day"] = day_label
+    env.filters["schedule"] = schedule_text
+    return env
+
+
+def day_label(day: int | None) -> str:
+    if day is None:
+        return "not reached"
+    return f"+{day}" if day > 0 else str(day)
+
+
+def plan_text(plan: TransplantPlan) -> str:
+    out = [f"TRANSPLANT PLAN  {plan.protocol.name}", plan.notice, ""]
+    out.append(f"Patient {plan.patient_id}; day 0 = {plan.day0}; calendar to day +{plan.horizon_day}")
+    out.append(f"Weight {plan.weight_kg:g} kg, height {plan.height_cm:g} cm ({plan.measurements_source}); "
+               f"BSA {plan.bsa_m2:.3f} m2 ({plan.bsa_formula.capitalize()})")
+    out.append(f"Plausibility: {plan.plausibility}")
+    if plan.override_reason:
+        out.append(f"OVERRIDE: HSCT not indicated for {', '.join(plan.hsct_not_indicated_genes)}; "
+                   f"reason given: \"{plan.override_reason}\"")
+    if plan.busulfan_tdm:
+        t = plan.busulfan_tdm
+        out.append(f"Busulfan TDM: AUC {t.measured_auc_umol_min:g} uM.min after dose {t.after_dose}; later doses x "
+                   f"{t.factor:.3f} toward {t.target_auc_umol_min:g} uM.min; projected cumulative "
+                   f"{t.projected_cumulative_mg_h_per_l:.1f} mg.h/L")
+    out += ["", "Warnings:"] + [f"  ! {w}" for w in plan.warnings]
+    out += ["", "Drugs (dose per unit and absolute amount for this child):"]
+    for d in plan.drugs:
+        days = f"days {day_label(d.first_day)} to {day_label(d.last_day)}" + (" and beyond" if d.continues_beyond_calendar else "")
+        if len(d.days) <= 4:
+            days = "day " + ", ".join(day_label(x) for x in d.days)
+        flag = " [UNVERIFIED]" if d.certainty == "unverified" else ""
+        out.append(f"  {d.drug}{flag}: {d.total_dose.value:g} {d.total_dose.unit} total over the calendar "
+                   f"({d.basis}) = {d.total_amount.value:g} {d.total_amount.unit}; {days}")
+        out.append(f"      published: {d.published}; {schedule_text(d.assumed_from)} [{', '.join(d.citations)}]")
+        if d.note:
+            out.append(f"      note: {d.note}")
+    out += ["", "Calendar:"]
+    for day, items in groupby(plan.administrations, key=lambda a: (a.study_day, a.date)):
+        out.append(f"  Day {day_label(day[0]):>4}  {day[1]}")
+        for a in items:
+            assumed = "  (schedule assumed)" if a.assumed_from else ""
+            out.append(f"      {a.drug:<44} {a.dose.value:>8g} {a.dose.unit:<13} -> {a.amount.value:>9g} "
+                       f"{a.amount.unit:<3} {a.route}{assumed}")
+    if plan.surveillance:
+        out += ["", "Surveillance:"] + [f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" for s in plan.surveillance]
+    out += ["", "Not scheduled (prescriber):"] + [f"  - {n}" for n in plan.not_scheduled]
+    out += ["", "Sources:"] + [f"  {c.text}" for c in plan.citations]
+    out += ["", f"Knowledge version {plan.knowledge_version}. {plan.notice}"]
+    return "\n".join(out) + "\n"
+
+
+def monitor_text(r: MonitoringReport) -> str:
+    out = [f"POST-TRANSPLANT MONITORING  patient {r.patient_id}", r.notice, ""]
+    out.append(f"Day 0 = {r.day0} (from {r.day0_source}); observed to day {day_label(r.last_observed_day)}")
+    out += ["", "Alerts:"] + ([f"  ! [{a.level}] {a.text} [{', '.join(a.citations)}]" for a in r.alerts] or ["  none"])
+    rows = [
+        ("Neutrophil engraftment", r.neutrophil_engraftment),
+        ("Platelet engraftment", r.platelet_engraftment),
+        ("Graft failure", r.graft_failure),
+        ("Chimerism", r.chimerism),
+        ("Acute GVHD (MAGIC)", r.agvhd),
+        ("Chronic GVHD (NIH 2014)", r.cgvhd),
+        ("VOD modified Seattle", r.vod.modified_seattle),
+        ("VOD EBMT paediatric", r.vod.ebmt_paediatric),
+        ("Hypercalcaemia", r.hypercalcaemia),
+    ]
+    out.append("")
+    for name, f in rows:
+        cert = "" if f.certainty == "verified" else f" [{f.certainty.upper()}]"
+        out.append(f"{name}: {f.summary}{cert} [{', '.join(f.citations)}]")
+        if f.disagreement:
+            out.append(f"    sources disagree: {f.disagreement}")
+    out.append(f"Platelet definition used: {r.platelet_definition}")
+    for name, v in (("modified Seattle", r.vod.modified_seattle), ("EBMT paediatric", r.vod.ebmt_paediatric)):
+        out.append(f"  {name} criteria: " + "; ".join(f"{c.name}: {c.status}" for c in v.criteria))
+    if r.agvhd.days:
+        out.append("  aGVHD by day: " + "; ".join(
+            f"d{day_label(d.study_day)} skin {d.skin if d.skin is not None else '?'} liver {d.liver if d.liver is not None else '?'} "
+            f"UGI {d.upper_gi if d.upper_gi is not None else '?'} LGI {d.lower_gi if d.lower_gi is not None else '?'} "
+            f"grade {d.grade}" for d in r.agvhd.days if d.grade != "0") or "  aGVHD: all observed days grade 0")
+    out += ["", "Warnings:"] + [f"  ! {w}" for w in r.warnings]
+    out += ["", "Sources:"] + [f"  {c.text}" for c in r.citations]
+    out += ["", f"Knowledge version {r.knowledge_version}. {r.notice}"]
+    return "\n".join(out) + "\n"
+
+
+def plan_html(plan: TransplantPlan) -> str:
+    days = [(k, list(g)) for k, g in groupby(plan.administrations, key=lambda a: (a.study_day, a.date))]
+    return _env().get_template("transplant_plan.html.j2").render(plan=plan, days=days)
+
+
+def monitor_html(r: MonitoringReport, kb) -> str:
+    from rarebone.report.charts import engraftment_chart_png
+    from rarebone.transplant.dosing import param
+
+    plt_def = "TX-ENGRAFT-PLATELET-ASTCT" if r.platelet_definition.startswith("astct") else "TX-ENGRAFT-PLATELET-BEIJING"
+    chart = engraftment_chart_png(
+        [(p.study_day, p.value) for p in r.anc_series], [(p.study_day, p.value) for p in r.platelet_series],
+        r.platelet_transfusion_days, r.neutrophil_engraftment_day, r.platelet_engraftment_day,
+        param(kb, "TX-ENGRAFT-NEUTROPHIL")["threshold_10e9_per_l"], param(kb, plt_def)["threshold_10e9_per_l"])
+    findings = [
+        ("Neutrophil engraftment", r.neutrophil_engraftment), ("Platelet engraftment", r.platelet_engraftment),
+        ("Graft failure", r.graft_failure), ("Chimerism", r.chimerism), ("Acute GVHD (MAGIC)", r.agvhd),
+        ("Chronic GVHD (NIH 2014)", r.cgvhd), ("VOD modified Seattle", r.vod.modified_seattle),
+        ("VOD EBMT paediatric", r.vod.ebmt_paediatric), ("Hypercalcaemia", r.hypercalcaemia)]
+    return _env().get_template("transplant_monitor.html.j2").render(r=r, chart=chart, findings=findings)

@@ -1,0 +1,174 @@
+"""Body surface area, weight/height plausibility, band dosing and busulfan exposure adjustment.
+
+Pure functions over the knowledge base: every number comes from a knowledge entry named in the docstring.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rarebone.errors import ImplausibleValueError, InputError, KnowledgeError, SafetyRefusal
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.transplant import DoseBand, GrowthBounds, Parameter
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+class BsaFormula(StrEnum):
+    MOSTELLER = "mosteller"
+    HAYCOCK = "haycock"
+
+
+BSA_ENTRY = {BsaFormula.MOSTELLER: "TX-BSA-MOSTELLER", BsaFormula.HAYCOCK: "TX-BSA-HAYCOCK"}
+
+
+def param(kb: KnowledgeBase, entry_id: str) -> dict:
+    entry = kb.get(entry_id)
+    if not isinstance(entry, Parameter):
+        raise InputError("knowledge entry is not a transplant parameter", value=entry_id)
+    return entry.values
+
+
+def _positive(name: str, value: float | None) -> float:
+    if value is None:
+        raise InputError(f"{name} is required to compute doses; a dose is never guessed", path=name)
+    if not math.isfinite(value) or value <= 0:
+        raise ImplausibleValueError(f"{name} must be a positive number", path=name, value=value)
+    return float(value)
+
+
+def bsa_m2(kb: KnowledgeBase, weight_kg: float, height_cm: float, formula: BsaFormula = BsaFormula.MOSTELLER) -> float:
+    """Body surface area by Mosteller (TX-BSA-MOSTELLER) or Haycock (TX-BSA-HAYCOCK)."""
+    weight_kg = _positive("weight_kg", weight_kg)
+    height_cm = _positive("height_cm", height_cm)
+    v = param(kb, BSA_ENTRY[BsaFormula(formula)])
+    if formula == BsaFormula.MOSTELLER:
+        return math.sqrt(height_cm * weight_kg / v["divisor"])
+    return v["coefficient"] * weight_kg ** v["weight_exponent"] * height_cm ** v["height_exponent"]
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    weight_low_kg: float
+    weight_high_kg: float
+    height_low_cm: float
+    height_high_cm: float
+
+
+def _interpolate(rows, age_months: float, attr: str) -> float:
+    rows = sorted(rows, key=lambda r: r.age_months)
+    if age_months <= rows[0].age_months:
+        return getattr(rows[0], attr)
+    for a, b in zip(rows, rows[1:]):
+        if age_months <= b.age_months:
+            t = (age_months - a.age_months) / (b.age_months - a.age_months)
+            return getattr(a, attr) + t * (getattr(b, attr) - getattr(a, attr))
+    return getattr(rows[-1], attr)
+
+
+def plausible_range(kb: KnowledgeBase, age_days: float) -> PlausibleRange:
+    """Refusal bounds for weight and height at an age (TX-GROWTH-PLAUSIBILITY widened by TX-GROWTH-MARGINS)."""
+    table = kb.get("TX-GROWTH-PLAUSIBILITY")
+    margins = kb.get("TX-GROWTH-MARGINS")
+    if not (isinstance(table, GrowthBounds) and isinstance(margins, GrowthBounds)):
+        raise KnowledgeError("growth bounds entries have the wrong kind", value="TX-GROWTH-PLAUSIBILITY")
+    months = age_days / DAYS_PER_MONTH
+    top = max(r.age_months for r in table.rows)
+    if age_days < 0 or months > top:
+        raise InputError(f"age outside the growth reference (0-{top / 12:g} years); plausibility cannot be checked",
+                         path="age", value=round(age_days, 1))
+    attrs = ("weight_low_kg", "weight_high_kg", "height_low_cm", "height_high_cm")
+    return PlausibleRange(*(_interpolate(table.rows, months, a) * _interpolate(margins.rows, months, a) for a in attrs))
+
+
+def check_plausible(kb: KnowledgeBase, age_days: float | None, weight_kg: float, height_cm: float) -> PlausibleRange:
+    """SafetyRefusal when weight or height is outside the plausibility bounds for age."""
+    weight_kg = _positive("weight_kg", weight_kg)
+    height_cm = _positive("height_cm", height_cm)
+    if age_days is None:
+        raise InputError("the child's age is needed to check weight and height (give dateOfBirth or "
+                         "timeAtLastEncounter in the Phenopacket)", path="$.subject")
+    r = plausible_range(kb, age_days)
+    from rarebone.core.time import format_age
+
+    ref = "WHO growth standards/reference, TX-GROWTH-PLAUSIBILITY"
+    if not r.weight_low_kg <= weight_kg <= r.weight_high_kg:
+        raise SafetyRefusal(
+            f"weight {weight_kg:g} kg is implausible at {format_age(age_days)} (accepted {r.weight_low_kg:.1f}-"
+            f"{r.weight_high_kg:.1f} kg, {ref}); check the weight and its unit", path="weight_kg", value=weight_kg)
+    if not r.height_low_cm <= height_cm <= r.height_high_cm:
+        raise SafetyRefusal(
+            f"height {height_cm:g} cm is implausible at {format_age(age_days)} (accepted {r.height_low_cm:.1f}-"
+            f"{r.height_high_cm:.1f} cm, {ref}); check the height and its unit", path="height_cm", value=height_cm)
+    return r
+
+
+def band_dose(kb: KnowledgeBase, band_id: str, x: float) -> float:
+    """The per-dose (or per-day) value of a band table (e.g. TX-BU-EMA) for weight or BSA ``x``."""
+    table = kb.get(band_id)
+    if not isinstance(table, DoseBand):
+        raise InputError("knowledge entry is not a dose band table", value=band_id)
+    hits = [b.dose for b in table.bands if b.contains(x)]
+    if len(hits) != 1:
+        raise SafetyRefusal(f"{band_id}: {len(hits)} bands match {table.variable} {x:g}; band table is broken",
+                            value=x)
+    return hits[0]
+
+
+def round_down(kb: KnowledgeBase, amount: float) -> float:
+    """Absolute amounts are rounded down (TX-AMOUNT-ROUNDING) so rounding never raises a dose."""
+    decimals = int(param(kb, "TX-AMOUNT-ROUNDING")["decimals"])
+    scale = 10 ** decimals
+    # the small epsilon keeps 2.3 * 100 = 229.99999 from losing a cent
+    return math.floor(amount * scale + 1e-9) / scale
+
+
+@dataclass(frozen=True)
+class BusulfanAdjustment:
+    measured_auc_umol_min: float
+    after_dose: int
+    target_auc_umol_min: float
+    factor: float  # new per-dose = old per-dose x factor
+    projected_cumulative_mg_h_per_l: float
+    in_first_dose_window: bool
+    notes: tuple[str, ...]
+
+
+def busulfan_adjustment(kb: KnowledgeBase, measured_auc_umol_min: float, after_dose: int) -> BusulfanAdjustment:
+    """Proportional TDM rule (TX-BU-ADJUSTMENT): doses after ``after_dose`` become dose x target/measured.
+
+    Projected cumulative exposure assumes the doses before kept the measured AUC and the later ones reach
+    the target (TX-BU-AUC-TARGET), converted with TX-BU-EXPOSURE-UNITS and compared with
+    TX-BU-CUMULATIVE-OPTIMUM and TX-BU-IEWP-MAC.
+    """
+    target = param(kb, "TX-BU-AUC-TARGET")
+    plaus = param(kb, "TX-BU-AUC-PLAUSIBLE")
+    n_total = int(target["doses_total"])
+    if not (isinstance(measured_auc_umol_min, (int, float)) and math.isfinite(measured_auc_umol_min)):
+        raise InputError("busulfan AUC must be a number in uM.min", path="--busulfan-auc", value=measured_auc_umol_min)
+    if not plaus["low_umol_min"] <= measured_auc_umol_min <= plaus["high_umol_min"]:
+        raise ImplausibleValueError(
+            f"busulfan AUC must be per dose in uM.min, {plaus['low_umol_min']:g}-{plaus['high_umol_min']:g} "
+            "(TX-BU-AUC-PLAUSIBLE); is it in mg.h/L?", path="--busulfan-auc", value=measured_auc_umol_min)
+    if not 1 <= after_dose < n_total:
+        raise InputError(f"--after-dose must be 1-{n_total - 1} (the dose after which the AUC was measured)",
+                         path="--after-dose", value=after_dose)
+    factor = target["target_umol_min"] / measured_auc_umol_min
+    conv = param(kb, "TX-BU-EXPOSURE-UNITS")["umol_min_per_mg_h_per_l"]
+    cumulative = (after_dose * measured_auc_umol_min + (n_total - after_dose) * target["target_umol_min"]) / conv
+    optimum = param(kb, "TX-BU-CUMULATIVE-OPTIMUM")
+    mac = param(kb, "TX-BU-IEWP-MAC")
+    in_window = target["window_low_umol_min"] <= measured_auc_umol_min <= target["window_high_umol_min"]
+    notes = [
+        f"Busulfan doses {after_dose + 1}-{n_total}: x {factor:.3f} (target {target['target_umol_min']:g} / measured "
+        f"{measured_auc_umol_min:g} uM.min; TX-BU-ADJUSTMENT, label formula wording UNVERIFIED).",
+        f"Projected cumulative exposure {cumulative:.1f} mg.h/L (optimum {optimum['low_mg_h_per_l']:g}-"
+        f"{optimum['high_mg_h_per_l']:g}; IEWP MAC {mac['low_mg_h_per_l']:g}-{mac['high_mg_h_per_l']:g} mg.h/L).",
+    ]
+    if not in_window:
+        notes.append(f"Measured AUC {measured_auc_umol_min:g} uM.min is outside the first-dose window "
+                     f"{target['window_low_umol_min']:g}-{target['window_high_umol_min']:g} uM.min.")
+    return BusulfanAdjustment(measured_auc_umol_min, after_dose, target["target_umol_min"], factor, cumulative,
+                              in_window, tuple(notes))

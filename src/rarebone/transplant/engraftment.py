@@ -1,0 +1,174 @@
+"""Engraftment, graft failure and chimerism from daily series relative to day 0.
+
+A series maps study day -> value; a day absent from it is *not observed*, never a value. A run of
+consecutive days is broken by a missing day, so an engraftment day is never claimed across a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from rarebone.knowledge import KnowledgeBase
+from rarebone.transplant.dosing import param
+
+Series = Mapping[int, float]
+
+
+def daily(points: Iterable[tuple[int, float]]) -> dict[int, float]:
+    """Study day -> the lowest value of that day (conservative for counts that must stay above a threshold)."""
+    out: dict[int, float] = {}
+    for day, value in points:
+        out[day] = min(value, out.get(day, value))
+    return out
+
+
+def _above(value: float, threshold: float, strict: bool) -> bool:
+    return value > threshold if strict else value >= threshold
+
+
+@dataclass(frozen=True)
+class RunResult:
+    day: int | None
+    gap_days: tuple[int, ...]  # missing days that interrupted an otherwise qualifying run
+
+
+def first_run(series: Series, ok: Callable[[int, float], bool], length: int, from_day: int | None = None) -> RunResult:
+    """First day d such that d..d+length-1 are all observed and all ``ok``. Missing days break a run."""
+    days = sorted(d for d in series if from_day is None or d >= from_day)
+    gaps: list[int] = []
+    run_start, run_len, prev = None, 0, None
+    for d in days:
+        good = ok(d, series[d])
+        if good and prev is not None and run_len > 0 and d == prev + 1:
+            run_len += 1
+        elif good:
+            if prev is not None and run_len > 0 and d > prev + 1:
+                gaps.extend(range(prev + 1, d))  # a qualifying run interrupted by unobserved days
+            run_start, run_len = d, 1
+        else:
+            run_start, run_len = None, 0
+        if run_len >= length:
+            return RunResult(run_start, tuple(gaps))
+        prev = d
+    return RunResult(None, tuple(gaps))
+
+
+@dataclass(frozen=True)
+class Engraftment:
+    day: int | None
+    definition_id: str
+    definition: str
+    gap_days: tuple[int, ...]
+    last_observed_day: int | None
+
+    def describe(self, what: str) -> str:
+        if self.day is not None:
+            text = f"{what} engraftment on day +{self.day}" if self.day >= 0 else f"{what} engraftment on day {self.day}"
+        elif self.last_observed_day is None:
+            text = f"{what} engraftment: no observations"
+        else:
+            text = f"{what} engraftment not reached (observed to day {self.last_observed_day:+d})"
+        if self.gap_days:
+            shown = ", ".join(f"{d:+d}" for d in self.gap_days[:8]) + (" ..." if len(self.gap_days) > 8 else "")
+            text += f"; days not observed ({shown}) break runs: engraftment is not claimed across a gap"
+        return text
+
+
+def neutrophil_engraftment(kb: KnowledgeBase, anc: Series) -> Engraftment:
+    """First of N consecutive observed days with ANC above the threshold (TX-ENGRAFT-NEUTROPHIL)."""
+    v = param(kb, "TX-ENGRAFT-NEUTROPHIL")
+    run = first_run(anc, lambda d, x: _above(x, v["threshold_10e9_per_l"], v["strict"]), int(v["consecutive_days"]),
+                    from_day=0)
+    return Engraftment(run.day, "TX-ENGRAFT-NEUTROPHIL", kb.get("TX-ENGRAFT-NEUTROPHIL").statement, run.gap_days,
+                       max(anc) if anc else None)
+
+
+PLATELET_DEFINITIONS = {"beijing": "TX-ENGRAFT-PLATELET-BEIJING", "astct": "TX-ENGRAFT-PLATELET-ASTCT"}
+
+
+def platelet_engraftment(kb: KnowledgeBase, platelets: Series, transfusion_days: Iterable[int],
+                         definition: str = "beijing") -> Engraftment:
+    """First of N consecutive observed days above the threshold, each day counting only if no platelet
+    transfusion was given on it or in the ``untransfused_days`` before it."""
+    entry_id = PLATELET_DEFINITIONS[definition]
+    v = param(kb, entry_id)
+    transfused = set(transfusion_days)
+    window = int(v["untransfused_days"])
+
+    def ok(day: int, value: float) -> bool:
+        untransfused = not any(day - k in transfused for k in range(0, window + 1))
+        return untransfused and _above(value, v["threshold_10e9_per_l"], v["strict"])
+
+    run = first_run(platelets, ok, int(v["consecutive_days"]), from_day=0)
+    return Engraftment(run.day, entry_id, kb.get(entry_id).statement, run.gap_days,
+                       max(platelets) if platelets else None)
+
+
+@dataclass(frozen=True)
+class ChimerismResult:
+    latest_pct: float | None
+    latest_day: int | None
+    category: str  # full_donor, mixed, autologous, unknown
+    trend: str  # rising, falling, stable, single_value, none
+    values: tuple[tuple[int, float], ...]
+
+
+def chimerism(kb: KnowledgeBase, donor_pct: Series) -> ChimerismResult:
+    """Category of the latest donor chimerism and its trend (TX-CHIMERISM)."""
+    v = param(kb, "TX-CHIMERISM")
+    values = tuple(sorted(donor_pct.items()))
+    if not values:
+        return ChimerismResult(None, None, "unknown", "none", ())
+    day, pct = values[-1]
+    category = "full_donor" if pct > v["full_above_pct"] else "mixed" if pct >= v["mixed_from_pct"] else "autologous"
+    if len(values) == 1:
+        trend = "single_value"
+    else:
+        change = values[-1][1] - values[0][1]
+        trend = "falling" if change <= -v["falling_by_pct"] else "rising" if change >= v["falling_by_pct"] else "stable"
+    return ChimerismResult(pct, day, category, trend, values)
+
+
+@dataclass(frozen=True)
+class GraftFailure:
+    status: str  # none, primary, secondary, not_assessable
+    day: int | None
+    reason: str
+    knowledge_id: str | None
+
+
+def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, platelets: Series, hemoglobin: Series,
+                  donor_pct: Series) -> GraftFailure:
+    """Primary (TX-GRAFT-FAILURE-PRIMARY) or secondary (TX-GRAFT-FAILURE-SECONDARY) graft failure."""
+    p = param(kb, "TX-GRAFT-FAILURE-PRIMARY")
+    by_day = int(p["by_day"])
+    early_chimerism = [(d, x) for d, x in sorted(donor_pct.items()) if d <= by_day]
+    if neutrophil.day is None or neutrophil.day > by_day:
+        last = neutrophil.last_observed_day
+        if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
+            return GraftFailure("primary", by_day, f"donor chimerism below {p['autologous_below_pct']:g}% up to day "
+                                f"+{early_chimerism[-1][0]} (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
+        if last is not None and last >= by_day:
+            return GraftFailure("primary", by_day, f"no neutrophil engraftment by day +{by_day}",
+                                "TX-GRAFT-FAILURE-PRIMARY")
+        return GraftFailure("not_assessable", None, f"not engrafted yet; observations end before day +{by_day}", None)
+    if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
+        return GraftFailure("primary", by_day, "neutrophil recovery with donor chimerism below "
+                            f"{p['autologous_below_pct']:g}% (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
+    s = param(kb, "TX-GRAFT-FAILURE-SECONDARY")
+    days = sorted(set(anc) | set(platelets) | set(hemoglobin))
+    cyto: dict[int, float] = {}
+    for d in days:
+        if d <= neutrophil.day:
+            continue
+        low = [anc.get(d) is not None and anc[d] < s["anc_below"],
+               platelets.get(d) is not None and platelets[d] < s["platelets_below"],
+               hemoglobin.get(d) is not None and hemoglobin[d] < s["hemoglobin_below_g_l"]]
+        cyto[d] = float(sum(low))
+    run = first_run(cyto, lambda d, n: n >= s["lineages"], int(s["consecutive_days"]))
+    if run.day is not None:
+        return GraftFailure("secondary", run.day, f"cytopenia in >= {int(s['lineages'])} lineages on "
+                            f"{int(s['consecutive_days'])} consecutive days from day +{run.day} after engraftment "
+                            "(exclude relapse, infection and drugs; confirm by chimerism)", "TX-GRAFT-FAILURE-SECONDARY")
+    return GraftFailure("none", None, "no graft failure by the cited definitions in the observed days", None)

@@ -1,0 +1,211 @@
+"""Turn a protocol (knowledge entry) into per-drug, per-day administrations for one child.
+
+Every absolute amount is checked against the protocol maximum (per day and over the course) after it is
+computed; a breach is a SafetyRefusal, never a silent cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rarebone.errors import InputError, SafetyRefusal
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.transplant import DrugLine, TxProtocol
+from rarebone.transplant.dosing import BusulfanAdjustment, band_dose, param, round_down
+
+_EPS = 1e-9
+
+
+class SmallChildRule(StrEnum):
+    BSA = "bsa"
+    PER_KG = "per-kg"
+
+
+class BusulfanLabel(StrEnum):
+    EMA = "ema"
+    FDA = "fda"
+
+
+_LABEL_BANDS = {BusulfanLabel.EMA: "TX-BU-EMA", BusulfanLabel.FDA: "TX-BU-FDA"}
+
+
+@dataclass(frozen=True)
+class Administration:
+    drug: str
+    role: str
+    study_day: int
+    dose_value: float  # per unit per day, in dose_unit
+    dose_unit: str
+    amount_value: float  # absolute, this child, this day
+    amount_unit: str
+    route: str
+    frequency: str
+    assumed_from: str | None
+    certainty: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LineSummary:
+    drug: str
+    role: str
+    published: str
+    dose_unit: str
+    days: tuple[int, ...]
+    open_ended: bool
+    total_per_unit: float
+    total_amount: float
+    amount_unit: str
+    basis_text: str
+    assumed_from: str | None
+    certainty: str
+    sources: tuple[str, ...]
+    note: str | None
+
+
+@dataclass
+class Calendar:
+    administrations: list[Administration] = field(default_factory=list)
+    lines: list[LineSummary] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    knowledge_ids: list[str] = field(default_factory=list)
+
+
+def find_protocol(kb: KnowledgeBase, key: str) -> TxProtocol:
+    protocols = {p.key: p for p in kb.of_kind(TxProtocol)}
+    if key not in protocols:
+        raise InputError(f"unknown protocol (known: {', '.join(sorted(protocols))})", path="--protocol", value=key)
+    return protocols[key]
+
+
+def line_days(line: DrugLine, horizon_day: int) -> list[int]:
+    """Study days a line runs: the explicit list, or start..end (open end stops at the calendar horizon)."""
+    if line.days is not None:
+        return sorted(line.days)
+    end = line.end_day if line.end_day is not None else horizon_day
+    return list(range(line.start_day, end + 1))
+
+
+def build_calendar(
+    kb: KnowledgeBase,
+    protocol: TxProtocol,
+    *,
+    weight_kg: float,
+    bsa_m2: float,
+    small_child_rule: SmallChildRule | None = None,
+    busulfan_label: BusulfanLabel = BusulfanLabel.EMA,
+    busulfan: BusulfanAdjustment | None = None,
+    horizon_day: int = 30,
+) -> Calendar:
+    cal = Calendar()
+    threshold = param(kb, "TX-BSA-SMALL-CHILD")["weight_kg"]
+    small = weight_kg <= threshold
+    has_m2 = any(line.basis == "m2" for line in protocol.drugs)
+    rule: str | None = None
+    if small and has_m2:
+        rule = small_child_rule.value if small_child_rule else protocol.small_child_rule
+        if rule == "refuse":
+            raise SafetyRefusal(
+                f"weight {weight_kg:g} kg is {threshold:g} kg or less and protocol {protocol.key} gives no rule for "
+                f"per-m2 drugs in small children ({protocol.small_child_rule_reason}); choose --small-child-rule",
+                path="--small-child-rule")
+        if rule == "bsa":
+            cal.warnings.append(
+                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): per-m2 drugs dosed by BSA. BSA dosing below 10 kg can "
+                f"overdose (TX-BSA-SMALL-CHILD, CCA). Reason: " + (
+                    "chosen with --small-child-rule bsa." if small_child_rule else protocol.small_child_rule_reason))
+        else:
+            div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
+            cal.warnings.append(
+                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): per-m2 drugs converted to per-kg as dose/m2 / {div:g} "
+                "(TX-MG-PER-KG-FROM-M2, UNVERIFIED as a general rule; chosen with --small-child-rule per-kg).")
+        cal.knowledge_ids += ["TX-BSA-SMALL-CHILD"] + (["TX-MG-PER-KG-FROM-M2"] if rule == "per-kg" else [])
+
+    for line in protocol.drugs:
+        days = line_days(line, horizon_day)
+        if not days:
+            continue
+        dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
+        if line.basis in ("m2", "bsa_band"):
+            multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
+        if line.basis == "m2" and rule == "per-kg":
+            div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
+            scale = 1.0 / div
+            dose_unit = line.dose_unit.replace("/m2", "/kg")
+            multiplier, basis_text = weight_kg, f"x {weight_kg:g} kg (converted from /m2 / {div:g})"
+
+        per_day = _per_unit_per_day(kb, line, days, weight_kg, bsa_m2, busulfan_label, busulfan, cal)
+        per_day = [v * scale for v in per_day]
+        max_day = line.max_per_day * scale
+        max_total = line.max_total * scale if line.max_total is not None else None
+        amounts = [round_down(kb, v * multiplier) for v in per_day]
+        total_unit = sum(per_day)
+        _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit)
+        if line.min_total is not None and total_unit < line.min_total * scale - _EPS:
+            cal.warnings.append(
+                f"{line.drug}: total {total_unit:.3g} {dose_unit} is below the published {line.published}; "
+                "the weight band gives less than the protocol range for this weight.")
+        for day, value, amount in zip(days, per_day, amounts):
+            cal.administrations.append(Administration(
+                drug=line.drug, role=line.role, study_day=day, dose_value=round(value, 6), dose_unit=dose_unit,
+                amount_value=amount, amount_unit=line.amount_unit, route=line.route, frequency=line.frequency,
+                assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources)))
+        cal.lines.append(LineSummary(
+            drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
+            open_ended=line.days is None and line.end_day is None, total_per_unit=round(total_unit, 6),
+            total_amount=round(sum(amounts), 6), amount_unit=line.amount_unit, basis_text=basis_text,
+            assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note))
+        if line.bands:
+            cal.knowledge_ids.append(_band_id(line, busulfan_label))
+    cal.administrations.sort(key=lambda a: (a.study_day, a.drug))
+    return cal
+
+
+def _band_id(line: DrugLine, label: BusulfanLabel) -> str:
+    if line.bands in _LABEL_BANDS.values():
+        return _LABEL_BANDS[BusulfanLabel(label)]
+    return line.bands or ""
+
+
+def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulfan, cal) -> list[float]:
+    if line.basis in ("kg", "m2"):
+        if line.per_day is not None:
+            return [line.per_day] * len(days)
+        return [line.total / len(days)] * len(days)
+    if line.basis == "bsa_band":
+        return [band_dose(kb, line.bands, bsa_m2)] * len(days)
+    # weight band (busulfan): per-dose value x doses a day; TDM adjusts doses after the measured one
+    per_dose = band_dose(kb, _band_id(line, label), weight_kg)
+    values = []
+    for i, _ in enumerate(days):
+        day_total = 0.0
+        for k in range(line.doses_per_day):
+            dose_number = i * line.doses_per_day + k + 1
+            factor = busulfan.factor if busulfan and dose_number > busulfan.after_dose else 1.0
+            day_total += per_dose * factor
+        values.append(day_total)
+    if busulfan is None:
+        cal.warnings.append(
+            f"{line.drug}: {per_dose:g} {line.dose_unit} per dose x {line.doses_per_day} a day "
+            f"({_band_id(line, label)}, {label.upper()} weight band for {weight_kg:g} kg). No busulfan AUC given: "
+            "dosing without therapeutic drug monitoring deviates from IEWP practice (TX-BU-NO-TDM).")
+    else:
+        cal.warnings.extend(busulfan.notes)
+    return values
+
+
+def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_total, unit) -> None:
+    for value, amount in zip(per_day, amounts):
+        if value > max_day + _EPS or amount > max_day * multiplier + _EPS:
+            raise SafetyRefusal(
+                f"{value:.4g} {unit}/day ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
+                f"{max_day:.4g} {unit}/day ({max_day * multiplier:.2f} {line.amount_unit}); the prescriber must decide",
+                path=line.drug, value=amount)
+    if max_total is not None:
+        total = sum(per_day)
+        if total > max_total + _EPS or sum(amounts) > max_total * multiplier + _EPS:
+            raise SafetyRefusal(
+                f"total {total:.4g} {unit} ({sum(amounts):g} {line.amount_unit}) exceeds the protocol "
+                f"maximum {max_total:.4g} {unit} ({max_total * multiplier:.2f} {line.amount_unit}); "
+                "the prescriber must decide", path=line.drug, value=round(sum(amounts), 2))

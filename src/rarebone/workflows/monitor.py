@@ -1,0 +1,411 @@
+"""``rarebone monitor``: engraftment, graft failure, chimerism, GVHD, VOD and hypercalcaemia after HSCT
+(MonitoringReport contract). Day 0 comes from the HSCT procedure or ``--day0``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rarebone.core.evidence import Citation, Contract
+from rarebone.core.time import parse_timestamp
+from rarebone.errors import InputError
+from rarebone.knowledge import KnowledgeBase
+from rarebone.patient import Patient
+from rarebone.transplant import calcium as ca
+from rarebone.transplant import engraftment as eg
+from rarebone.transplant import gvhd, vod
+from rarebone.transplant.engraftment import daily
+
+# Procedure codes accepted as the stem-cell infusion (day 0); documented in docs/transplant-monitoring.md.
+HSCT_CODES = {"NCIT:C15431": "Hematopoietic Stem Cell Transplantation",
+              "NCIT:C46089": "Allogeneic Hematopoietic Stem Cell Transplantation"}
+EXTENSION = "transplant"
+ANALYTES = ("anc", "platelets", "hemoglobin", "donor_chimerism", "calcium", "bilirubin", "weight", "stool_volume")
+
+
+class Finding(Contract):
+    definition_id: str | None
+    summary: str
+    citations: list[str]
+    certainty: str = "verified"
+    disagreement: str | None = None
+
+
+class EngraftmentResult(Finding):
+    day: int | None
+    gap_days: list[int]
+
+
+class GraftFailureResult(Finding):
+    status: str
+    day: int | None
+
+
+class ChimerismResultModel(Finding):
+    latest_pct: float | None
+    latest_day: int | None
+    category: str
+    trend: str
+    values: list[tuple[int, float]]
+
+
+class AgvhdDay(Contract):
+    study_day: int
+    skin: int | None
+    liver: int | None
+    upper_gi: int | None
+    lower_gi: int | None
+    grade: str
+    unassessed: list[str]
+
+
+class AgvhdResult(Finding):
+    max_grade: str
+    max_grade_day: int | None
+    days: list[AgvhdDay]
+
+
+class CgvhdResult(Finding):
+    severity: str | None
+    study_day: int | None
+    unassessed: list[str]
+
+
+class VodCriterion(Contract):
+    name: str
+    status: str
+    detail: str
+
+
+class VodDefinition(Finding):
+    met: bool
+    severity: str | None
+    criteria: list[VodCriterion]
+
+
+class VodResult(Contract):
+    modified_seattle: VodDefinition
+    ebmt_paediatric: VodDefinition
+
+
+class HypercalcaemiaResult(Finding):
+    threshold_mmol_l: float
+    high_values: list[tuple[int, float]]
+    first_day: int | None
+    peak_mmol_l: float | None
+    high_risk_genotype: bool
+
+
+class Alert(Contract):
+    level: str  # alert, warning
+    text: str
+    citations: list[str]
+
+
+class SeriesPoint(Contract):
+    study_day: int
+    value: float
+
+
+class MonitoringReport(Contract):
+    patient_id: str
+    knowledge_version: str
+    notice: str
+    day0: dt.date
+    day0_source: str
+    last_observed_day: int | None
+    neutrophil_engraftment_day: int | None
+    platelet_engraftment_day: int | None
+    platelet_definition: str
+    neutrophil_engraftment: EngraftmentResult
+    platelet_engraftment: EngraftmentResult
+    graft_failure: GraftFailureResult
+    chimerism: ChimerismResultModel
+    agvhd: AgvhdResult
+    cgvhd: CgvhdResult
+    vod: VodResult
+    hypercalcaemia: HypercalcaemiaResult
+    alerts: list[Alert]
+    warnings: list[str]
+    anc_series: list[SeriesPoint]
+    platelet_series: list[SeriesPoint]
+    platelet_transfusion_days: list[int]
+    citations: list[Citation]
+
+
+def find_day0(patient: Patient, day0: dt.date | None) -> tuple[dt.date, str]:
+    procs = [p for p in patient.procedures if p.code_id in HSCT_CODES]
+    dated = [p for p in procs if p.performed and p.performed.timestamp]
+    if day0 is not None:
+        return day0, "--day0"
+    if not dated:
+        raise InputError("no day 0: give --day0 or an HSCT procedure (NCIT:C15431 or NCIT:C46089) with "
+                         "performed.timestamp in medicalActions", source=patient.source, path="$.medicalActions")
+    first = min(dated, key=lambda p: p.performed.timestamp)
+    return first.performed.timestamp.date(), f"{first.code_id} {first.json_path}.procedure.performed"
+
+
+def _date_of(patient: Patient, time) -> dt.date | None:
+    if time is None:
+        return None
+    if time.timestamp is not None:
+        return time.timestamp.date()
+    if time.age_days is not None and patient.date_of_birth is not None:
+        return patient.date_of_birth + dt.timedelta(days=round(time.age_days))
+    return None
+
+
+def collect_series(patient: Patient, day0: dt.date, warnings: list[str]) -> dict[str, dict[int, float]]:
+    points: dict[str, list[tuple[int, float]]] = {a: [] for a in ANALYTES}
+    undated = 0
+    for m in patient.measurements:
+        if m.analyte not in points or m.value is None:
+            continue
+        date = _date_of(patient, m.time)
+        if date is None:
+            undated += 1
+            continue
+        points[m.analyte].append(((date - day0).days, m.value))
+    if undated:
+        warnings.append(f"{undated} measurement(s) without a date (timeObserved.timestamp) were not used.")
+    return {k: daily(v) for k, v in points.items()}
+
+
+def transfusion_days(patient: Patient, day0: dt.date) -> list[int]:
+    days = []
+    for p in patient.procedures:
+        label = p.label.lower()
+        if "platelet" in label and "transfusion" in label and p.performed and p.performed.timestamp:
+            days.append((p.performed.timestamp.date() - day0).days)
+    return sorted(set(days))
+
+
+def _bool(node: dict, key: str, path: str) -> bool | None:
+    value = node.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise InputError("must be true or false", path=f"{path}.{key}", value=value)
+    return value
+
+
+def _number(node: dict, key: str, path: str, low: float, high: float) -> float | None:
+    value = node.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise InputError(f"must be a number from {low:g} to {high:g}", path=f"{path}.{key}", value=value)
+    return float(value)
+
+
+def _day(node: dict, path: str, day0: dt.date) -> int:
+    if "date" not in node:
+        raise InputError("missing date", path=f"{path}.date")
+    try:
+        return (parse_timestamp(str(node["date"])).date() - day0).days
+    except InputError as exc:
+        exc.path = f"{path}.date"
+        raise
+
+
+def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
+    """Validate ``rareboneExtensions.transplant`` (docs/transplant-monitoring.md)."""
+    raw = patient.extensions.get(EXTENSION) or {}
+    base = f"$.rareboneExtensions.{EXTENSION}"
+    if not isinstance(raw, dict):
+        raise InputError("must be an object", source=patient.source, path=base)
+    known = {"baselineWeightKg", "gvhd", "cgvhd", "liver"}
+    for key in raw:
+        if key not in known:
+            raise InputError(f"unknown key (known: {', '.join(sorted(known))})", source=patient.source,
+                             path=f"{base}.{key}")
+    out: dict[str, Any] = {"baseline": _number(raw, "baselineWeightKg", base, 0.3, 300), "gvhd": {}, "cgvhd": [],
+                           "liver": {}}
+    try:
+        for i, node in enumerate(raw.get("gvhd", [])):
+            p = f"{base}.gvhd[{i}]"
+            out["gvhd"][_day(node, p, day0)] = node, p
+        for i, node in enumerate(raw.get("cgvhd", [])):
+            p = f"{base}.cgvhd[{i}]"
+            scores = node.get("scores", {})
+            for organ, score in scores.items():
+                if organ not in gvhd.CGVHD_ORGANS:
+                    raise InputError(f"unknown organ (known: {', '.join(gvhd.CGVHD_ORGANS)})", path=f"{p}.scores.{organ}")
+                if score is not None and (isinstance(score, bool) or score not in (0, 1, 2, 3)):
+                    raise InputError("organ score must be 0-3 or null (not assessed)", path=f"{p}.scores.{organ}", value=score)
+            out["cgvhd"].append((_day(node, p, day0), scores))
+        for i, node in enumerate(raw.get("liver", [])):
+            p = f"{base}.liver[{i}]"
+            ascites = node.get("ascites")
+            if ascites is not None and ascites not in ("none", "minimal", "moderate", "paracentesis"):
+                raise InputError("ascites must be none, minimal, moderate or paracentesis", path=f"{p}.ascites", value=ascites)
+            out["liver"][_day(node, p, day0)] = vod.LiverObs(
+                hepatomegaly=_bool(node, "hepatomegaly", p), ruq_pain=_bool(node, "ruqPain", p), ascites=ascites,
+                refractory_thrombocytopenia=_bool(node, "refractoryThrombocytopenia", p),
+                alt_times_uln=_number(node, "altTimesUln", p, 0, 1000))
+    except InputError as exc:
+        exc.source = exc.source or patient.source
+        raise
+    return out
+
+
+def _finding_meta(kb: KnowledgeBase, entry_id: str) -> dict:
+    e = kb.get(entry_id)
+    return {"definition_id": entry_id, "citations": list(e.sources), "certainty": e.certainty,
+            "disagreement": e.disagreement}
+
+
+def _day_label(day: int | None) -> str:
+    return "-" if day is None else (f"+{day}" if day >= 0 else str(day))
+
+
+def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
+            platelet_definition: str = "beijing") -> MonitoringReport:
+    if platelet_definition not in eg.PLATELET_DEFINITIONS:
+        raise InputError("platelet definition must be beijing or astct", path="--platelet-definition",
+                         value=platelet_definition)
+    day0, day0_source = find_day0(patient, day0)
+    warnings: list[str] = []
+    s = collect_series(patient, day0, warnings)
+    ext = read_extension(patient, day0)
+    tx_days = transfusion_days(patient, day0)
+    bili_factor = kb.get("LAB-BILIRUBIN").to_canonical["mg/dL"]
+    bili_mg = {d: x / bili_factor for d, x in s["bilirubin"].items()}
+    alerts: list[Alert] = []
+
+    neut = eg.neutrophil_engraftment(kb, s["anc"])
+    plt = eg.platelet_engraftment(kb, s["platelets"], tx_days, platelet_definition)
+    gf = eg.graft_failure(kb, neut, s["anc"], s["platelets"], s["hemoglobin"], s["donor_chimerism"])
+    chim = eg.chimerism(kb, s["donor_chimerism"])
+    if gf.status in ("primary", "secondary"):
+        alerts.append(Alert(level="alert", text=f"{gf.status.capitalize()} graft failure: {gf.reason}",
+                            citations=list(kb.get(gf.knowledge_id).sources)))
+    if chim.trend == "falling" or chim.category in ("mixed", "autologous"):
+        alerts.append(Alert(level="warning", text=f"Donor chimerism {chim.latest_pct:g}% on day {_day_label(chim.latest_day)}"
+                            f" ({chim.category.replace('_', ' ')}, trend {chim.trend})", citations=list(kb.get("TX-CHIMERISM").sources)))
+    for name, e in (("Neutrophil", neut), ("Platelet", plt)):
+        if e.gap_days:
+            warnings.append(e.describe(name))
+
+    # acute GVHD by day
+    days = sorted({d for d in (*ext["gvhd"], *bili_mg, *s["stool_volume"]) if d >= 0})
+    weights = sorted(s["weight"].items())
+    agvhd_days = []
+    for d in days:
+        node, _ = ext["gvhd"].get(d, ({}, ""))
+        skin = gvhd.skin_stage(kb, node["skinRashBsaPct"], node.get("bullaeDesquamationBsaPct", 0) or 0) \
+            if node.get("skinRashBsaPct") is not None else None
+        liver = gvhd.liver_stage(kb, bili_mg[d]) if d in bili_mg else None
+        ugi = gvhd.upper_gi_stage(node["upperGiPersistent"]) if node.get("upperGiPersistent") is not None else None
+        w = next((x for wd, x in reversed(weights) if wd <= d), weights[0][1] if weights else None)
+        if node.get("lowerGiSevere"):
+            lgi = 4
+        elif d in s["stool_volume"] and w:
+            lgi = gvhd.lower_gi_stage(kb, s["stool_volume"][d], w)
+        else:
+            lgi = None
+        g = gvhd.grade_day(d, skin, liver, ugi, lgi)
+        agvhd_days.append(AgvhdDay(study_day=d, skin=g.skin, liver=g.liver, upper_gi=g.upper_gi, lower_gi=g.lower_gi,
+                                   grade=g.grade, unassessed=list(g.unassessed)))
+    worst = max(agvhd_days, key=lambda x: gvhd.GRADES.index(x.grade), default=None)
+    max_grade = worst.grade if worst else "0"
+    agvhd = AgvhdResult(
+        **_finding_meta(kb, "TX-MAGIC-GRADE"), max_grade=max_grade, max_grade_day=worst.study_day if worst else None,
+        days=agvhd_days,
+        summary=(f"maximum MAGIC grade {max_grade} on day {_day_label(worst.study_day)}" if worst and max_grade != "0"
+                 else "no acute GVHD stage recorded" if agvhd_days else "no acute GVHD observations")
+        + ("; liver stage uses bilirubin and assumes it is due to GVHD (VOD, drugs and infection are not excluded "
+           "by rarebone)" if any(x.liver for x in agvhd_days) else ""))
+    agvhd = agvhd.model_copy(update={"citations": sorted({*agvhd.citations, "HARRIS2016"})})
+    if gvhd.GRADES.index(max_grade) >= 2:
+        alerts.append(Alert(level="alert", text=f"Acute GVHD grade {max_grade} (MAGIC) on day {_day_label(worst.study_day)}",
+                            citations=agvhd.citations))
+
+    # chronic GVHD: latest assessment
+    cg = sorted(ext["cgvhd"], key=lambda t: t[0])
+    if cg:
+        cday, scores = cg[-1]
+        sev, unassessed = gvhd.nih_global_severity(kb, scores)
+        summary = f"NIH global severity {sev} on day {_day_label(cday)}"
+        if unassessed:
+            summary += f"; not assessed: {', '.join(unassessed)} (not taken as 0; severity could be higher)"
+        cgvhd = CgvhdResult(**_finding_meta(kb, "TX-NIH-CGVHD"), severity=sev, study_day=cday,
+                            unassessed=list(unassessed), summary=summary)
+        if sev in ("moderate", "severe"):
+            alerts.append(Alert(level="alert", text=f"Chronic GVHD {sev} (NIH 2014)", citations=cgvhd.citations))
+    else:
+        cgvhd = CgvhdResult(**_finding_meta(kb, "TX-NIH-CGVHD"), severity=None, study_day=None, unassessed=[],
+                            summary="no chronic GVHD organ scores recorded")
+
+    baseline = ext["baseline"]
+    if baseline is None:
+        pre = [x for d, x in weights if d <= 0]
+        baseline = pre[-1] if pre else None
+        if baseline is None:
+            warnings.append("No baseline weight (rareboneExtensions.transplant.baselineWeightKg or a weight on or "
+                            "before day 0): VOD weight-gain criteria unknown.")
+    vod_defs = []
+    for res in (vod.modified_seattle(kb, bili_mg, s["weight"], baseline, ext["liver"]),
+                vod.ebmt_paediatric(kb, bili_mg, s["weight"], baseline, ext["liver"])):
+        present = sum(c.status == "present" for c in res.criteria)
+        summary = (f"criteria met ({present} present)" if res.met else f"criteria not met ({present} present)")
+        if res.severity:
+            summary += f"; severity {res.severity}"
+        vod_defs.append(VodDefinition(**_finding_meta(kb, res.definition_id), met=res.met, severity=res.severity,
+                                      criteria=[VodCriterion(name=c.name, status=c.status, detail=c.detail) for c in res.criteria],
+                                      summary=f"{summary}; {res.note}"))
+        if res.met:
+            alerts.append(Alert(level="alert", text=f"Hepatic VOD/SOS: {kb.get(res.definition_id).statement.split(':')[0]} "
+                                f"{summary}", citations=list(kb.get(res.definition_id).sources)))
+
+    hc = ca.hypercalcaemia(kb, s["calcium"])
+    rank = any(v.gene_symbol == "TNFRSF11A" for v in patient.variants)
+    hc_summary = (f"calcium above {hc.threshold_mg_dl:g} mg/dL ({hc.threshold_mmol_l:.2f} mmol/L) on "
+                  + ", ".join(f"day {_day_label(d)}: {x:.2f} mmol/L ({x / kb.get('LAB-CALCIUM').to_canonical['mg/dL']:.1f} mg/dL)"
+                              for d, x in hc.high_values) if hc.high_values else
+                  f"no calcium above {hc.threshold_mg_dl:g} mg/dL ({hc.threshold_mmol_l:.2f} mmol/L)")
+    if hc.last_observed_day is None or hc.last_observed_day < hc.monitor_until_day:
+        hc_summary += f"; calcium observed to day {_day_label(hc.last_observed_day)}, monitoring advised to at least day +{hc.monitor_until_day}"
+    if hc.high_values:
+        alerts.append(Alert(level="alert", text=f"Post-HSCT hypercalcaemia: {hc_summary}",
+                            citations=list(kb.get("TX-HYPERCALCAEMIA").sources)))
+    if rank:
+        alerts.append(Alert(level="warning", text="TNFRSF11A (RANK) genotype: highest risk of post-HSCT hypercalcaemia; "
+                            "monitor calcium longer", citations=["REFERENCE"]))
+    hyper = HypercalcaemiaResult(**_finding_meta(kb, "TX-HYPERCALCAEMIA"), threshold_mmol_l=round(hc.threshold_mmol_l, 4),
+                                 high_values=[(d, round(x, 3)) for d, x in hc.high_values], first_day=hc.first_day,
+                                 peak_mmol_l=hc.peak_mmol_l, high_risk_genotype=rank, summary=hc_summary)
+
+    all_days = [d for series in s.values() for d in series]
+    used_ids = ["TX-ENGRAFT-NEUTROPHIL", eg.PLATELET_DEFINITIONS[platelet_definition], "TX-GRAFT-FAILURE-PRIMARY",
+                "TX-GRAFT-FAILURE-SECONDARY", "TX-CHIMERISM", "TX-MAGIC-SKIN", "TX-MAGIC-LIVER", "TX-MAGIC-LOWER-GI-CHILD",
+                "TX-MAGIC-GRADE", "TX-NIH-CGVHD", "TX-VOD-SEATTLE", "TX-VOD-EBMT-PAED", "TX-VOD-EBMT-PAED-SEVERITY",
+                "TX-HYPERCALCAEMIA"]
+    source_ids = sorted({sid for kid in used_ids for sid in kb.get(kid).sources} | {"REFERENCE"})
+    warnings.append(kb.get("NOTICE-UNVERIFIED").text)
+    return MonitoringReport(
+        patient_id=patient.patient_id, knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+        day0=day0, day0_source=day0_source, last_observed_day=max(all_days) if all_days else None,
+        neutrophil_engraftment_day=neut.day, platelet_engraftment_day=plt.day,
+        platelet_definition=f"{platelet_definition}: {kb.get(plt.definition_id).statement}",
+        neutrophil_engraftment=EngraftmentResult(**_finding_meta(kb, neut.definition_id), day=neut.day,
+                                                 gap_days=list(neut.gap_days), summary=neut.describe("Neutrophil")),
+        platelet_engraftment=EngraftmentResult(**_finding_meta(kb, plt.definition_id), day=plt.day,
+                                               gap_days=list(plt.gap_days), summary=plt.describe(f"Platelet ({platelet_definition})")),
+        graft_failure=GraftFailureResult(
+            **(_finding_meta(kb, gf.knowledge_id) if gf.knowledge_id else
+               {"definition_id": None, "citations": sorted({*kb.get("TX-GRAFT-FAILURE-PRIMARY").sources,
+                                                            *kb.get("TX-GRAFT-FAILURE-SECONDARY").sources})}),
+            status=gf.status, day=gf.day, summary=gf.reason),
+        chimerism=ChimerismResultModel(
+            **_finding_meta(kb, "TX-CHIMERISM"), latest_pct=chim.latest_pct, latest_day=chim.latest_day,
+            category=chim.category, trend=chim.trend, values=list(chim.values),
+            summary=(f"latest {chim.latest_pct:g}% donor on day {_day_label(chim.latest_day)} ({chim.category.replace('_', ' ')}; "
+                     f"trend {chim.trend.replace('_', ' ')})") if chim.latest_pct is not None else "no chimerism recorded"),
+        agvhd=agvhd, cgvhd=cgvhd,
+        vod=VodResult(modified_seattle=vod_defs[0], ebmt_paediatric=vod_defs[1]),
+        hypercalcaemia=hyper, alerts=alerts, warnings=warnings,
+        anc_series=[SeriesPoint(study_day=d, value=x) for d, x in sorted(s["anc"].items())],
+        platelet_series=[SeriesPoint(study_day=d, value=x) for d, x in sorted(s["platelets"].items())],
+        platelet_transfusion_days=tx_days,
+        citations=[Citation(id=sid, text=kb.citation_text(sid), doi=kb.sources[sid].doi, pmid=kb.sources[sid].pmid,
+                            seed=kb.sources[sid].seed) for sid in source_ids],
+    )

@@ -1,0 +1,235 @@
+"""``rarebone plan``: a day-by-day transplant protocol calendar for one child (TransplantPlan contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping
+
+from rarebone.core.evidence import Citation, Contract
+from rarebone.errors import InputError
+from rarebone.knowledge import KnowledgeBase
+from rarebone.patient import Patient
+from rarebone.transplant.dosing import BSA_ENTRY, BsaFormula, bsa_m2, busulfan_adjustment, check_plausible
+from rarebone.transplant.indication import check_indication, genotype_recommendations
+from rarebone.transplant.protocol import BusulfanLabel, SmallChildRule, build_calendar, find_protocol
+
+
+class Quantity(Contract):
+    value: float
+    unit: str
+
+
+class ProtocolRef(Contract):
+    id: str
+    key: str
+    name: str
+    certainty: str
+    citations: list[Citation]
+
+
+class PlannedAdministration(Contract):
+    """One drug on one study day: ``dose`` as prescribed per unit per day, ``amount`` absolute for this child."""
+
+    drug: str
+    role: str
+    study_day: int
+    date: dt.date
+    dose: Quantity
+    amount: Quantity
+    route: str
+    frequency: str
+    assumed_from: str | None
+    certainty: str
+    citations: list[str]
+
+
+class DrugSummary(Contract):
+    drug: str
+    role: str
+    published: str
+    first_day: int
+    last_day: int
+    days: list[int]
+    continues_beyond_calendar: bool
+    total_dose: Quantity
+    total_amount: Quantity
+    basis: str
+    assumed_from: str | None
+    certainty: str
+    note: str | None
+    citations: list[str]
+
+
+class SurveillanceEvent(Contract):
+    item: str
+    study_day: int
+    date: dt.date
+    citations: list[str]
+
+
+class BusulfanTdm(Contract):
+    measured_auc_umol_min: float
+    after_dose: int
+    target_auc_umol_min: float
+    factor: float
+    projected_cumulative_mg_h_per_l: float
+    in_first_dose_window: bool
+
+
+class TransplantPlan(Contract):
+    patient_id: str
+    knowledge_version: str
+    notice: str
+    day0: dt.date
+    horizon_day: int
+    age_days: float | None
+    weight_kg: float
+    height_cm: float
+    measurements_source: str
+    plausibility: str
+    bsa_m2: float
+    bsa_formula: str
+    protocol: ProtocolRef
+    warnings: list[str]
+    override_reason: str | None
+    hsct_not_indicated_genes: list[str]
+    busulfan_tdm: BusulfanTdm | None
+    administrations: list[PlannedAdministration]
+    drugs: list[DrugSummary]
+    not_scheduled: list[str]
+    surveillance: list[SurveillanceEvent]
+    knowledge_ids: list[str]
+    citations: list[Citation]
+
+
+def _citation(kb: KnowledgeBase, source_id: str) -> Citation:
+    s = kb.sources[source_id]
+    return Citation(id=source_id, text=kb.citation_text(source_id), doi=s.doi, pmid=s.pmid, seed=s.seed)
+
+
+def _latest(patient: Patient, analyte: str) -> float | None:
+    values = [m for m in patient.measurements_of(analyte) if m.value is not None]
+    if not values:
+        return None
+    dated = [m for m in values if m.time and m.time.timestamp]
+    pick = max(dated, key=lambda m: m.time.timestamp) if dated else values[-1]
+    return pick.value
+
+
+def age_at(patient: Patient, day0: dt.date) -> float | None:
+    if patient.date_of_birth:
+        return float((day0 - patient.date_of_birth).days)
+    return patient.age_days
+
+
+def make_plan(
+    kb: KnowledgeBase,
+    patient: Patient,
+    *,
+    protocol_key: str,
+    day0: dt.date,
+    weight_kg: float | None = None,
+    height_cm: float | None = None,
+    bsa_formula: BsaFormula = BsaFormula.MOSTELLER,
+    busulfan_auc_umol_min: float | None = None,
+    after_dose: int | None = None,
+    busulfan_label: BusulfanLabel = BusulfanLabel.EMA,
+    small_child_rule: SmallChildRule | None = None,
+    override_reason: str | None = None,
+    recommendations: Mapping[str, str] | None = None,
+    horizon_day: int = 30,
+) -> TransplantPlan:
+    protocol = find_protocol(kb, protocol_key)
+    recs = dict(recommendations) if recommendations is not None else genotype_recommendations(kb, patient.variants)
+    gate = check_indication(recs, override_reason)
+
+    source = "command line" if weight_kg is not None and height_cm is not None else "Phenopacket measurements"
+    weight_kg = weight_kg if weight_kg is not None else _latest(patient, "weight")
+    height_cm = height_cm if height_cm is not None else _latest(patient, "height")
+    if weight_kg is None:
+        raise InputError("no weight: give --weight KG or a body-weight measurement (LOINC 29463-7); "
+                         "a dose is never guessed", source=patient.source, path="--weight")
+    if height_cm is None:
+        raise InputError("no height: give --height CM or a height measurement (LOINC 8302-2)",
+                         source=patient.source, path="--height")
+    if not -60 <= horizon_day <= 400:
+        raise InputError("calendar horizon must be a study day from -60 to 400", path="--until", value=horizon_day)
+    age_days = age_at(patient, day0)
+    r = check_plausible(kb, age_days, weight_kg, height_cm)
+    bsa = bsa_m2(kb, weight_kg, height_cm, bsa_formula)
+
+    if (busulfan_auc_umol_min is None) != (after_dose is None):
+        raise InputError("--busulfan-auc and --after-dose go together", path="--busulfan-auc")
+    tdm = busulfan_adjustment(kb, busulfan_auc_umol_min, after_dose) if busulfan_auc_umol_min is not None else None
+    if tdm and not any(line.basis == "weight_band" for line in protocol.drugs):
+        raise InputError(f"protocol {protocol.key} has no busulfan to adjust", path="--busulfan-auc")
+
+    cal = build_calendar(kb, protocol, weight_kg=weight_kg, bsa_m2=bsa, small_child_rule=small_child_rule,
+                         busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day)
+    warnings = list(cal.warnings)
+    if gate.overridden:
+        warnings.insert(0, f"HSCT NOT INDICATED for {', '.join(gate.refused_genes)}; planned on prescriber override: "
+                           f"\"{gate.override_reason}\"")
+    for line in cal.lines:
+        if line.open_ended:
+            warnings.append(f"{line.drug} continues beyond day +{horizon_day}: end not given by the source.")
+    unverified = [line.drug for line in cal.lines if line.certainty == "unverified"]
+    if unverified:
+        warnings.append("UNVERIFIED (not confirmed in a primary source): " + ", ".join(unverified) + ".")
+    warnings.append(kb.get("NOTICE-UNVERIFIED").text)
+
+    def date_of(day: int) -> dt.date:
+        return day0 + dt.timedelta(days=day)
+
+    surveillance = [
+        SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources))
+        for s in protocol.surveillance for d in range(s.start_day, horizon_day + 1, s.every_days)
+    ]
+    source_ids = sorted({*protocol.sources, *(sid for line in protocol.drugs for sid in line.sources),
+                         *kb.get(BSA_ENTRY[BsaFormula(bsa_formula)]).sources,
+                         *(sid for kid in cal.knowledge_ids for sid in kb.get(kid).sources),
+                         *kb.get("TX-GROWTH-PLAUSIBILITY").sources,
+                         *(kb.get("TX-BU-AUC-TARGET").sources if tdm else [])})
+    return TransplantPlan(
+        patient_id=patient.patient_id,
+        knowledge_version=kb.version,
+        notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+        day0=day0, horizon_day=horizon_day, age_days=age_days,
+        weight_kg=weight_kg, height_cm=height_cm, measurements_source=source,
+        plausibility=(f"weight accepted {r.weight_low_kg:.1f}-{r.weight_high_kg:.1f} kg, height "
+                      f"{r.height_low_cm:.1f}-{r.height_high_cm:.1f} cm for age (TX-GROWTH-PLAUSIBILITY: WHO growth "
+                      "standards 0-5 y and WHO 2007 reference; bounds UNVERIFIED)"),
+        bsa_m2=round(bsa, 4), bsa_formula=BsaFormula(bsa_formula).value,
+        protocol=ProtocolRef(id=protocol.id, key=protocol.key, name=protocol.name, certainty=protocol.certainty,
+                             citations=[_citation(kb, s) for s in protocol.sources]),
+        warnings=warnings,
+        override_reason=gate.override_reason if gate.refused_genes else None,
+        hsct_not_indicated_genes=list(gate.refused_genes),
+        busulfan_tdm=BusulfanTdm(
+            measured_auc_umol_min=tdm.measured_auc_umol_min, after_dose=tdm.after_dose,
+            target_auc_umol_min=tdm.target_auc_umol_min, factor=round(tdm.factor, 6),
+            projected_cumulative_mg_h_per_l=round(tdm.projected_cumulative_mg_h_per_l, 2),
+            in_first_dose_window=tdm.in_first_dose_window) if tdm else None,
+        administrations=[
+            PlannedAdministration(
+                drug=a.drug, role=a.role, study_day=a.study_day, date=date_of(a.study_day),
+                dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day"),
+                amount=Quantity(value=a.amount_value, unit=a.amount_unit), route=a.route, frequency=a.frequency,
+                assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources))
+            for a in cal.administrations
+        ],
+        drugs=[
+            DrugSummary(
+                drug=line.drug, role=line.role, published=line.published, first_day=line.days[0],
+                last_day=line.days[-1], days=list(line.days), continues_beyond_calendar=line.open_ended,
+                total_dose=Quantity(value=line.total_per_unit, unit=line.dose_unit),
+                total_amount=Quantity(value=line.total_amount, unit=line.amount_unit), basis=line.basis_text,
+                assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))
+            for line in cal.lines
+        ],
+        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled],
+        surveillance=surveillance,
+        knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
+                              "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),
+        citations=[_citation(kb, s) for s in source_ids],
+    )

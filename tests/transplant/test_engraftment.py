@@ -1,0 +1,120 @@
+"""Engraftment, graft failure and chimerism on series with gaps, transfusions and a lost graft (reference A5)."""
+
+import pytest
+
+from rarebone.transplant.engraftment import (
+    chimerism, graft_failure, neutrophil_engraftment, platelet_engraftment,
+)
+
+
+def series(days, value):
+    return {d: value for d in days}
+
+
+def test_neutrophil_engraftment_against_s1_three_days(kb):
+    anc = {**series(range(0, 10), 0.1), **series(range(10, 20), 0.6)}
+    assert neutrophil_engraftment(kb, anc).day == 10
+
+
+def test_neutrophil_threshold_is_strict_against_s1(kb):
+    # S1/EBMT: ANC > 0.5; exactly 0.5 does not count, 0.51 does
+    assert neutrophil_engraftment(kb, series(range(0, 10), 0.5)).day is None
+    assert neutrophil_engraftment(kb, series(range(0, 10), 0.51)).day == 0
+
+
+def test_neutrophil_two_days_are_not_enough(kb):
+    anc = {0: 0.1, 1: 0.6, 2: 0.6, 3: 0.4, 4: 0.6, 5: 0.6}
+    assert neutrophil_engraftment(kb, anc).day is None
+
+
+def test_neutrophil_engraftment_never_claimed_across_a_gap(kb):
+    # days 10, 11 qualify, day 12 not observed, 13-15 qualify -> first full run starts on 13, not 10
+    anc = {**series(range(0, 10), 0.1), 10: 0.8, 11: 0.9, 13: 1.0, 14: 1.1, 15: 1.2}
+    result = neutrophil_engraftment(kb, anc)
+    assert result.day == 13
+    assert result.gap_days == (12,)
+    assert "not claimed across a gap" in result.describe("Neutrophil")
+
+
+def test_neutrophil_gap_without_later_run_is_not_reached(kb):
+    anc = {10: 0.8, 11: 0.9, 13: 1.0, 14: 1.1}
+    result = neutrophil_engraftment(kb, anc)
+    assert result.day is None and result.gap_days == (12,)
+
+
+def test_platelet_engraftment_beijing_against_s1(kb):
+    # > 50 from day 15; transfusion on day 20 -> days 20..27 do not count; 7 consecutive from 28
+    plt = {**series(range(0, 15), 10), **series(range(15, 40), 60)}
+    assert platelet_engraftment(kb, plt, [20], "beijing").day == 28
+    assert platelet_engraftment(kb, plt, [], "beijing").day == 15
+
+
+def test_platelet_transfusion_window_both_sides(kb):
+    # transfusion on day 10: day 17 is 7 days after -> still excluded; day 18 counts
+    plt = series(range(0, 40), 60)
+    assert platelet_engraftment(kb, plt, [10], "beijing").day == 0  # run 0..6 before the transfusion
+    plt = series(range(10, 40), 60)
+    assert platelet_engraftment(kb, plt, [10], "beijing").day == 18
+
+
+def test_platelet_beijing_threshold_strict_and_seven_days(kb):
+    assert platelet_engraftment(kb, series(range(0, 20), 50), [], "beijing").day is None
+    assert platelet_engraftment(kb, series(range(0, 20), 50.1), [], "beijing").day == 0
+    assert platelet_engraftment(kb, series(range(0, 6), 80), [], "beijing").day is None  # 6 days only
+
+
+def test_platelet_astct_against_kharfan_dabaja2021(kb):
+    # >= 20 counts (20 itself), 3 consecutive days
+    assert platelet_engraftment(kb, series(range(0, 3), 20), [], "astct").day == 0
+    assert platelet_engraftment(kb, series(range(0, 3), 19.9), [], "astct").day is None
+
+
+def test_platelet_gap_breaks_run(kb):
+    plt = {d: 60 for d in range(0, 20) if d != 5}
+    assert platelet_engraftment(kb, plt, [], "beijing").day == 6
+
+
+def test_secondary_graft_failure_when_graft_is_lost(kb):
+    anc = {**series(range(0, 14), 0.1), **series(range(14, 30), 1.5), **series(range(30, 40), 0.2)}
+    plt = {**series(range(0, 30), 60), **series(range(30, 40), 10)}
+    hb = series(range(0, 40), 95)
+    neut = neutrophil_engraftment(kb, anc)
+    assert neut.day == 14
+    gf = graft_failure(kb, neut, anc, plt, hb, {})
+    assert gf.status == "secondary" and gf.day == 30
+
+
+def test_single_lineage_cytopenia_is_not_graft_failure(kb):
+    anc = {**series(range(0, 14), 0.1), **series(range(14, 40), 1.5)}
+    plt = {**series(range(0, 30), 60), **series(range(30, 40), 10)}
+    neut = neutrophil_engraftment(kb, anc)
+    assert graft_failure(kb, neut, anc, plt, series(range(0, 40), 95), {}).status == "none"
+
+
+def test_primary_graft_failure_by_day_30_against_astct(kb):
+    anc = series(range(0, 31), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    assert graft_failure(kb, neut, anc, {}, {}, {}).status == "primary"
+    # observations end on day 29 -> not assessable yet
+    anc = series(range(0, 30), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    assert graft_failure(kb, neut, anc, {}, {}, {}).status == "not_assessable"
+
+
+def test_autologous_reconstitution_is_primary_graft_failure(kb):
+    anc = series(range(0, 31), 1.0)
+    neut = neutrophil_engraftment(kb, anc)
+    assert graft_failure(kb, neut, anc, {}, {}, {14: 2.0, 28: 1.0}).status == "primary"
+    assert graft_failure(kb, neut, anc, {}, {}, {14: 5.0, 28: 6.0}).status == "none"
+
+
+@pytest.mark.parametrize("pct,category", [(95.0, "mixed"), (95.1, "full_donor"), (5.0, "mixed"), (4.9, "autologous")])
+def test_chimerism_categories_against_astct(kb, pct, category):
+    assert chimerism(kb, {28: pct}).category == category
+
+
+def test_chimerism_trend(kb):
+    assert chimerism(kb, {14: 99, 28: 80, 56: 60}).trend == "falling"
+    assert chimerism(kb, {14: 60, 28: 80}).trend == "rising"
+    assert chimerism(kb, {14: 98, 28: 96}).trend == "stable"
+    assert chimerism(kb, {}).category == "unknown"
