@@ -32,7 +32,7 @@ def cohort_frame(engine):
         present.columns = [f"has.{k}" for k in present.columns]
         frame = frame.join(first, on="_id").join(present, on="_id")
         for col in present.columns:
-            frame[col] = frame[col].fillna(False).astype(bool)
+            frame[col] = frame[col].eq(True)
     frame = frame.drop(columns=["_id"])
     for col in ("synthetic", "transplant.abo_matched"):
         if col in frame:
