@@ -1,0 +1,51 @@
+"""Cumulative incidence with competing risks (Aalen–Johansen) through scikit-survival.
+
+Not lifelines' ``AalenJohansenFitter``: it jitters tied times at random and gives a different answer on every
+seed (ecosystem notes §0.2); day-resolution transplant data is full of ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class CIFResult:
+    endpoint: str
+    n: int
+    events: int
+    competing: int
+    at: list[dict]
+    timeline: list[float] = field(default_factory=list)
+    incidence: list[float] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+
+
+def cumulative_incidence(durations, causes, times=(), cause: int = 1, endpoint: str = "event") -> CIFResult:
+    """``causes``: 0 censored, 1 the event of interest, 2 the competing event (death without the event)."""
+    from sksurv.nonparametric import cumulative_incidence_competing_risks
+
+    durations = np.asarray(durations, dtype=float)
+    causes = np.asarray(causes, dtype=int)
+    if durations.size == 0:
+        return CIFResult(endpoint, 0, 0, 0, [])
+    n_causes = max(int(causes.max()), cause, 2)
+    # sksurv needs every cause 1..k present to report it; pad with nothing: compute with what is there
+    x, y, ci = cumulative_incidence_competing_risks(causes, durations, conf_type="log-log")
+    if cause >= y.shape[0]:
+        curve = np.zeros_like(x, dtype=float)
+        lo = hi = curve
+    else:
+        curve, lo, hi = y[cause], ci[cause, 0], ci[cause, 1]
+    at = []
+    for t in times:
+        idx = max(int(np.searchsorted(x, t, side="right")) - 1, 0)
+        at.append({"time": float(t), "estimate": float(curve[idx]), "ci_lower": float(np.nan_to_num(lo[idx])),
+                   "ci_upper": float(np.nan_to_num(hi[idx], nan=1.0))})
+    del n_causes
+    return CIFResult(endpoint, int(len(durations)), int((causes == cause).sum()), int((causes == 2).sum()), at,
+                     [float(v) for v in x], [float(v) for v in curve],
+                     [float(v) for v in np.nan_to_num(lo)], [float(v) for v in np.nan_to_num(hi, nan=1.0)])

@@ -1,0 +1,1 @@
+"""One module per user job; each returns a typed result contract."""
