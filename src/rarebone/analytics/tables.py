@@ -37,11 +37,20 @@ def _summary(values, spread: str, scale: float) -> str:
     return f"{med:.1f} ({values.min():.1f}-{values.max():.1f})"
 
 
+def _level(v) -> str:
+    if v is None or v != v:
+        return "missing"
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def categorical(frame, column: str, label: str, by: str | None = None, levels=None) -> list[Row]:
     from scipy import stats
 
-    series = frame[column].map(lambda v: "missing" if v is None or v != v else (
-        ("yes" if v else "no") if isinstance(v, (bool, np.bool_)) else str(v)))
+    series = frame[column].map(_level)
     levels = list(levels) if levels else sorted(series.unique(), key=lambda s: (s == "missing", s))
     groups = _groups(frame, by)
     rows = [Row(label, None, f"n = {series.size}", {g: f"n = {int(m.sum())}" for g, m in groups.items()})]
@@ -83,5 +92,5 @@ def numeric(frame, column: str, label: str, by: str | None = None, spread: str =
 def _groups(frame, by):
     if not by:
         return {}
-    col = frame[by].map(lambda v: None if v is None or v != v else (("yes" if v else "no") if isinstance(v, (bool, np.bool_)) else str(v)))
+    col = frame[by].map(lambda v: None if _level(v) == "missing" else _level(v))
     return {str(level): (col == level).to_numpy() for level in sorted(col.dropna().unique())}
