@@ -133,6 +133,10 @@ def upsert(session, record: dict, *, source: str | None = None, who: str | None 
     if row is None:
         row = m.PatientRow(patient_key=key)
         session.add(row)
+    else:  # old children go first: (patient_id, number) must stay unique during the flush
+        for name in CHILDREN:
+            setattr(row, name, [])
+        session.flush()
     _fill(row, record)
     row.content_hash, row.updated_at, row.source = digest, now, source
     session.flush()
