@@ -32,20 +32,21 @@ def cumulative_incidence(durations, causes, times=(), cause: int = 1, endpoint: 
     causes = np.asarray(causes, dtype=int)
     if durations.size == 0:
         return CIFResult(endpoint, 0, 0, 0, [])
-    n_causes = max(int(causes.max()), cause, 2)
-    # sksurv needs every cause 1..k present to report it; pad with nothing: compute with what is there
-    x, y, ci = cumulative_incidence_competing_risks(causes, durations, conf_type="log-log")
-    if cause >= y.shape[0]:
-        curve = np.zeros_like(x, dtype=float)
-        lo = hi = curve
+    if not (causes == cause).any():  # no event of interest: incidence is 0 throughout (sksurv needs every cause present)
+        x = np.array([0.0, float(durations.max())])
+        curve = lo = hi = np.zeros(2)
     else:
-        curve, lo, hi = y[cause], ci[cause, 0], ci[cause, 1]
+        present = sorted(set(causes[causes > 0].tolist()))
+        recode = {c: i + 1 for i, c in enumerate(present)}  # sksurv numbers causes 1..k without gaps
+        coded = np.array([recode.get(c, 0) for c in causes.tolist()])
+        x, y, ci = cumulative_incidence_competing_risks(coded, durations, conf_type="log-log")
+        k = recode[cause]
+        curve, lo, hi = y[k], ci[k, 0], ci[k, 1]
     at = []
     for t in times:
         idx = max(int(np.searchsorted(x, t, side="right")) - 1, 0)
         at.append({"time": float(t), "estimate": float(curve[idx]), "ci_lower": float(np.nan_to_num(lo[idx])),
                    "ci_upper": float(np.nan_to_num(hi[idx], nan=1.0))})
-    del n_causes
     return CIFResult(endpoint, int(len(durations)), int((causes == cause).sum()), int((causes == 2).sum()), at,
                      [float(v) for v in x], [float(v) for v in curve],
                      [float(v) for v in np.nan_to_num(lo)], [float(v) for v in np.nan_to_num(hi, nan=1.0)])

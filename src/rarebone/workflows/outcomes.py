@@ -235,8 +235,8 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     report = OutcomesReport(
         title="Outcomes report" + (" (SYNTHETIC data)" if synthetic else ""),
         synthetic=synthetic,
-        banner=("SYNTHETIC DATA: every patient in this report was made by the rarebone demo generator; "
-                "no real patient is described.") if synthetic else None,
+        banner=("SYNTHETIC DATA: this cohort contains records marked synthetic (made by the rarebone demo "
+                "generator or reconstructed from published aggregates); they describe no real patient.") if synthetic else None,
         notice=notice, knowledge_version=kb.version, cohort=cohort, origin=origin, time_unit=time_unit, at=at,
         n=int(len(frame)), tables=table_list, survival=survival_block, comparisons=comparisons, cox=cox_block,
         cumulative_incidence=incidences, published_checks=checks, warnings=warnings,
