@@ -35,6 +35,13 @@ def cumulative_incidence(durations, causes, times=(), cause: int = 1, endpoint: 
     if not (causes == cause).any():  # no event of interest: incidence is 0 throughout (sksurv needs every cause present)
         x = np.array([0.0, float(durations.max())])
         curve = lo = hi = np.zeros(2)
+    elif set(causes[causes > 0].tolist()) == {cause}:
+        # No competing event observed: Aalen-Johansen reduces to 1 - KM (sksurv 0.28 fails with a single cause).
+        from rarebone.analytics.survival import kaplan_meier
+
+        km = kaplan_meier(durations, causes == cause)
+        x = np.array(km.timeline)
+        curve, lo, hi = 1 - np.array(km.survival), 1 - np.array(km.upper), 1 - np.array(km.lower)
     else:
         present = sorted(set(causes[causes > 0].tolist()))
         recode = {c: i + 1 for i, c in enumerate(present)}  # sksurv numbers causes 1..k without gaps
