@@ -174,15 +174,36 @@ def mapped_items(path: Path, mapping_path: Path) -> Iterator[tuple[str, Any]]:
 
 # ---------------------------------------------------------------- Phenopackets
 
-def phenopacket_items(paths: list[Path]) -> Iterator[tuple[str, Any]]:
+PARALLEL_FROM = 2000  # files; below this, worker start-up (HPO load) costs more than it saves
+
+
+def _read_one(path: Path) -> tuple[str, Any]:
     from rarebone.intake import phenopacket as pp
 
-    for path in pp.expand_inputs(paths):
-        try:
-            result = pp.read_phenopacket(path)
-            yield path.name, patient_to_record(result.patient, source=path.name)
-        except RareboneError as exc:
-            yield path.name, exc
+    try:
+        result = pp.read_phenopacket(path)
+        return path.name, patient_to_record(result.patient, source=path.name)
+    except RareboneError as exc:
+        return path.name, exc
+
+
+def phenopacket_items(paths: list[Path], workers: int | None = None) -> Iterator[tuple[str, Any]]:
+    """Read Phenopackets in file order; large folders are parsed by a process pool (one per core) while the
+    caller writes to the database."""
+    import os
+
+    from rarebone.intake import phenopacket as pp
+
+    files = pp.expand_inputs(paths)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        for path in files:
+            yield _read_one(path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read_one, files, chunksize=100)
 
 
 def patient_to_record(patient, *, source: str) -> dict:

@@ -197,7 +197,8 @@ def import_records(engine, items: Iterable[Item], *, batch_size: int = 200, who:
             partial = ImportSummary()
             try:
                 with Session(engine) as session, session.begin():
-                    for where, record in batch:
+                    slow = _bulk_insert_new(session, batch, partial, who)
+                    for where, record in slow:
                         _one(session, where, record, partial, who, IntegrityError)
                 break
             except OperationalError as exc:  # lock timeout / serialisation: retry the batch
@@ -231,6 +232,97 @@ def _one(session, where, record, summary, who, integrity_error) -> None:
             savepoint.rollback()
             if attempt == 1:
                 summary.rejected.append(f"{where}: {str(exc.orig).splitlines()[0]}")
+        except (TypeError, ValueError, _statement_error()) as exc:  # a value the column cannot hold
+            savepoint.rollback()
+            summary.rejected.append(f"{where}: value not accepted by the database: {str(exc).splitlines()[0]}")
+            return
+
+
+def _statement_error():
+    from sqlalchemy.exc import StatementError
+
+    return StatementError
+
+
+def _full(record: dict) -> tuple[dict, dict[str, list[dict]]]:
+    """Every column of the patient and of each child, defaults filled (as ``_fill`` stores them)."""
+    patient = {c: record["patient"].get(c, False if c == "synthetic" else None) for c in PATIENT_COLUMNS}
+    children = {}
+    for name, model in CHILDREN.items():
+        cols = columns(model)
+        rows = []
+        for i, child in enumerate(record.get(name, [])):
+            row = {c: child.get(c) for c in cols}
+            if name == "transplants" and row.get("number") is None:
+                row["number"] = i + 1
+            if name == "phenotypes" and row.get("excluded") is None:
+                row["excluded"] = False
+            rows.append(row)
+        children[name] = rows
+    return patient, children
+
+
+def _bulk_insert_new(session, batch, summary, who) -> list:
+    """Insert the batch's new patients with a few multi-row INSERTs (the common case of a first import).
+    Returns the items that need the per-record path: updates, unchanged checks, duplicates, or the whole
+    batch when the bulk insert fails (e.g. another process inserted the same patient meanwhile)."""
+    from sqlalchemy import insert, select
+
+    slow, fresh, seen = [], [], set()
+    for where, record in batch:
+        if isinstance(record, RareboneError):
+            slow.append((where, record))
+            continue
+        try:
+            _validate(record)
+        except RareboneError as exc:
+            summary.rejected.append(f"{where}: {exc}")
+            continue
+        key = record["patient"]["patient_key"]
+        if key in seen:
+            slow.append((where, record))
+        else:
+            seen.add(key)
+            fresh.append((where, record))
+    if not fresh:
+        return slow
+    table = m.PatientRow.__table__
+    keys = [r["patient"]["patient_key"] for _, r in fresh]
+    existing = dict(session.execute(select(table.c.patient_key, table.c.content_hash).where(table.c.patient_key.in_(keys))).all())
+    new = [(w, r) for w, r in fresh if r["patient"]["patient_key"] not in existing]
+    for w, r in fresh:
+        key = r["patient"]["patient_key"]
+        if key in existing:
+            if existing[key] == content_hash(r):
+                summary.unchanged += 1
+            else:
+                slow.insert(0, (w, r))
+    if not new:
+        return slow
+    now = dt.datetime.now(dt.timezone.utc)
+    full = [_full(r) for _, r in new]
+    savepoint = session.begin_nested()
+    try:
+        rows = [{**patient, "content_hash": content_hash(r), "updated_at": now, "source": w}
+                for (w, r), (patient, _) in zip(new, full)]
+        ids = dict(session.execute(insert(table).returning(table.c.patient_key, table.c.id), rows).all())
+        for name, model in CHILDREN.items():
+            child_rows = [{**c, "patient_id": ids[patient["patient_key"]]}
+                          for patient, children in full for c in children[name]]
+            if child_rows:
+                session.execute(insert(model.__table__), child_rows)
+        audit = []
+        for (w, r), (patient, children) in zip(new, full):
+            after = normalise({"patient": patient, **children})
+            audit.append({"at": now, "actor": who or actor(), "action": "insert", "patient_key": patient["patient_key"],
+                          "source": w, "changed": diff(None, after), "before": None, "after": after})
+        session.execute(insert(m.AuditRow.__table__), audit)
+        savepoint.commit()
+    except Exception:  # noqa: BLE001 - any failure: redo these records one by one, each in its own savepoint
+        savepoint.rollback()
+        return new + slow
+    summary.inserted += len(new)
+    return slow
 
 
 def _take(items: Iterator, n: int) -> list:
