@@ -13,6 +13,7 @@ from rarebone.errors import InputError
 TIME_UNITS = {"days": 1.0, "months": DAYS_PER_MONTH, "years": DAYS_PER_YEAR}
 METHOD_SOURCES = ["KAPLAN-MEIER1958", "GREENWOOD1926", "MANTEL1966", "COX1972", "AALEN-JOHANSEN1978"]
 CIF_LANDMARK_DAYS = (30.0, 100.0, 365.0)  # reporting landmarks (day +30, +100, 1 year), not clinical thresholds
+CIF_HORIZON_DAYS = 730.0  # cumulative incidence follows transplant events for 2 years (censored there)
 DEFAULT_COX = ("age_at_transplant_months", "transplant.cd34_10e6_per_kg")
 
 
@@ -339,11 +340,15 @@ def _incidences(frame, competing, scale, at_days, figs, unit) -> list[Incidence]
         "graft failure": (pd_num(tx["transplant.graft_failure_day"]), tx["transplant.graft_failure"].isin(["primary", "secondary"]).to_numpy()),
     }
     out, curves = [], []
-    times = sorted({*CIF_LANDMARK_DAYS, *at_days})
+    times = sorted({*CIF_LANDMARK_DAYS, *(a for a in at_days if a <= CIF_HORIZON_DAYS)})
     for name, (day, happened) in endpoints.items():
         happened = np.asarray(happened, dtype=bool) & ~np.isnan(day)
-        t = np.where(happened, day, follow)
+        # Day resolution (ceil: an event during day 24.3 counts on day 25) and a 2-year horizon keep the
+        # Aalen-Johansen variance (quadratic in distinct times in scikit-survival) small on large registries.
+        t = np.ceil(np.where(happened, day, follow))
         cause = np.where(happened, 1, np.where(dead, 2, 0))
+        cause = np.where(t > CIF_HORIZON_DAYS, 0, cause)
+        t = np.minimum(t, CIF_HORIZON_DAYS)
         res = competing.cumulative_incidence(t, cause, times, cause=1, endpoint=name)
         out.append(Incidence(endpoint=name, competing_event="death without the event", n=res.n, events=res.events,
                              competing=res.competing, estimates=[Estimate(time=a["time"], estimate=a["estimate"],
