@@ -15,6 +15,17 @@ def _svg(fig) -> str:
     return text[text.find("<svg"):]
 
 
+def _thin(curve_t, *series, limit: int = 1500):
+    """At most ``limit`` points of a step curve for drawing (first and last kept); numbers are never thinned."""
+    n = len(curve_t)
+    if n <= limit:
+        return (curve_t, *series)
+    import numpy as np
+
+    idx = np.unique(np.concatenate([np.linspace(0, n - 1, limit).astype(int), [n - 1]]))
+    return ([curve_t[i] for i in idx], *([s[i] for i in idx] for s in series))
+
+
 def _setup():
     import matplotlib
 
@@ -31,9 +42,9 @@ def km_figure(curves, *, scale: float, unit: str, ticks, at_risk: dict[str, list
     fig, (ax, table) = plt.subplots(2, 1, figsize=(7, 4.6 + 0.25 * rows), sharex=True,
                                     gridspec_kw={"height_ratios": [4, 0.5 + 0.28 * rows]})
     for curve in curves:
-        t = [x / scale for x in curve.timeline]
-        line, = ax.step(t, curve.survival, where="post", label=f"{curve.label} (n={curve.n})")
-        ax.fill_between(t, curve.lower, curve.upper, step="post", alpha=0.18, color=line.get_color())
+        t, surv, lower, upper = _thin([x / scale for x in curve.timeline], curve.survival, curve.lower, curve.upper)
+        line, = ax.step(t, surv, where="post", label=f"{curve.label} (n={curve.n})")
+        ax.fill_between(t, lower, upper, step="post", alpha=0.18, color=line.get_color())
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("Overall survival")
     ax.set_title(title, fontsize=11)
@@ -60,9 +71,9 @@ def cif_figure(curves, *, scale: float, unit: str, title: str) -> str:
     plt = _setup()
     fig, ax = plt.subplots(figsize=(7, 3.8))
     for curve in curves:
-        t = [x / scale for x in curve.timeline]
-        line, = ax.step(t, curve.incidence, where="post", label=f"{curve.endpoint} ({curve.events} events)")
-        ax.fill_between(t, curve.lower, curve.upper, step="post", alpha=0.15, color=line.get_color())
+        t, inc, lower, upper = _thin([x / scale for x in curve.timeline], curve.incidence, curve.lower, curve.upper)
+        line, = ax.step(t, inc, where="post", label=f"{curve.endpoint} ({curve.events} events)")
+        ax.fill_between(t, lower, upper, step="post", alpha=0.15, color=line.get_color())
     ax.set_ylim(0, 1.0)
     ax.set_xlabel(f"Time since transplant ({unit})")
     ax.set_ylabel("Cumulative incidence")

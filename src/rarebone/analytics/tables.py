@@ -50,12 +50,20 @@ def _level(v) -> str:
 def categorical(frame, column: str, label: str, by: str | None = None, levels=None) -> list[Row]:
     from scipy import stats
 
-    series = frame[column].map(_level)
-    levels = list(levels) if levels else sorted(series.unique(), key=lambda s: (s == "missing", s))
+    series = _labels(frame[column])
+    names = list(np.unique(series.to_numpy(dtype=str)))
+    codes = np.searchsorted(names, series.to_numpy(dtype=str))
+    levels = list(levels) if levels else sorted(names, key=lambda s: (s == "missing", s))
     groups = _groups(frame, by)
+    counts_all = np.bincount(codes, minlength=len(names))
+    counts_by = {g: np.bincount(codes[m], minlength=len(names)) for g, m in groups.items()}
+
+    def count(counts, level) -> int:
+        return int(counts[names.index(level)]) if level in names else 0
+
     rows = [Row(label, None, f"n = {series.size}", {g: f"n = {int(m.sum())}" for g, m in groups.items()})]
     if groups and len(groups) >= 2:
-        table = np.array([[int(((series == lv) & m).sum()) for lv in levels if lv != "missing"] for m in groups.values()])
+        table = np.array([[count(counts_by[g], lv) for lv in levels if lv != "missing"] for g in groups])
         table = table[:, table.sum(axis=0) > 0] if table.size else table
         if table.ndim == 2 and table.shape[1] >= 2 and (table.sum(axis=1) > 0).all():
             if table.shape == (2, 2):
@@ -64,10 +72,10 @@ def categorical(frame, column: str, label: str, by: str | None = None, levels=No
                 rows[0].p_value, rows[0].test = float(stats.chi2_contingency(table)[1]), "chi-square"
     n = series.size
     for level in levels:
-        k = int((series == level).sum())
+        k = count(counts_all, level)
         row = Row(label, level, _pct(k, n), counts={"overall": k})
         for g, m in groups.items():
-            kg = int(((series == level) & m).sum())
+            kg = count(counts_by[g], level)
             row.groups[g] = _pct(kg, int(m.sum()))
             row.counts[g] = kg
         rows.append(row)
@@ -89,8 +97,17 @@ def numeric(frame, column: str, label: str, by: str | None = None, spread: str =
     return row
 
 
+def _labels(series):
+    """Display labels for every cell, computed once per distinct value (fast on 100,000 rows)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    table = np.array([_level(u) for u in uniques] + ["missing"], dtype=object)
+    return pd.Series(table[codes], index=series.index)
+
+
 def _groups(frame, by):
     if not by:
         return {}
-    col = frame[by].map(lambda v: None if _level(v) == "missing" else _level(v))
-    return {str(level): (col == level).to_numpy() for level in sorted(col.dropna().unique())}
+    col = _labels(frame[by])
+    return {str(level): (col == level).to_numpy() for level in sorted(set(col.unique()) - {"missing"})}

@@ -29,14 +29,15 @@ def results_paragraphs(report) -> list[str]:
     t1 = {(r.label, r.level): r for r in report.tables[0].rows}
     sex = [f"{t1[('Sex', lv)].overall.split(' ')[0]} {lv}" for lv in ("male", "female") if ("Sex", lv) in t1]
     dx = [f"{t1[('Diagnosis', lv)].overall.split(' ')[0]} {lv}" for (lab, lv) in t1 if lab == "Diagnosis" and lv]
-    age = t1.get(("Age at transplant, months, median (range)", None))
+    age = next((r for (label, level), r in t1.items() if label.startswith("Age at transplant") and level is None), None)
+    spread = "IQR" if age is not None and "IQR" in age.label else "range"
     text = f"{report.n} patients were included"
     if sex:
         text += f" ({', '.join(sex)})"
     if dx:
         text += f"; diagnoses: {', '.join(dx)}"
     if age and age.overall != "-":
-        text += f". The median age at transplant was {age.overall.replace(' (', ' months (range ').replace(')', ' months)')}"
+        text += f". The median age at transplant was {age.overall.replace(' (', f' months ({spread} ').replace(')', ' months)')}"
     out.append(text + ".")
     s = report.survival
     if s:

@@ -159,17 +159,17 @@ def published_checks(kb) -> list[PublishedCheck]:
 
 def run(engine, *, cohort: str | None = None, by: list[str] | None = None, at: list[float] | None = None,
         time_unit: str = "months", origin: str = "transplant", covariates: list[str] | None = None,
-        figures: bool = True):
+        figures: bool = True, spread: str = "range"):
     from rarebone.analytics import cohort_filter
     from rarebone.registry.frame import cohort_frame
 
     frame = cohort_filter.apply(cohort_frame(engine), cohort)
     return analyse(frame, cohort=cohort, by=by, at=at, time_unit=time_unit, origin=origin, covariates=covariates,
-                   figures=figures)
+                   figures=figures, spread=spread)
 
 
 def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin="transplant", covariates=None,
-            figures=True):
+            figures=True, spread="range"):
     import numpy as np
 
     from rarebone.analytics import cohort_filter, competing, survival, tables
@@ -180,6 +180,8 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
         raise InputError(f"must be one of {', '.join(TIME_UNITS)}", path="--time-unit", value=time_unit)
     if origin not in ("transplant", "diagnosis"):
         raise InputError("must be transplant or diagnosis", path="--origin", value=origin)
+    if spread not in ("range", "iqr"):
+        raise InputError("must be range or iqr", path="--spread", value=spread)
     scale = TIME_UNITS[time_unit]
     at = list(at or [60.0 if time_unit == "months" else 5.0 if time_unit == "years" else 1826.0])
     at_days = [t * scale for t in at]
@@ -201,7 +203,7 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     events = (surv["vital_status"] == "dead").to_numpy()
 
     first_by = by[0] if by else None
-    table_list = [_table1(frame, first_by, tables), _table2(frame, first_by, tables)]
+    table_list = [_table1(frame, first_by, tables, spread), _table2(frame, first_by, tables, spread)]
 
     survival_block, comparisons, cox_block, figs = None, [], None, {}
     if len(surv):
@@ -369,27 +371,32 @@ def pd_num(series):
     return pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
 
 
-def _table1(frame, by, tables) -> Table:
+def _numeric(tables, frame, column, label, by, spread):
+    shown = "median (range)" if spread == "range" else "median (IQR)"
+    return tables.numeric(frame, column, f"{label}, {shown}", by, spread=spread)
+
+
+def _table1(frame, by, tables, spread="range") -> Table:
     rows = []
     rows += tables.categorical(frame, "sex", "Sex", by)
     rows += tables.categorical(frame, "diagnosis", "Diagnosis", by)
     rows += tables.categorical(frame, "gene", "Gene", by)
-    rows.append(tables.numeric(frame, "age_at_onset_months", "Age at onset, months, median (range)", by))
-    rows.append(tables.numeric(frame, "age_at_transplant_months", "Age at transplant, months, median (range)", by))
+    rows.append(_numeric(tables, frame, "age_at_onset_months", "Age at onset, months", by, spread))
+    rows.append(_numeric(tables, frame, "age_at_transplant_months", "Age at transplant, months", by, spread))
     return _table("table1", "Table 1. Patient characteristics", by, frame, rows)
 
 
-def _table2(frame, by, tables) -> Table:
+def _table2(frame, by, tables, spread="range") -> Table:
     tx = frame[frame["transplant.followup_days"].notna() | frame["transplant.donor_relation"].notna()]
     rows = []
     rows += tables.categorical(tx, "transplant.donor_relation", "Donor", by)
     rows += tables.categorical(tx, "transplant.hla", "HLA match", by)
     rows += tables.categorical(tx, "transplant.abo_matched", "ABO matched", by)
     rows += tables.categorical(tx, "transplant.conditioning", "Conditioning", by)
-    rows.append(tables.numeric(tx, "transplant.mnc_10e8_per_kg", "MNC x10^8/kg, median (range)", by))
-    rows.append(tables.numeric(tx, "transplant.cd34_10e6_per_kg", "CD34+ x10^6/kg, median (range)", by))
-    rows.append(tables.numeric(tx, "transplant.neutrophil_engraftment_day", "Neutrophil engraftment, day, median (range)", by))
-    rows.append(tables.numeric(tx, "transplant.platelet_engraftment_day", "Platelet engraftment, day, median (range)", by))
+    rows.append(_numeric(tables, tx, "transplant.mnc_10e8_per_kg", "MNC x10^8/kg", by, spread))
+    rows.append(_numeric(tables, tx, "transplant.cd34_10e6_per_kg", "CD34+ x10^6/kg", by, spread))
+    rows.append(_numeric(tables, tx, "transplant.neutrophil_engraftment_day", "Neutrophil engraftment, day", by, spread))
+    rows.append(_numeric(tables, tx, "transplant.platelet_engraftment_day", "Platelet engraftment, day", by, spread))
     rows += tables.categorical(tx, "transplant.graft_failure", "Graft failure", by)
     rows += tables.categorical(tx, "transplant.agvhd_grade", "Acute GVHD grade (MAGIC)", by)
     rows += tables.categorical(tx, "transplant.cgvhd", "Chronic GVHD", by)

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         time_unit: str = typer.Option("months", "--time-unit", help="days, months or years."),
         origin: str = typer.Option("transplant", "--origin", help="Time origin: transplant or diagnosis."),
         covariate: list[str] = typer.Option(None, "--covariate", help="Cox covariate (repeatable); default age at transplant and CD34+ dose."),
+        spread: str = typer.Option("range", "--spread", help="Numbers in the tables as median (range) or median (iqr)."),
         db: str = typer.Option(None, "--db", help="Database URL or SQLite file (default: $RAREBONE_DB, else the user data folder)."),
         fmt: ReportFormat = typer.Option(None, "--format", help="text, json, html or pdf (default from -o's suffix, else text)."),
         output: Path = OutputOption,
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
             fmt = ReportFormat(suffix) if suffix in ("json", "html", "pdf") else ReportFormat.TEXT
         engine = dbm.open_registry(db)
         result, figures = outcomes.run(engine, cohort=cohort, by=by or [], at=at or None, time_unit=time_unit,
-                                       origin=origin, covariates=covariate or None,
+                                       origin=origin, covariates=covariate or None, spread=spread,
                                        figures=fmt in (ReportFormat.HTML, ReportFormat.PDF))
         if fmt == ReportFormat.JSON:
             write_output(result.model_dump_json(indent=2), output)
