@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -54,17 +55,23 @@ def _expected_transplants(csv: Path) -> int:
 def test_eight_concurrent_importers_lose_nothing(db_url, tmp_path):
     db.open_registry(db_url, create=True).dispose()
     shared = _records(15, seed=99, prefix="S-")  # in every process's file: the same patients raced 8 times
-    own = [_write_csv(tmp_path / f"part{i}.csv", 40, seed=100 + i, prefix=f"W{i}-", extra=shared) for i in range(8)]
-    procs = [subprocess.Popen(_import_cmd(own[i], db_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for i in range(8)]
+    own = [_write_csv(tmp_path / f"part{i}.csv", 400, seed=100 + i, prefix=f"W{i}-", extra=shared) for i in range(8)]
+    # 25 records per commit: the 8 writers' transactions interleave for real
+    procs = [subprocess.Popen(_import_cmd(own[i], db_url) + ["--batch-size", "25"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for i in range(8)]
+    summaries = []
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
+        summaries.append(json.loads(out))
+    assert all(s["rejected"] == [] for s in summaries)
+    assert sum(s["inserted"] for s in summaries) == 8 * 400 + 15
+    assert sum(s["unchanged"] for s in summaries) == 7 * 15
     engine = db.make_engine(db_url)
     counts = _counts(engine)
-    # 8 x 40 own records + 15 shared ones imported by all 8 (once each, the rest "unchanged")
-    assert counts["patients"] == 8 * 40 + 15
-    assert counts["inserts"] == 8 * 40 + 15
+    # 8 x 400 own records + 15 shared ones imported by all 8 (inserted once, "unchanged" for the others)
+    assert counts["patients"] == 8 * 400 + 15
+    assert counts["inserts"] == 8 * 400 + 15
     shared_tx = sum(1 for r in shared if r.get("transplants"))
     assert counts["transplants"] == sum(_expected_transplants(p) - shared_tx for p in own) + shared_tx
     assert counts["orphans"] == 0 and counts["unaudited"] == 0
@@ -72,10 +79,12 @@ def test_eight_concurrent_importers_lose_nothing(db_url, tmp_path):
 
 
 def test_import_killed_halfway_is_consistent_and_rerun_completes(db_url, tmp_path):
-    n = 3000
+    n = 8000
     csv = _write_csv(tmp_path / "big.csv", n, seed=7)
     engine = db.open_registry(db_url, create=True)
-    proc = subprocess.Popen(_import_cmd(csv, db_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # small commits (50 records) so the kill lands between and inside transactions, never after the end
+    proc = subprocess.Popen(_import_cmd(csv, db_url) + ["--batch-size", "50"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     seen = 0
     while time.time() < deadline and proc.poll() is None:

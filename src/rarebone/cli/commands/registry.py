@@ -99,6 +99,7 @@ def register(app: typer.Typer) -> None:
     @sub.command("import")
     def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
+                batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
                 db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
                 output: Path = OutputOption) -> None:
         """Import records: idempotent (same file twice changes nothing), one transaction per record."""
@@ -128,7 +129,7 @@ def register(app: typer.Typer) -> None:
         engine = dbm.open_registry(db, create=True)
         progress, tick = _progress(total, "importing")
         try:
-            summary = import_records(engine, items, progress=tick)
+            summary = import_records(engine, items, batch_size=batch_size, progress=tick)
         finally:
             if progress:
                 progress.stop()
