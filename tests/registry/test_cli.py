@@ -52,6 +52,10 @@ def test_history_and_dictionary(capsys, tmp_path):
     csv_text = run(capsys, "registry", "dictionary")
     assert csv_text.startswith("field_name,form,field_type,unit,choices,field_label,identifying")
     assert "transplant.cd34_10e6_per_kg" in run(capsys, "registry", "dictionary", "--format", "markdown")
+    run(capsys, "registry", "delete", "SYNTHETIC-PP-001", "--reason", "consent withdrawn", "--db", db)
+    trail = json.loads(run(capsys, "registry", "history", "SYNTHETIC-PP-001", "--db", db, "--format", "json"))
+    assert [h["action"] for h in trail["history"]] == ["insert", "delete"]
+    assert trail["history"][1]["source"] == "consent withdrawn" and trail["history"][1]["before"]["patient"]["gene"] == "TCIRG1"
 
 
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path):

@@ -183,6 +183,21 @@ def register(app: typer.Typer) -> None:
                 lines.append(f"    {path}: {_short(b)} -> {_short(a)}")
         write_output("\n".join(lines + _notice_lines()) + "\n", output)
 
+    @sub.command("delete")
+    def delete(patient: str = typer.Argument(..., help="Patient key."),
+               reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+               db: str = DbOption, output: Path = OutputOption) -> None:
+        """Delete one patient; the full record stays in the audit trail (registry history PATIENT)."""
+        from sqlalchemy.orm import Session
+
+        from rarebone.registry import db as dbm
+        from rarebone.registry.store import delete as remove
+
+        engine = dbm.open_registry(db)
+        with Session(engine) as session, session.begin():
+            remove(session, patient, reason=reason)
+        write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
+
     @sub.command("dictionary")
     def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format"), output: Path = OutputOption) -> None:
         """The data dictionary (REDCap style): every field of the flat CSV and of mapping files."""
