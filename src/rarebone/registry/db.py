@@ -12,6 +12,7 @@ from pathlib import Path
 from rarebone.errors import RegistryError
 
 ENV_VAR = "RAREBONE_DB"
+READ_ONLY = "rarebone_read_only"  # execution option: a reading transaction (SQLite: no write lock)
 HEAD = "head"
 
 
@@ -50,7 +51,8 @@ def make_engine(url: str):
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):  # writers take the lock up front: no deadlock between concurrent importers
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -106,3 +108,8 @@ def _safe(url: str) -> str:
         creds, host = rest.rsplit("@", 1)
         return f"{scheme}://{creds.split(':')[0]}@{host}"
     return url
+
+
+def reader(engine):
+    """The same engine for reading only (reports, exports): on SQLite it does not take the write lock."""
+    return engine.execution_options(**{READ_ONLY: True})

@@ -21,7 +21,9 @@ def iter_records(engine, batch: int = 500) -> Iterator[dict]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session, selectinload
 
-    with Session(engine) as session:
+    from rarebone.registry.db import reader
+
+    with Session(reader(engine)) as session:
         stmt = (select(m.PatientRow).order_by(m.PatientRow.patient_key)
                 .options(*(selectinload(getattr(m.PatientRow, n)) for n in CHILDREN)).execution_options(yield_per=batch))
         for row in session.scalars(stmt):

@@ -21,7 +21,9 @@ def cohort_frame(engine):
             .select_from(p.outerjoin(t, (t.c.patient_id == p.c.id) & (t.c.number == 1)))
             .order_by(p.c.id))
     c = m.ComplicationRow.__table__
-    with engine.connect() as connection:
+    from rarebone.registry.db import reader
+
+    with reader(engine).connect() as connection:
         frame = pd.read_sql(stmt, connection)
         comp = pd.read_sql(select(c.c.patient_id, c.c.kind, c.c.day), connection)
     if len(comp):

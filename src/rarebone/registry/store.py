@@ -338,7 +338,9 @@ def history(engine, patient_key: str) -> list[dict]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    with Session(engine) as session:
+    from rarebone.registry.db import reader
+
+    with Session(reader(engine)) as session:
         rows = session.scalars(select(m.AuditRow).where(m.AuditRow.patient_key == patient_key).order_by(m.AuditRow.id))
         return [
             {"at": r.at.isoformat() if r.at else None, "actor": r.actor, "action": r.action, "source": r.source,
