@@ -33,6 +33,13 @@ def _notice_lines() -> list[str]:
     return [kb.get("NOTICE-DECISION-SUPPORT").text, f"knowledge version {kb.version}"]
 
 
+def _notice_json() -> dict:
+    from rarebone.knowledge import load
+
+    kb = load()
+    return {"notice": kb.get("NOTICE-DECISION-SUPPORT").text, "knowledge_version": kb.version}
+
+
 def _progress(total: int | None, label: str):
     """A rich progress bar on stderr for large imports; a no-op for small ones."""
     if total is not None and total < 200:
@@ -48,7 +55,7 @@ def _progress(total: int | None, label: str):
 
 def _summary_out(summary, fmt: OutputFormat, output: Path | None, extra: dict | None = None) -> None:
     data = {"inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged,
-            "rejected": summary.rejected, **(extra or {})}
+            "rejected": summary.rejected, **(extra or {}), **_notice_json()}
     if fmt == OutputFormat.JSON:
         write_output(json.dumps(data, indent=2), output)
         return
@@ -171,7 +178,8 @@ def register(app: typer.Typer) -> None:
         if not entries:
             raise InputError("no history for this patient key", path="PATIENT", value=patient)
         if fmt == OutputFormat.JSON:
-            write_output(json.dumps({"patient_key": patient, "history": entries}, indent=2, default=str), output)
+            write_output(json.dumps({"patient_key": patient, "history": entries, **_notice_json()}, indent=2,
+                                    default=str), output)
             return
         lines = [f"history of {patient}"]
         for e in entries:
