@@ -36,6 +36,10 @@ def write_output(content: str | bytes, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp creates 0600; reports and calendars are shared on the ward, so use the usual umask mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, output)
     except BaseException:
         if os.path.exists(tmp):
