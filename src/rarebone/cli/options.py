@@ -18,6 +18,15 @@ class OutputFormat(StrEnum):
     HTML = "html"
 
 
+class DocumentFormat(StrEnum):
+    """For commands whose result a person may also print: PDF is rendered from the HTML."""
+
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+    PDF = "pdf"
+
+
 OutputOption = typer.Option(None, "-o", "--output", help="Write to this file instead of the terminal.")
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
-from pathlib import Path
 
 from rarebone.knowledge import KnowledgeBase
 
-TEMPLATES = Path(__file__).parent / "templates"
 STATUS_COLOURS = {"baseline": "#d62728", "new": "#9467bd", "stable": "#ff7f0e", "progressed": "#8c564b",
                   "improved": "#bcbd22", "resolved": "#2ca02c", "reappeared": "#e377c2", "absent": "#dddddd",
                   "not_imaged": "#ffffff"}
@@ -131,9 +129,9 @@ def course_charts(patient_course) -> dict[str, str]:
 
 
 def _env():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from rarebone.report.html import environment
 
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    return environment()
 
 
 def course_html(course, kb: KnowledgeBase) -> str:

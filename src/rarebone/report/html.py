@@ -8,11 +8,17 @@ from pathlib import Path
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-@lru_cache(maxsize=1)
-def environment():
+@lru_cache(maxsize=2)
+def environment(strict: bool = False):
+    """The Jinja2 environment of every HTML report, built once per process; renderers add their filters.
+
+    strict=True makes a missing attribute an error instead of an empty string (templates that promise every field).
+    """
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(["html"]),
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]),
+                              undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
                               trim_blocks=True, lstrip_blocks=True)
 
 

@@ -3,9 +3,7 @@ cohort paper's results section, PDF from the same HTML."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def pct(x: float | None) -> str:
@@ -97,8 +95,8 @@ def to_text(report) -> str:
 
 
 def to_html(report, figures: dict[str, str]) -> str:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from rarebone.report.html import environment
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env = environment()
     env.filters.update(pct=pct, pval=pval, num=num)
     return env.get_template("outcomes.html.j2").render(r=report, figures=figures, paragraphs=results_paragraphs(report))

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, write_output
 
 SCHEMAS = {"outcomes": "rarebone.workflows.outcomes:OutcomesReport"}
 
-
-class ReportFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    HTML = "html"
-    PDF = "pdf"
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +23,7 @@ def register(app: typer.Typer) -> None:
         covariate: list[str] = typer.Option(None, "--covariate", help="Cox covariate (repeatable); default age at transplant and CD34+ dose."),
         spread: str = typer.Option("range", "--spread", help="Numbers in the tables as median (range) or median (iqr)."),
         db: str = typer.Option(None, "--db", help="Database URL or SQLite file (default: $RAREBONE_DB, else the user data folder)."),
-        fmt: ReportFormat = typer.Option(None, "--format", help="text, json, html or pdf (default from -o's suffix, else text)."),
+        fmt: DocumentFormat = typer.Option(None, "--format", help="text, json, html or pdf (default from -o's suffix, else text)."),
         output: Path = OutputOption,
     ) -> None:
         """Outcomes report from the registry: Table 1/2, Kaplan-Meier, log-rank, Cox, cumulative incidence."""
@@ -40,18 +33,18 @@ def register(app: typer.Typer) -> None:
 
         if fmt is None:
             suffix = output.suffix.lower().lstrip(".") if output else ""
-            fmt = ReportFormat(suffix) if suffix in ("json", "html", "pdf") else ReportFormat.TEXT
+            fmt = DocumentFormat(suffix) if suffix in ("json", "html", "pdf") else DocumentFormat.TEXT
         engine = dbm.open_registry(db)
         result, figures = outcomes.run(engine, cohort=cohort, by=by or [], at=at or None, time_unit=time_unit,
                                        origin=origin, covariates=covariate or None, spread=spread,
-                                       figures=fmt in (ReportFormat.HTML, ReportFormat.PDF))
-        if fmt == ReportFormat.JSON:
+                                       figures=fmt in (DocumentFormat.HTML, DocumentFormat.PDF))
+        if fmt == DocumentFormat.JSON:
             write_output(result.model_dump_json(indent=2), output)
-        elif fmt == ReportFormat.TEXT:
+        elif fmt == DocumentFormat.TEXT:
             write_output(render.to_text(result), output)
         else:
             html = render.to_html(result, figures)
-            if fmt == ReportFormat.HTML:
+            if fmt == DocumentFormat.HTML:
                 write_output(html, output)
             else:
                 from rarebone.report.pdf import html_to_pdf
