@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from rarebone.core.evidence import Contract
+from rarebone.errors import RareboneError
 from rarebone.intake import read_phenopacket
 from rarebone.knowledge import KnowledgeBase, load
 from rarebone.cno.findings import FindingEvaluator
@@ -38,7 +39,7 @@ def _checked_weight(kb: KnowledgeBase, patient, weight) -> str:
         check_weight(kb, None, patient.age_days, path=WEIGHT_FIELD)
     when = weight.time.date if weight.time else None
     age = age_on(patient.date_of_birth, patient.age_days, when, weight.time.age_days if weight.time else None)
-    r = check_weight(kb, weight.value, age, path=f"{weight.json_path or WEIGHT_FIELD}.value")
+    r = check_weight(kb, weight.value, age, path=f"{weight.json_path}.value.quantity.value" if weight.json_path else WEIGHT_FIELD)
     dated = f" on {when}" if when else ""
     return (f"weight {weight.value:g} kg{dated} accepted: plausible range {r.describe()} "
             f"(WHO growth reference, {r.knowledge_ids[0]} widened by {r.knowledge_ids[1]}; catches typing and unit errors)")
@@ -48,9 +49,18 @@ def build_plan(path: Path, kb: KnowledgeBase | None = None, start: dt.date | Non
                regimen: str | None = None, ladder_only: bool = False) -> CnoPlan:
     """Ladder and pamidronate calendars. Without a body weight (or with one implausible for age) no dose is
     computed and the command stops with a one-line error, unless ``ladder_only`` (then no dose at all)."""
+    kb = kb or load()
+    try:
+        return _build_plan(path, kb, start, regimen, ladder_only)
+    except RareboneError as exc:
+        if not (exc.path or "").startswith("--"):  # a bad option is not the file's fault
+            exc.source = exc.source or str(path)
+        raise
+
+
+def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: str | None, ladder_only: bool) -> CnoPlan:
     from rarebone.phenotype import ontology
 
-    kb = kb or load()
     intake = read_phenopacket(path)
     patient = intake.patient
     record = read_cno_record(patient.extensions.get("cno"), kb)
