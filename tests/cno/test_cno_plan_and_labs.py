@@ -176,3 +176,12 @@ def test_pdf_output(tmp_path, command):
 def test_pdf_needs_an_output_file():
     r = _run("cno", "plan", str(EXAMPLES / "cno-multivisit.json"), "--format", "pdf")
     assert r.returncode == 2 and "--output" in r.stderr and r.stdout == ""
+
+
+def test_old_weight_warning_boundary_against_rarebone_choice(kb):
+    """CNO-WEIGHT-RECENT-DAYS = 90: weighed 2025-07-12; first infusion 2025-10-10 is 90 days later (no warning),
+    2025-10-11 is 91 days (warning: re-weigh)."""
+    quiet = build_plan(EXAMPLES / "cno-multivisit.json", kb, dt.date(2025, 10, 10), "simm2008")
+    loud = build_plan(EXAMPLES / "cno-multivisit.json", kb, dt.date(2025, 10, 11), "simm2008")
+    assert not any("re-weigh" in w for w in quiet.warnings)
+    assert any("91 days" in w and "re-weigh" in w for w in loud.warnings)

@@ -64,7 +64,8 @@ def plan_text(plan, kb: KnowledgeBase) -> str:
         lines.append(f"  - {r}")
     for t in plan.ladder.treatments:
         lines.append(f"  treated: {t.agent} [{t.drug_class or 'not on the CNO ladder'}] {t.start or '?'} to {t.end or 'ongoing'}, "
-                     f"{t.dose or 'dose not recorded'}; response: {t.response or 'not recorded'}")
+                     f"{t.dose or 'dose not recorded'}; response: {t.response or 'not recorded'}"
+                     + (" (not controlled: counts as failure of this step)" if t.failed else ""))
     lines.append("Next options:")
     for o in plan.ladder.next_options:
         lines.append(f"  step {o.step} {o.drug_class}: {o.dose_text}{MARKS.get(o.certainty, '')}" + (f" -> {o.computed_dose}" if o.computed_dose else ""))

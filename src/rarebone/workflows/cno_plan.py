@@ -75,6 +75,7 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
     spine = bool(spinal.fact and "vertebra" in spinal.fact)
     ladder = ladder_position(patient, kb, None if ladder_only else weight_kg, spine)
     missing = []
+    warnings = list(intake.warnings)
     calendars = []
     if ladder_only:
         missing.append("--ladder-only: no dose and no pamidronate calendar computed")
@@ -84,6 +85,14 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
             start = pam[0].start if pam else None
         keys = [regimen] if regimen else [r.key for r in kb.of_kind(CnoRegimen)]
         calendars = [pamidronate_calendar(kb, key, weight_kg, start) for key in keys]
+        weighed = weight.time.date if weight and weight.time else None
+        limit = kb.get("CNO-WEIGHT-RECENT-DAYS")
+        if start and weighed and (start - weighed).days > limit.value:
+            warnings.append(f"the weight ({weight_kg:g} kg) was measured on {weighed}, {(start - weighed).days} days before the "
+                            f"first infusion on {start}: re-weigh the child and recompute the doses "
+                            f"(more than {limit.value:g} days; UNVERIFIED rarebone choice, {limit.id})")
+        elif start and not weighed:
+            warnings.append(f"the weight ({weight_kg:g} kg) has no date: confirm it is current before dosing")
     return CnoPlan(patient_id=patient.patient_id, knowledge_version=kb.version,
                    notice=kb.get("NOTICE-DECISION-SUPPORT").text, weight_kg=weight_kg, weight_check=weight_check, ladder=ladder,
-                   pamidronate=calendars, missing_data=missing, warnings=intake.warnings)
+                   pamidronate=calendars, missing_data=missing, warnings=warnings)
