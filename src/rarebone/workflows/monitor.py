@@ -222,6 +222,13 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
     try:
         for i, node in enumerate(raw.get("gvhd", [])):
             p = f"{base}.gvhd[{i}]"
+            for key in node:
+                if key not in ("date", "skinRashBsaPct", "bullaeDesquamationBsaPct", "upperGiPersistent", "lowerGiSevere"):
+                    raise InputError("unknown key", path=f"{p}.{key}")
+            _number(node, "skinRashBsaPct", p, 0, 100)
+            _number(node, "bullaeDesquamationBsaPct", p, 0, 100)
+            _bool(node, "upperGiPersistent", p)
+            _bool(node, "lowerGiSevere", p)
             out["gvhd"][_day(node, p, day0)] = node, p
         for i, node in enumerate(raw.get("cgvhd", [])):
             p = f"{base}.cgvhd[{i}]"
