@@ -267,3 +267,15 @@ def test_busulfan_tdm_never_passes_maximum(kb, auc, after, kg):
         return
     total = sum(a.amount_value for a in cal.administrations if a.drug == "Busulfan")
     assert total <= 19.2 * kg + 1e-9  # S1 maximum 19.2 mg/kg
+
+
+def test_override_reason_printed_in_every_format(kb):
+    from rarebone.report.calendar import plan_ics
+    from rarebone.report.transplant import plan_html, plan_text
+
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     recommendations={"TNFSF11": "not_indicated"}, override_reason="second opinion agreed")
+    assert "second opinion agreed" in plan_text(plan)
+    assert "second opinion agreed" in plan_html(plan)
+    assert "second opinion agreed" in plan.model_dump_json()
+    assert plan_ics(plan, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)).startswith("BEGIN:VCALENDAR")

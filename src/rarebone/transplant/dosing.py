@@ -9,11 +9,11 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rarebone.core.time import DAYS_PER_MONTH
 from rarebone.errors import ImplausibleValueError, InputError, KnowledgeError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import DoseBand, GrowthBounds, Parameter
 
-DAYS_PER_MONTH = 365.25 / 12
 
 
 class BsaFormula(StrEnum):

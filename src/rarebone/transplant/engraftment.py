@@ -156,6 +156,11 @@ def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, plate
     if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
         return GraftFailure("primary", by_day, "neutrophil recovery with donor chimerism below "
                             f"{p['autologous_below_pct']:g}% (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
+    late = [(d, x) for d, x in sorted(donor_pct.items()) if d > neutrophil.day]
+    if late and any(x >= p["autologous_below_pct"] for d, x in donor_pct.items() if d <= late[-1][0]) \
+            and late[-1][1] < p["autologous_below_pct"]:
+        return GraftFailure("secondary", late[-1][0], f"donor chimerism fell below {p['autologous_below_pct']:g}% "
+                            f"on day +{late[-1][0]} after engraftment (loss of the graft)", "TX-GRAFT-FAILURE-SECONDARY")
     s = param(kb, "TX-GRAFT-FAILURE-SECONDARY")
     days = sorted(set(anc) | set(platelets) | set(hemoglobin))
     cyto: dict[int, float] = {}

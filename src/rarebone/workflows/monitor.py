@@ -306,7 +306,9 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         if node.get("lowerGiSevere"):
             lgi = 4
         elif d in s["stool_volume"] and w:
-            lgi = gvhd.lower_gi_stage(kb, s["stool_volume"][d], w)
+            # MAGIC: 3-day average of stool volume (observed days d-2..d only; missing days are not zeros)
+            window = [s["stool_volume"][k] for k in range(d - 2, d + 1) if k in s["stool_volume"]]
+            lgi = gvhd.lower_gi_stage(kb, sum(window) / len(window), w)
         else:
             lgi = None
         g = gvhd.grade_day(d, skin, liver, ugi, lgi)
