@@ -279,3 +279,23 @@ def test_override_reason_printed_in_every_format(kb):
     assert "second opinion agreed" in plan_html(plan)
     assert "second opinion agreed" in plan.model_dump_json()
     assert plan_ics(plan, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)).startswith("BEGIN:VCALENDAR")
+
+
+def test_alg_alternative_against_s1(kb):
+    # S1: ATG 10 mg/kg or porcine ALG 150 mg/kg (totals). 8 kg: ALG 150 / 4 days = 37.5 mg/kg/day x 8 = 300 mg/day
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     options={"serotherapy": "alg"})
+    assert set(amounts(plan, "Porcine ALG (anti-lymphocyte globulin)").values()) == {300.0}
+    assert amounts(plan, "Rabbit ATG (anti-human thymocyte globulin)") == {}
+    assert any("Rabbit ATG" in n and "not chosen" in n for n in plan.not_scheduled)
+    default = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72)
+    assert amounts(default, "Porcine ALG (anti-lymphocyte globulin)") == {}
+    assert default.options == {"serotherapy": "atg"}
+
+
+def test_unknown_option_is_an_input_error(kb):
+    from rarebone.errors import InputError
+
+    with pytest.raises(InputError):
+        make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                  options={"serotherapy": "horse"})

@@ -79,6 +79,27 @@ def find_protocol(kb: KnowledgeBase, key: str) -> TxProtocol:
     return protocols[key]
 
 
+def resolve_options(protocol: TxProtocol, options: dict[str, str]) -> dict[str, str]:
+    """group -> chosen option; the default line of each group unless the user chose another."""
+    available: dict[str, set[str]] = {}
+    chosen: dict[str, str] = {}
+    for line in protocol.drugs:
+        if line.option_group:
+            available.setdefault(line.option_group, set()).add(line.option)
+            if line.default_option:
+                chosen[line.option_group] = line.option
+    for group, option in options.items():
+        if group not in available:
+            known = ", ".join(sorted(available)) or "none"
+            raise InputError(f"protocol {protocol.key} has no option group {group!r} (groups: {known})",
+                             path="--option", value=f"{group}={option}")
+        if option not in available[group]:
+            raise InputError(f"option must be one of {', '.join(sorted(available[group]))}", path="--option",
+                             value=f"{group}={option}")
+        chosen[group] = option
+    return chosen
+
+
 def line_days(line: DrugLine, horizon_day: int) -> list[int]:
     """Study days a line runs: the explicit list, or start..end (open end stops at the calendar horizon)."""
     if line.days is not None:
@@ -97,8 +118,10 @@ def build_calendar(
     busulfan_label: BusulfanLabel = BusulfanLabel.EMA,
     busulfan: BusulfanAdjustment | None = None,
     horizon_day: int = 30,
+    options: dict[str, str] | None = None,
 ) -> Calendar:
     cal = Calendar()
+    chosen = resolve_options(protocol, options or {})
     threshold = param(kb, "TX-BSA-SMALL-CHILD")["weight_kg"]
     small = weight_kg <= threshold
     has_m2 = any(line.basis == "m2" for line in protocol.drugs)
@@ -123,6 +146,8 @@ def build_calendar(
         cal.knowledge_ids += ["TX-BSA-SMALL-CHILD"] + (["TX-MG-PER-KG-FROM-M2"] if rule == "per-kg" else [])
 
     for line in protocol.drugs:
+        if line.option_group and chosen[line.option_group] != line.option:
+            continue
         days = line_days(line, horizon_day)
         if not days:
             continue

@@ -11,7 +11,9 @@ from rarebone.knowledge import KnowledgeBase
 from rarebone.patient import Patient
 from rarebone.transplant.dosing import BSA_ENTRY, BsaFormula, bsa_m2, busulfan_adjustment, check_plausible
 from rarebone.transplant.indication import check_indication, genotype_recommendations
-from rarebone.transplant.protocol import BusulfanLabel, SmallChildRule, build_calendar, find_protocol
+from rarebone.transplant.protocol import (
+    BusulfanLabel, SmallChildRule, build_calendar, find_protocol, resolve_options,
+)
 
 
 class Quantity(Contract):
@@ -97,6 +99,7 @@ class TransplantPlan(Contract):
     administrations: list[PlannedAdministration]
     drugs: list[DrugSummary]
     not_scheduled: list[str]
+    options: dict[str, str]
     surveillance: list[SurveillanceEvent]
     knowledge_ids: list[str]
     citations: list[Citation]
@@ -138,6 +141,7 @@ def make_plan(
     override_reason: str | None = None,
     recommendations: Mapping[str, str] | None = None,
     horizon_day: int = 30,
+    options: Mapping[str, str] | None = None,
 ) -> TransplantPlan:
     protocol = find_protocol(kb, protocol_key)
     recs = dict(recommendations) if recommendations is not None else genotype_recommendations(kb, patient.variants)
@@ -165,7 +169,8 @@ def make_plan(
         raise InputError(f"protocol {protocol.key} has no busulfan to adjust", path="--busulfan-auc")
 
     cal = build_calendar(kb, protocol, weight_kg=weight_kg, bsa_m2=bsa, small_child_rule=small_child_rule,
-                         busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day)
+                         busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day,
+                         options=dict(options or {}))
     warnings = list(cal.warnings)
     if gate.overridden:
         warnings.insert(0, f"HSCT NOT INDICATED for {', '.join(gate.refused_genes)}; planned on prescriber override: "
@@ -227,7 +232,11 @@ def make_plan(
                 assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))
             for line in cal.lines
         ],
-        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled],
+        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + [
+            f"{line.drug} ({line.option_group}={line.option}): alternative not chosen; --option "
+            f"{line.option_group}={line.option} to use it" for line in protocol.drugs
+            if line.option_group and line.option != resolve_options(protocol, dict(options or {}))[line.option_group]],
+        options=resolve_options(protocol, dict(options or {})),
         surveillance=surveillance,
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
                               "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),

@@ -44,9 +44,15 @@ class DrugLine(_Part):
     certainty: Certainty = "verified"
     assumed_from: str | None = None  # set when days or the daily split are not in the source
     note: str | None = None
+    # Alternatives the source offers (e.g. ATG or ALG): lines of one group, one of them the default.
+    option_group: str | None = None
+    option: str | None = None
+    default_option: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> "DrugLine":
+        if (self.option_group is None) != (self.option is None):
+            raise ValueError(f"{self.drug}: option_group and option go together")
         if self.basis in ("kg", "m2") and (self.per_day is None) == (self.total is None):
             raise ValueError(f"{self.drug}: give exactly one of per_day or total")
         if self.basis in ("weight_band", "bsa_band") and not self.bands:
@@ -86,6 +92,17 @@ class TxProtocol(Entry):
     drugs: list[DrugLine] = Field(min_length=1)
     not_scheduled: list[NotScheduled] = []
     surveillance: list[Surveillance] = []
+
+    @model_validator(mode="after")
+    def _one_default(self) -> "TxProtocol":
+        groups: dict[str, int] = {}
+        for line in self.drugs:
+            if line.option_group:
+                groups[line.option_group] = groups.get(line.option_group, 0) + int(line.default_option)
+        bad = [g for g, n in groups.items() if n != 1]
+        if bad:
+            raise ValueError(f"option groups need exactly one default line: {', '.join(bad)}")
+        return self
 
 
 class Band(_Part):
