@@ -11,14 +11,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+DEMO_DB := out/rarebone-demo.sqlite
+
 run: $(STAMP)
 	$(BIN)/rarebone assess examples/phenopackets/tcirg1-infant.json
+	mkdir -p out
+	$(BIN)/rarebone registry demo --patients 500 --seed 1 --db $(DEMO_DB)
+	$(BIN)/rarebone report --db $(DEMO_DB) --by donor_relation --at 60 --time-unit months -o out/report.html
+	@echo "SYNTHETIC demo registry: $(DEMO_DB); outcomes report: out/report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_assess.py
+	$(BIN)/python benchmarks/bench_monitor.py
+	$(BIN)/python benchmarks/bench_cno.py
+	$(BIN)/python benchmarks/bench_registry.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -45,7 +45,9 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except RareboneError as error:
         print(f"rarebone: error: {error}", file=sys.stderr)
         sys.exit(error.exit_code)

@@ -18,6 +18,15 @@ class OutputFormat(StrEnum):
     HTML = "html"
 
 
+class DocumentFormat(StrEnum):
+    """For commands whose result a person may also print: PDF is rendered from the HTML."""
+
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+    PDF = "pdf"
+
+
 OutputOption = typer.Option(None, "-o", "--output", help="Write to this file instead of the terminal.")
 
 
@@ -36,6 +45,10 @@ def write_output(content: str | bytes, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp creates 0600; reports and calendars are shared on the ward, so use the usual umask mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, output)
     except BaseException:
         if os.path.exists(tmp):

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 
 from rarebone.report.calendar import schedule_text
 from rarebone.workflows.monitor import MonitoringReport
 from rarebone.workflows.plan import TransplantPlan
 
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _env():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from rarebone.report.html import environment
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = environment(strict=True)
     env.filters["day"] = day_label
     env.filters["schedule"] = schedule_text
     return env

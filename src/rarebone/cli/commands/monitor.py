@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, write_output
 
 SCHEMAS = {"monitoring-report": "rarebone.workflows.monitor:MonitoringReport"}
 
-
-class MonitorFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    HTML = "html"
-    PDF = "pdf"
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +19,7 @@ def register(app: typer.Typer) -> None:
         day0: str = typer.Option(None, "--day0", help="Day 0 (YYYY-MM-DD); else the HSCT procedure's date."),
         platelet_definition: str = typer.Option("beijing", "--platelet-definition",
                                                 help="beijing (> 50 x10^9/L, 7 days; default) or astct (>= 20)."),
-        format: MonitorFormat = typer.Option(MonitorFormat.TEXT, "--format", help="text, json, html or pdf."),
+        format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf."),
         output: Path = OutputOption,
     ) -> None:
         """Post-transplant monitoring report with engraftment chart."""
@@ -40,11 +33,11 @@ def register(app: typer.Typer) -> None:
         patient = read_phenopacket(phenopacket).patient
         report = run(kb, patient, day0=parse_date(day0, "--day0") if day0 else None,
                      platelet_definition=platelet_definition)
-        if format == MonitorFormat.JSON:
+        if format == DocumentFormat.JSON:
             write_output(report.model_dump_json(indent=2), output)
-        elif format == MonitorFormat.HTML:
+        elif format == DocumentFormat.HTML:
             write_output(transplant.monitor_html(report, kb), output)
-        elif format == MonitorFormat.PDF:
+        elif format == DocumentFormat.PDF:
             from rarebone.report.pdf import html_to_pdf
 
             write_output(html_to_pdf(transplant.monitor_html(report, kb)), output)

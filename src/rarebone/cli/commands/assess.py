@@ -1,0 +1,79 @@
+"""``rarebone assess``: one Assessment per Phenopacket (file, several files, or folders)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.errors import InputError, RareboneError
+
+SCHEMAS = {"assessment": "rarebone.workflows.assess:Assessment"}
+
+
+def _progress(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.console import Console
+
+    return Progress(TextColumn("assessing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), disable=total < 20 or not sys.stderr.isatty(), transient=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("assess")
+    def assess(
+        inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON files or folders of them."),
+        format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", help="text, json (JSON Lines for several files) or html."),
+        output: Path | None = OutputOption,
+    ) -> None:
+        """Assess children for osteopetrosis (and CNO): suspicion with evidence, genetics, HSCT indication, urgency,
+        work-up and donor ranking. Decision support: to be checked by the responsible clinician."""
+        from rarebone.intake import expand_inputs
+        from rarebone.workflows.assess import assess_file
+
+        files = expand_inputs(list(inputs))
+        if not files:
+            raise InputError("no .json files found", source=", ".join(map(str, inputs)))
+        single = len(files) == 1 and not inputs[0].is_dir()
+        results, failures = [], []
+        with _progress(len(files)) as progress:
+            task = progress.add_task("assess", total=len(files))
+            for path in files:
+                try:
+                    results.append(assess_file(path))
+                except RareboneError as error:
+                    if single:
+                        raise
+                    failures.append(str(error))
+                    print(f"rarebone: error: {error}", file=sys.stderr)
+                progress.advance(task)
+        if format is OutputFormat.JSON:
+            if single:
+                content = results[0].model_dump_json(indent=2)
+            else:
+                content = "\n".join(r.model_dump_json() for r in results) + ("\n" if results else "")
+        elif format is OutputFormat.HTML:
+            from rarebone.report.html import render
+
+            content = render("assessment_batch.html" if not single else "assessment.html",
+                             a=results[0] if single else None, results=results, failures=failures)
+        else:
+            from rarebone.report.assessment_text import render_text
+
+            content = ("\n" + "=" * 100 + "\n\n").join(render_text(r) for r in results)
+            if not single:
+                levels = {}
+                for r in results:
+                    key = r.suspicion["osteopetrosis"].level.value
+                    levels[key] = levels.get(key, 0) + 1
+                content += (f"\nSUMMARY: {len(files)} files, {len(results)} assessed, {len(failures)} failed; "
+                            f"osteopetrosis suspicion {json.dumps(levels)}\n")
+        if results:
+            write_output(content, output)
+        if failures:
+            print(f"rarebone: {len(failures)} of {len(files)} files failed (listed above); the others were assessed",
+                  file=sys.stderr)
+            raise typer.Exit(2)

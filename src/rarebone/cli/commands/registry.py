@@ -1,0 +1,234 @@
+"""``rarebone registry init|demo|import|export|history|dictionary``: the patient registry."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.errors import InputError
+
+DbOption = typer.Option(None, "--db", help="Database URL or SQLite file (default: $RAREBONE_DB, else the user data folder).")
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    PHENOPACKETS = "phenopackets"
+    RESEARCH = "research"
+
+
+class DictFormat(StrEnum):
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def _notice_lines() -> list[str]:
+    from rarebone.knowledge import load
+
+    kb = load()
+    return [kb.get("NOTICE-DECISION-SUPPORT").text, f"knowledge version {kb.version}"]
+
+
+def _notice_json() -> dict:
+    from rarebone.knowledge import load
+
+    kb = load()
+    return {"notice": kb.get("NOTICE-DECISION-SUPPORT").text, "knowledge_version": kb.version}
+
+
+def _progress(total: int | None, label: str):
+    """A rich progress bar on stderr for large imports; a no-op for small ones."""
+    if total is not None and total < 200:
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task(label, total=total)
+    progress.start()
+    return progress, (lambda n: progress.advance(task, n))
+
+
+def _summary_out(summary, fmt: OutputFormat, output: Path | None, extra: dict | None = None) -> None:
+    data = {"inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged,
+            "rejected": summary.rejected, **(extra or {}), **_notice_json()}
+    if fmt == OutputFormat.JSON:
+        write_output(json.dumps(data, indent=2), output)
+        return
+    lines = [summary.line()] + [f"  rejected: {r}" for r in summary.rejected[:50]]
+    if len(summary.rejected) > 50:
+        lines.append(f"  ... and {len(summary.rejected) - 50} more")
+    lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
+    write_output("\n".join(lines + _notice_lines()) + "\n", output)
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="The patient registry (SQLite or PostgreSQL): import, export, audit, demo data.",
+                      no_args_is_help=True)
+    app.add_typer(sub, name="registry")
+
+    @sub.command("init")
+    def init(db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+             output: Path = OutputOption) -> None:
+        """Create the registry (or bring its schema up to date)."""
+        from rarebone.registry import db as dbm
+
+        engine = dbm.open_registry(db, create=True)
+        info = {"database": dbm._safe(dbm.resolve_url(db)), "schema_revision": dbm.current_revision(engine)}
+        if fmt == OutputFormat.JSON:
+            write_output(json.dumps(info, indent=2), output)
+        else:
+            write_output(f"registry ready: {info['database']} (schema {info['schema_revision']})\n", output)
+
+    @sub.command("demo")
+    def demo(patients: int = typer.Option(500, "--patients", min=1, max=1_000_000), seed: int = typer.Option(1, "--seed"),
+             db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+             output: Path = OutputOption) -> None:
+        """Fill the registry with a SYNTHETIC cohort (rates from the published figures; never real patients)."""
+        from rarebone.registry import db as dbm
+        from rarebone.registry import demo as demo_mod
+        from rarebone.registry.store import import_records
+
+        engine = dbm.open_registry(db, create=True)
+        progress, tick = _progress(patients, "SYNTHETIC demo")
+        try:
+            summary = import_records(engine, ((f"demo seed {seed}", r) for r in demo_mod.generate(patients, seed)),
+                                     batch_size=500, progress=tick)
+        finally:
+            if progress:
+                progress.stop()
+        _summary_out(summary, fmt, output, {"label": "SYNTHETIC demo data (patient ids start with SYNTHETIC-)"})
+
+    @sub.command("import")
+    def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
+                mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
+                batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
+                db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+                output: Path = OutputOption) -> None:
+        """Import records: idempotent (same file twice changes nothing), one transaction per record."""
+        from rarebone.registry import db as dbm
+        from rarebone.registry import importers
+        from rarebone.registry.store import import_records
+
+        for p in paths:
+            if not p.exists():
+                raise InputError("no such file or folder", source=str(p))
+        tables = [p for p in paths if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".xlsm")]
+        if mapping is not None:
+            if len(paths) != 1 or not tables:
+                raise InputError("--mapping takes exactly one CSV or XLSX file", path="--mapping")
+            items = importers.mapped_items(paths[0], mapping)
+            total = None
+        elif tables:
+            if len(paths) != 1 or paths[0].suffix.lower() != ".csv":
+                raise InputError("a spreadsheet needs --mapping unless it is one data-dictionary CSV", source=str(tables[0]))
+            items = importers.dictionary_csv_items(paths[0])
+            total = None
+        else:
+            from rarebone.intake.phenopacket import expand_inputs
+
+            files = expand_inputs(paths)
+            items, total = importers.phenopacket_items(files), len(files)
+        engine = dbm.open_registry(db, create=True)
+        progress, tick = _progress(total, "importing")
+        try:
+            summary = import_records(engine, items, batch_size=batch_size, progress=tick)
+        finally:
+            if progress:
+                progress.stop()
+        _summary_out(summary, fmt, output)
+
+    @sub.command("export")
+    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder) or research (de-identified JSON lines)."),
+               db: str = DbOption, salt: str = typer.Option(None, "--salt", help="Research export: key for re-linkable pseudonyms."),
+               output: Path = OutputOption) -> None:
+        """Export the registry: flat CSV, Phenopackets v2 (one file each into -o FOLDER), or a de-identified research export."""
+        from rarebone.registry import db as dbm
+        from rarebone.registry import export as ex
+
+        engine = dbm.open_registry(db)
+        if what == ExportFormat.CSV:
+            write_output(ex.to_csv(ex.iter_records(engine)), output)
+        elif what == ExportFormat.RESEARCH:
+            lines = [json.dumps(r, sort_keys=True) for r in ex.deidentify(ex.iter_records(engine), salt=salt)]
+            write_output("\n".join(lines) + "\n", output)
+        else:
+            if output is None:
+                raise InputError("Phenopackets are written one file per patient; give -o FOLDER", path="--output")
+            output.mkdir(parents=True, exist_ok=True)
+            count = 0
+            for record in ex.iter_records(engine):
+                name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["patient"]["patient_key"])
+                write_output(json.dumps(ex.to_phenopacket(record), indent=2), output / f"{name}.json")
+                count += 1
+            typer.echo(f"{count} Phenopackets written to {output}")
+
+    @sub.command("history")
+    def history(patient: str = typer.Argument(..., help="Patient key."), db: str = DbOption,
+                fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"), output: Path = OutputOption) -> None:
+        """Every insert, update and delete of one patient: who, when, what changed, before and after."""
+        from rarebone.registry import db as dbm
+        from rarebone.registry.store import history as hist
+
+        entries = hist(dbm.open_registry(db), patient)
+        if not entries:
+            raise InputError("no history for this patient key", path="PATIENT", value=patient)
+        if fmt == OutputFormat.JSON:
+            write_output(json.dumps({"patient_key": patient, "history": entries, **_notice_json()}, indent=2,
+                                    default=str), output)
+            return
+        lines = [f"history of {patient}"]
+        for e in entries:
+            lines.append(f"{e['at']}  {e['action']:<6}  by {e['actor']}  from {e['source'] or '-'}")
+            for path in e["changed"]:
+                part = path.split(".", 1)
+                b = _pick(e["before"], part)
+                a = _pick(e["after"], part)
+                lines.append(f"    {path}: {_short(b)} -> {_short(a)}")
+        write_output("\n".join(lines + _notice_lines()) + "\n", output)
+
+    @sub.command("delete")
+    def delete(patient: str = typer.Argument(..., help="Patient key."),
+               reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+               db: str = DbOption, output: Path = OutputOption) -> None:
+        """Delete one patient; the full record stays in the audit trail (registry history PATIENT)."""
+        from sqlalchemy.orm import Session
+
+        from rarebone.registry import db as dbm
+        from rarebone.registry.store import delete as remove
+
+        engine = dbm.open_registry(db)
+        with Session(engine) as session, session.begin():
+            remove(session, patient, reason=reason)
+        write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
+
+    @sub.command("dictionary")
+    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format"), output: Path = OutputOption) -> None:
+        """The data dictionary (REDCap style): every field of the flat CSV and of mapping files."""
+        from dataclasses import asdict
+
+        from rarebone.registry import dictionary as dd
+
+        if fmt == DictFormat.CSV:
+            write_output(dd.to_csv(), output)
+        elif fmt == DictFormat.MARKDOWN:
+            write_output(dd.to_markdown(), output)
+        else:
+            write_output(json.dumps([asdict(f) for f in dd.FIELDS], indent=2), output)
+
+
+def _pick(snapshot, part):
+    if snapshot is None:
+        return None
+    if part[0] == "patient":
+        return snapshot.get("patient", {}).get(part[1])
+    return snapshot.get(part[0])
+
+
+def _short(value) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 100 else text[:97] + "..."

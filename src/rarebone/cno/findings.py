@@ -1,0 +1,197 @@
+"""Evaluate the CNO findings (knowledge kind ``cno_finding``) on one child: present / absent / unknown,
+with the patient fact that decided it. Unknown is never counted as absent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rarebone.core.evidence import FactStatus
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.cno import CnoFinding, CnoSite, CnoThreshold, LabRule
+from rarebone.patient import Patient
+from rarebone.cno.record import SIDES, CnoRecord
+from rarebone.errors import KnowledgeError
+
+PATHOGENIC = ("causative", "contributory", "pathogenic", "likely_pathogenic")
+STERILE_BIOPSY = "CNO-FINDING-BIOPSY-STERILE"
+TYPICAL_REGIONS = ("clavicle", "sternum", "vertebra", "pelvis", "sacrum")
+AXIAL_REGIONS = ("clavicle", "sternum", "vertebra")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingValue:
+    finding_id: str
+    label: str
+    status: FactStatus
+    fact: str | None = None
+
+
+class FindingEvaluator:
+    """Answers 'is finding X present?' for one child, caching each answer."""
+
+    def __init__(self, patient: Patient, record: CnoRecord, kb: KnowledgeBase, onto) -> None:
+        self.patient, self.record, self.kb, self.onto = patient, record, kb, onto
+        self._cache: dict[str, FindingValue] = {}
+        self._sites = {e.key: e for e in kb.of_kind(CnoSite)}
+        self._min_sites = kb.get("CNO-MULTIFOCAL-MIN-SITES").value
+
+    def __call__(self, finding_id: str) -> FindingValue:
+        if finding_id not in self._cache:
+            self._cache[finding_id] = self._evaluate(self.kb.get(finding_id))
+        return self._cache[finding_id]
+
+    # -- sources of evidence -------------------------------------------------------------------------
+    def _hpo(self, f: CnoFinding) -> tuple[str | None, bool]:
+        """(present fact, all terms excluded)."""
+        for feature in self.patient.features:
+            if feature.excluded:
+                continue
+            for term in f.hpo_any:
+                if self.onto.is_a(feature.hpo_id, term):
+                    return f"{feature.label} ({feature.hpo_id})", False
+        excluded = [x.hpo_id for x in self.patient.features if x.excluded]
+        all_excluded = bool(f.hpo_any) and all(
+            any(self.onto.is_a(term, ex) for ex in excluded) for term in f.hpo_any)
+        return None, all_excluded
+
+    def _lab(self, rule: LabRule) -> tuple[bool | None, str | None]:
+        """True fired, False measured and normal, None not measured (or no reference to compare with)."""
+        values = [m for m in self.patient.measurements_of(rule.analyte) if m.value is not None]
+        if not values:
+            return None, None
+        outcome = None
+        fact = None
+        for m in values:
+            limit = rule.threshold
+            if limit is None:
+                limit = m.reference_high if rule.direction == "above" else m.reference_low
+            if limit is None:
+                continue
+            if rule.direction == "above":
+                fired = m.value >= limit if rule.inclusive else m.value > limit
+            else:
+                fired = m.value <= limit if rule.inclusive else m.value < limit
+            when = m.time.describe() if m.time else "date unknown"
+            text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; limit {limit:g})"
+            if fired:
+                return True, text
+            outcome, fact = False, text
+        return outcome, fact
+
+    def _onset(self, f: CnoFinding) -> tuple[str | None, bool]:
+        ages = []
+        for feature in self.patient.features:
+            if feature.excluded or feature.onset is None:
+                continue
+            if feature.onset.onset_term and any(self.onto.is_a(feature.onset.onset_term, t) for t in f.onset_terms):
+                return f"{feature.label}: onset {self.onto.name(feature.onset.onset_term)}", False
+            if feature.onset.age_days is not None:
+                ages.append((feature.onset.age_days, feature.label))
+        if ages:
+            age, label = min(ages)
+            if age < f.onset_before_days:
+                return f"{label}: onset at {age:g} days", False
+            return None, True
+        return None, False
+
+    def _lesions(self, rule: str) -> tuple[FactStatus, str | None]:
+        if not self.record.has_imaging:
+            return FactStatus.UNKNOWN, None
+        seen = [les for s in self.record.studies for les in s.lesions if les.present]
+        keys = sorted({les.key for les in seen})
+        regions = {les.key: self._sites[les.site].region for les in seen}
+        bones = {(les.site, les.side) for les in seen}
+        hit: list[str] = []
+        if rule == "any_lesion":
+            hit = keys
+        elif rule == "multifocal":
+            hit = keys if len(bones) >= self._min_sites else []
+        elif rule == "clavicle_only":
+            hit = keys if keys and all(r == "clavicle" for r in regions.values()) else []
+        elif rule == "axial_site":
+            hit = [k for k in keys if regions[k] in AXIAL_REGIONS]
+        elif rule == "typical_site":
+            hit = [k for k in keys if regions[k] in TYPICAL_REGIONS or "metaphysis" in k]
+        elif rule == "skull":
+            hit = [k for k in keys if regions[k] == "skull"]
+        elif rule == "symmetric":
+            by_part: dict[tuple, set] = {}
+            for les in seen:
+                if les.side:
+                    by_part.setdefault((les.site, les.part), set()).add(les.side)
+            hit = ["/".join(x for x in k if x) for k, sides in by_part.items() if len(sides) == len(SIDES)]
+        elif rule == "marginal_sclerosis":
+            marked = [les for les in seen if les.marginal_sclerosis is not None]
+            hit = sorted({les.key for les in marked if les.marginal_sclerosis})
+            if not hit and not marked:
+                return FactStatus.UNKNOWN, None
+        if hit:
+            return FactStatus.PRESENT, f"imaging: {', '.join(hit)}"
+        return FactStatus.EXCLUDED, f"imaging ({len(self.record.studies)} studies) shows no such lesion"
+
+    # -- the rule --------------------------------------------------------------------------------------
+    def _evaluate(self, f: CnoFinding) -> FindingValue:
+        if f.id == STERILE_BIOPSY:
+            return self._sterile_biopsy(f)
+        facts_absent: list[str] = []
+        hpo_fact, hpo_all_excluded = self._hpo(f)
+        if hpo_fact:
+            return FindingValue(f.id, f.label, FactStatus.PRESENT, hpo_fact)
+        if hpo_all_excluded:
+            facts_absent.append("recorded as excluded")
+        lab_states = []
+        for rule in f.labs:
+            state, fact = self._lab(rule)
+            if state:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, fact)
+            lab_states.append(state)
+            if fact:
+                facts_absent.append(fact)
+        if f.lesion_rule:
+            status, fact = self._lesions(f.lesion_rule)
+            if status is FactStatus.PRESENT:
+                return FindingValue(f.id, f.label, status, fact)
+            if status is FactStatus.EXCLUDED and not f.hpo_any:
+                facts_absent.append(fact)
+                return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
+        for variant in self.patient.variants:
+            if variant.gene_symbol in f.genes and variant.interpretation_status in PATHOGENIC:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{variant.gene_symbol} variant ({variant.interpretation_status})")
+        for disease in self.patient.diseases:
+            if disease.term_id in f.disease_ids and not disease.excluded:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, f"diagnosis {disease.label or disease.term_id}")
+        for result in self.record.workup:
+            if result.test in f.workup_positive and result.result == "positive":
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{result.test} positive")
+        if f.extension_flag and self.record.flags.get(f.extension_flag) is not None:
+            if self.record.flags[f.extension_flag]:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, f"flag {f.extension_flag}")
+            facts_absent.append(f"flag {f.extension_flag} false")
+            if not f.hpo_any:
+                return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
+        if f.onset_before_days is not None:
+            fact, later = self._onset(f)
+            if fact:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, fact)
+            if later:
+                return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "recorded onset later")
+        labs_normal = bool(f.labs) and all(state is False for state in lab_states)
+        if hpo_all_excluded or labs_normal:
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
+        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
+    def _sterile_biopsy(self, f: CnoFinding) -> FindingValue:
+        results = {w.test: w.result for w in self.record.workup}
+        histology, culture = results.get("bone_biopsy_histology"), results.get("bone_biopsy_culture")
+        if histology == "negative" and culture == "negative":
+            return FindingValue(f.id, f.label, FactStatus.PRESENT, "bone biopsy: no malignancy, culture negative")
+        if histology == "positive" or culture == "positive":
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "bone biopsy abnormal (histology or culture positive)")
+        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
+
+def threshold(kb: KnowledgeBase, entry_id: str) -> float:
+    entry = kb.get(entry_id)
+    if not isinstance(entry, CnoThreshold):
+        raise KnowledgeError("not a cno_threshold entry", value=entry_id)
+    return entry.value

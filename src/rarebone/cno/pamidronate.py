@@ -1,0 +1,106 @@
+"""Pamidronate dosing calendars for each published schedule: dose per infusion day from body weight, the per-dose
+maximum where the source gives one (UNVERIFIED ones marked), the yearly cumulative cap, and the checks before
+each infusion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from rarebone.core.evidence import Contract
+from rarebone.errors import ImplausibleValueError
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.cno import CnoMonitoring, CnoRegimen
+from rarebone.cno.findings import threshold
+
+
+class Infusion(Contract):
+    cycle: int
+    day: int
+    date: dt.date | None = None
+    dose_mg_per_kg: float
+    dose_mg: float
+    capped: bool = False
+    held: bool = False
+    note: str = ""
+
+
+class MonitoringCheck(Contract):
+    check: str
+    when: str
+    knowledge_id: str
+    certainty: str
+    citations: list[str]
+
+
+class PamidronateCalendar(Contract):
+    regimen: str
+    label: str
+    weight_kg: float
+    interval_days: int
+    interval_days_range: tuple[int, int]
+    max_mg_per_dose: float | None = None
+    max_mg_per_dose_certainty: str | None = None
+    max_cumulative_mg_per_kg_per_year: float | None = None
+    total_mg_first_year: float
+    infusions: list[Infusion]
+    monitoring: list[MonitoringCheck]
+    knowledge_id: str
+    certainty: str
+    assumed_from: str | None = None
+    note: str | None = None
+    citations: list[str]
+
+
+def monitoring_checks(kb: KnowledgeBase) -> list[MonitoringCheck]:
+    return [MonitoringCheck(check=m.check, when=m.when, knowledge_id=m.id, certainty=m.certainty, citations=list(m.sources))
+            for m in kb.of_kind(CnoMonitoring)]
+
+
+def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, start: dt.date | None = None,
+                         interval_days: int | None = None) -> PamidronateCalendar:
+    """One year of infusions. Parameters: weight_kg (body weight in kilograms, required; never guessed),
+    start (date of the first infusion, or None for day offsets only), interval_days (within the source's
+    range; default the longest interval). References: CNO-PAM-*, CNO-MON-*."""
+    regimens = {r.key: r for r in kb.of_kind(CnoRegimen)}
+    if regimen_key not in regimens:
+        raise ImplausibleValueError(f"unknown pamidronate regimen (known: {', '.join(sorted(regimens))})",
+                                    path="--regimen", value=regimen_key)
+    r: CnoRegimen = regimens[regimen_key]
+    if not weight_kg > 0:
+        raise ImplausibleValueError("body weight must be above 0 kg", path="weight_kg", value=weight_kg)
+    interval = interval_days if interval_days is not None else r.interval_days_max
+    if not r.interval_days_min <= interval <= r.interval_days_max:
+        raise ImplausibleValueError(f"interval outside the regimen's {r.interval_days_min}-{r.interval_days_max} days",
+                                    path="--interval-days", value=interval)
+    year_days = threshold(kb, "CNO-DAYS-PER-YEAR")
+    cap_mg = r.max_cumulative_mg_per_kg_per_year * weight_kg if r.max_cumulative_mg_per_kg_per_year else None
+    infusions: list[Infusion] = []
+    given_mg = 0.0
+    cycle = 0
+    while cycle * interval < year_days:
+        for day_in_cycle in range(r.days_per_cycle):
+            day = cycle * interval + day_in_cycle
+            first = not infusions
+            per_kg = r.first_dose_mg_per_kg if (first and r.first_dose_mg_per_kg is not None) else r.dose_mg_per_kg
+            mg = per_kg * weight_kg
+            capped = r.max_mg_per_dose is not None and mg > r.max_mg_per_dose
+            if capped:
+                mg = r.max_mg_per_dose
+            held = cap_mg is not None and given_mg + mg > cap_mg and not math.isclose(given_mg + mg, cap_mg)
+            note = ""
+            if capped:
+                note = f"capped at {r.max_mg_per_dose:g} mg per dose" + (" (UNVERIFIED maximum)" if r.max_mg_per_dose_certainty == "unverified" else "")
+            if held:
+                note = f"held: would pass {r.max_cumulative_mg_per_kg_per_year:g} mg/kg/year"
+            else:
+                given_mg += mg
+            infusions.append(Infusion(cycle=cycle + 1, day=day, date=start + dt.timedelta(days=day) if start else None,
+                                      dose_mg_per_kg=per_kg, dose_mg=mg, capped=capped, held=held, note=note))
+        cycle += 1
+    return PamidronateCalendar(
+        regimen=r.key, label=r.label, weight_kg=weight_kg, interval_days=interval,
+        interval_days_range=(r.interval_days_min, r.interval_days_max), max_mg_per_dose=r.max_mg_per_dose,
+        max_mg_per_dose_certainty=r.max_mg_per_dose_certainty, max_cumulative_mg_per_kg_per_year=r.max_cumulative_mg_per_kg_per_year,
+        total_mg_first_year=given_mg, infusions=infusions, monitoring=monitoring_checks(kb), knowledge_id=r.id,
+        certainty=r.certainty, assumed_from=r.assumed_from, note=r.note, citations=list(r.sources))

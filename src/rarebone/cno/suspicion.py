@@ -1,0 +1,88 @@
+"""How strongly a record suggests CNO. Clues and their weights come from ``cno_suspicion_weight`` entries
+(rarebone's weighting, marked UNVERIFIED); a core bone finding is needed for any level above none. The level
+is tempered while a finding points to a dangerous differential that has not been excluded."""
+
+from __future__ import annotations
+
+from rarebone.core.evidence import ConditionSuspicion, Evidence, FactStatus, SuspicionLevel
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.cno import CnoSuspicionWeight
+from rarebone.cno.findings import FindingEvaluator, threshold
+from rarebone.cno.models import ExclusionStatus, MonogenicFlag
+
+# Forms that are CNO itself (not mimics): a pathogenic genotype there lifts suspicion to at least moderate.
+CNO_SPECTRUM_FORMS = ("majeed", "dira", "crmo_il1r1", "fblim1")
+KEY_UNKNOWNS = ("CNO-FINDING-FEVER", "CNO-FINDING-ABNORMAL-COUNT", "CNO-FINDING-INFLAMMATION-LABS",
+                "CNO-FINDING-LESION", "CNO-FINDING-MULTIFOCAL", "CNO-FINDING-BIOPSY-STERILE")
+_ORDER = [SuspicionLevel.NONE, SuspicionLevel.LOW, SuspicionLevel.MODERATE, SuspicionLevel.HIGH]
+
+
+def _cap(level: SuspicionLevel, ceiling: SuspicionLevel) -> SuspicionLevel:
+    return min(level, ceiling, key=_ORDER.index)
+
+
+def _evidence(entry_id: str, label: str, status: FactStatus, fact: str | None, weight: float | None,
+              certainty: str, sources: list[str]) -> Evidence:
+    return Evidence(knowledge_id=entry_id, label=label, status=status, patient_fact=fact, weight=weight,
+                    certainty=certainty, citations=list(sources))
+
+
+def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: list[ExclusionStatus],
+                  monogenic: list[MonogenicFlag]) -> ConditionSuspicion:
+    """Score and level. References: CNO-SUSP-*, CNO-SUSPICION-MODERATE, CNO-SUSPICION-HIGH."""
+    evidence_for: list[Evidence] = []
+    evidence_against: list[Evidence] = []
+    unknown: list[Evidence] = []
+    score = 0.0
+    core = False
+    for w in kb.of_kind(CnoSuspicionWeight):
+        value = findings(w.finding)
+        finding_entry = kb.get(w.finding)
+        if value.status is FactStatus.PRESENT:
+            sign = -1 if w.role == "against" else 1
+            score += sign * w.weight
+            core = core or w.role == "core"
+            target = evidence_against if w.role == "against" else evidence_for
+            target.append(_evidence(w.id, value.label, FactStatus.PRESENT, value.fact, sign * w.weight,
+                                    finding_entry.certainty, finding_entry.sources))
+        elif value.status is FactStatus.EXCLUDED and w.role == "against":
+            evidence_for.append(_evidence(w.id, f"no {value.label}", FactStatus.EXCLUDED, value.fact, 0.0,
+                                          finding_entry.certainty, finding_entry.sources))
+    for finding_id in KEY_UNKNOWNS:
+        value = findings(finding_id)
+        if value.status is FactStatus.UNKNOWN:
+            entry = kb.get(finding_id)
+            unknown.append(_evidence(finding_id, value.label, FactStatus.UNKNOWN, None, None, entry.certainty, entry.sources))
+
+    moderate, high = threshold(kb, "CNO-SUSPICION-MODERATE"), threshold(kb, "CNO-SUSPICION-HIGH")
+    if not core:
+        level = SuspicionLevel.NONE
+    elif score >= high:
+        level = SuspicionLevel.HIGH
+    elif score >= moderate:
+        level = SuspicionLevel.MODERATE
+    else:
+        level = SuspicionLevel.LOW
+    reasons = []
+    genotype_forms = [m for m in monogenic if m.genotype and m.key in CNO_SPECTRUM_FORMS]
+    if genotype_forms and level is not SuspicionLevel.NONE and _ORDER.index(level) < _ORDER.index(SuspicionLevel.MODERATE):
+        level = SuspicionLevel.MODERATE
+        reasons.append(f"raised to moderate: {genotype_forms[0].name} genotype")
+    defining = [e for e in exclusions if e.status == "pointed_to" and e.defining]
+    dangerous = [e for e in exclusions if e.status == "pointed_to" and e.dangerous]
+    if defining and level is not SuspicionLevel.NONE:
+        capped = _cap(level, SuspicionLevel.LOW)
+        if capped is not level:
+            reasons.append(f"tempered to low: the record names {defining[0].differential}")
+        level = capped
+    elif dangerous and level is SuspicionLevel.HIGH:
+        level = SuspicionLevel.MODERATE
+        reasons.append("tempered to moderate: findings point to " + ", ".join(e.differential for e in dangerous)
+                       + ", not yet excluded")
+    explanation = (f"score {score:g} (moderate from {moderate:g}, high from {high:g}; rarebone weighting, UNVERIFIED)"
+                   + ("" if core else "; no core bone finding (osteomyelitis, bone pain, typical imaging)")
+                   + ("; " + "; ".join(reasons) if reasons else ""))
+    citations = sorted({c for e in evidence_for + evidence_against for c in e.citations})
+    return ConditionSuspicion(level=level, score=score, evidence_for=evidence_for,
+                              evidence_against=evidence_against, unknown=unknown, explanation=explanation,
+                              citations=citations)

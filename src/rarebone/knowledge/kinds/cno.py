@@ -1,0 +1,164 @@
+"""Entry kinds of the CNO room (chronic nonbacterial osteomyelitis): findings, criteria, differentials,
+monogenic forms, skeletal sites, ladder steps, pamidronate regimens, monitoring, activity scales."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rarebone.knowledge.kinds.base import Entry
+
+
+class LabRule(BaseModel):
+    """A lab value that makes a finding present. ``threshold`` None: use the measurement's reference range."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    analyte: str
+    direction: Literal["above", "below"]
+    threshold: float | None = None
+    unit: str | None = None
+    inclusive: bool = False
+
+
+class CnoFinding(Entry):
+    """A clinical finding the CNO rules ask about, and how a record shows it (HPO, labs, lesions, genes)."""
+
+    label: str
+    hpo_any: list[str] = []
+    labs: list[LabRule] = []
+    lesion_rule: Literal["any_lesion", "multifocal", "axial_site", "symmetric", "marginal_sclerosis", "typical_site",
+                         "skull", "clavicle_only"] | None = None
+    genes: list[str] = []
+    disease_ids: list[str] = []
+    workup_positive: list[str] = []
+    onset_before_days: float | None = None
+    onset_terms: list[str] = []
+    extension_flag: str | None = None
+
+
+class CnoSuspicionWeight(Entry):
+    """How much a finding weighs for or against CNO in rarebone's suspicion score (our weighting)."""
+
+    finding: str
+    role: Literal["core", "for", "against"]
+    weight: float
+
+
+class CnoThreshold(Entry):
+    """A number a rule compares against, with its unit and whether the boundary is included."""
+
+    value: float
+    unit: str
+    inclusive: bool = True
+
+
+class CnoCriterionSet(Entry):
+    key: str
+    name: str
+    rule: str
+    threshold_id: str | None = None
+
+
+class CnoCriterionItem(Entry):
+    criterion_set: str
+    key: str
+    label: str
+    finding: str | None = None
+    polarity: Literal["present", "absent"] = "present"
+    points: float | None = None
+    group: str | None = None
+
+
+class CnoDifferential(Entry):
+    key: str
+    name: str
+    dangerous: bool
+    deciding_test: str
+    tests: list[str] = []
+    pointers: list[str] = []
+    defining: list[str] = []
+    clue: str = ""
+
+
+class CnoMonogenic(Entry):
+    key: str
+    name: str
+    gene: str
+    omim: str | None = None
+    inheritance: str
+    clue_findings: list[str] = []
+    test: str
+    treatment_note: str = ""
+
+
+class CnoSite(Entry):
+    key: str
+    label: str
+    uberon: str | None = None
+    paired: bool
+    region: Literal["skull", "mandible", "clavicle", "sternum", "vertebra", "sacrum", "pelvis", "rib", "upper_limb",
+                    "lower_limb", "hand", "foot", "scapula"]
+    parts: list[str] = []
+
+
+class CnoLadderStep(Entry):
+    step: str
+    order: int
+    drug_class: str
+    agents: list[str] = []
+    indication: str
+    dose_text: str
+    dose_mg_per_kg_per_day: float | None = None
+    max_mg_per_day: float | None = None
+
+
+class CnoRegimen(Entry):
+    """A pamidronate (or other bisphosphonate) schedule: per-dose amount, cycle, interval, caps."""
+
+    key: str
+    agent: str
+    label: str
+    dose_mg_per_kg: float
+    first_dose_mg_per_kg: float | None = None
+    days_per_cycle: int = 1
+    interval_days_min: int
+    interval_days_max: int
+    duration_months_min: float | None = None
+    duration_months_max: float | None = None
+    max_mg_per_dose: float | None = None
+    max_mg_per_dose_certainty: Literal["verified", "secondary", "unverified"] | None = None
+    max_cumulative_mg_per_kg_per_year: float | None = None
+
+
+class CnoMonitoring(Entry):
+    check: str
+    analyte: str | None = None
+    when: str
+
+
+class CnoPgaScale(Entry):
+    key: str
+    kind: Literal["numeric", "ordinal"]
+    low: float
+    high: float
+    levels: list[str] = []
+    inactive_max: float
+
+
+class CnoResponseDefinition(Entry):
+    level: int
+    improvement_fraction: float
+    min_improved: int
+    max_worsened: int
+    worsening_fraction: float
+    worsening_inclusive: bool
+    variables: list[str] = Field(min_length=1)
+
+
+KINDS = {
+    "cno_finding": CnoFinding, "cno_suspicion_weight": CnoSuspicionWeight, "cno_threshold": CnoThreshold,
+    "cno_criterion_set": CnoCriterionSet, "cno_criterion_item": CnoCriterionItem, "cno_differential": CnoDifferential,
+    "cno_monogenic": CnoMonogenic, "cno_site": CnoSite, "cno_ladder_step": CnoLadderStep, "cno_regimen": CnoRegimen,
+    "cno_monitoring": CnoMonitoring, "cno_pga_scale": CnoPgaScale, "cno_response_definition": CnoResponseDefinition,
+}

@@ -1,0 +1,45 @@
+"""Which recorded findings satisfy, or explicitly rule out, a list of HPO terms (subsumption-aware)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rarebone.core.evidence import FactStatus
+from rarebone.patient import Feature, Patient
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    status: FactStatus
+    features: tuple[Feature, ...] = ()
+
+    def describe(self) -> str | None:
+        if not self.features:
+            return None
+        parts = []
+        for f in self.features:
+            text = f"{f.hpo_id} {f.label}"
+            if f.description and f.description.startswith("derived:"):
+                text += f" ({f.description})"
+            elif f.onset is not None:
+                onset = f.onset.describe()
+                if f.onset.onset_term and f.onset.age_days is None and f.onset.timestamp is None:
+                    from rarebone.phenotype import ontology
+
+                    onset = ontology().name(f.onset.onset_term)
+                text += f" (onset {onset})"
+            parts.append(text)
+        return ("excluded: " if self.status is FactStatus.EXCLUDED else "") + "; ".join(parts)
+
+
+def match_terms(patient: Patient, terms: list[str], onto) -> Match:
+    """PRESENT when a recorded present term is one of ``terms`` or a descendant ("bilateral optic atrophy" is an
+    "optic atrophy"); EXCLUDED when a recorded excluded term is one of them or an ancestor (ruling out "abnormal
+    bone density" rules out osteosclerosis); else UNKNOWN. Present wins over excluded."""
+    present = tuple(f for f in patient.features if not f.excluded and any(onto.is_a(f.hpo_id, t) for t in terms))
+    if present:
+        return Match(FactStatus.PRESENT, present)
+    excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in terms))
+    if excluded:
+        return Match(FactStatus.EXCLUDED, excluded)
+    return Match(FactStatus.UNKNOWN)

@@ -1,0 +1,91 @@
+"""Suspicion of osteopetrosis from red flags, weighted as the knowledge base says."""
+
+from __future__ import annotations
+
+from rarebone.core.evidence import ConditionSuspicion, Evidence, FactStatus, SuspicionLevel
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.osteopetrosis import RedFlag, SuspicionRules
+from rarebone.osteopetrosis.matching import Match, match_terms
+from rarebone.patient import Feature, Patient
+
+_ORDER = [SuspicionLevel.NONE, SuspicionLevel.LOW, SuspicionLevel.MODERATE, SuspicionLevel.HIGH]
+
+
+def _is_neonatal(feature: Feature, rules: SuspicionRules, onto) -> bool:
+    onset = feature.onset
+    if onset is None:
+        return False
+    if onset.onset_term and any(onto.is_a(onset.onset_term, t) for t in rules.neonatal_onset_terms):
+        return True
+    return onset.age_days is not None and onset.age_days <= rules.neonatal_days
+
+
+def evaluate_flags(patient: Patient, kb: KnowledgeBase, onto) -> dict[str, Match]:
+    """Every red flag's match against the record (neonatal-onset flags need a neonatal onset)."""
+    rules = kb.get("OP-SUSPICION-LEVELS")
+    matches: dict[str, Match] = {}
+    for flag in kb.of_kind(RedFlag):
+        match = match_terms(patient, flag.terms, onto)
+        if flag.requires_neonatal_onset and match.status is FactStatus.PRESENT:
+            neonatal = tuple(f for f in match.features if _is_neonatal(f, rules, onto))
+            match = Match(FactStatus.PRESENT, neonatal) if neonatal else Match(FactStatus.UNKNOWN)
+        matches[flag.id] = match
+    return matches
+
+
+def _evidence(flag: RedFlag, match: Match, kb: KnowledgeBase, weight: float | None) -> Evidence:
+    return Evidence(
+        knowledge_id=flag.id, label=flag.label, status=match.status, patient_fact=match.describe(), weight=weight,
+        certainty=flag.certainty, citations=list(flag.sources),
+    )
+
+
+def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[str, Match] | None = None) -> ConditionSuspicion:
+    rules: SuspicionRules = kb.get("OP-SUSPICION-LEVELS")
+    matches = matches if matches is not None else evaluate_flags(patient, kb, onto)
+    flags = {f.id: f for f in kb.of_kind(RedFlag)}
+    present_ids = {fid for fid, m in matches.items() if m.status is FactStatus.PRESENT}
+    evidence_for, evidence_against, unknown = [], [], []
+    score = 0.0
+    domains: set[str] = set()
+    hallmark_present = hallmark_excluded = False
+    for fid, flag in flags.items():
+        if flag.role in ("contraindication", "pointer"):
+            continue
+        match = matches[fid]
+        if match.status is FactStatus.PRESENT:
+            if any(other in present_ids for other in flag.unless):
+                continue  # the same finding already counts under a more specific flag
+            score += flag.weight
+            domains.add(flag.domain)
+            hallmark_present |= flag.role == rules.high_requires_role
+            evidence_for.append(_evidence(flag, match, kb, flag.weight))
+        elif match.status is FactStatus.EXCLUDED:
+            hallmark_excluded |= flag.role == rules.high_requires_role
+            evidence_against.append(_evidence(flag, match, kb, None))
+        elif not flag.requires_neonatal_onset:
+            unknown.append(_evidence(flag, match, kb, None))
+
+    if score >= rules.high_min_score and hallmark_present:
+        level = SuspicionLevel.HIGH
+    elif score >= rules.moderate_min_score or hallmark_present:
+        level = SuspicionLevel.MODERATE
+    elif score >= rules.low_min_score:
+        level = SuspicionLevel.LOW
+    else:
+        level = SuspicionLevel.NONE
+    explanation = f"score {score:g} from {len(evidence_for)} finding(s) in {len(domains)} domain(s)"
+    if not hallmark_present and level is SuspicionLevel.MODERATE and len(domains) < rules.min_domains_without_hallmark:
+        level = SuspicionLevel.LOW
+        explanation += "; held at low: without a radiological hallmark, moderate needs findings in two domains"
+    if hallmark_excluded and not hallmark_present:
+        cap = SuspicionLevel(rules.excluded_hallmark_caps_level_at)
+        if _ORDER.index(level) > _ORDER.index(cap):
+            level = cap
+            explanation += f"; capped at {cap.value}: a radiological hallmark is recorded as absent"
+    if not hallmark_present and level is not SuspicionLevel.NONE and not hallmark_excluded:
+        explanation += "; no skeletal radiograph finding recorded (radiographs are diagnostic)"
+    return ConditionSuspicion(
+        level=level, score=score, evidence_for=evidence_for, evidence_against=evidence_against, unknown=unknown,
+        explanation=explanation, citations=list(rules.sources),
+    )

@@ -1,0 +1,34 @@
+"""Pre-transplant investigations, marking which the record already shows."""
+
+from __future__ import annotations
+
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.osteopetrosis import WorkupItem
+from rarebone.osteopetrosis.results import WorkupItemOut, WorkupStatus
+from rarebone.patient import Patient
+
+
+def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str]) -> list[WorkupItemOut]:
+    out = []
+    for item in kb.of_kind(WorkupItem):
+        if item.when == "clcn7_or_ostm1" and not genes & {"CLCN7", "OSTM1"}:
+            continue
+        evidence: list[str] = []
+        status = WorkupStatus.NOT_RECORDED
+        if item.id == "OP-WORKUP-GENETICS" and patient.variants:
+            status, evidence = WorkupStatus.RESULTS_RECORDED, [f"{len(patient.variants)} variant interpretation(s) recorded"]
+        typed = [d for d in patient.donors if d.hla_matched is not None]
+        if item.id == "OP-WORKUP-HLA" and typed:
+            status, evidence = WorkupStatus.RESULTS_RECORDED, [f"{len(typed)} typed candidate donor(s) recorded"]
+        results = [m for m in patient.measurements if m.assay_id.removeprefix("LOINC:") in item.loinc]
+        if results:
+            status = WorkupStatus.RESULTS_RECORDED
+            evidence += [f"{m.assay_label or m.assay_id}: {m.value:.3g} {m.unit or ''}".strip() for m in results]
+        findings = [f for f in patient.features
+                    if not (f.description or "").startswith("derived:") and any(onto.is_a(f.hpo_id, t) for t in item.finding_terms)]
+        if findings and status is WorkupStatus.NOT_RECORDED:
+            status = WorkupStatus.FINDINGS_RECORDED
+        evidence += [f"{'absent: ' if f.excluded else ''}{f.label} ({f.hpo_id})" for f in findings]
+        out.append(WorkupItemOut(id=item.id, item=item.item, purpose=item.purpose, status=status, evidence=evidence,
+                                 citations=list(item.sources), certainty=item.certainty))
+    return out

@@ -1,0 +1,1 @@
+"""The patient registry: SQLAlchemy ORM (kept inside this package), Alembic migrations, importers, audit trail, exports."""

@@ -1,0 +1,308 @@
+"""Readers that turn files into registry records: Phenopackets, the flat data-dictionary CSV, and any CSV/XLSX
+with a YAML mapping file (docs/registry.md, "Mapping a centre's spreadsheet").
+
+Each reader yields ``(where, record)`` or ``(where, error)``: one bad row rejects one record, never the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from rarebone.core.time import DAYS_PER_MONTH, DAYS_PER_YEAR
+from rarebone.errors import InputError, RareboneError
+from rarebone.registry import dictionary as dd
+from rarebone.registry.store import CHILDREN, columns
+
+EXTENSION = "registry"  # key inside the Phenopacket's rareboneExtensions
+TIME_UNITS = {"d": 1.0, "day": 1.0, "days": 1.0, "w": 7.0, "week": 7.0, "weeks": 7.0,
+              "mo": DAYS_PER_MONTH, "month": DAYS_PER_MONTH, "months": DAYS_PER_MONTH,
+              "y": DAYS_PER_YEAR, "year": DAYS_PER_YEAR, "years": DAYS_PER_YEAR}
+_VITAL = {"alive": "alive", "deceased": "dead", "dead": "dead"}
+
+
+# ---------------------------------------------------------------- flat rows (dictionary CSV and mapped files)
+
+def flat_to_record(flat: dict[str, Any], *, where: str, column_of=lambda name: name) -> dict:
+    """One flat row (dictionary field -> cell) into a record. Errors name the column the value came from."""
+    patient: dict[str, Any] = {}
+    transplant: dict[str, Any] = {}
+    record: dict[str, Any] = {"patient": patient}
+    for name, raw in flat.items():
+        if name not in dd.BY_NAME:
+            raise InputError("not a data-dictionary field", path=f"{where}, column {column_of(name)!r}", value=name)
+        value = dd.coerce(name, raw, where=f"{where}, column {column_of(name)!r}")
+        if value is None:
+            continue
+        if name.startswith("transplant."):
+            transplant[name.split(".", 1)[1]] = value
+        elif name == "hpo_terms":
+            record["phenotypes"] = [{"hpo_id": term} for term in value]
+        elif name == "complications":
+            record["complications"] = [_complication(item, f"{where}, column {column_of(name)!r}") for item in value]
+        elif name == "cno_lesions":
+            record["lesions"] = [_lesion(item) for item in value]
+        else:
+            patient[name] = value
+    if not patient.get("patient_key"):
+        raise InputError("patient_key is empty", path=f"{where}, column {column_of('patient_key')!r}")
+    if transplant:
+        transplant["number"] = 1
+        record["transplants"] = [transplant]
+    return record
+
+
+def _complication(item: str, where: str) -> dict:
+    kind, _, day = item.partition("@")
+    try:
+        return {"kind": kind.strip(), "day": float(day) if day.strip() else None}
+    except ValueError:
+        raise InputError("complication must be kind@day", path=where, value=item) from None
+
+
+def _lesion(item: str) -> dict:
+    site, _, status = item.partition(":")
+    return {"site": site.strip(), "status": status.strip() or None}
+
+
+def dictionary_csv_items(path: Path) -> Iterator[tuple[str, Any]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        unknown = [c for c in reader.fieldnames or [] if c not in dd.BY_NAME]
+        if unknown:
+            raise InputError("column is not a data-dictionary field (see `rarebone registry dictionary`)",
+                             source=str(path), path=f"column {unknown[0]!r}")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path.name} row {number}"
+            try:
+                yield where, flat_to_record(row, where=where)
+            except RareboneError as exc:
+                yield where, exc
+
+
+# ---------------------------------------------------------------- mapped spreadsheets
+
+def load_mapping(path: Path) -> dict:
+    try:
+        mapping = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read mapping: {str(exc).splitlines()[0]}", source=str(path)) from None
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("columns"), dict):
+        raise InputError("a mapping needs a 'columns' table (registry field: spreadsheet column)", source=str(path),
+                         path="columns")
+    for target, spec in mapping["columns"].items():
+        where = f"columns.{target}"
+        if target not in dd.BY_NAME:
+            raise InputError("not a data-dictionary field", source=str(path), path=where, value=target)
+        if isinstance(spec, dict):
+            bad = set(spec) - {"column", "codes", "unit", "value", "prefix"}
+            if bad:
+                raise InputError("unknown key (column, codes, unit, value, prefix)", source=str(path),
+                                 path=f"{where}.{sorted(bad)[0]}")
+            if "column" not in spec and "value" not in spec:
+                raise InputError("give 'column' or a constant 'value'", source=str(path), path=where)
+            unit = spec.get("unit")
+            if unit is not None and str(unit) not in TIME_UNITS:
+                raise InputError(f"unit must be one of {', '.join(TIME_UNITS)}", source=str(path),
+                                 path=f"{where}.unit", value=unit)
+        elif not isinstance(spec, str):
+            raise InputError("must be a column name or a table", source=str(path), path=where, value=spec)
+    return mapping
+
+
+def _read_table(path: Path) -> tuple[list[str], list[dict]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.active
+        rows = list(sheet.iter_rows(values_only=True))
+        workbook.close()
+        if not rows:
+            return [], []
+        header = [str(h).strip() if h is not None else "" for h in rows[0]]
+        return header, [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _code_key(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def mapped_items(path: Path, mapping_path: Path) -> Iterator[tuple[str, Any]]:
+    mapping = load_mapping(mapping_path)
+    header, rows = _read_table(path)
+    specs = {t: (s if isinstance(s, dict) else {"column": s}) for t, s in mapping["columns"].items()}
+    for target, spec in specs.items():
+        if "column" in spec and spec["column"] not in header:
+            raise InputError(f"mapped column not in the file (columns: {', '.join(header)})", source=str(path),
+                             path=f"{mapping_path.name}: columns.{target}.column", value=spec["column"])
+    for number, row in enumerate(rows, start=2):
+        where = f"{path.name} row {number}"
+        try:
+            flat: dict[str, Any] = {}
+            for target, spec in specs.items():
+                column = spec.get("column")
+                value = spec["value"] if "value" in spec else row.get(column)
+                if "codes" in spec and value is not None and _code_key(value) != "":
+                    codes = {_code_key(k): v for k, v in spec["codes"].items()}
+                    if _code_key(value) not in codes:
+                        raise InputError(f"code not in the mapping ({', '.join(codes)})",
+                                         path=f"{where}, column {column!r}", value=value)
+                    value = codes[_code_key(value)]
+                if "unit" in spec and value not in (None, ""):
+                    try:
+                        value = float(value) * TIME_UNITS[str(spec["unit"])]
+                    except (TypeError, ValueError):
+                        raise InputError("not a number", path=f"{where}, column {column!r}", value=value) from None
+                if "prefix" in spec and value not in (None, ""):
+                    value = f"{spec['prefix']}{_code_key(value)}"
+                flat[target] = value
+            names = {t: s.get("column", f"constant {t}") for t, s in specs.items()}
+            yield where, flat_to_record(flat, where=where, column_of=lambda n: names.get(n, n))
+        except RareboneError as exc:
+            yield where, exc
+
+
+# ---------------------------------------------------------------- Phenopackets
+
+PARALLEL_FROM = 2000  # files; below this, worker start-up (HPO load) costs more than it saves
+
+
+def _read_one(path: Path) -> tuple[str, Any]:
+    from rarebone.intake import phenopacket as pp
+
+    try:
+        result = pp.read_phenopacket(path)
+        return path.name, patient_to_record(result.patient, source=path.name)
+    except RareboneError as exc:
+        return path.name, exc
+
+
+def phenopacket_items(paths: list[Path], workers: int | None = None) -> Iterator[tuple[str, Any]]:
+    """Read Phenopackets in file order; large folders are parsed by a process pool (one per core) while the
+    caller writes to the database."""
+    import os
+
+    from rarebone.intake import phenopacket as pp
+
+    files = pp.expand_inputs(paths)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        for path in files:
+            yield _read_one(path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read_one, files, chunksize=100)
+
+
+def patient_to_record(patient, *, source: str) -> dict:
+    """rarebone's Patient (+ the ``registry`` extension block) into a record."""
+    ext = patient.extensions.get(EXTENSION) or {}
+    base = f"$.rareboneExtensions.{EXTENSION}"
+    if not isinstance(ext, dict):
+        raise InputError("must be a JSON object", source=source, path=base)
+    unknown = set(ext) - {"patient", *CHILDREN}
+    if unknown:
+        raise InputError(f"unknown key (known: patient, {', '.join(CHILDREN)})", source=source,
+                         path=f"{base}.{sorted(unknown)[0]}")
+    patient_part: dict[str, Any] = {
+        "patient_key": patient.patient_id,
+        "sex": patient.sex.value if patient.sex.value != "unknown" else None,
+        "birth_date": patient.date_of_birth,
+        "vital_status": _VITAL.get(patient.vital_status or ""),
+        "cause_of_death": patient.cause_of_death,
+        "followup_days_from_diagnosis": patient.survival_time_days,
+    }
+    causative = [v for v in patient.variants if v.interpretation_status in ("causative", "contributory")]
+    if causative:
+        patient_part["gene"] = causative[0].gene_symbol
+        patient_part["genotype"] = causative[0].allelic_state.value
+    diseases = [d for d in patient.diseases if not d.excluded]
+    if diseases:
+        patient_part["diagnosis_term"] = diseases[0].term_id
+        if diseases[0].onset and diseases[0].onset.age_days is not None:
+            patient_part["age_at_onset_days"] = diseases[0].onset.age_days
+    for name, raw in (ext.get("patient") or {}).items():
+        if name not in dd.PATIENT_FIELDS or name == "patient_key":
+            raise InputError("not a patient field of the data dictionary", source=source, path=f"{base}.patient.{name}")
+        patient_part[name] = dd.coerce(name, raw, where=f"{base}.patient.{name}")
+    record: dict[str, Any] = {"patient": {k: v for k, v in patient_part.items() if v is not None}}
+    record["phenotypes"] = [
+        {"hpo_id": f.hpo_id, "label": f.label, "excluded": f.excluded,
+         "onset_age_days": f.onset.age_days if f.onset else None}
+        for f in patient.features
+    ]
+    record["measurements"] = [
+        {"assay_id": ms.assay_id, "analyte": ms.analyte, "value": ms.value, "unit": ms.unit,
+         "age_days": ms.time.age_days if ms.time else None, "measured_on": ms.time.date if ms.time else None}
+        for ms in patient.measurements
+    ]
+    record["treatments"] = [
+        {"agent_id": t.agent_id, "agent_label": t.agent_label, "route": t.route,
+         "cumulative_dose": t.cumulative_dose[0] if t.cumulative_dose else None,
+         "cumulative_dose_unit": t.cumulative_dose[1] if t.cumulative_dose else None}
+        for t in patient.treatments
+    ]
+    for name, model in CHILDREN.items():
+        if name not in ext:
+            continue
+        items = ext[name]
+        if not isinstance(items, list):
+            raise InputError("must be a list", source=source, path=f"{base}.{name}")
+        allowed = set(columns(model))
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise InputError("must be a JSON object", source=source, path=f"{base}.{name}[{i}]")
+            clean = {}
+            for key, value in item.items():
+                if key not in allowed:
+                    raise InputError(f"unknown field (known: {', '.join(sorted(allowed))})", source=source,
+                                     path=f"{base}.{name}[{i}].{key}")
+                dict_name = f"transplant.{key}" if name == "transplants" else None
+                if dict_name in dd.BY_NAME:
+                    value = dd.coerce(dict_name, value, where=f"{base}.{name}[{i}].{key}")
+                else:
+                    value = _by_type(model, key, value, where=f"{base}.{name}[{i}].{key}")
+                clean[key] = value
+            out.append(clean)
+        record[name] = out
+    return record
+
+
+def _by_type(model, key: str, value, *, where: str):
+    """Coerce a value to its column's type (for record parts outside the flat dictionary)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    python_type = model.__table__.columns[key].type.python_type
+    try:
+        if python_type is dt.date:
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if python_type is float:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if python_type is int:
+            if isinstance(value, bool) or float(value) != int(float(value)):
+                raise ValueError
+            return int(float(value))
+        if python_type is bool:
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        return str(value)
+    except (TypeError, ValueError):
+        raise InputError(f"must be a {python_type.__name__}", path=where, value=value) from None

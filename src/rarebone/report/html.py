@@ -1,0 +1,26 @@
+"""Jinja2 environment for the HTML reports (templates ship inside the package)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=2)
+def environment(strict: bool = False):
+    """The Jinja2 environment of every HTML report, built once per process; renderers add their filters.
+
+    strict=True makes a missing attribute an error instead of an empty string (templates that promise every field).
+    """
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]),
+                              undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

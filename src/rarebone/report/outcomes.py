@@ -1,0 +1,102 @@
+"""Render an OutcomesReport: text for the terminal, HTML (template ``outcomes.html.j2``) that reads like a
+cohort paper's results section, PDF from the same HTML."""
+
+from __future__ import annotations
+
+
+
+
+def pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def pval(p: float | None) -> str:
+    if p is None:
+        return "-"
+    return "P < 0.001" if p < 0.001 else f"P = {p:.3f}"
+
+
+def num(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def results_paragraphs(report) -> list[str]:
+    """The results section in words, built only from the numbers in the report."""
+    unit = report.time_unit
+    out = []
+    t1 = {(r.label, r.level): r for r in report.tables[0].rows}
+    sex = [f"{t1[('Sex', lv)].overall.split(' ')[0]} {lv}" for lv in ("male", "female") if ("Sex", lv) in t1]
+    dx = [f"{t1[('Diagnosis', lv)].overall.split(' ')[0]} {lv}" for (lab, lv) in t1 if lab == "Diagnosis" and lv]
+    age = next((r for (label, level), r in t1.items() if label.startswith("Age at transplant") and level is None), None)
+    spread = "IQR" if age is not None and "IQR" in age.label else "range"
+    text = f"{report.n} patients were included"
+    if sex:
+        text += f" ({', '.join(sex)})"
+    if dx:
+        text += f"; diagnoses: {', '.join(dx)}"
+    if age and age.overall != "-":
+        text += f". The median age at transplant was {age.overall.replace(' (', f' months ({spread} ').replace(')', ' months)')}"
+    out.append(text + ".")
+    s = report.survival
+    if s:
+        fu = s.median_followup
+        est = ", ".join(
+            f"{e.time:g}-{unit[:-1]} overall survival was {pct(e.estimate)} (95% CI {pct(e.ci_lower)} to {pct(e.ci_upper)})"
+            + (" [beyond the longest follow-up]" if e.beyond_followup else "") for e in s.estimates)
+        out.append(
+            f"The median follow-up was {num(fu.median)} {unit} by reverse Kaplan-Meier (range {num(fu.min)} to "
+            f"{num(fu.max)} {unit}). {s.n - s.events} patients were alive at last contact and {s.events} had died. "
+            f"By Kaplan-Meier from {s.origin}, the {est}.")
+    for c in report.comparisons:
+        if not c.test:
+            continue
+        parts = " vs ".join(f"{g.group} {pct(g.estimate.estimate) if g.estimate else '-'}" for g in c.groups)
+        sig = "a statistically significant" if c.test.p_value < 0.05 else "no statistically significant"
+        out.append(f"By {c.by}, there was {sig} difference in {report.at[0]:g}-{unit[:-1]} overall survival "
+                   f"({parts}; {c.test.name} chi-square {c.test.statistic:.2f} on {c.test.df} df, {pval(c.test.p_value)}).")
+    if report.cox and report.cox.covariates:
+        hrs = "; ".join(f"{v.covariate}: HR {v.hazard_ratio:.3f} (95% CI {v.ci_lower:.3f}-{v.ci_upper:.3f}), {pval(v.p_value)}"
+                        for v in report.cox.covariates)
+        out.append(f"In a Cox proportional-hazards model ({report.cox.n} patients, {report.cox.events} deaths): {hrs}.")
+    for inc in report.cumulative_incidence:
+        if not inc.events:
+            continue
+        marks = ", ".join(f"day {e.time:g}: {pct(e.estimate)}" for e in inc.estimates if e.time <= 366)
+        out.append(f"Cumulative incidence of {inc.endpoint} with death as a competing event: {marks} "
+                   f"({inc.events} events, {inc.competing} competing deaths).")
+    return out
+
+
+def to_text(report) -> str:
+    lines = []
+    if report.banner:
+        lines += [f"*** {report.banner} ***", ""]
+    lines += [report.title, f"cohort: {report.cohort or 'all patients'}", ""]
+    lines += results_paragraphs(report)
+    for table in report.tables:
+        lines += ["", table.title]
+        head = ["", "overall", *table.groups, "P"]
+        lines.append(" | ".join(head))
+        for r in table.rows:
+            label = f"  {r.level}" if r.level is not None else r.label
+            lines.append(" | ".join([label, r.overall, *(r.groups.get(g, "") for g in table.groups),
+                                     pval(r.p_value) if r.p_value is not None else ""]))
+    if report.published_checks:
+        lines += ["", "Published arithmetic (S1), as printed and as recomputed from its counts:"]
+        for c in report.published_checks:
+            mark = "consistent" if c.consistent else "INCONSISTENT"
+            lines.append(f"  {c.knowledge_id}: printed {c.reported_percent}%, {c.numerator}/{c.denominator} = "
+                         f"{c.recomputed_percent}% -> {mark}")
+    if report.warnings:
+        lines += ["", "Warnings:"] + [f"  - {w}" for w in report.warnings]
+    lines += ["", report.notice, f"knowledge version {report.knowledge_version}", "Sources:"]
+    lines += [f"  {c.text}" for c in report.citations]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(report, figures: dict[str, str]) -> str:
+    from rarebone.report.html import environment
+
+    env = environment()
+    env.filters.update(pct=pct, pval=pval, num=num)
+    return env.get_template("outcomes.html.j2").render(r=report, figures=figures, paragraphs=results_paragraphs(report))

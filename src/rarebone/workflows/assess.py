@@ -1,0 +1,105 @@
+"""The assess job: Phenopacket -> Assessment (the stable contract; later jobs add fields, never rename these)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from rarebone import __version__
+from rarebone.cno import CnoBlock, assess_cno
+from rarebone.core.evidence import ConditionSuspicion, Contract, Recommendation, Strength
+from rarebone.intake import read_phenopacket
+from rarebone.knowledge import KnowledgeBase, load
+from rarebone.osteopetrosis import assess_osteopetrosis
+from rarebone.osteopetrosis.results import Genetics, HsctAssessment, MimicWarning, RankedDonor, WorkupItemOut
+from rarebone.patient import Patient
+from rarebone.phenotype import ontology
+from rarebone.phenotype.labs import with_lab_findings
+
+
+class PatientSummary(Contract):
+    sex: str
+    age_days: float | None
+    age: str
+    features_present: int
+    features_excluded: int
+    measurements: int
+    variants: int
+
+
+class Assessment(Contract):
+    """The result of ``rarebone assess`` for one child. Decision support, to be checked by the responsible clinician."""
+
+    patient_id: str
+    source: str
+    rarebone_version: str = __version__
+    knowledge_version: str
+    hpo_version: str
+    notice: str
+    patient: PatientSummary
+    suspicion: dict[str, ConditionSuspicion] = Field(description="per condition key: osteopetrosis, cno")
+    genetics: Genetics
+    hsct: HsctAssessment
+    donors: list[RankedDonor] = []
+    workup: list[WorkupItemOut] = []
+    mimics: list[MimicWarning] = []
+    cno: CnoBlock | None = Field(default=None, description="CNO criteria, exclusions still due, monogenic forms")
+    recommendations: list[Recommendation] = []
+    missing_data: list[str] = []
+    warnings: list[str] = []
+    citations: dict[str, str] = Field(default_factory=dict, description="source id -> full citation, for every id used")
+
+
+def _collect_citations(assessment_dict: dict, kb: KnowledgeBase) -> dict[str, str]:
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "citations" and isinstance(value, list):
+                    found.update(v for v in value if isinstance(v, str))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(assessment_dict)
+    return {sid: kb.citation_text(sid) for sid in sorted(found) if sid in kb.sources}
+
+
+def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: KnowledgeBase | None = None) -> Assessment:
+    kb = kb or load()
+    onto = ontology()
+    patient, lab_notes = with_lab_findings(patient, kb)
+    op = assess_osteopetrosis(patient, kb, onto)
+    cno_suspicion, cno_block = assess_cno(patient, kb, onto)
+    # Most pressing first: urgent exclusions and referrals before routine advice, stable within a strength.
+    order = list(Strength)
+    recommendations = sorted(op.recommendations + list(cno_block.recommendations), key=lambda r: order.index(r.strength))
+    from rarebone.core.time import format_age
+
+    fields = dict(
+        patient_id=patient.patient_id, source=patient.source, knowledge_version=kb.version, hpo_version=onto.version,
+        notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+        patient=PatientSummary(
+            sex=patient.sex.value, age_days=patient.age_days, age=format_age(patient.age_days),
+            features_present=sum(not f.excluded for f in patient.features),
+            features_excluded=sum(f.excluded for f in patient.features),
+            measurements=len(patient.measurements), variants=len(patient.variants),
+        ),
+        suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics, hsct=op.hsct,
+        donors=op.donors, workup=op.workup, mimics=op.mimics, cno=cno_block, recommendations=recommendations,
+        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data],
+        warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings
+        + [f"CNO: {w}" for w in cno_block.warnings],
+    )
+    draft = Assessment.model_construct(**fields)
+    fields["citations"] = _collect_citations(draft.model_dump(mode="json"), kb)
+    return Assessment(**fields)
+
+
+def assess_file(path: Path | str) -> Assessment:
+    result = read_phenopacket(path)
+    return assess_patient(result.patient, result.warnings)

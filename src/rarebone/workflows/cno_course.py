@@ -1,0 +1,68 @@
+"""``rarebone cno course``: activity per visit, PedCNO responses, lesion tracks and S4-style summaries, for one
+Phenopacket or a folder of them (one bad file stops nothing else; it is reported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rarebone.core.evidence import Contract
+from rarebone.errors import InputError
+from rarebone.intake import expand_inputs, read_phenopacket
+from rarebone.knowledge import KnowledgeBase, load
+from rarebone.cno.activity import PedCnoResponse, VisitActivity, responses, visit_activity
+from rarebone.cno.lesions import LesionSummary, LesionTrack, combine_summaries, summarise_lesions, track_lesions
+from rarebone.cno.record import read_cno_record
+
+
+class PatientCourse(Contract):
+    patient_id: str
+    source: str
+    visits: list[VisitActivity]
+    responses: list[PedCnoResponse]
+    lesions: list[LesionTrack]
+    studies: list[str]
+    summary: LesionSummary
+
+
+class CnoCourse(Contract):
+    knowledge_version: str
+    notice: str
+    unverified_notice: str
+    patients: list[PatientCourse]
+    summary: LesionSummary
+    errors: list[str] = []
+
+
+def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
+    patient = read_phenopacket(path).patient
+    try:
+        record = read_cno_record(patient.extensions.get("cno"), kb)
+    except InputError as exc:
+        exc.source = str(path)
+        raise
+    visits = visit_activity(patient, record)
+    tracks = track_lesions(record)
+    follow_up = record.studies[-1].date if len(record.studies) > len(record.studies[:1]) else None
+    return PatientCourse(patient_id=patient.patient_id, source=str(path), visits=visits, responses=responses(kb, visits),
+                         lesions=tracks, studies=[f"{s.date} {s.modality}" for s in record.studies],
+                         summary=summarise_lesions(tracks, follow_up))
+
+
+def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCourse:
+    kb = kb or load()
+    files = expand_inputs(paths)
+    if not files:
+        raise InputError("no Phenopacket files found", source=", ".join(map(str, paths)))
+    patients, errors = [], []
+    for f in files:
+        if len(files) == 1:
+            patients.append(course_for(f, kb))
+            continue
+        try:
+            patients.append(course_for(f, kb))
+        except InputError as exc:
+            errors.append(str(exc))
+    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
+                     summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
+                     errors=errors)

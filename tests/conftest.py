@@ -1,0 +1,42 @@
+"""Shared fixtures: knowledge base, ontology, example and store folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "phenopackets"
+# The phenopacket-store sample lives in shared/ beside the project (CI clones main with shared/ beside it).
+STORE = Path(os.environ.get("RAREBONE_STORE_SAMPLE", ROOT.parent / "shared" / "data" / "phenopacket-store-sample"))
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from rarebone.knowledge import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def onto():
+    from rarebone.phenotype import ontology
+
+    return ontology()
+
+
+@pytest.fixture(scope="session")
+def store_files():
+    files = sorted(STORE.glob("*.json"))
+    if not files:
+        pytest.fail(f"phenopacket-store sample not found at {STORE} (set RAREBONE_STORE_SAMPLE)")
+    return files
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the real command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "rarebone", *args], cwd=cwd, capture_output=True, text=True)

@@ -1,0 +1,140 @@
+"""Phenopacket v2 reading: every real store file goes in; every bad input is one named error."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from rarebone.errors import InputError, PhenopacketError, TermError
+from rarebone.intake import read_phenopacket, read_phenopacket_dict
+from tests.conftest import EXAMPLES
+
+
+def test_every_phenopacket_store_sample_file_is_read(store_files):
+    failures = []
+    for path in store_files:
+        try:
+            read_phenopacket(path)
+        except InputError as error:
+            failures.append(str(error))
+    assert len(store_files) >= 590
+    assert failures == []
+
+
+@pytest.fixture
+def base():
+    return json.loads((EXAMPLES / "tcirg1-infant.json").read_text())
+
+
+def _write(tmp_path, name, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_empty_file(tmp_path):
+    with pytest.raises(PhenopacketError, match="file is empty"):
+        read_phenopacket(_write(tmp_path, "empty.json", b"  \n"))
+
+
+def test_non_utf8_file(tmp_path):
+    with pytest.raises(PhenopacketError, match=r"not UTF-8 .*0xff"):
+        read_phenopacket(_write(tmp_path, "latin.json", b'{"id": "\xff"}'))
+
+
+def test_malformed_json_names_line_and_column(tmp_path):
+    with pytest.raises(PhenopacketError, match=r"not valid JSON: .* line 1 column"):
+        read_phenopacket(_write(tmp_path, "bad.json", b'{"id": '))
+
+
+def test_phenopacket_v1_is_refused_with_advice(base):
+    v1 = {"id": "x", "subject": {"id": "p"}, "phenotypicFeatures": [], "genes": [],
+          "metaData": {"phenopacketSchemaVersion": "1.0.0"}}
+    with pytest.raises(PhenopacketError, match="Phenopacket v1") as info:
+        read_phenopacket_dict(v1, source="old.json")
+    assert "old.json" in str(info.value)
+
+
+def test_schema_violation_names_the_path(base):
+    bad = copy.deepcopy(base)
+    bad["subject"]["sex"] = "BOY"
+    with pytest.raises(PhenopacketError) as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert "$.subject.sex" in str(info.value) and "BOY" in str(info.value)
+
+
+def test_unknown_hpo_id(base):
+    bad = copy.deepcopy(base)
+    bad["phenotypicFeatures"][1]["type"] = {"id": "HP:9999999", "label": "Nystagmus"}
+    with pytest.raises(TermError, match="unknown HPO id") as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert "$.phenotypicFeatures[1].type.id" in str(info.value)
+
+
+def test_label_naming_another_term_is_an_error(base):
+    bad = copy.deepcopy(base)
+    bad["phenotypicFeatures"][1]["type"] = {"id": "HP:0000639", "label": "Splenomegaly"}
+    with pytest.raises(TermError, match="names HP:0001744") as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert "$.phenotypicFeatures[1].type.label" in str(info.value)
+
+
+def test_label_in_older_wording_is_a_warning_not_an_error(base):
+    ok = copy.deepcopy(base)
+    ok["phenotypicFeatures"][1]["type"] = {"id": "HP:0000639", "label": "Nystagmus (old wording)"}
+    result = read_phenopacket_dict(ok, source="x.json")
+    assert any("not the current HPO wording" in w for w in result.warnings)
+
+
+def test_obsolete_id_is_replaced_with_a_warning(base, onto):
+    obsolete = next(t for t in onto._ontology if t.is_obsolete and t.replaced_by and onto._term(t.replaced_by))
+    ok = copy.deepcopy(base)
+    ok["phenotypicFeatures"].append({"type": {"id": obsolete.id}})
+    result = read_phenopacket_dict(ok, source="x.json")
+    assert any("obsolete" in w and obsolete.replaced_by in w for w in result.warnings)
+    assert obsolete.replaced_by in result.patient.present_terms()
+
+
+def test_impossible_measurement_value(base):
+    bad = copy.deepcopy(base)
+    bad["measurements"][0]["value"]["quantity"]["value"] = 79.0  # g/dL: 790 g/L
+    with pytest.raises(InputError, match="impossible") as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert "$.measurements[0].value.quantity.value" in str(info.value)
+
+
+def test_unconvertible_unit(base):
+    bad = copy.deepcopy(base)
+    bad["measurements"][2]["value"]["quantity"]["unit"] = {"id": "UCUM:kg", "label": "kilogram"}
+    with pytest.raises(InputError, match="cannot be converted") as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert "$.measurements[2].value.quantity.unit" in str(info.value)
+
+
+def test_units_are_converted_once_at_the_edge(base):
+    patient = read_phenopacket_dict(base).patient
+    hb = patient.measurements_of("hemoglobin")[0]
+    assert (hb.value, hb.unit, hb.reference_low) == (pytest.approx(79.0), "g/L", pytest.approx(95.0))
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("relation", "uncle", "relation must be one of"),
+    ("hlaMatch", "11/10", "hlaMatch"),
+    ("hlaMatch", "five", "hlaMatch must look like"),
+    ("aboCompatible", "yes", "must be true or false"),
+    ("bloodGroup", "A", "unknown donor field"),
+])
+def test_bad_donor_fields(base, field, value, message):
+    bad = copy.deepcopy(base)
+    bad["rareboneExtensions"]["donors"][0][field] = value
+    with pytest.raises(InputError, match=message) as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert f"$.rareboneExtensions.donors[0].{field}" in str(info.value)
+
+
+def test_compound_heterozygous_variants_are_read(base):
+    patient = read_phenopacket_dict(base).patient
+    assert [v.gene_symbol for v in patient.variants] == ["TCIRG1", "TCIRG1"]
+    assert {v.allelic_state.value for v in patient.variants} == {"heterozygous"}
