@@ -33,7 +33,7 @@ def test_neutrophil_engraftment_never_claimed_across_a_gap(kb):
     result = neutrophil_engraftment(kb, anc)
     assert result.day == 13
     assert result.gap_days == (12,)
-    assert "not claimed across a gap" in result.describe("Neutrophil")
+    assert "not claimed across a gap" in result.describe("Neutrophil", 8)
 
 
 def test_neutrophil_gap_without_later_run_is_not_reached(kb):

@@ -62,7 +62,7 @@ class Engraftment:
     gap_days: tuple[int, ...]
     last_observed_day: int | None
 
-    def describe(self, what: str) -> str:
+    def describe(self, what: str, gap_days_shown: int) -> str:
         if self.day is not None:
             text = f"{what} engraftment on day +{self.day}" if self.day >= 0 else f"{what} engraftment on day {self.day}"
         elif self.last_observed_day is None:
@@ -70,7 +70,8 @@ class Engraftment:
         else:
             text = f"{what} engraftment not reached (observed to day {self.last_observed_day:+d})"
         if self.gap_days:
-            shown = ", ".join(f"{d:+d}" for d in self.gap_days[:8]) + (" ..." if len(self.gap_days) > 8 else "")
+            shown = ", ".join(f"{d:+d}" for d in self.gap_days[:gap_days_shown]) + (
+                " ..." if len(self.gap_days) > gap_days_shown else "")
             text += f"; days not observed ({shown}) break runs: engraftment is not claimed across a gap"
         return text
 

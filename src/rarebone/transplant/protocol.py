@@ -12,9 +12,7 @@ from enum import StrEnum
 from rarebone.errors import InputError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import DrugLine, TxProtocol
-from rarebone.transplant.dosing import BusulfanAdjustment, band_dose, param, round_down
-
-_EPS = 1e-9
+from rarebone.transplant.dosing import BusulfanAdjustment, band_dose, param, round_down, tidy, tolerance
 
 
 class SmallChildRule(StrEnum):
@@ -117,10 +115,13 @@ def build_calendar(
     small_child_rule: SmallChildRule | None = None,
     busulfan_label: BusulfanLabel = BusulfanLabel.EMA,
     busulfan: BusulfanAdjustment | None = None,
-    horizon_day: int = 30,
+    horizon_day: int | None = None,
     options: dict[str, str] | None = None,
 ) -> Calendar:
     cal = Calendar()
+    eps = tolerance(kb)
+    if horizon_day is None:
+        horizon_day = int(param(kb, "TX-CALENDAR")["horizon_day"])
     chosen = resolve_options(protocol, options or {})
     threshold = param(kb, "TX-BSA-SMALL-CHILD")["weight_kg"]
     small = weight_kg <= threshold
@@ -166,20 +167,20 @@ def build_calendar(
         max_total = line.max_total * scale if line.max_total is not None else None
         amounts = [round_down(kb, v * multiplier) for v in per_day]
         total_unit = sum(per_day)
-        _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit)
-        if line.min_total is not None and total_unit < line.min_total * scale - _EPS:
+        _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit, eps)
+        if line.min_total is not None and total_unit < line.min_total * scale - eps:
             cal.warnings.append(
                 f"{line.drug}: total {total_unit:.3g} {dose_unit} is below the published {line.published}; "
                 "the weight band gives less than the protocol range for this weight.")
         for day, value, amount in zip(days, per_day, amounts):
             cal.administrations.append(Administration(
-                drug=line.drug, role=line.role, study_day=day, dose_value=round(value, 6), dose_unit=dose_unit,
+                drug=line.drug, role=line.role, study_day=day, dose_value=tidy(kb, value), dose_unit=dose_unit,
                 amount_value=amount, amount_unit=line.amount_unit, route=line.route, frequency=line.frequency,
                 assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources)))
         cal.lines.append(LineSummary(
             drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
-            open_ended=line.days is None and line.end_day is None, total_per_unit=round(total_unit, 6),
-            total_amount=round(sum(amounts), 6), amount_unit=line.amount_unit, basis_text=basis_text,
+            open_ended=line.days is None and line.end_day is None, total_per_unit=tidy(kb, total_unit),
+            total_amount=tidy(kb, sum(amounts)), amount_unit=line.amount_unit, basis_text=basis_text,
             assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note))
         if line.bands:
             cal.knowledge_ids.append(_band_id(line, busulfan_label))
@@ -220,16 +221,16 @@ def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulf
     return values
 
 
-def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_total, unit) -> None:
+def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_total, unit, eps) -> None:
     for value, amount in zip(per_day, amounts):
-        if value > max_day + _EPS or amount > max_day * multiplier + _EPS:
+        if value > max_day + eps or amount > max_day * multiplier + eps:
             raise SafetyRefusal(
                 f"{value:.4g} {unit}/day ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
                 f"{max_day:.4g} {unit}/day ({max_day * multiplier:.2f} {line.amount_unit}); the prescriber must decide",
                 path=line.drug, value=amount)
     if max_total is not None:
         total = sum(per_day)
-        if total > max_total + _EPS or sum(amounts) > max_total * multiplier + _EPS:
+        if total > max_total + eps or sum(amounts) > max_total * multiplier + eps:
             raise SafetyRefusal(
                 f"total {total:.4g} {unit} ({sum(amounts):g} {line.amount_unit}) exceeds the protocol "
                 f"maximum {max_total:.4g} {unit} ({max_total * multiplier:.2f} {line.amount_unit}); "

@@ -202,8 +202,10 @@ def make_plan(
         day0=day0, horizon_day=horizon_day, age_days=age_days,
         weight_kg=weight_kg, height_cm=height_cm, measurements_source=source,
         plausibility=(f"weight accepted {r.weight_low_kg:.1f}-{r.weight_high_kg:.1f} kg, height "
-                      f"{r.height_low_cm:.1f}-{r.height_high_cm:.1f} cm for age (TX-GROWTH-PLAUSIBILITY: WHO growth "
-                      "standards 0-5 y and WHO 2007 reference; bounds UNVERIFIED)"),
+                      f"{r.height_low_cm:.1f}-{r.height_high_cm:.1f} cm for age (TX-GROWTH-PLAUSIBILITY: WHO -3/+3 SD, "
+                      "growth standards 0-5 y and WHO 2007 reference, checked against the WHO tables, widened by "
+                      "TX-GROWTH-MARGINS" + ("; weight bounds above 10 years UNVERIFIED: WHO gives no weight-for-age "
+                                             "there, rarebone estimate)" if r.weight_certainty != "verified" else ")")),
         bsa_m2=round(bsa, 4), bsa_formula=BsaFormula(bsa_formula).value,
         protocol=ProtocolRef(id=protocol.id, key=protocol.key, name=protocol.name, certainty=protocol.certainty,
                              citations=[_citation(kb, s) for s in protocol.sources]),
