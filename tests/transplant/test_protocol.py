@@ -290,7 +290,7 @@ def test_alg_alternative_against_s1(kb):
     assert any("Rabbit ATG" in n and "not chosen" in n for n in plan.not_scheduled)
     default = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72)
     assert amounts(default, "Porcine ALG (anti-lymphocyte globulin)") == {}
-    assert default.options == {"serotherapy": "atg"}
+    assert default.options == {"conditioning": "flu-bu-cy", "serotherapy": "atg"}
 
 
 def test_unknown_option_is_an_input_error(kb):
@@ -299,3 +299,39 @@ def test_unknown_option_is_an_input_error(kb):
     with pytest.raises(InputError):
         make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
                   options={"serotherapy": "horse"})
+
+
+def test_tbi_cy_alternative_against_s1(kb):
+    # S1: TBI 12 Gy + Cy 120 mg/kg (1 patient). 8 kg: Cy 120 / 2 days = 60 mg/kg/day x 8 = 480 mg/day (960 mg total);
+    # TBI 6 x 2 Gy twice daily on 3 days = 4 Gy/day, 12 Gy total, never scaled by weight
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     options={"conditioning": "tbi-cy"})
+    assert amounts(plan, "Cyclophosphamide (Cy/TBI)") == {-6: 480.0, -5: 480.0}
+    assert amounts(plan, "Total body irradiation (TBI)") == {-3: 4.0, -2: 4.0, -1: 4.0}
+    for drug in ("Fludarabine", "Busulfan", "Cyclophosphamide"):
+        assert amounts(plan, drug) == {}
+    tbi = [a for a in plan.administrations if a.drug == "Total body irradiation (TBI)"]
+    assert {(a.dose.unit, a.amount.unit) for a in tbi} == {("Gy/day", "Gy")}  # no mg, no per-kg
+    assert all(a.assumed_from and "UNVERIFIED" in a.assumed_from for a in tbi)
+    assert any("flu-bu-cy" in n and "not chosen" in n for n in plan.not_scheduled)
+    assert not any(n.startswith("TBI 12 Gy") for n in plan.not_scheduled)  # now an option, not a listing
+    heavier = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=12, height_cm=80,
+                        options={"conditioning": "tbi-cy"})
+    assert amounts(heavier, "Total body irradiation (TBI)") == {-3: 4.0, -2: 4.0, -1: 4.0}
+
+
+def test_busulfan_auc_with_tbi_cy_is_refused(kb):
+    from rarebone.errors import InputError
+
+    with pytest.raises(InputError, match="no busulfan"):
+        make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                  options={"conditioning": "tbi-cy"}, busulfan_auc_umol_min=1150, after_dose=4)
+
+
+def test_every_option_group_is_listed_once_when_not_chosen(kb):
+    # ALG is an option, not a not_scheduled item; the unchosen group appears exactly once
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72)
+    alg = [n for n in plan.not_scheduled if "ALG" in n]
+    tbi = [n for n in plan.not_scheduled if "TBI" in n or "Total body" in n]
+    assert len(alg) == 1 and "--option serotherapy=alg" in alg[0]
+    assert len(tbi) == 1 and "--option conditioning=tbi-cy" in tbi[0]

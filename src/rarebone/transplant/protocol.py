@@ -155,6 +155,8 @@ def build_calendar(
         dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
         if line.basis in ("m2", "bsa_band"):
             multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
+        if line.basis == "fixed":
+            multiplier, basis_text = 1.0, f"fixed dose in {line.dose_unit}, not computed from weight or BSA"
         if line.basis == "m2" and rule == "per-kg":
             div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
             scale = 1.0 / div
@@ -195,7 +197,7 @@ def _band_id(line: DrugLine, label: BusulfanLabel) -> str:
 
 
 def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulfan, cal) -> list[float]:
-    if line.basis in ("kg", "m2"):
+    if line.basis in ("kg", "m2", "fixed"):
         if line.per_day is not None:
             return [line.per_day] * len(days)
         return [line.total / len(days)] * len(days)

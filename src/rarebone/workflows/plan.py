@@ -171,6 +171,11 @@ def make_plan(
     cal = build_calendar(kb, protocol, weight_kg=weight_kg, bsa_m2=bsa, small_child_rule=small_child_rule,
                          busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day,
                          options=dict(options or {}))
+    chosen = resolve_options(protocol, dict(options or {}))
+    if tdm and not any(line.bands and line.basis == "weight_band" for line in
+                       (d for d in protocol.drugs if not d.option_group or chosen[d.option_group] == d.option)):
+        raise InputError(f"the chosen options of {protocol.key} contain no busulfan to adjust "
+                         f"({', '.join(f'{g}={o}' for g, o in chosen.items())})", path="--busulfan-auc")
     warnings = list(cal.warnings)
     if gate.overridden:
         warnings.insert(0, f"HSCT NOT INDICATED for {', '.join(gate.refused_genes)}; planned on prescriber override: "
@@ -234,13 +239,20 @@ def make_plan(
                 assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))
             for line in cal.lines
         ],
-        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + [
-            f"{line.drug} ({line.option_group}={line.option}): alternative not chosen; --option "
-            f"{line.option_group}={line.option} to use it" for line in protocol.drugs
-            if line.option_group and line.option != resolve_options(protocol, dict(options or {}))[line.option_group]],
-        options=resolve_options(protocol, dict(options or {})),
+        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + _alternatives_not_chosen(protocol, chosen),
+        options=chosen,
         surveillance=surveillance,
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
                               "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),
         citations=[_citation(kb, s) for s in source_ids],
     )
+
+
+def _alternatives_not_chosen(protocol, chosen: Mapping[str, str]) -> list[str]:
+    """One line per published alternative not chosen, naming its drugs and the --option that selects it."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for line in protocol.drugs:
+        if line.option_group and line.option != chosen[line.option_group]:
+            groups.setdefault((line.option_group, line.option), []).append(line.drug)
+    return [f"{' + '.join(drugs)} ({g}={o}): published alternative not chosen; --option {g}={o} to use it"
+            for (g, o), drugs in groups.items()]
