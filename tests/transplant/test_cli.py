@@ -203,3 +203,25 @@ def test_monitor_extension_errors_name_the_path(capsys, tmp_path):
     path.write_text(json.dumps(doc))
     code, _, err = run(capsys, ["monitor", str(path)])
     assert code == 2 and "$.rareboneExtensions.transplant.gvhd[0].upperGiPersistent" in err
+
+
+def test_plan_ics_structure_and_notice_with_tbi(capsys, tmp_path):
+    # structural check independent of the icalendar parser: balanced BEGIN/END, all-day DTSTART, unique UIDs,
+    # CRLF only, folded lines <= 75 octets; TBI events in Gy, never mg
+    target = tmp_path / "plan.ics"
+    code, _, _ = run(capsys, PLAN + ["--option", "conditioning=tbi-cy", "--format", "ics", "-o", str(target)])
+    assert code == 0
+    raw = target.read_bytes()
+    assert b"\n" not in raw.replace(b"\r\n", b"") and raw.endswith(b"\r\n")
+    lines = raw.decode("utf-8").split("\r\n")[:-1]
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    unfolded = "\r\n".join(lines).replace("\r\n ", "").split("\r\n")
+    assert unfolded[0] == "BEGIN:VCALENDAR" and unfolded[-1] == "END:VCALENDAR"
+    assert sum(x == "BEGIN:VEVENT" for x in unfolded) == sum(x == "END:VEVENT" for x in unfolded) > 0
+    starts = [x for x in unfolded if x.startswith("DTSTART")]
+    assert starts and all(x.startswith("DTSTART;VALUE=DATE:") for x in starts)
+    uids = [x for x in unfolded if x.startswith("UID:")]
+    assert len(uids) == len(set(uids)) == len(starts)
+    tbi = [x for x in unfolded if x.startswith("SUMMARY:") and "Total body irradiation" in x]
+    assert len(tbi) == 3 and all("4 Gy" in x for x in tbi)
+    assert "Decision support" in raw.decode("utf-8").replace("\r\n ", "")

@@ -335,3 +335,13 @@ def test_every_option_group_is_listed_once_when_not_chosen(kb):
     tbi = [n for n in plan.not_scheduled if "TBI" in n or "Total body" in n]
     assert len(alg) == 1 and "--option serotherapy=alg" in alg[0]
     assert len(tbi) == 1 and "--option conditioning=tbi-cy" in tbi[0]
+
+
+def test_busulfan_amount_of_each_dose_with_tdm(kb):
+    # 8 kg EMA band 1.0 mg/kg per dose -> 8 mg per dose, 4 a day. AUC 1300 after dose 6: factor 1125/1300 = 0.8654;
+    # doses 7-16 = 8 x 0.8654 = 6.923 -> 6.92 mg (rounded down). Day -7 holds doses 5,6 (8 mg) and 7,8 (6.92 mg).
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     busulfan_auc_umol_min=1300, after_dose=6)
+    bu = {a.study_day: [q.value for q in a.amounts_per_dose] for a in plan.administrations if a.drug == "Busulfan"}
+    assert bu[-8] == [8.0] * 4 and bu[-7] == [8.0, 8.0, 6.92, 6.92] and bu[-5] == [6.92] * 4
+    assert all(not a.amounts_per_dose for a in plan.administrations if a.drug != "Busulfan")

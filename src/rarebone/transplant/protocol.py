@@ -42,6 +42,7 @@ class Administration:
     assumed_from: str | None
     certainty: str
     sources: tuple[str, ...]
+    amounts_per_dose: tuple[float, ...] = ()  # absolute amount of each dose that day, when given in several doses
 
 
 @dataclass(frozen=True)
@@ -174,11 +175,13 @@ def build_calendar(
             cal.warnings.append(
                 f"{line.drug}: total {total_unit:.3g} {dose_unit} is below the published {line.published}; "
                 "the weight band gives less than the protocol range for this weight.")
-        for day, value, amount in zip(days, per_day, amounts):
+        per_dose = _amounts_per_dose(kb, line, days, weight_kg, busulfan_label, busulfan, multiplier)
+        for day, value, amount, doses in zip(days, per_day, amounts, per_dose):
             cal.administrations.append(Administration(
                 drug=line.drug, role=line.role, study_day=day, dose_value=tidy(kb, value), dose_unit=dose_unit,
                 amount_value=amount, amount_unit=line.amount_unit, route=line.route, frequency=line.frequency,
-                assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources)))
+                assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources),
+                amounts_per_dose=doses))
         cal.lines.append(LineSummary(
             drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
             open_ended=line.days is None and line.end_day is None, total_per_unit=tidy(kb, total_unit),
@@ -196,6 +199,21 @@ def _band_id(line: DrugLine, label: BusulfanLabel) -> str:
     return line.bands or ""
 
 
+def _dose_factors(line: DrugLine, days, busulfan: BusulfanAdjustment | None) -> list[list[float]]:
+    """TDM factor of each dose of each day: doses after the measured one are scaled by the adjustment."""
+    return [[busulfan.factor if busulfan and i * line.doses_per_day + k + 1 > busulfan.after_dose else 1.0
+             for k in range(line.doses_per_day)] for i, _ in enumerate(days)]
+
+
+def _amounts_per_dose(kb, line: DrugLine, days, weight_kg, label, busulfan, multiplier) -> list[tuple[float, ...]]:
+    """Absolute amount of each dose (weight-band drugs given in several doses a day); empty otherwise."""
+    if line.basis != "weight_band" or line.doses_per_day == 1:
+        return [()] * len(days)
+    per_dose = band_dose(kb, _band_id(line, label), weight_kg)
+    return [tuple(round_down(kb, per_dose * f * multiplier) for f in factors)
+            for factors in _dose_factors(line, days, busulfan)]
+
+
 def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulfan, cal) -> list[float]:
     if line.basis in ("kg", "m2", "fixed"):
         if line.per_day is not None:
@@ -205,14 +223,7 @@ def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulf
         return [band_dose(kb, line.bands, bsa_m2)] * len(days)
     # weight band (busulfan): per-dose value x doses a day; TDM adjusts doses after the measured one
     per_dose = band_dose(kb, _band_id(line, label), weight_kg)
-    values = []
-    for i, _ in enumerate(days):
-        day_total = 0.0
-        for k in range(line.doses_per_day):
-            dose_number = i * line.doses_per_day + k + 1
-            factor = busulfan.factor if busulfan and dose_number > busulfan.after_dose else 1.0
-            day_total += per_dose * factor
-        values.append(day_total)
+    values = [sum(per_dose * f for f in factors) for factors in _dose_factors(line, days, busulfan)]
     if busulfan is None:
         cal.warnings.append(
             f"{line.drug}: {per_dose:g} {line.dose_unit} per dose x {line.doses_per_day} a day "

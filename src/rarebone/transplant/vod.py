@@ -114,6 +114,10 @@ def ebmt_paediatric(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], wei
     met = present >= v["min_criteria"]
     severity = ebmt_paediatric_severity(kb, bili, obs) if met else None
     note = "no time limit; other causes must be excluded by the clinician"
+    if met:
+        note += ("; severity graded (Corbacioglu 2018 paediatric table) from transaminases, days of refractory "
+                 "thrombocytopenia, bilirubin and ascites only: coagulation, renal function (GFR), oxygen need and "
+                 "CNS are not recorded by rarebone, so the severity could be higher")
     if not met and present + unknown >= v["min_criteria"]:
         note += "; not met on the observed data but could be met by unobserved criteria"
     return VodResult("TX-VOD-EBMT-PAED", met, criteria, severity, note)

@@ -43,6 +43,7 @@ class PlannedAdministration(Contract):
     assumed_from: str | None
     certainty: str
     citations: list[str]
+    amounts_per_dose: list[Quantity] = []  # each dose of the day when given in several doses (e.g. busulfan q6h)
 
 
 class DrugSummary(Contract):
@@ -227,7 +228,8 @@ def make_plan(
                 drug=a.drug, role=a.role, study_day=a.study_day, date=date_of(a.study_day),
                 dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day"),
                 amount=Quantity(value=a.amount_value, unit=a.amount_unit), route=a.route, frequency=a.frequency,
-                assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources))
+                assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources),
+                amounts_per_dose=[Quantity(value=x, unit=a.amount_unit) for x in a.amounts_per_dose])
             for a in cal.administrations
         ],
         drugs=[
