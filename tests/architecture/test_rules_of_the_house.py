@@ -14,11 +14,7 @@ CLINICAL_ROOMS = ["osteopetrosis", "cno", "transplant"]
 ALLOWED = {0, 1, -1, 2}  # 2: halving/pairs in logic, never a clinical value
 
 
-@pytest.mark.parametrize("room", [
-    "osteopetrosis", "cno",
-    # Known debt (issue 3 note): tolerances and display literals in the transplant room still to move to data.
-    pytest.param("transplant", marks=pytest.mark.xfail(strict=True, reason="numeric literals remain in transplant/")),
-])
+@pytest.mark.parametrize("room", CLINICAL_ROOMS)
 def test_no_numeric_literals_in_clinical_rooms(room):
     folder = SRC / room
     if not folder.exists():

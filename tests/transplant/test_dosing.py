@@ -81,11 +81,12 @@ def test_busulfan_first_dose_window_edges(kb):
 
 
 def test_weight_plausibility_against_who_bounds(kb):
-    # 3 months (91.3 days): WHO -3 SD 3.9 kg x 0.75 = 2.925; +3 SD 9.0 x 1.5 = 13.5 kg
-    check_plausible(kb, 91.3125, 2.93, 58)
+    # 3 months (91.3 days): WHO weight-for-age -3 SD girls 4.0 (boys 4.4) x 0.75 = 3.0 kg;
+    # +3 SD boys 9.0 (girls 8.5) x 1.5 = 13.5 kg
+    check_plausible(kb, 91.3125, 3.01, 58)
     check_plausible(kb, 91.3125, 13.5, 58)
     with pytest.raises(SafetyRefusal, match="weight"):
-        check_plausible(kb, 91.3125, 2.92, 58)
+        check_plausible(kb, 91.3125, 2.99, 58)
     with pytest.raises(SafetyRefusal, match="weight"):
         check_plausible(kb, 91.3125, 13.51, 58)
     with pytest.raises(SafetyRefusal, match="weight 52"):
@@ -93,11 +94,11 @@ def test_weight_plausibility_against_who_bounds(kb):
 
 
 def test_height_plausibility_against_who_bounds(kb):
-    # 3 months: length -3 SD 52.7 x 0.9 = 47.43; +3 SD 67.6 x 1.08 = 73.008 cm
-    check_plausible(kb, 91.3125, 5.2, 47.44)
+    # 3 months: length-for-age -3 SD girls 53.5 (boys 55.3) x 0.9 = 48.15; +3 SD boys 67.6 x 1.08 = 73.008 cm
+    check_plausible(kb, 91.3125, 5.2, 48.16)
     check_plausible(kb, 91.3125, 5.2, 73.0)
     with pytest.raises(SafetyRefusal, match="height"):
-        check_plausible(kb, 91.3125, 5.2, 47.42)
+        check_plausible(kb, 91.3125, 5.2, 48.14)
     with pytest.raises(SafetyRefusal, match="height"):
         check_plausible(kb, 91.3125, 5.2, 73.01)
 
@@ -120,3 +121,22 @@ def test_bsa_rises_with_weight_and_height(kb, kg, cm, factor):
         assert bsa_m2(kb, kg * factor, cm, formula) > base
         assert bsa_m2(kb, kg, cm * factor, formula) > base
         assert math.isfinite(base) and base > 0
+
+
+@pytest.mark.parametrize("months,w_low,w_high,h_low,h_high", [
+    # WHO tables, lower of girls/boys SD3neg and higher of SD3: 36 mo weight +3 SD girls 20.9 (boys 20.7);
+    # 84 mo (WHO 2007) weight girls 14.750 / girls 38.274; height girls 104.410 / boys 137.591
+    (36, 9.6, 20.9, 83.6, 107.2), (84, 14.75, 38.27, 104.41, 137.59),
+    # 216 mo height girls 143.233 / boys 198.556
+    (216, 35.0, 110.0, 143.23, 198.56),
+])
+def test_growth_rows_against_who_tables(kb, months, w_low, w_high, h_low, h_high):
+    row = next(r for r in kb.get("TX-GROWTH-PLAUSIBILITY").rows if r.age_months == months)
+    assert (row.weight_low_kg, row.weight_high_kg, row.height_low_cm, row.height_high_cm) == (w_low, w_high, h_low, h_high)
+
+
+def test_weight_bounds_above_ten_years_are_marked_unverified(kb):
+    # WHO gives weight-for-age only to 120 months: 10 y is verified, 10 y + 1 month is not
+    from rarebone.transplant.dosing import plausible_range
+    assert plausible_range(kb, 120 * 30.4375).weight_certainty == "verified"
+    assert plausible_range(kb, 121 * 30.4375).weight_certainty == "unverified"

@@ -33,7 +33,7 @@ def test_neutrophil_engraftment_never_claimed_across_a_gap(kb):
     result = neutrophil_engraftment(kb, anc)
     assert result.day == 13
     assert result.gap_days == (12,)
-    assert "not claimed across a gap" in result.describe("Neutrophil")
+    assert "not claimed across a gap" in result.describe("Neutrophil", 8)
 
 
 def test_neutrophil_gap_without_later_run_is_not_reached(kb):
@@ -118,3 +118,25 @@ def test_chimerism_trend(kb):
     assert chimerism(kb, {14: 60, 28: 80}).trend == "rising"
     assert chimerism(kb, {14: 98, 28: 96}).trend == "stable"
     assert chimerism(kb, {}).category == "unknown"
+
+
+def test_secondary_graft_failure_by_chimerism_loss(kb):
+    anc = {**series(range(0, 14), 0.1), **series(range(14, 60), 1.5)}
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 90.0, 42: 30.0, 56: 3.0})
+    assert gf.status == "secondary" and gf.day == 56
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.dictionaries(st.integers(0, 40), st.floats(0, 3), max_size=41))
+def test_engraftment_never_claimed_across_a_gap(kb, values):
+    result = neutrophil_engraftment(kb, values)
+    if result.day is not None:
+        for d in range(result.day, result.day + 3):
+            assert d in values and values[d] > 0.5
+        earlier = [d for d in range(0, result.day) if all(k in values and values[k] > 0.5 for k in range(d, d + 3))]
+        assert not earlier  # it is the first qualifying run

@@ -51,9 +51,9 @@ def test_upper_gi_stage():
     ((0, 0, 0, 2), "III"), ((0, 2, 0, 0), "III"), ((3, 3, 1, 0), "III"), ((0, 0, 0, 3), "III"),
     ((4, 0, 0, 0), "IV"), ((0, 4, 0, 0), "IV"), ((0, 0, 0, 4), "IV"), ((1, 0, 1, 4), "IV"),
 ])
-def test_magic_grade_pattern_against_harris2016(stages, grade):
+def test_magic_grade_pattern_against_harris2016(kb, stages, grade):
     # skin 3 alone = II; lower GI 2 alone = III (pattern, not maximum stage)
-    assert magic_grade(*stages) == grade
+    assert magic_grade(kb, *stages) == grade
 
 
 ALL0 = {o: 0 for o in ("skin", "mouth", "eyes", "gi", "liver", "lungs", "joints", "genital")}
@@ -151,3 +151,32 @@ def test_hypercalcaemia_threshold_against_martinez2010(kb):
     result = hypercalcaemia(kb, {20: 2.4, 23: threshold + 0.01, 25: 3.0})
     assert result.first_day == 23 and result.peak_mmol_l == 3.0
     assert hypercalcaemia(kb, {-3: 3.0}).high_values == ()  # before day 0 not counted
+
+
+@pytest.mark.parametrize("episodes,kg,stage", [
+    # child (<= 50 kg), MAGIC episodes/day: 0 < 4; 1 4-6; 2 7-10; 3 > 10
+    (3, 10, 0), (4, 10, 1), (6, 10, 1), (7, 10, 2), (10, 10, 2), (11, 10, 3),
+    (3.9, 50, 0), (4, 50, 1),          # exactly 50 kg is still the child column
+    # adult (> 50 kg): 0 < 3; 1 3-4; 2 5-7; 3 > 7
+    (2, 50.01, 0), (3, 50.01, 1), (4, 60, 1), (5, 60, 2), (7, 60, 2), (8, 60, 3),
+])
+def test_lower_gi_stage_by_episodes_against_magic_harris2016(kb, episodes, kg, stage):
+    assert lower_gi_stage(kb, None, kg, episodes_per_day=episodes) == stage
+
+
+def test_lower_gi_stage4_severe_pain_ileus_or_gross_blood_regardless_of_volume(kb):
+    # stage 4 with no diarrhoea at all, and with stage-3 volume; without the flag the same volume is stage 3
+    assert lower_gi_stage(kb, 0, 8, severe=True) == 4
+    assert lower_gi_stage(kb, None, 8, severe=True) == 4
+    assert lower_gi_stage(kb, 400, 8, severe=True) == 4 and lower_gi_stage(kb, 400, 8) == 3  # 50 mL/kg/day
+    assert lower_gi_stage(kb, None, 60, severe=True, episodes_per_day=1) == 4
+
+
+def test_volume_wins_over_episodes_and_neither_is_refused(kb):
+    from rarebone.errors import ImplausibleValueError
+    # 100 mL at 10 kg = 10 mL/kg/day -> stage 1 even if 12 episodes were also charted
+    assert lower_gi_stage(kb, 100, 10, episodes_per_day=12) == 1
+    with pytest.raises(ImplausibleValueError):
+        lower_gi_stage(kb, None, 10)
+    with pytest.raises(ImplausibleValueError):
+        lower_gi_stage(kb, None, 10, episodes_per_day=-1)

@@ -267,3 +267,81 @@ def test_busulfan_tdm_never_passes_maximum(kb, auc, after, kg):
         return
     total = sum(a.amount_value for a in cal.administrations if a.drug == "Busulfan")
     assert total <= 19.2 * kg + 1e-9  # S1 maximum 19.2 mg/kg
+
+
+def test_override_reason_printed_in_every_format(kb):
+    from rarebone.report.calendar import plan_ics
+    from rarebone.report.transplant import plan_html, plan_text
+
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     recommendations={"TNFSF11": "not_indicated"}, override_reason="second opinion agreed")
+    assert "second opinion agreed" in plan_text(plan)
+    assert "second opinion agreed" in plan_html(plan)
+    assert "second opinion agreed" in plan.model_dump_json()
+    assert plan_ics(plan, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)).startswith("BEGIN:VCALENDAR")
+
+
+def test_alg_alternative_against_s1(kb):
+    # S1: ATG 10 mg/kg or porcine ALG 150 mg/kg (totals). 8 kg: ALG 150 / 4 days = 37.5 mg/kg/day x 8 = 300 mg/day
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     options={"serotherapy": "alg"})
+    assert set(amounts(plan, "Porcine ALG (anti-lymphocyte globulin)").values()) == {300.0}
+    assert amounts(plan, "Rabbit ATG (anti-human thymocyte globulin)") == {}
+    assert any("Rabbit ATG" in n and "not chosen" in n for n in plan.not_scheduled)
+    default = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72)
+    assert amounts(default, "Porcine ALG (anti-lymphocyte globulin)") == {}
+    assert default.options == {"conditioning": "flu-bu-cy", "serotherapy": "atg"}
+
+
+def test_unknown_option_is_an_input_error(kb):
+    from rarebone.errors import InputError
+
+    with pytest.raises(InputError):
+        make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                  options={"serotherapy": "horse"})
+
+
+def test_tbi_cy_alternative_against_s1(kb):
+    # S1: TBI 12 Gy + Cy 120 mg/kg (1 patient). 8 kg: Cy 120 / 2 days = 60 mg/kg/day x 8 = 480 mg/day (960 mg total);
+    # TBI 6 x 2 Gy twice daily on 3 days = 4 Gy/day, 12 Gy total, never scaled by weight
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     options={"conditioning": "tbi-cy"})
+    assert amounts(plan, "Cyclophosphamide (Cy/TBI)") == {-6: 480.0, -5: 480.0}
+    assert amounts(plan, "Total body irradiation (TBI)") == {-3: 4.0, -2: 4.0, -1: 4.0}
+    for drug in ("Fludarabine", "Busulfan", "Cyclophosphamide"):
+        assert amounts(plan, drug) == {}
+    tbi = [a for a in plan.administrations if a.drug == "Total body irradiation (TBI)"]
+    assert {(a.dose.unit, a.amount.unit) for a in tbi} == {("Gy/day", "Gy")}  # no mg, no per-kg
+    assert all(a.assumed_from and "UNVERIFIED" in a.assumed_from for a in tbi)
+    assert any("flu-bu-cy" in n and "not chosen" in n for n in plan.not_scheduled)
+    assert not any(n.startswith("TBI 12 Gy") for n in plan.not_scheduled)  # now an option, not a listing
+    heavier = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=12, height_cm=80,
+                        options={"conditioning": "tbi-cy"})
+    assert amounts(heavier, "Total body irradiation (TBI)") == {-3: 4.0, -2: 4.0, -1: 4.0}
+
+
+def test_busulfan_auc_with_tbi_cy_is_refused(kb):
+    from rarebone.errors import InputError
+
+    with pytest.raises(InputError, match="no busulfan"):
+        make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                  options={"conditioning": "tbi-cy"}, busulfan_auc_umol_min=1150, after_dose=4)
+
+
+def test_every_option_group_is_listed_once_when_not_chosen(kb):
+    # ALG is an option, not a not_scheduled item; the unchosen group appears exactly once
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72)
+    alg = [n for n in plan.not_scheduled if "ALG" in n]
+    tbi = [n for n in plan.not_scheduled if "TBI" in n or "Total body" in n]
+    assert len(alg) == 1 and "--option serotherapy=alg" in alg[0]
+    assert len(tbi) == 1 and "--option conditioning=tbi-cy" in tbi[0]
+
+
+def test_busulfan_amount_of_each_dose_with_tdm(kb):
+    # 8 kg EMA band 1.0 mg/kg per dose -> 8 mg per dose, 4 a day. AUC 1300 after dose 6: factor 1125/1300 = 0.8654;
+    # doses 7-16 = 8 x 0.8654 = 6.923 -> 6.92 mg (rounded down). Day -7 holds doses 5,6 (8 mg) and 7,8 (6.92 mg).
+    plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
+                     busulfan_auc_umol_min=1300, after_dose=6)
+    bu = {a.study_day: [q.value for q in a.amounts_per_dose] for a in plan.administrations if a.drug == "Busulfan"}
+    assert bu[-8] == [8.0] * 4 and bu[-7] == [8.0, 8.0, 6.92, 6.92] and bu[-5] == [6.92] * 4
+    assert all(not a.amounts_per_dose for a in plan.administrations if a.drug != "Busulfan")

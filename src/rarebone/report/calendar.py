@@ -63,7 +63,9 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
     for a in plan.administrations:
         day = f"{a.study_day:+d}" if a.study_day else "0"
         summary = f"Day {day}: {a.drug} {a.amount.value:g} {a.amount.unit} {a.route}"
-        description = (f"{a.dose.value:g} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}; "
+        per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
+                    if a.amounts_per_dose else "")
+        description = (f"{a.dose.value:g} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
                        f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
                        f"{plan.notice} Knowledge {plan.knowledge_version}.")
         lines += [

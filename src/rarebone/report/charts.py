@@ -35,12 +35,13 @@ def engraftment_chart_png(anc: list[tuple[int, float]], platelets: list[tuple[in
     if platelets:
         d, v = with_gaps(platelets)
         ax2.plot(d, v, "s-", color="#d62728", ms=3, lw=1.2, label="Platelets (10^9/L)")
-    ax1.axhline(anc_threshold, color="#1f77b4", ls=":", lw=1)
-    ax2.axhline(platelet_threshold, color="#d62728", ls=":", lw=1)
+    ax1.axhline(anc_threshold, color="#1f77b4", ls=":", lw=1, label=f"ANC threshold {anc_threshold:g} x10^9/L")
+    ax2.axhline(platelet_threshold, color="#d62728", ls=":", lw=1,
+                label=f"platelet threshold {platelet_threshold:g} x10^9/L")
     for i, day in enumerate(transfusion_days):
         ax2.axvline(day, color="#ff9896", lw=4, alpha=0.4, label="platelet transfusion" if i == 0 else None)
     if neutrophil_day is not None:
-        ax1.axvline(neutrophil_day, color="#1f77b4", ls="--", lw=1.5, label=f"neutrophil engraftment d+{neutrophil_day}")
+        ax1.axvline(neutrophil_day, color="#1f77b4", ls="--", lw=1.5, zorder=5, label=f"neutrophil engraftment d+{neutrophil_day}")
     if platelet_day is not None:
         ax1.axvline(platelet_day, color="#d62728", ls="--", lw=1.5, label=f"platelet engraftment d+{platelet_day}")
     ax1.set_xlabel("study day (day 0 = stem-cell infusion); breaks in a line = days not observed")

@@ -16,7 +16,31 @@ def _env():
     env = environment(strict=True)
     env.filters["day"] = day_label
     env.filters["schedule"] = schedule_text
+    env.filters["days"] = days_text
+    env.filters["per_dose"] = per_dose_text
     return env
+
+
+def days_text(d) -> str:
+    """Study days of a drug: one day, a continuous run 'a to b', or the list when days are not consecutive."""
+    days = list(d.days)
+    beyond = " and beyond" if d.continues_beyond_calendar else ""
+    if len(days) == 1:
+        return day_label(days[0]) + beyond
+    if days == list(range(days[0], days[-1] + 1)):
+        return f"{day_label(days[0])} to {day_label(days[-1])}{beyond}"
+    return ", ".join(day_label(x) for x in days) + beyond
+
+
+def per_dose_text(a) -> str:
+    """'4 doses: 5.2 mg each' or the list of unequal doses (TDM-adjusted day); empty for single daily doses."""
+    if not a.amounts_per_dose:
+        return ""
+    values = [q.value for q in a.amounts_per_dose]
+    unit = a.amounts_per_dose[0].unit
+    if len(set(values)) == 1:
+        return f"{len(values)} doses of {values[0]:g} {unit}"
+    return f"{len(values)} doses: " + ", ".join(f"{v:g}" for v in values) + f" {unit}"
 
 
 def day_label(day: int | None) -> str:
@@ -42,9 +66,7 @@ def plan_text(plan: TransplantPlan) -> str:
     out += ["", "Warnings:"] + [f"  ! {w}" for w in plan.warnings]
     out += ["", "Drugs (dose per unit and absolute amount for this child):"]
     for d in plan.drugs:
-        days = f"days {day_label(d.first_day)} to {day_label(d.last_day)}" + (" and beyond" if d.continues_beyond_calendar else "")
-        if len(d.days) <= 4:
-            days = "day " + ", ".join(day_label(x) for x in d.days)
+        days = ("day " if len(d.days) == 1 else "days ") + days_text(d)
         flag = " [UNVERIFIED]" if d.certainty == "unverified" else ""
         out.append(f"  {d.drug}{flag}: {d.total_dose.value:g} {d.total_dose.unit} total over the calendar "
                    f"({d.basis}) = {d.total_amount.value:g} {d.total_amount.unit}; {days}")
@@ -57,7 +79,7 @@ def plan_text(plan: TransplantPlan) -> str:
         for a in items:
             assumed = "  (schedule assumed)" if a.assumed_from else ""
             out.append(f"      {a.drug:<44} {a.dose.value:>8g} {a.dose.unit:<13} -> {a.amount.value:>9g} "
-                       f"{a.amount.unit:<3} {a.route}{assumed}")
+                       f"{a.amount.unit:<3} {a.route}{assumed}" + (f"  [{per_dose_text(a)}]" if a.amounts_per_dose else ""))
     if plan.surveillance:
         out += ["", "Surveillance:"] + [f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" for s in plan.surveillance]
     out += ["", "Not scheduled (prescriber):"] + [f"  - {n}" for n in plan.not_scheduled]

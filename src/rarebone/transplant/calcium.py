@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from rarebone.errors import KnowledgeError
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.base import Analyte
 from rarebone.transplant.dosing import param
@@ -12,8 +13,9 @@ from rarebone.transplant.dosing import param
 
 def mg_dl_to_mmol_l(kb: KnowledgeBase, mg_dl: float) -> float:
     entry = kb.get("LAB-CALCIUM")
-    factor = entry.to_canonical["mg/dL"] if isinstance(entry, Analyte) else None
-    return mg_dl * factor
+    if not isinstance(entry, Analyte) or "mg/dL" not in entry.to_canonical:
+        raise KnowledgeError("LAB-CALCIUM has no mg/dL conversion", value="LAB-CALCIUM")
+    return mg_dl * entry.to_canonical["mg/dL"]
 
 
 @dataclass(frozen=True)

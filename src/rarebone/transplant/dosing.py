@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
+from rarebone.core.time import DAYS_PER_MONTH, format_age
 from rarebone.errors import ImplausibleValueError, InputError, KnowledgeError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import DoseBand, GrowthBounds, Parameter
 
-DAYS_PER_MONTH = 365.25 / 12
 
 
 class BsaFormula(StrEnum):
@@ -55,6 +56,7 @@ class PlausibleRange:
     weight_high_kg: float
     height_low_cm: float
     height_high_cm: float
+    weight_certainty: str = "verified"  # "unverified" where the growth reference gives no weight-for-age
 
 
 def _interpolate(rows, age_months: float, attr: str) -> float:
@@ -77,10 +79,13 @@ def plausible_range(kb: KnowledgeBase, age_days: float) -> PlausibleRange:
     months = age_days / DAYS_PER_MONTH
     top = max(r.age_months for r in table.rows)
     if age_days < 0 or months > top:
-        raise InputError(f"age outside the growth reference (0-{top / 12:g} years); plausibility cannot be checked",
-                         path="age", value=round(age_days, 1))
+        raise InputError(f"age outside the growth reference (birth to {format_age(top * DAYS_PER_MONTH)}); "
+                         "plausibility cannot be checked", path="age", value=round(age_days, 1))
     attrs = ("weight_low_kg", "weight_high_kg", "height_low_cm", "height_high_cm")
-    return PlausibleRange(*(_interpolate(table.rows, months, a) * _interpolate(margins.rows, months, a) for a in attrs))
+    verified_to = max((r.age_months for r in table.rows if r.weight_certainty == "verified"), default=-1)
+    certainty = "verified" if months <= verified_to else "unverified"
+    return PlausibleRange(*(_interpolate(table.rows, months, a) * _interpolate(margins.rows, months, a) for a in attrs),
+                          weight_certainty=certainty)
 
 
 def check_plausible(kb: KnowledgeBase, age_days: float | None, weight_kg: float, height_cm: float) -> PlausibleRange:
@@ -91,8 +96,6 @@ def check_plausible(kb: KnowledgeBase, age_days: float | None, weight_kg: float,
         raise InputError("the child's age is needed to check weight and height (give dateOfBirth or "
                          "timeAtLastEncounter in the Phenopacket)", path="$.subject")
     r = plausible_range(kb, age_days)
-    from rarebone.core.time import format_age
-
     ref = "WHO growth standards/reference, TX-GROWTH-PLAUSIBILITY"
     if not r.weight_low_kg <= weight_kg <= r.weight_high_kg:
         raise SafetyRefusal(
@@ -119,10 +122,20 @@ def band_dose(kb: KnowledgeBase, band_id: str, x: float) -> float:
 
 def round_down(kb: KnowledgeBase, amount: float) -> float:
     """Absolute amounts are rounded down (TX-AMOUNT-ROUNDING) so rounding never raises a dose."""
-    decimals = int(param(kb, "TX-AMOUNT-ROUNDING")["decimals"])
-    scale = 10 ** decimals
-    # the small epsilon keeps 2.3 * 100 = 229.99999 from losing a cent
-    return math.floor(amount * scale + 1e-9) / scale
+    v = param(kb, "TX-AMOUNT-ROUNDING")
+    step = Decimal(1).scaleb(-int(v["decimals"]))
+    # the float tolerance keeps 0.7 x 3 = 2.0999999999999996 from losing a cent
+    return float(Decimal(amount + v["float_tolerance"]).quantize(step, rounding=ROUND_FLOOR))
+
+
+def tolerance(kb: KnowledgeBase) -> float:
+    """Floating-point tolerance for comparisons with maxima (TX-AMOUNT-ROUNDING)."""
+    return float(param(kb, "TX-AMOUNT-ROUNDING")["float_tolerance"])
+
+
+def tidy(kb: KnowledgeBase, x: float) -> float:
+    """Round away binary floating-point noise in reported per-unit values (TX-AMOUNT-ROUNDING report_decimals)."""
+    return round(x, int(param(kb, "TX-AMOUNT-ROUNDING")["report_decimals"]))
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Engraftment:
     gap_days: tuple[int, ...]
     last_observed_day: int | None
 
-    def describe(self, what: str) -> str:
+    def describe(self, what: str, gap_days_shown: int) -> str:
         if self.day is not None:
             text = f"{what} engraftment on day +{self.day}" if self.day >= 0 else f"{what} engraftment on day {self.day}"
         elif self.last_observed_day is None:
@@ -70,7 +70,8 @@ class Engraftment:
         else:
             text = f"{what} engraftment not reached (observed to day {self.last_observed_day:+d})"
         if self.gap_days:
-            shown = ", ".join(f"{d:+d}" for d in self.gap_days[:8]) + (" ..." if len(self.gap_days) > 8 else "")
+            shown = ", ".join(f"{d:+d}" for d in self.gap_days[:gap_days_shown]) + (
+                " ..." if len(self.gap_days) > gap_days_shown else "")
             text += f"; days not observed ({shown}) break runs: engraftment is not claimed across a gap"
         return text
 
@@ -156,6 +157,11 @@ def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, plate
     if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
         return GraftFailure("primary", by_day, "neutrophil recovery with donor chimerism below "
                             f"{p['autologous_below_pct']:g}% (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
+    late = [(d, x) for d, x in sorted(donor_pct.items()) if d > neutrophil.day]
+    if late and any(x >= p["autologous_below_pct"] for d, x in donor_pct.items() if d <= late[-1][0]) \
+            and late[-1][1] < p["autologous_below_pct"]:
+        return GraftFailure("secondary", late[-1][0], f"donor chimerism fell below {p['autologous_below_pct']:g}% "
+                            f"on day +{late[-1][0]} after engraftment (loss of the graft)", "TX-GRAFT-FAILURE-SECONDARY")
     s = param(kb, "TX-GRAFT-FAILURE-SECONDARY")
     days = sorted(set(anc) | set(platelets) | set(hemoglobin))
     cyto: dict[int, float] = {}

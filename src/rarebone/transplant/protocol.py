@@ -12,9 +12,7 @@ from enum import StrEnum
 from rarebone.errors import InputError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import DrugLine, TxProtocol
-from rarebone.transplant.dosing import BusulfanAdjustment, band_dose, param, round_down
-
-_EPS = 1e-9
+from rarebone.transplant.dosing import BusulfanAdjustment, band_dose, param, round_down, tidy, tolerance
 
 
 class SmallChildRule(StrEnum):
@@ -44,6 +42,7 @@ class Administration:
     assumed_from: str | None
     certainty: str
     sources: tuple[str, ...]
+    amounts_per_dose: tuple[float, ...] = ()  # absolute amount of each dose that day, when given in several doses
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,27 @@ def find_protocol(kb: KnowledgeBase, key: str) -> TxProtocol:
     return protocols[key]
 
 
+def resolve_options(protocol: TxProtocol, options: dict[str, str]) -> dict[str, str]:
+    """group -> chosen option; the default line of each group unless the user chose another."""
+    available: dict[str, set[str]] = {}
+    chosen: dict[str, str] = {}
+    for line in protocol.drugs:
+        if line.option_group:
+            available.setdefault(line.option_group, set()).add(line.option)
+            if line.default_option:
+                chosen[line.option_group] = line.option
+    for group, option in options.items():
+        if group not in available:
+            known = ", ".join(sorted(available)) or "none"
+            raise InputError(f"protocol {protocol.key} has no option group {group!r} (groups: {known})",
+                             path="--option", value=f"{group}={option}")
+        if option not in available[group]:
+            raise InputError(f"option must be one of {', '.join(sorted(available[group]))}", path="--option",
+                             value=f"{group}={option}")
+        chosen[group] = option
+    return chosen
+
+
 def line_days(line: DrugLine, horizon_day: int) -> list[int]:
     """Study days a line runs: the explicit list, or start..end (open end stops at the calendar horizon)."""
     if line.days is not None:
@@ -96,9 +116,14 @@ def build_calendar(
     small_child_rule: SmallChildRule | None = None,
     busulfan_label: BusulfanLabel = BusulfanLabel.EMA,
     busulfan: BusulfanAdjustment | None = None,
-    horizon_day: int = 30,
+    horizon_day: int | None = None,
+    options: dict[str, str] | None = None,
 ) -> Calendar:
     cal = Calendar()
+    eps = tolerance(kb)
+    if horizon_day is None:
+        horizon_day = int(param(kb, "TX-CALENDAR")["horizon_day"])
+    chosen = resolve_options(protocol, options or {})
     threshold = param(kb, "TX-BSA-SMALL-CHILD")["weight_kg"]
     small = weight_kg <= threshold
     has_m2 = any(line.basis == "m2" for line in protocol.drugs)
@@ -123,12 +148,16 @@ def build_calendar(
         cal.knowledge_ids += ["TX-BSA-SMALL-CHILD"] + (["TX-MG-PER-KG-FROM-M2"] if rule == "per-kg" else [])
 
     for line in protocol.drugs:
+        if line.option_group and chosen[line.option_group] != line.option:
+            continue
         days = line_days(line, horizon_day)
         if not days:
             continue
         dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
         if line.basis in ("m2", "bsa_band"):
             multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
+        if line.basis == "fixed":
+            multiplier, basis_text = 1.0, f"fixed dose in {line.dose_unit}, not computed from weight or BSA"
         if line.basis == "m2" and rule == "per-kg":
             div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
             scale = 1.0 / div
@@ -141,20 +170,22 @@ def build_calendar(
         max_total = line.max_total * scale if line.max_total is not None else None
         amounts = [round_down(kb, v * multiplier) for v in per_day]
         total_unit = sum(per_day)
-        _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit)
-        if line.min_total is not None and total_unit < line.min_total * scale - _EPS:
+        _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit, eps)
+        if line.min_total is not None and total_unit < line.min_total * scale - eps:
             cal.warnings.append(
                 f"{line.drug}: total {total_unit:.3g} {dose_unit} is below the published {line.published}; "
                 "the weight band gives less than the protocol range for this weight.")
-        for day, value, amount in zip(days, per_day, amounts):
+        per_dose = _amounts_per_dose(kb, line, days, weight_kg, busulfan_label, busulfan, multiplier)
+        for day, value, amount, doses in zip(days, per_day, amounts, per_dose):
             cal.administrations.append(Administration(
-                drug=line.drug, role=line.role, study_day=day, dose_value=round(value, 6), dose_unit=dose_unit,
+                drug=line.drug, role=line.role, study_day=day, dose_value=tidy(kb, value), dose_unit=dose_unit,
                 amount_value=amount, amount_unit=line.amount_unit, route=line.route, frequency=line.frequency,
-                assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources)))
+                assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources),
+                amounts_per_dose=doses))
         cal.lines.append(LineSummary(
             drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
-            open_ended=line.days is None and line.end_day is None, total_per_unit=round(total_unit, 6),
-            total_amount=round(sum(amounts), 6), amount_unit=line.amount_unit, basis_text=basis_text,
+            open_ended=line.days is None and line.end_day is None, total_per_unit=tidy(kb, total_unit),
+            total_amount=tidy(kb, sum(amounts)), amount_unit=line.amount_unit, basis_text=basis_text,
             assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note))
         if line.bands:
             cal.knowledge_ids.append(_band_id(line, busulfan_label))
@@ -168,8 +199,23 @@ def _band_id(line: DrugLine, label: BusulfanLabel) -> str:
     return line.bands or ""
 
 
+def _dose_factors(line: DrugLine, days, busulfan: BusulfanAdjustment | None) -> list[list[float]]:
+    """TDM factor of each dose of each day: doses after the measured one are scaled by the adjustment."""
+    return [[busulfan.factor if busulfan and i * line.doses_per_day + k + 1 > busulfan.after_dose else 1.0
+             for k in range(line.doses_per_day)] for i, _ in enumerate(days)]
+
+
+def _amounts_per_dose(kb, line: DrugLine, days, weight_kg, label, busulfan, multiplier) -> list[tuple[float, ...]]:
+    """Absolute amount of each dose (weight-band drugs given in several doses a day); empty otherwise."""
+    if line.basis != "weight_band" or line.doses_per_day == 1:
+        return [()] * len(days)
+    per_dose = band_dose(kb, _band_id(line, label), weight_kg)
+    return [tuple(round_down(kb, per_dose * f * multiplier) for f in factors)
+            for factors in _dose_factors(line, days, busulfan)]
+
+
 def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulfan, cal) -> list[float]:
-    if line.basis in ("kg", "m2"):
+    if line.basis in ("kg", "m2", "fixed"):
         if line.per_day is not None:
             return [line.per_day] * len(days)
         return [line.total / len(days)] * len(days)
@@ -177,14 +223,7 @@ def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulf
         return [band_dose(kb, line.bands, bsa_m2)] * len(days)
     # weight band (busulfan): per-dose value x doses a day; TDM adjusts doses after the measured one
     per_dose = band_dose(kb, _band_id(line, label), weight_kg)
-    values = []
-    for i, _ in enumerate(days):
-        day_total = 0.0
-        for k in range(line.doses_per_day):
-            dose_number = i * line.doses_per_day + k + 1
-            factor = busulfan.factor if busulfan and dose_number > busulfan.after_dose else 1.0
-            day_total += per_dose * factor
-        values.append(day_total)
+    values = [sum(per_dose * f for f in factors) for factors in _dose_factors(line, days, busulfan)]
     if busulfan is None:
         cal.warnings.append(
             f"{line.drug}: {per_dose:g} {line.dose_unit} per dose x {line.doses_per_day} a day "
@@ -195,16 +234,16 @@ def _per_unit_per_day(kb, line: DrugLine, days, weight_kg, bsa_m2, label, busulf
     return values
 
 
-def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_total, unit) -> None:
+def _check_maxima(line: DrugLine, per_day, amounts, multiplier, max_day, max_total, unit, eps) -> None:
     for value, amount in zip(per_day, amounts):
-        if value > max_day + _EPS or amount > max_day * multiplier + _EPS:
+        if value > max_day + eps or amount > max_day * multiplier + eps:
             raise SafetyRefusal(
                 f"{value:.4g} {unit}/day ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
                 f"{max_day:.4g} {unit}/day ({max_day * multiplier:.2f} {line.amount_unit}); the prescriber must decide",
                 path=line.drug, value=amount)
     if max_total is not None:
         total = sum(per_day)
-        if total > max_total + _EPS or sum(amounts) > max_total * multiplier + _EPS:
+        if total > max_total + eps or sum(amounts) > max_total * multiplier + eps:
             raise SafetyRefusal(
                 f"total {total:.4g} {unit} ({sum(amounts):g} {line.amount_unit}) exceeds the protocol "
                 f"maximum {max_total:.4g} {unit} ({max_total * multiplier:.2f} {line.amount_unit}); "

@@ -47,10 +47,11 @@ def _count(criteria) -> tuple[int, int]:
     return sum(c.status == "present" for c in criteria), sum(c.status == "unknown" for c in criteria)
 
 
-def weight_gain_pct(weight: Mapping[int, float], baseline_kg: float | None, day: int) -> float | None:
+def weight_gain_fraction(weight: Mapping[int, float], baseline_kg: float | None, day: int) -> float | None:
+    """Weight gain over baseline as a fraction (0.05 = 5%)."""
     if baseline_kg is None or day not in weight:
         return None
-    return (weight[day] - baseline_kg) / baseline_kg * 100.0
+    return (weight[day] - baseline_kg) / baseline_kg
 
 
 def modified_seattle(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], weight_kg: Mapping[int, float],
@@ -59,16 +60,16 @@ def modified_seattle(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], we
     window = lambda series: {d: x for d, x in series.items() if 0 <= d <= v["by_day"]}  # noqa: E731
     bili = window(bilirubin_mg_dl)
     obs = window(liver)
-    gains = [g for d in window(weight_kg) if (g := weight_gain_pct(weight_kg, baseline_weight_kg, d)) is not None]
+    gains = [g for d in window(weight_kg) if (g := weight_gain_fraction(weight_kg, baseline_weight_kg, d)) is not None]
     hep_pain = [None if o.hepatomegaly is None or o.ruq_pain is None else (o.hepatomegaly and o.ruq_pain)
                 for o in obs.values()]
     criteria = (
-        Criterion("bilirubin > 2 mg/dL", _status([x > v["bilirubin_above_mg_dl"] for x in bili.values()]),
+        Criterion(f"bilirubin > {v['bilirubin_above_mg_dl']:g} mg/dL", _status([x > v["bilirubin_above_mg_dl"] for x in bili.values()]),
                   f"max {max(bili.values()):.2f} mg/dL" if bili else "not observed"),
         Criterion("hepatomegaly with RUQ pain", _status(hep_pain)),
-        Criterion(f"weight gain > {v['weight_gain_above_pct']:g}% over baseline",
-                  _status([g > v["weight_gain_above_pct"] for g in gains]),
-                  f"max {max(gains):.1f}%" if gains else "baseline or weights missing"),
+        Criterion(f"weight gain > {v['weight_gain_above_fraction']:.0%} over baseline",
+                  _status([g > v["weight_gain_above_fraction"] for g in gains]),
+                  f"max {max(gains):.1%}" if gains else "baseline or weights missing"),
     )
     present, unknown = _count(criteria)
     note = f"window day 0 to +{int(v['by_day'])}"
@@ -93,8 +94,8 @@ def ebmt_paediatric(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], wei
     v = param(kb, "TX-VOD-EBMT-PAED")
     after = lambda series: {d: x for d, x in series.items() if d >= 0}  # noqa: E731
     bili, obs, wt = after(bilirubin_mg_dl), after(liver), after(weight_kg)
-    gains = [g for d in wt if (g := weight_gain_pct(wt, baseline_weight_kg, d)) is not None]
-    weight_flags: list[bool | None] = [g > v["weight_gain_above_pct"] for g in gains]
+    gains = [g for d in wt if (g := weight_gain_fraction(wt, baseline_weight_kg, d)) is not None]
+    weight_flags: list[bool | None] = [g > v["weight_gain_above_fraction"] for g in gains]
     if _rising_run(wt, int(v["rising_days"])):
         weight_flags.append(True)
     bili_flags: list[bool | None] = [x >= v["bilirubin_from_mg_dl"] for x in bili.values()]
@@ -102,7 +103,7 @@ def ebmt_paediatric(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], wei
         bili_flags.append(True)
     criteria = (
         Criterion("transfusion-refractory thrombocytopenia", _status([o.refractory_thrombocytopenia for o in obs.values()])),
-        Criterion(f"weight gain on {int(v['rising_days'])} consecutive days or > {v['weight_gain_above_pct']:g}% over baseline",
+        Criterion(f"weight gain on {int(v['rising_days'])} consecutive days or > {v['weight_gain_above_fraction']:.0%} over baseline",
                   _status(weight_flags) if wt else "unknown"),
         Criterion("hepatomegaly above baseline", _status([o.hepatomegaly for o in obs.values()])),
         Criterion("ascites above baseline", _status([None if o.ascites is None else o.ascites != "none" for o in obs.values()])),
@@ -113,6 +114,10 @@ def ebmt_paediatric(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], wei
     met = present >= v["min_criteria"]
     severity = ebmt_paediatric_severity(kb, bili, obs) if met else None
     note = "no time limit; other causes must be excluded by the clinician"
+    if met:
+        note += ("; severity graded (Corbacioglu 2018 paediatric table) from transaminases, days of refractory "
+                 "thrombocytopenia, bilirubin and ascites only: coagulation, renal function (GFR), oxygen need and "
+                 "CNS are not recorded by rarebone, so the severity could be higher")
     if not met and present + unknown >= v["min_criteria"]:
         note += "; not met on the observed data but could be met by unobserved criteria"
     return VodResult("TX-VOD-EBMT-PAED", met, criteria, severity, note)

@@ -14,6 +14,7 @@ from rarebone.patient import Patient
 from rarebone.transplant import calcium as ca
 from rarebone.transplant import engraftment as eg
 from rarebone.transplant import gvhd, vod
+from rarebone.transplant.dosing import param
 from rarebone.transplant.engraftment import daily
 
 # Procedure codes accepted as the stem-cell infusion (day 0); documented in docs/transplant-monitoring.md.
@@ -222,6 +223,15 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
     try:
         for i, node in enumerate(raw.get("gvhd", [])):
             p = f"{base}.gvhd[{i}]"
+            for key in node:
+                if key not in ("date", "skinRashBsaPct", "bullaeDesquamationBsaPct", "upperGiPersistent", "lowerGiSevere",
+                               "stoolEpisodesPerDay"):
+                    raise InputError("unknown key", path=f"{p}.{key}")
+            _number(node, "skinRashBsaPct", p, 0, 100)
+            _number(node, "bullaeDesquamationBsaPct", p, 0, 100)
+            _bool(node, "upperGiPersistent", p)
+            _bool(node, "lowerGiSevere", p)
+            _number(node, "stoolEpisodesPerDay", p, 0, 100)
             out["gvhd"][_day(node, p, day0)] = node, p
         for i, node in enumerate(raw.get("cgvhd", [])):
             p = f"{base}.cgvhd[{i}]"
@@ -281,14 +291,17 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     if chim.trend == "falling" or chim.category in ("mixed", "autologous"):
         alerts.append(Alert(level="warning", text=f"Donor chimerism {chim.latest_pct:g}% on day {_day_label(chim.latest_day)}"
                             f" ({chim.category.replace('_', ' ')}, trend {chim.trend})", citations=list(kb.get("TX-CHIMERISM").sources)))
+    shown = int(param(kb, "TX-DISPLAY")["gap_days_shown"])
     for name, e in (("Neutrophil", neut), ("Platelet", plt)):
         if e.gap_days:
-            warnings.append(e.describe(name))
+            warnings.append(e.describe(name, shown))
 
     # acute GVHD by day
     days = sorted({d for d in (*ext["gvhd"], *bili_mg, *s["stool_volume"]) if d >= 0})
     weights = sorted(s["weight"].items())
     agvhd_days = []
+    avg_days = int(param(kb, "TX-MAGIC-LOWER-GI-CHILD")["stool_average_days"])
+    grade_order = gvhd.grades(kb)
     for d in days:
         node, _ = ext["gvhd"].get(d, ({}, ""))
         skin = gvhd.skin_stage(kb, node["skinRashBsaPct"], node.get("bullaeDesquamationBsaPct", 0) or 0) \
@@ -297,15 +310,20 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         ugi = gvhd.upper_gi_stage(node["upperGiPersistent"]) if node.get("upperGiPersistent") is not None else None
         w = next((x for wd, x in reversed(weights) if wd <= d), weights[0][1] if weights else None)
         if node.get("lowerGiSevere"):
-            lgi = 4
+            lgi = gvhd.lower_gi_stage(kb, None, w or 0, severe=True)
         elif d in s["stool_volume"] and w:
-            lgi = gvhd.lower_gi_stage(kb, s["stool_volume"][d], w)
+            # MAGIC: 3-day average of stool volume (observed days in the window only; missing days are not zeros)
+            window = [s["stool_volume"][k] for k in range(d - avg_days + 1, d + 1) if k in s["stool_volume"]]
+            lgi = gvhd.lower_gi_stage(kb, sum(window) / len(window), w)
+        elif node.get("stoolEpisodesPerDay") is not None and w:
+            # no volume recorded that day: MAGIC episode column (child or adult by weight)
+            lgi = gvhd.lower_gi_stage(kb, None, w, episodes_per_day=node["stoolEpisodesPerDay"])
         else:
             lgi = None
-        g = gvhd.grade_day(d, skin, liver, ugi, lgi)
+        g = gvhd.grade_day(kb, d, skin, liver, ugi, lgi)
         agvhd_days.append(AgvhdDay(study_day=d, skin=g.skin, liver=g.liver, upper_gi=g.upper_gi, lower_gi=g.lower_gi,
                                    grade=g.grade, unassessed=list(g.unassessed)))
-    worst = max(agvhd_days, key=lambda x: gvhd.GRADES.index(x.grade), default=None)
+    worst = max(agvhd_days, key=lambda x: grade_order.index(x.grade), default=None)
     max_grade = worst.grade if worst else "0"
     agvhd = AgvhdResult(
         **_finding_meta(kb, "TX-MAGIC-GRADE"), max_grade=max_grade, max_grade_day=worst.study_day if worst else None,
@@ -315,7 +333,7 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         + ("; liver stage uses bilirubin and assumes it is due to GVHD (VOD, drugs and infection are not excluded "
            "by rarebone)" if any(x.liver for x in agvhd_days) else ""))
     agvhd = agvhd.model_copy(update={"citations": sorted({*agvhd.citations, "HARRIS2016"})})
-    if gvhd.GRADES.index(max_grade) >= 2:
+    if grade_order.index(max_grade) >= 2:
         alerts.append(Alert(level="alert", text=f"Acute GVHD grade {max_grade} (MAGIC) on day {_day_label(worst.study_day)}",
                             citations=agvhd.citations))
 
@@ -387,9 +405,9 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         neutrophil_engraftment_day=neut.day, platelet_engraftment_day=plt.day,
         platelet_definition=f"{platelet_definition}: {kb.get(plt.definition_id).statement}",
         neutrophil_engraftment=EngraftmentResult(**_finding_meta(kb, neut.definition_id), day=neut.day,
-                                                 gap_days=list(neut.gap_days), summary=neut.describe("Neutrophil")),
+                                                 gap_days=list(neut.gap_days), summary=neut.describe("Neutrophil", shown)),
         platelet_engraftment=EngraftmentResult(**_finding_meta(kb, plt.definition_id), day=plt.day,
-                                               gap_days=list(plt.gap_days), summary=plt.describe(f"Platelet ({platelet_definition})")),
+                                               gap_days=list(plt.gap_days), summary=plt.describe(f"Platelet ({platelet_definition})", shown)),
         graft_failure=GraftFailureResult(
             **(_finding_meta(kb, gf.knowledge_id) if gf.knowledge_id else
                {"definition_id": None, "citations": sorted({*kb.get("TX-GRAFT-FAILURE-PRIMARY").sources,

@@ -11,7 +11,9 @@ from rarebone.knowledge import KnowledgeBase
 from rarebone.patient import Patient
 from rarebone.transplant.dosing import BSA_ENTRY, BsaFormula, bsa_m2, busulfan_adjustment, check_plausible
 from rarebone.transplant.indication import check_indication, genotype_recommendations
-from rarebone.transplant.protocol import BusulfanLabel, SmallChildRule, build_calendar, find_protocol
+from rarebone.transplant.protocol import (
+    BusulfanLabel, SmallChildRule, build_calendar, find_protocol, resolve_options,
+)
 
 
 class Quantity(Contract):
@@ -41,6 +43,7 @@ class PlannedAdministration(Contract):
     assumed_from: str | None
     certainty: str
     citations: list[str]
+    amounts_per_dose: list[Quantity] = []  # each dose of the day when given in several doses (e.g. busulfan q6h)
 
 
 class DrugSummary(Contract):
@@ -97,6 +100,7 @@ class TransplantPlan(Contract):
     administrations: list[PlannedAdministration]
     drugs: list[DrugSummary]
     not_scheduled: list[str]
+    options: dict[str, str]
     surveillance: list[SurveillanceEvent]
     knowledge_ids: list[str]
     citations: list[Citation]
@@ -138,6 +142,7 @@ def make_plan(
     override_reason: str | None = None,
     recommendations: Mapping[str, str] | None = None,
     horizon_day: int = 30,
+    options: Mapping[str, str] | None = None,
 ) -> TransplantPlan:
     protocol = find_protocol(kb, protocol_key)
     recs = dict(recommendations) if recommendations is not None else genotype_recommendations(kb, patient.variants)
@@ -165,7 +170,13 @@ def make_plan(
         raise InputError(f"protocol {protocol.key} has no busulfan to adjust", path="--busulfan-auc")
 
     cal = build_calendar(kb, protocol, weight_kg=weight_kg, bsa_m2=bsa, small_child_rule=small_child_rule,
-                         busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day)
+                         busulfan_label=busulfan_label, busulfan=tdm, horizon_day=horizon_day,
+                         options=dict(options or {}))
+    chosen = resolve_options(protocol, dict(options or {}))
+    if tdm and not any(line.bands and line.basis == "weight_band" for line in
+                       (d for d in protocol.drugs if not d.option_group or chosen[d.option_group] == d.option)):
+        raise InputError(f"the chosen options of {protocol.key} contain no busulfan to adjust "
+                         f"({', '.join(f'{g}={o}' for g, o in chosen.items())})", path="--busulfan-auc")
     warnings = list(cal.warnings)
     if gate.overridden:
         warnings.insert(0, f"HSCT NOT INDICATED for {', '.join(gate.refused_genes)}; planned on prescriber override: "
@@ -197,8 +208,10 @@ def make_plan(
         day0=day0, horizon_day=horizon_day, age_days=age_days,
         weight_kg=weight_kg, height_cm=height_cm, measurements_source=source,
         plausibility=(f"weight accepted {r.weight_low_kg:.1f}-{r.weight_high_kg:.1f} kg, height "
-                      f"{r.height_low_cm:.1f}-{r.height_high_cm:.1f} cm for age (TX-GROWTH-PLAUSIBILITY: WHO growth "
-                      "standards 0-5 y and WHO 2007 reference; bounds UNVERIFIED)"),
+                      f"{r.height_low_cm:.1f}-{r.height_high_cm:.1f} cm for age (TX-GROWTH-PLAUSIBILITY: WHO -3/+3 SD, "
+                      "growth standards 0-5 y and WHO 2007 reference, checked against the WHO tables, widened by "
+                      "TX-GROWTH-MARGINS" + ("; weight bounds above 10 years UNVERIFIED: WHO gives no weight-for-age "
+                                             "there, rarebone estimate)" if r.weight_certainty != "verified" else ")")),
         bsa_m2=round(bsa, 4), bsa_formula=BsaFormula(bsa_formula).value,
         protocol=ProtocolRef(id=protocol.id, key=protocol.key, name=protocol.name, certainty=protocol.certainty,
                              citations=[_citation(kb, s) for s in protocol.sources]),
@@ -215,7 +228,8 @@ def make_plan(
                 drug=a.drug, role=a.role, study_day=a.study_day, date=date_of(a.study_day),
                 dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day"),
                 amount=Quantity(value=a.amount_value, unit=a.amount_unit), route=a.route, frequency=a.frequency,
-                assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources))
+                assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources),
+                amounts_per_dose=[Quantity(value=x, unit=a.amount_unit) for x in a.amounts_per_dose])
             for a in cal.administrations
         ],
         drugs=[
@@ -227,9 +241,20 @@ def make_plan(
                 assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))
             for line in cal.lines
         ],
-        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled],
+        not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + _alternatives_not_chosen(protocol, chosen),
+        options=chosen,
         surveillance=surveillance,
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
                               "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),
         citations=[_citation(kb, s) for s in source_ids],
     )
+
+
+def _alternatives_not_chosen(protocol, chosen: Mapping[str, str]) -> list[str]:
+    """One line per published alternative not chosen, naming its drugs and the --option that selects it."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for line in protocol.drugs:
+        if line.option_group and line.option != chosen[line.option_group]:
+            groups.setdefault((line.option_group, line.option), []).append(line.drug)
+    return [f"{' + '.join(drugs)} ({g}={o}): published alternative not chosen; --option {g}={o} to use it"
+            for (g, o), drugs in groups.items()]

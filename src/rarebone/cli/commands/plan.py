@@ -30,6 +30,16 @@ def parse_date(text: str, option: str) -> dt.date:
         raise InputError("not a date such as 2027-01-15", path=option, value=text) from None
 
 
+def parse_options(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        group, sep, choice = value.partition("=")
+        if not sep or not group or not choice:
+            raise InputError("expected GROUP=CHOICE, e.g. serotherapy=alg", path="--option", value=value)
+        out[group.strip()] = choice.strip()
+    return out
+
+
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan(
@@ -46,6 +56,8 @@ def register(app: typer.Typer) -> None:
                                              help="For per-m2 drugs at <= 10 kg: bsa or per-kg (else the protocol's rule)."),
         override_reason: str = typer.Option(None, "--override-reason",
                                             help="Plan although HSCT is not indicated for the genotype; printed on the plan."),
+        option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
+                                         "(e.g. serotherapy=alg); repeatable."),
         until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
         format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html or pdf."),
         output: Path = OutputOption,
@@ -70,7 +82,7 @@ def register(app: typer.Typer) -> None:
             bsa_formula=choice(BsaFormula, bsa_formula, "--bsa-formula"), busulfan_auc_umol_min=busulfan_auc,
             after_dose=after_dose, busulfan_label=choice(BusulfanLabel, busulfan_label, "--busulfan-label"),
             small_child_rule=choice(SmallChildRule, small_child_rule, "--small-child-rule"),
-            override_reason=override_reason, horizon_day=until)
+            override_reason=override_reason, horizon_day=until, options=parse_options(option or []))
         write_output(render_plan(result, format), output)
 
 

@@ -18,6 +18,7 @@ class DrugLine(_Part):
 
     Either ``per_day`` (dose per unit per day) or ``total`` (dose per unit over all days, split evenly) is
     given, unless ``basis`` is a band (per-dose value from the band table x ``doses_per_day``).
+    ``basis: fixed`` is a dose not scaled by the child (radiation in Gy): the amount equals the dose.
     ``days`` lists the study days explicitly; otherwise ``start_day``..``end_day`` (end None = continues
     beyond the calendar, end not published).
     """
@@ -26,9 +27,9 @@ class DrugLine(_Part):
     role: Literal["conditioning", "gvhd_prophylaxis", "supportive", "antimicrobial"]
     route: str
     frequency: str
-    basis: Literal["kg", "m2", "weight_band", "bsa_band"]
-    dose_unit: str  # mg/kg, mg/m2, IU/kg, ug/kg, g/m2
-    amount_unit: str  # mg, IU, ug, g
+    basis: Literal["kg", "m2", "weight_band", "bsa_band", "fixed"]
+    dose_unit: str  # mg/kg, mg/m2, IU/kg, ug/kg, g/m2; Gy for radiation (basis fixed)
+    amount_unit: str  # mg, IU, ug, g; Gy for radiation (not computed from weight)
     per_day: float | None = None
     total: float | None = None
     published: str  # the dose as the source writes it
@@ -44,10 +45,16 @@ class DrugLine(_Part):
     certainty: Certainty = "verified"
     assumed_from: str | None = None  # set when days or the daily split are not in the source
     note: str | None = None
+    # Alternatives the source offers (e.g. ATG or ALG): lines of one group, one of them the default.
+    option_group: str | None = None
+    option: str | None = None
+    default_option: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> "DrugLine":
-        if self.basis in ("kg", "m2") and (self.per_day is None) == (self.total is None):
+        if (self.option_group is None) != (self.option is None):
+            raise ValueError(f"{self.drug}: option_group and option go together")
+        if self.basis in ("kg", "m2", "fixed") and (self.per_day is None) == (self.total is None):
             raise ValueError(f"{self.drug}: give exactly one of per_day or total")
         if self.basis in ("weight_band", "bsa_band") and not self.bands:
             raise ValueError(f"{self.drug}: a band basis needs 'bands'")
@@ -87,6 +94,26 @@ class TxProtocol(Entry):
     not_scheduled: list[NotScheduled] = []
     surveillance: list[Surveillance] = []
 
+    @model_validator(mode="after")
+    def _one_default(self) -> "TxProtocol":
+        """Each option group has exactly one default option; every line of that option is marked default
+        (an option may hold several lines, e.g. conditioning=flu-bu-cy)."""
+        defaults: dict[str, set[str]] = {}
+        options: dict[tuple[str, str], set[bool]] = {}
+        for line in self.drugs:
+            if line.option_group:
+                defaults.setdefault(line.option_group, set())
+                if line.default_option:
+                    defaults[line.option_group].add(line.option)
+                options.setdefault((line.option_group, line.option), set()).add(line.default_option)
+        bad = [g for g, opts in defaults.items() if len(opts) != 1]
+        if bad:
+            raise ValueError(f"option groups need exactly one default option: {', '.join(bad)}")
+        mixed = [f"{g}={o}" for (g, o), flags in options.items() if len(flags) != 1]
+        if mixed:
+            raise ValueError(f"mark every line of a default option as default: {', '.join(mixed)}")
+        return self
+
 
 class Band(_Part):
     low: float | None = None
@@ -124,6 +151,7 @@ class GrowthRow(_Part):
     weight_high_kg: float
     height_low_cm: float
     height_high_cm: float
+    weight_certainty: Certainty = "verified"  # unverified where the reference gives no weight (e.g. > 10 y)
 
 
 class GrowthBounds(Entry):
@@ -132,4 +160,28 @@ class GrowthBounds(Entry):
     rows: list[GrowthRow] = Field(min_length=2)
 
 
-KINDS = {"tx_protocol": TxProtocol, "tx_dose_band": DoseBand, "tx_parameter": Parameter, "tx_growth_bounds": GrowthBounds}
+class GradeRule(_Part):
+    """A grade when any listed organ has one of the listed stages."""
+
+    grade: str
+    any_of: dict[str, list[int]] = Field(min_length=1)
+
+
+class GradePattern(Entry):
+    """An overall grade evaluated top-down by organ-stage patterns (MAGIC), not the maximum stage."""
+
+    organs: list[str] = Field(min_length=1)
+    grades: list[str] = Field(min_length=2)  # lowest first
+    rules: list[GradeRule] = Field(min_length=1)  # evaluated top-down
+    otherwise: str
+
+    @model_validator(mode="after")
+    def _known(self) -> "GradePattern":
+        for rule in self.rules:
+            unknown = set(rule.any_of) - set(self.organs)
+            if unknown or rule.grade not in self.grades:
+                raise ValueError(f"{self.id}: rule {rule.grade} names unknown organs or grade {sorted(unknown)}")
+        return self
+
+
+KINDS = {"tx_grade_pattern": GradePattern, "tx_protocol": TxProtocol, "tx_dose_band": DoseBand, "tx_parameter": Parameter, "tx_growth_bounds": GrowthBounds}
