@@ -61,16 +61,24 @@ def test_course_shows_the_measurement_date_when_it_differs(kb):
 # ---- weight plausibility (the same WHO-based reference as the transplant planner) ----
 
 def test_weight_plausibility_boundary_against_who_growth_reference(kb):
-    """TX-GROWTH-PLAUSIBILITY at 10 years (120 months): -3 SD 19.9 kg x 0.75 = 14.925 kg; +3 SD 58.0 x 1.5 = 87 kg."""
+    """TX-GROWTH-PLAUSIBILITY at 10 years (120 months, WHO 2007 tables): -3 SD 20.29 kg x 0.75 = 15.2175 kg;
+    +3 SD 59.18 kg x 1.5 = 88.77 kg (TX-GROWTH-MARGINS)."""
     ten_years = 120 * 365.25 / 12
     r = weight_range(kb, ten_years)
-    assert r.low_kg == pytest.approx(14.925) and r.high_kg == pytest.approx(87.0)
-    check_weight(kb, 15.0, ten_years)
-    check_weight(kb, 87.0, ten_years)
+    assert r.low_kg == pytest.approx(15.2175) and r.high_kg == pytest.approx(88.77) and r.certainty == "verified"
+    check_weight(kb, 15.22, ten_years)
+    check_weight(kb, 88.77, ten_years)
     with pytest.raises(SafetyRefusal, match="implausible"):
-        check_weight(kb, 14.8, ten_years)
+        check_weight(kb, 15.2, ten_years)
     with pytest.raises(SafetyRefusal, match="implausible"):
-        check_weight(kb, 87.5, ten_years)
+        check_weight(kb, 88.8, ten_years)
+
+
+def test_weight_bounds_above_10_years_are_marked_unverified(kb):
+    """The 180- and 216-month weight rows are rarebone estimates (weight_certainty: unverified): a 12-year-old's
+    range says so."""
+    r = weight_range(kb, 144 * 365.25 / 12)
+    assert r.certainty == "unverified" and "UNVERIFIED" in r.describe()
 
 
 def _with_weight(value_kg, tmp_path):
@@ -84,7 +92,7 @@ def _with_weight(value_kg, tmp_path):
 
 
 def test_implausible_weight_refuses_the_calendar(kb, tmp_path):
-    """A 10-year-old recorded at 120 kg (above 1.5 x the +3 SD weight, 87 kg): refused, field and value named."""
+    """A 10-year-old recorded at 120 kg (above 1.5 x the +3 SD weight, 88.77 kg): refused, field and value named."""
     with pytest.raises(SafetyRefusal) as err:
         build_plan(_with_weight(120, tmp_path), kb)
     assert "measurements[" in str(err.value) and "120" in str(err.value)

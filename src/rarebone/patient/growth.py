@@ -25,10 +25,12 @@ class WeightRange:
     low_kg: float
     high_kg: float
     age_days: float
+    certainty: str = "verified"  # unverified where the reference has no weight-for-age (rarebone estimate rows)
     knowledge_ids: tuple[str, str] = (GROWTH_TABLE, GROWTH_MARGINS)
 
     def describe(self) -> str:
-        return f"{self.low_kg:.1f}-{self.high_kg:.1f} kg at {format_age(self.age_days)}"
+        mark = "" if self.certainty == "verified" else f" [{self.certainty.upper()}: bounds estimated beyond the WHO weight tables]"
+        return f"{self.low_kg:.1f}-{self.high_kg:.1f} kg at {format_age(self.age_days)}{mark}"
 
 
 def _interpolate(rows, age_months: float, attr: str) -> float:
@@ -54,7 +56,10 @@ def weight_range(kb: KnowledgeBase, age_days: float) -> WeightRange:
                          path="age", value=round(age_days, 1))
     low = _interpolate(table.rows, months, "weight_low_kg") * _interpolate(margins.rows, months, "weight_low_kg")
     high = _interpolate(table.rows, months, "weight_high_kg") * _interpolate(margins.rows, months, "weight_high_kg")
-    return WeightRange(low, high, age_days)
+    bracket = [r for r in table.rows if r.age_months >= months][:1] or table.rows[-1:]
+    rows_used = [r for r in table.rows if r.age_months <= months][-1:] + bracket
+    certainty = "verified" if all(getattr(r, "weight_certainty", "verified") == "verified" for r in rows_used) else "unverified"
+    return WeightRange(low, high, age_days, certainty)
 
 
 def check_weight(kb: KnowledgeBase, weight_kg: float | None, age_days: float | None, *, path: str = "weight_kg") -> WeightRange:
@@ -70,7 +75,8 @@ def check_weight(kb: KnowledgeBase, weight_kg: float | None, age_days: float | N
     r = weight_range(kb, age_days)
     if not r.low_kg <= weight_kg <= r.high_kg:
         raise SafetyRefusal(f"weight {weight_kg:g} kg is implausible at {format_age(age_days)} (accepted {r.low_kg:.1f}-"
-                            f"{r.high_kg:.1f} kg, WHO growth reference {GROWTH_TABLE}); check the weight and its unit",
+                            f"{r.high_kg:.1f} kg, WHO growth reference {GROWTH_TABLE}"
+                            + ("" if r.certainty == "verified" else ", bounds UNVERIFIED above 10 years") + "); check the weight and its unit",
                             path=path, value=weight_kg)
     return r
 
