@@ -21,3 +21,15 @@ print(f"assess_cno: {len(patients)} phenopackets in {elapsed:.2f} s ({1000 * ela
 t = time.perf_counter()
 build_course([Path(__file__).resolve().parents[1] / "examples" / "cno"], kb)
 print(f"cno course on examples/cno: {time.perf_counter() - t:.3f} s")
+
+from rarebone.report.cno_render import course_html, plan_html  # noqa: E402
+from rarebone.workflows.cno_plan import build_plan  # noqa: E402
+
+examples = Path(__file__).resolve().parents[1] / "examples" / "cno"
+t = time.perf_counter()
+plan = build_plan(examples / "cno-multivisit.json", kb)
+plan_html(plan, kb)
+print(f"cno plan (4 calendars) + HTML on cno-multivisit: {time.perf_counter() - t:.3f} s")
+t = time.perf_counter()
+course_html(build_course([examples], kb), kb)
+print(f"cno course HTML with charts on examples/cno (4 patients): {time.perf_counter() - t:.3f} s")

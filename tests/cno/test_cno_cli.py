@@ -1,4 +1,6 @@
 import json
+
+import pytest
 import subprocess
 import sys
 
@@ -31,3 +33,45 @@ def test_bad_input_exits_2(tmp_path):
     bad.write_text(json.dumps(doc))
     out = run("cno", "course", str(bad), "-o", str(tmp_path / "o.txt"))
     assert out.returncode == 2 and "visits[0].pga" in out.stderr and not (tmp_path / "o.txt").exists()
+
+
+def _bad(tmp_path, edit, name="cno-multivisit.json"):
+    doc = json.loads((EXAMPLES / name).read_text())
+    edit(doc)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    return bad
+
+
+def _cno(doc):
+    return doc["rareboneExtensions"]["cno"]
+
+
+BAD_INPUTS = {
+    "lesion without a site": (lambda d: _cno(d)["imaging"][1]["lesions"][0].pop("site"), "imaging[1].lesions[0].site"),
+    "study without a date": (lambda d: _cno(d)["imaging"][2].pop("date"), "imaging[2].date"),
+    "visit without a date": (lambda d: _cno(d)["visits"][1].pop("date"), "visits[1].date"),
+    "PGA above its scale": (lambda d: _cno(d)["visits"][0].update(pga=10.5), "visits[0].pga"),
+    "PGA below its scale": (lambda d: _cno(d)["visits"][0].update(pga=-1), "visits[0].pga"),
+    "pain above 10": (lambda d: _cno(d)["visits"][2].update(patientPain=11), "visits[2].patientPain"),
+    "visits out of order": (lambda d: _cno(d)["visits"][2].update(date="2025-03-01"), "visits[2].date"),
+    "studies out of order": (lambda d: _cno(d)["imaging"][1].update(date="2024-12-01"), "imaging[1].date"),
+    "dose without unit": (lambda d: d["medicalActions"][0]["treatment"]["doseIntervals"][0]["quantity"].pop("unit"),
+                          "doseIntervals[0].quantity.unit"),
+    "dose ends before it starts": (lambda d: d["medicalActions"][0]["treatment"]["doseIntervals"][0]["interval"].update(
+        end="2024-01-01T00:00:00Z"), "doseIntervals[0].interval.end"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+@pytest.mark.parametrize("command", ["course", "plan"])
+def test_bad_input_one_line_error_naming_the_field_and_nothing_written(tmp_path, case, command):
+    edit, field = BAD_INPUTS[case]
+    out_file = tmp_path / "out.html"
+    r = run("cno", command, str(_bad(tmp_path, edit)), "--format", "html", "-o", str(out_file))
+    if command == "course" and "dose" in case:
+        assert r.returncode == (2 if "unit" in case else 0)  # the course does not read doses, but intake refuses a unit-less dose
+        return
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert field in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out_file.exists() and list(tmp_path.iterdir()) == [tmp_path / "bad.json"]

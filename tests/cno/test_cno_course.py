@@ -15,17 +15,23 @@ from hypothesis import given, strategies as st
 def test_lesions_resolve_persist_appear_and_reappear(kb):
     record = read_cno_record(example("cno-multivisit.json")["rareboneExtensions"]["cno"], kb)
     tracks = {t.key: [s.status for s in t.statuses] for t in track_lesions(record)}
-    assert tracks["clavicle/medial/left"] == ["baseline", "improved", "resolved"]
-    assert tracks["vertebra_thoracic/T8"] == ["baseline", "stable", "stable"]
-    assert tracks["tibia/proximal_metaphysis/left"] == ["baseline", "resolved", "reappeared"]
-    assert tracks["calcaneus/right"] == ["absent", "new", "resolved"]
-    assert tracks["ilium/left"] == ["absent", "absent", "new"]
+    assert tracks["clavicle/medial/left"] == ["baseline", "improved", "resolved", "resolved"]
+    assert tracks["vertebra_thoracic/T8"] == ["baseline", "stable", "stable", "improved"]  # 12 mm moderate -> 10 mm mild
+    # resolved at 6 months, back at 12 months, then compared with its reappearance (9 mm mild -> 9 mm mild)
+    assert tracks["tibia/proximal_metaphysis/left"] == ["baseline", "resolved", "reappeared", "stable"]
+    assert tracks["calcaneus/right"] == ["absent", "new", "resolved", "reappeared"]
+    assert tracks["ilium/left"] == ["absent", "absent", "new", "stable"]
 
 
 def test_course_summary_in_s4_form(kb):
+    """4 baseline lesions: clavicle and femur resolved, T8 improved, tibia resolved then came back (recurred, not
+    'stable'). New lesions = 2 new sites (calcaneus, ilium) + 1 recurrent baseline lesion (tibia) = 3; symptomatic:
+    ilium (at first sight) and tibia (at reappearance) = 2; calcaneus was silent."""
     course = build_course([EXAMPLES / "cno-multivisit.json"], kb)
     s = course.summary
-    assert (s.baseline_lesions, s.resolved, s.improved, s.stable, s.new_lesions, s.symptomatic_new_lesions) == (4, 1, 1, 2, 2, 1)
+    assert (s.baseline_lesions, s.resolved, s.improved, s.stable, s.progressed, s.recurred, s.not_reimaged) == (4, 2, 1, 0, 0, 1, 0)
+    assert (s.new_lesions, s.new_sites, s.recurrent_lesions, s.symptomatic_new_lesions) == (3, 2, 1, 2)
+    assert s.patients_with_new_lesions == 1 and s.patients_with_symptomatic_new_lesions == 1
     assert course.patients[0].visits[0].esr_mm_per_h == 40
 
 

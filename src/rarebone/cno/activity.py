@@ -9,6 +9,7 @@ from rarebone.core.evidence import Contract
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.cno import CnoResponseDefinition
 from rarebone.patient import Patient
+from rarebone.cno.findings import threshold
 from rarebone.cno.record import CnoRecord
 
 
@@ -24,6 +25,8 @@ class VisitActivity(Contract):
     esr_normal: bool | None = None
     crp_mg_per_l: float | None = None
     crp_normal: bool | None = None
+    esr_date: dt.date | None = None
+    crp_date: dt.date | None = None
     mri_lesions: int | None = None
     pedcno_core: dict[str, float | None] = {}
 
@@ -43,12 +46,16 @@ class PedCnoResponse(Contract):
     citations: list[str]
 
 
-def _lab_on(patient: Patient, analyte: str, date: dt.date) -> tuple[float | None, bool | None]:
-    for m in patient.measurements_of(analyte):
-        if m.time and m.time.date == date and m.value is not None:
-            normal = None if m.reference_high is None else m.value <= m.reference_high
-            return m.value, normal
-    return None, None
+def lab_near(patient: Patient, analyte: str, date: dt.date, window_days: float) -> tuple[float | None, bool | None, dt.date | None]:
+    """The measurement of ``analyte`` nearest to ``date`` within +/- ``window_days`` (CNO-LAB-VISIT-WINDOW);
+    of two equally near, the earlier. Returns (value, normal by the reference range or None, date measured)."""
+    candidates = [m for m in patient.measurements_of(analyte) if m.time and m.time.date and m.value is not None
+                  and abs((m.time.date - date).days) <= window_days]
+    if not candidates:
+        return None, None, None
+    m = min(candidates, key=lambda m: (abs((m.time.date - date).days), m.time.date))
+    normal = None if m.reference_high is None else m.value <= m.reference_high
+    return m.value, normal, m.time.date
 
 
 def _lesion_count(record: CnoRecord, date: dt.date) -> int | None:
@@ -58,17 +65,19 @@ def _lesion_count(record: CnoRecord, date: dt.date) -> int | None:
     return sum(1 for les in studies[-1].lesions if les.present)
 
 
-def visit_activity(patient: Patient, record: CnoRecord) -> list[VisitActivity]:
+def visit_activity(patient: Patient, record: CnoRecord, kb: KnowledgeBase) -> list[VisitActivity]:
+    window = threshold(kb, "CNO-LAB-VISIT-WINDOW")
     out = []
     for v in record.visits:
-        esr, esr_ok = _lab_on(patient, "esr", v.date)
-        crp, crp_ok = _lab_on(patient, "crp", v.date)
+        esr, esr_ok, esr_date = lab_near(patient, "esr", v.date, window)
+        crp, crp_ok, crp_date = lab_near(patient, "crp", v.date, window)
         lesions = _lesion_count(record, v.date)
         core = {"esr": esr, "mri_lesions": None if lesions is None else float(lesions), "pga": v.pga,
                 "patient_global": v.patient_global, "chaq": v.chaq}
         out.append(VisitActivity(date=v.date, label=v.label, pga=v.pga, pga_scale=record.pga_scale,
                                  patient_pain=v.patient_pain, patient_global=v.patient_global, chaq=v.chaq,
                                  esr_mm_per_h=esr, esr_normal=esr_ok, crp_mg_per_l=crp, crp_normal=crp_ok,
+                                 esr_date=esr_date, crp_date=crp_date,
                                  mri_lesions=lesions, pedcno_core=core))
     return out
 

@@ -13,6 +13,27 @@ from rarebone.patient import Patient
 FAILURE_WORDS = ("no response", "refractory", "failure", "failed", "progress", "worse", "insufficient", "partial")
 
 
+class DoseSeen(Contract):
+    value: float | None = None
+    unit: str | None = None  # as recorded (e.g. "UCUM:mg/kg"), for machines
+    unit_text: str | None = None  # for people (e.g. "mg/kg")
+    frequency: str | None = None
+
+
+def unit_text(kb: KnowledgeBase, code: str | None) -> str | None:
+    """A dose unit for people: UCUM/UO/NCIT ids resolved through the unit aliases, UCUM syntax spelled out
+    (``mg/(kg.d)`` -> ``mg/kg/day``, ``mg/d`` -> ``mg/day``, ``ug`` -> ``µg``)."""
+    if not code:
+        return None
+    from rarebone.knowledge import converter_for
+
+    text = converter_for(kb).ucum(code) or code.removeprefix("UCUM:").removeprefix("ucum:")
+    text = text.replace("(kg.d)", "kg/day").replace("(m2.d)", "m²/day").replace("/m2", "/m²").replace("ug", "µg")
+    if text.endswith("/d"):
+        text = text[:-len("/d")] + "/day"
+    return text
+
+
 class TreatmentSeen(Contract):
     agent: str
     step: str | None
@@ -20,6 +41,7 @@ class TreatmentSeen(Contract):
     start: dt.date | None = None
     end: dt.date | None = None
     dose: str | None = None
+    doses: list[DoseSeen] = []
     response: str | None = None
     failed: bool = False
     knowledge_id: str | None = None
@@ -61,11 +83,12 @@ def read_treatments(patient: Patient, kb: KnowledgeBase) -> list[TreatmentSeen]:
             if d.start and d.end and d.start.date and d.end.date and d.end.date < d.start.date:
                 raise InputError(f"dose interval ends ({d.end.date}) before it starts ({d.start.date})",
                                  path=f"{t.json_path}.treatment.doseIntervals[{k}].interval.end", value=d.end.date.isoformat())
-        dose = "; ".join(f"{d.value:g} {d.unit}" + (f" {d.frequency}" if d.frequency else "") for d in t.doses if d.value is not None)
+        doses = [DoseSeen(value=d.value, unit=d.unit, unit_text=unit_text(kb, d.unit), frequency=d.frequency) for d in t.doses]
+        dose = "; ".join(f"{d.value:g} {d.unit_text}" + (f" {d.frequency}" if d.frequency else "") for d in doses if d.value is not None)
         text = " ".join(x for x in (t.response, t.termination_reason) if x).lower()
         out.append(TreatmentSeen(
             agent=t.agent_label or t.agent_id, step=step.step if step else None, drug_class=step.drug_class if step else None,
-            start=min(starts) if starts else None, end=max(ends) if ends else None, dose=dose or None,
+            start=min(starts) if starts else None, end=max(ends) if ends else None, dose=dose or None, doses=doses,
             response=t.response or t.termination_reason, failed=any(w in text for w in FAILURE_WORDS),
             knowledge_id=step.id if step else None))
     return out

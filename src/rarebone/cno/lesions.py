@@ -1,6 +1,8 @@
-"""Lesion bookkeeping across imaging studies: each lesion (site/part/side) gets a status per study relative to
-baseline (the first study): baseline, resolved, improved, stable, progressed, new, reappeared, not_imaged.
-A lesion missing from a whole-body study (WB-MRI, scintigraphy, PET-CT) is absent; from a local study, not imaged."""
+"""Lesion bookkeeping across imaging studies: each lesion (site/part/side) gets a status per study: baseline,
+resolved, improved, stable, progressed, new, reappeared, absent, not_imaged (docs/cno-extension.md).
+A lesion missing from a whole-body study (WB-MRI, scintigraphy, PET-CT) is absent; from a local study, not imaged.
+Improved/stable/progressed compare with the lesion's reference observation: the baseline study for a baseline
+lesion, its first appearance for a new lesion, and its reappearance once it has resolved and come back."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import datetime as dt
 
 from rarebone.core.evidence import Contract
 from rarebone.cno.record import INTENSITIES, CnoRecord, LesionObservation
+
+PRESENT_STATUSES = ("baseline", "new", "reappeared", "improved", "stable", "progressed")
 
 
 class LesionStatusAt(Contract):
@@ -29,10 +33,21 @@ class LesionTrack(Contract):
     statuses: list[LesionStatusAt]
     last_status: str
     symptomatic_when_new: bool | None = None
+    reappeared_on: list[dt.date] = []
+    symptomatic_when_reappeared: bool | None = None
+
+    @property
+    def recurred(self) -> bool:
+        return bool(self.reappeared_on)
 
 
 class LesionSummary(Contract):
-    """In the anakinra cohort's form (S4): baseline lesions and what became of them; new lesions."""
+    """In the anakinra cohort's form (S4): baseline lesions and what became of them; new lesions.
+
+    Baseline lesions are split by their status at the last study that imaged them: resolved, improved, stable,
+    progressed, recurred (resolved at a follow-up and present again at the last study) or not_reimaged.
+    new_lesions = new_sites (sites not involved at baseline) + recurrent_lesions (baseline lesions that resolved
+    and reappeared at the same site at any follow-up: reported as new/recurrent lesions)."""
 
     patients: int = 1
     baseline_lesions: int
@@ -40,7 +55,11 @@ class LesionSummary(Contract):
     improved: int
     stable: int
     progressed: int
+    recurred: int = 0
+    not_reimaged: int = 0
     new_lesions: int
+    new_sites: int = 0
+    recurrent_lesions: int = 0
     patients_with_new_lesions: int
     symptomatic_new_lesions: int
     patients_with_symptomatic_new_lesions: int
@@ -77,10 +96,12 @@ def track_lesions(record: CnoRecord) -> list[LesionTrack]:
     for key in keys:
         base = next((les for les in baseline.lesions if les.key == key and les.present), None)
         statuses: list[LesionStatusAt] = []
+        reference = base
         seen_present = base is not None
         gone = False
         first_seen = baseline.date if base else None
-        symptomatic_new = None
+        symptomatic_new = symptomatic_back = None
+        reappeared_on: list[dt.date] = []
         for index, study in enumerate(record.studies):
             now = next((les for les in study.lesions if les.key == key), None)
             present = now is not None and now.present
@@ -90,13 +111,14 @@ def track_lesions(record: CnoRecord) -> list[LesionTrack]:
                 status = "baseline" if present else "absent"
             elif present:
                 if not seen_present:
-                    status, first_seen, symptomatic_new = "new", study.date, now.symptomatic
+                    status, first_seen, symptomatic_new, reference = "new", study.date, now.symptomatic, now
                 elif gone:
-                    status = "reappeared"
-                elif base is not None:
-                    status = _compare(base, now)
+                    status, reference = "reappeared", now
+                    reappeared_on.append(study.date)
+                    if symptomatic_back is None or now.symptomatic:
+                        symptomatic_back = now.symptomatic
                 else:
-                    status = "new" if statuses and statuses[-1].status == "new" else "stable"
+                    status = _compare(reference, now)
                 seen_present, gone = True, False
             else:
                 status = "resolved" if seen_present else "absent"
@@ -109,23 +131,38 @@ def track_lesions(record: CnoRecord) -> list[LesionTrack]:
         ref = obs[key]
         tracks.append(LesionTrack(key=key, site=ref.site, side=ref.side, part=ref.part, first_seen=first_seen,
                                   at_baseline=base is not None, statuses=statuses, last_status=last,
-                                  symptomatic_when_new=symptomatic_new))
+                                  symptomatic_when_new=symptomatic_new, reappeared_on=reappeared_on,
+                                  symptomatic_when_reappeared=symptomatic_back))
     return tracks
 
 
+def baseline_outcome(track: LesionTrack) -> str:
+    """What became of a baseline lesion at the last study that imaged it (one of the summary's partition)."""
+    last = [s.status for s in track.statuses[1:] if s.status != "not_imaged"]
+    if not last:
+        return "not_reimaged"
+    if track.recurred and last[-1] in PRESENT_STATUSES:
+        return "recurred"
+    return last[-1]
+
+
 def summarise_lesions(tracks: list[LesionTrack], follow_up: dt.date | None) -> LesionSummary:
-    """Baseline lesions by their status at the last study; new lesions anywhere after baseline."""
+    """Baseline lesions by their outcome at the last study; new sites and recurrences after baseline."""
     base = [t for t in tracks if t.at_baseline]
-    count = {s: sum(1 for t in base if t.last_status == s) for s in ("resolved", "improved", "stable", "progressed")}
-    count["stable"] += sum(1 for t in base if t.last_status == "reappeared")
-    new = [t for t in tracks if not t.at_baseline and t.first_seen is not None]
-    symptomatic = [t for t in new if t.symptomatic_when_new]
-    return LesionSummary(baseline_lesions=len(base), new_lesions=len(new), patients_with_new_lesions=int(bool(new)),
+    outcomes = [baseline_outcome(t) for t in base]
+    count = {s: outcomes.count(s) for s in ("resolved", "improved", "stable", "progressed", "recurred", "not_reimaged")}
+    new_sites = [t for t in tracks if not t.at_baseline and t.first_seen is not None]
+    recurrent = [t for t in base if t.recurred]
+    symptomatic = [t for t in new_sites if t.symptomatic_when_new] + [t for t in recurrent if t.symptomatic_when_reappeared]
+    new = len(new_sites) + len(recurrent)
+    return LesionSummary(baseline_lesions=len(base), new_lesions=new, new_sites=len(new_sites),
+                         recurrent_lesions=len(recurrent), patients_with_new_lesions=int(bool(new)),
                          symptomatic_new_lesions=len(symptomatic),
                          patients_with_symptomatic_new_lesions=int(bool(symptomatic)), follow_up_date=follow_up, **count)
 
 
 def combine_summaries(summaries: list[LesionSummary]) -> LesionSummary:
-    fields = ("baseline_lesions", "resolved", "improved", "stable", "progressed", "new_lesions",
-              "patients_with_new_lesions", "symptomatic_new_lesions", "patients_with_symptomatic_new_lesions", "patients")
+    fields = ("baseline_lesions", "resolved", "improved", "stable", "progressed", "recurred", "not_reimaged",
+              "new_lesions", "new_sites", "recurrent_lesions", "patients_with_new_lesions", "symptomatic_new_lesions",
+              "patients_with_symptomatic_new_lesions", "patients")
     return LesionSummary(**{f: sum(getattr(s, f) for s in summaries) for f in fields})

@@ -48,6 +48,7 @@ class PamidronateCalendar(Contract):
     knowledge_id: str
     certainty: str
     assumed_from: str | None = None
+    disagreement: str | None = None
     note: str | None = None
     citations: list[str]
 
@@ -77,8 +78,8 @@ def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, 
     cap_mg = r.max_cumulative_mg_per_kg_per_year * weight_kg if r.max_cumulative_mg_per_kg_per_year else None
     infusions: list[Infusion] = []
     given_mg = 0.0
-    cycle = 0
-    while cycle * interval < year_days:
+    # a year holds round(365.25 / interval) cycles: 4 three-monthly (91 d), 3 four-monthly (122 d), 12 monthly (30 d)
+    for cycle in range(round(year_days / interval)):
         for day_in_cycle in range(r.days_per_cycle):
             day = cycle * interval + day_in_cycle
             first = not infusions
@@ -90,17 +91,17 @@ def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, 
             held = cap_mg is not None and given_mg + mg > cap_mg and not math.isclose(given_mg + mg, cap_mg)
             note = ""
             if capped:
-                note = f"capped at {r.max_mg_per_dose:g} mg per dose" + (" (UNVERIFIED maximum)" if r.max_mg_per_dose_certainty == "unverified" else "")
+                note = f"capped at {r.max_mg_per_dose:g} mg per dose" + {"unverified": " (UNVERIFIED maximum)",
+                                                                         "secondary": " (maximum from a secondary source)"}.get(r.max_mg_per_dose_certainty or "", "")
             if held:
                 note = f"held: would pass {r.max_cumulative_mg_per_kg_per_year:g} mg/kg/year"
             else:
                 given_mg += mg
             infusions.append(Infusion(cycle=cycle + 1, day=day, date=start + dt.timedelta(days=day) if start else None,
                                       dose_mg_per_kg=per_kg, dose_mg=mg, capped=capped, held=held, note=note))
-        cycle += 1
     return PamidronateCalendar(
         regimen=r.key, label=r.label, weight_kg=weight_kg, interval_days=interval,
         interval_days_range=(r.interval_days_min, r.interval_days_max), max_mg_per_dose=r.max_mg_per_dose,
         max_mg_per_dose_certainty=r.max_mg_per_dose_certainty, max_cumulative_mg_per_kg_per_year=r.max_cumulative_mg_per_kg_per_year,
         total_mg_first_year=given_mg, infusions=infusions, monitoring=monitoring_checks(kb), knowledge_id=r.id,
-        certainty=r.certainty, assumed_from=r.assumed_from, note=r.note, citations=list(r.sources))
+        certainty=r.certainty, assumed_from=r.assumed_from, disagreement=r.disagreement, note=r.note, citations=list(r.sources))

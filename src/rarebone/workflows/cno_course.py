@@ -30,7 +30,14 @@ class CnoCourse(Contract):
     unverified_notice: str
     patients: list[PatientCourse]
     summary: LesionSummary
+    lab_window: str
     errors: list[str] = []
+
+
+def lab_window_text(kb: KnowledgeBase) -> str:
+    w = kb.get("CNO-LAB-VISIT-WINDOW")
+    return (f"ESR/CRP of a visit: the measurement nearest the visit date within +/-{w.value:g} {w.unit} (ties: the earlier); "
+            f"its own date is shown when it differs. {w.certainty.upper()}: {w.assumed_from} ({w.id})")
 
 
 def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
@@ -40,7 +47,7 @@ def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
     except InputError as exc:
         exc.source = str(path)
         raise
-    visits = visit_activity(patient, record)
+    visits = visit_activity(patient, record, kb)
     tracks = track_lesions(record)
     follow_up = record.studies[-1].date if len(record.studies) > len(record.studies[:1]) else None
     return PatientCourse(patient_id=patient.patient_id, source=str(path), visits=visits, responses=responses(kb, visits),
@@ -64,5 +71,6 @@ def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCours
             errors.append(str(exc))
     return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
                      unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
+                     lab_window=lab_window_text(kb),
                      summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
                      errors=errors)

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from rarebone.core.evidence import Contract
+from rarebone.errors import RareboneError
 from rarebone.intake import read_phenopacket
 from rarebone.knowledge import KnowledgeBase, load
 from rarebone.cno.findings import FindingEvaluator
@@ -20,36 +21,78 @@ class CnoPlan(Contract):
     knowledge_version: str
     notice: str
     weight_kg: float | None
+    weight_check: str | None = None
     ladder: LadderPosition
     pamidronate: list[PamidronateCalendar]
     missing_data: list[str] = []
     warnings: list[str] = []
 
 
+WEIGHT_FIELD = "$.measurements (LOINC 29463-7 body weight)"
+
+
+def _checked_weight(kb: KnowledgeBase, patient, weight) -> str:
+    """The latest body weight, checked against the growth reference for the age on the day it was weighed."""
+    from rarebone.patient.growth import age_on, check_weight
+
+    if weight is None:
+        check_weight(kb, None, patient.age_days, path=WEIGHT_FIELD)
+    when = weight.time.date if weight.time else None
+    age = age_on(patient.date_of_birth, patient.age_days, when, weight.time.age_days if weight.time else None)
+    r = check_weight(kb, weight.value, age, path=f"{weight.json_path}.value.quantity.value" if weight.json_path else WEIGHT_FIELD)
+    dated = f" on {when}" if when else ""
+    return (f"weight {weight.value:g} kg{dated} accepted: plausible range {r.describe()} "
+            f"(WHO growth reference, {r.knowledge_ids[0]} widened by {r.knowledge_ids[1]}; catches typing and unit errors)")
+
+
 def build_plan(path: Path, kb: KnowledgeBase | None = None, start: dt.date | None = None,
-               regimen: str | None = None) -> CnoPlan:
+               regimen: str | None = None, ladder_only: bool = False) -> CnoPlan:
+    """Ladder and pamidronate calendars. Without a body weight (or with one implausible for age) no dose is
+    computed and the command stops with a one-line error, unless ``ladder_only`` (then no dose at all)."""
+    kb = kb or load()
+    try:
+        return _build_plan(path, kb, start, regimen, ladder_only)
+    except RareboneError as exc:
+        if not (exc.path or "").startswith("--"):  # a bad option is not the file's fault
+            exc.source = exc.source or str(path)
+        raise
+
+
+def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: str | None, ladder_only: bool) -> CnoPlan:
     from rarebone.phenotype import ontology
 
-    kb = kb or load()
     intake = read_phenopacket(path)
     patient = intake.patient
     record = read_cno_record(patient.extensions.get("cno"), kb)
     weights = [m for m in patient.measurements_of("weight") if m.value is not None]
     weights.sort(key=lambda m: (m.time.date if m.time and m.time.date else dt.date.min))
-    weight_kg = weights[-1].value if weights else None
+    weight = weights[-1] if weights else None
+    weight_kg = weight.value if weight else None
+    weight_check = None
+    if weight is not None or not ladder_only:
+        weight_check = _checked_weight(kb, patient, weight)
     spinal = FindingEvaluator(patient, record, kb, ontology())("CNO-FINDING-AXIAL-SITE")
     spine = bool(spinal.fact and "vertebra" in spinal.fact)
-    ladder = ladder_position(patient, kb, weight_kg, spine)
+    ladder = ladder_position(patient, kb, None if ladder_only else weight_kg, spine)
     missing = []
+    warnings = list(intake.warnings)
     calendars = []
-    if weight_kg is None:
-        missing.append("body weight (LOINC 29463-7): no dose is computed without it")
+    if ladder_only:
+        missing.append("--ladder-only: no dose and no pamidronate calendar computed")
     else:
         if start is None:
             pam = [t for t in ladder.treatments if "pamidron" in t.agent.lower() and t.start]
             start = pam[0].start if pam else None
         keys = [regimen] if regimen else [r.key for r in kb.of_kind(CnoRegimen)]
         calendars = [pamidronate_calendar(kb, key, weight_kg, start) for key in keys]
+        weighed = weight.time.date if weight and weight.time else None
+        limit = kb.get("CNO-WEIGHT-RECENT-DAYS")
+        if start and weighed and (start - weighed).days > limit.value:
+            warnings.append(f"the weight ({weight_kg:g} kg) was measured on {weighed}, {(start - weighed).days} days before the "
+                            f"first infusion on {start}: re-weigh the child and recompute the doses "
+                            f"(more than {limit.value:g} days; UNVERIFIED rarebone choice, {limit.id})")
+        elif start and not weighed:
+            warnings.append(f"the weight ({weight_kg:g} kg) has no date: confirm it is current before dosing")
     return CnoPlan(patient_id=patient.patient_id, knowledge_version=kb.version,
-                   notice=kb.get("NOTICE-DECISION-SUPPORT").text, weight_kg=weight_kg, ladder=ladder,
-                   pamidronate=calendars, missing_data=missing, warnings=intake.warnings)
+                   notice=kb.get("NOTICE-DECISION-SUPPORT").text, weight_kg=weight_kg, weight_check=weight_check, ladder=ladder,
+                   pamidronate=calendars, missing_data=missing, warnings=warnings)

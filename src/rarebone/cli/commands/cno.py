@@ -7,11 +7,28 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, write_output
 from rarebone.errors import InputError
 
 SCHEMAS = {"cno-block": "rarebone.cno.models:CnoBlock", "cno-course": "rarebone.workflows.cno_course:CnoCourse",
            "cno-plan": "rarebone.workflows.cno_plan:CnoPlan"}
+
+
+def _need_file_for_pdf(format: DocumentFormat, output: Path | None) -> None:
+    if format == DocumentFormat.PDF and output is None:
+        raise InputError("PDF is binary: give -o FILE.pdf", path="--output")
+
+
+def _render(format: DocumentFormat, result, text, html) -> str | bytes:
+    if format == DocumentFormat.JSON:
+        return result.model_dump_json(indent=2)
+    if format == DocumentFormat.HTML:
+        return html()
+    if format == DocumentFormat.PDF:
+        from rarebone.report.pdf import html_to_pdf
+
+        return html_to_pdf(html())
+    return text()
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +38,9 @@ def register(app: typer.Typer) -> None:
     def plan(child: Path = typer.Argument(..., help="Phenopacket of the child."),
              start: str = typer.Option(None, "--start", help="Date of the first pamidronate infusion (YYYY-MM-DD)."),
              regimen: str = typer.Option(None, "--regimen", help="One pamidronate regimen (simm2008, miettunen2009, kerrison2004, carra_ctp)."),
-             format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"), output: Path = OutputOption) -> None:
+             ladder_only: bool = typer.Option(False, "--ladder-only", help="Only the ladder: no dose, no calendar (for a child without a recorded weight)."),
+             format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf (pdf needs -o)."),
+             output: Path = OutputOption) -> None:
         """Where the child is on the CNO ladder, the next options, and pamidronate calendars."""
         from rarebone.knowledge import load
         from rarebone.report.cno_render import plan_html, plan_text
@@ -34,23 +53,22 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise InputError("not a date of the form YYYY-MM-DD", path="--start", value=start) from None
         kb = load()
-        result = build_plan(child, kb, start_date, regimen)
-        content = {OutputFormat.JSON: lambda: result.model_dump_json(indent=2), OutputFormat.HTML: lambda: plan_html(result, kb),
-                   OutputFormat.TEXT: lambda: plan_text(result, kb)}[format]()
-        write_output(content, output)
+        _need_file_for_pdf(format, output)
+        result = build_plan(child, kb, start_date, regimen, ladder_only=ladder_only)
+        write_output(_render(format, result, lambda: plan_text(result, kb), lambda: plan_html(result, kb)), output)
 
     @sub.command("course")
     def course(paths: list[Path] = typer.Argument(..., help="Phenopacket files or folders."),
-               format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"), output: Path = OutputOption) -> None:
+               format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf (pdf needs -o)."),
+               output: Path = OutputOption) -> None:
         """Activity per visit, PedCNO responses, lesion statuses and S4-style summaries."""
         from rarebone.knowledge import load
         from rarebone.report.cno_render import course_html, course_text
         from rarebone.workflows.cno_course import build_course
 
         kb = load()
+        _need_file_for_pdf(format, output)
         result = build_course(paths, kb)
-        content = {OutputFormat.JSON: lambda: result.model_dump_json(indent=2), OutputFormat.HTML: lambda: course_html(result, kb),
-                   OutputFormat.TEXT: lambda: course_text(result, kb)}[format]()
-        write_output(content, output)
+        write_output(_render(format, result, lambda: course_text(result, kb), lambda: course_html(result, kb)), output)
 
     app.add_typer(sub, name="cno")

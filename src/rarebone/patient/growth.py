@@ -1,0 +1,92 @@
+"""Is a body weight plausible for the child's age? One growth reference for every room that doses by weight.
+
+The numbers live in the knowledge base (TX-GROWTH-PLAUSIBILITY: WHO -3/+3 SD rows; TX-GROWTH-MARGINS: widening
+factors). This check catches typing and unit errors (a weight in pounds, a missing decimal point); it does not
+judge growth. Pure functions: no files, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from rarebone.core.time import DAYS_PER_MONTH, format_age
+from rarebone.errors import ImplausibleValueError, InputError, KnowledgeError, SafetyRefusal
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.transplant import GrowthBounds
+
+GROWTH_TABLE = "TX-GROWTH-PLAUSIBILITY"
+GROWTH_MARGINS = "TX-GROWTH-MARGINS"
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    low_kg: float
+    high_kg: float
+    age_days: float
+    certainty: str = "verified"  # unverified where the reference has no weight-for-age (rarebone estimate rows)
+    knowledge_ids: tuple[str, str] = (GROWTH_TABLE, GROWTH_MARGINS)
+
+    def describe(self) -> str:
+        mark = "" if self.certainty == "verified" else f" [{self.certainty.upper()}: bounds estimated beyond the WHO weight tables]"
+        return f"{self.low_kg:.1f}-{self.high_kg:.1f} kg at {format_age(self.age_days)}{mark}"
+
+
+def _interpolate(rows, age_months: float, attr: str) -> float:
+    rows = sorted(rows, key=lambda r: r.age_months)
+    if age_months <= rows[0].age_months:
+        return getattr(rows[0], attr)
+    for a, b in zip(rows, rows[1:]):
+        if age_months <= b.age_months:
+            t = (age_months - a.age_months) / (b.age_months - a.age_months)
+            return getattr(a, attr) + t * (getattr(b, attr) - getattr(a, attr))
+    return getattr(rows[-1], attr)
+
+
+def weight_range(kb: KnowledgeBase, age_days: float) -> WeightRange:
+    """Accepted weight at an age: the growth rows' -3/+3 SD values widened by the margins, linearly interpolated."""
+    table, margins = kb.get(GROWTH_TABLE), kb.get(GROWTH_MARGINS)
+    if not (isinstance(table, GrowthBounds) and isinstance(margins, GrowthBounds)):
+        raise KnowledgeError("growth bounds entries have the wrong kind", value=GROWTH_TABLE)
+    months = age_days / DAYS_PER_MONTH
+    top = max(r.age_months for r in table.rows)
+    if age_days < 0 or months > top:
+        raise InputError(f"age outside the growth reference (0-{top / 12:g} years); weight plausibility cannot be checked",
+                         path="age", value=round(age_days, 1))
+    low = _interpolate(table.rows, months, "weight_low_kg") * _interpolate(margins.rows, months, "weight_low_kg")
+    high = _interpolate(table.rows, months, "weight_high_kg") * _interpolate(margins.rows, months, "weight_high_kg")
+    bracket = [r for r in table.rows if r.age_months >= months][:1] or table.rows[-1:]
+    rows_used = [r for r in table.rows if r.age_months <= months][-1:] + bracket
+    certainty = "verified" if all(getattr(r, "weight_certainty", "verified") == "verified" for r in rows_used) else "unverified"
+    return WeightRange(low, high, age_days, certainty)
+
+
+def check_weight(kb: KnowledgeBase, weight_kg: float | None, age_days: float | None, *, path: str = "weight_kg") -> WeightRange:
+    """InputError when weight or age is missing, SafetyRefusal (exit 2) when the weight is implausible for age.
+    ``path`` names the field the weight came from, for the one-line error."""
+    if weight_kg is None:
+        raise InputError("body weight is required to compute a dose; a dose is never guessed", path=path)
+    if not math.isfinite(weight_kg) or weight_kg <= 0:
+        raise ImplausibleValueError("body weight must be a positive number of kg", path=path, value=weight_kg)
+    if age_days is None:
+        raise InputError("the child's age is needed to check the weight (give subject.dateOfBirth or "
+                         "subject.timeAtLastEncounter)", path="$.subject")
+    r = weight_range(kb, age_days)
+    if not r.low_kg <= weight_kg <= r.high_kg:
+        raise SafetyRefusal(f"weight {weight_kg:g} kg is implausible at {format_age(age_days)} (accepted {r.low_kg:.1f}-"
+                            f"{r.high_kg:.1f} kg, WHO growth reference {GROWTH_TABLE}"
+                            + ("" if r.certainty == "verified" else ", bounds UNVERIFIED above 10 years") + "); check the weight and its unit",
+                            path=path, value=weight_kg)
+    return r
+
+
+def age_on(date_of_birth: dt.date | None, age_at_last_encounter_days: float | None, when: dt.date | None,
+           measured_age_days: float | None = None) -> float | None:
+    """Age in days on ``when``: from the date of birth if known, else the age recorded with the measurement,
+    else the age at the last encounter (a close upper bound for a recent weight)."""
+    if date_of_birth is not None and when is not None:
+        return float((when - date_of_birth).days)
+    if measured_age_days is not None:
+        return measured_age_days
+    return age_at_last_encounter_days
