@@ -33,6 +33,16 @@ class WeightRange:
         return f"{self.low_kg:.1f}-{self.high_kg:.1f} kg at {format_age(self.age_days)}{mark}"
 
 
+@dataclass(frozen=True)
+class PlausibleRange:
+    """Accepted weight and height at an age (refusal bounds for dosing, not a growth assessment)."""
+    weight_low_kg: float
+    weight_high_kg: float
+    height_low_cm: float
+    height_high_cm: float
+    weight_certainty: str = "verified"  # "unverified" where the growth reference gives no weight-for-age
+
+
 def _interpolate(rows, age_months: float, attr: str) -> float:
     rows = sorted(rows, key=lambda r: r.age_months)
     if age_months <= rows[0].age_months:
@@ -44,22 +54,28 @@ def _interpolate(rows, age_months: float, attr: str) -> float:
     return getattr(rows[-1], attr)
 
 
-def weight_range(kb: KnowledgeBase, age_days: float) -> WeightRange:
-    """Accepted weight at an age: the growth rows' -3/+3 SD values widened by the margins, linearly interpolated."""
+def plausible_range(kb: KnowledgeBase, age_days: float) -> PlausibleRange:
+    """Refusal bounds for weight and height at an age: the growth rows' -3/+3 SD values (TX-GROWTH-PLAUSIBILITY)
+    widened by TX-GROWTH-MARGINS, linearly interpolated between tabulated ages."""
     table, margins = kb.get(GROWTH_TABLE), kb.get(GROWTH_MARGINS)
     if not (isinstance(table, GrowthBounds) and isinstance(margins, GrowthBounds)):
         raise KnowledgeError("growth bounds entries have the wrong kind", value=GROWTH_TABLE)
     months = age_days / DAYS_PER_MONTH
     top = max(r.age_months for r in table.rows)
     if age_days < 0 or months > top:
-        raise InputError(f"age outside the growth reference (0-{top / 12:g} years); weight plausibility cannot be checked",
-                         path="age", value=round(age_days, 1))
-    low = _interpolate(table.rows, months, "weight_low_kg") * _interpolate(margins.rows, months, "weight_low_kg")
-    high = _interpolate(table.rows, months, "weight_high_kg") * _interpolate(margins.rows, months, "weight_high_kg")
-    bracket = [r for r in table.rows if r.age_months >= months][:1] or table.rows[-1:]
-    rows_used = [r for r in table.rows if r.age_months <= months][-1:] + bracket
-    certainty = "verified" if all(getattr(r, "weight_certainty", "verified") == "verified" for r in rows_used) else "unverified"
-    return WeightRange(low, high, age_days, certainty)
+        raise InputError(f"age outside the growth reference (birth to {format_age(top * DAYS_PER_MONTH)}); "
+                         "plausibility cannot be checked", path="age", value=round(age_days, 1))
+    attrs = ("weight_low_kg", "weight_high_kg", "height_low_cm", "height_high_cm")
+    verified_to = max((r.age_months for r in table.rows if r.weight_certainty == "verified"), default=-1)
+    certainty = "verified" if months <= verified_to else "unverified"
+    return PlausibleRange(*(_interpolate(table.rows, months, a) * _interpolate(margins.rows, months, a) for a in attrs),
+                          weight_certainty=certainty)
+
+
+def weight_range(kb: KnowledgeBase, age_days: float) -> WeightRange:
+    """Accepted weight at an age (see ``plausible_range``)."""
+    r = plausible_range(kb, age_days)
+    return WeightRange(r.weight_low_kg, r.weight_high_kg, age_days, r.weight_certainty)
 
 
 def check_weight(kb: KnowledgeBase, weight_kg: float | None, age_days: float | None, *, path: str = "weight_kg") -> WeightRange:

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from rarebone.core.time import DAYS_PER_MONTH, format_age
-from rarebone.errors import ImplausibleValueError, InputError, KnowledgeError, SafetyRefusal
+from rarebone.core.time import format_age
+from rarebone.errors import ImplausibleValueError, InputError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
-from rarebone.knowledge.kinds.transplant import DoseBand, GrowthBounds, Parameter
+from rarebone.knowledge.kinds.transplant import DoseBand, Parameter
+from rarebone.patient.growth import PlausibleRange, plausible_range  # one growth reference for every room
 
 
 
@@ -48,44 +49,6 @@ def bsa_m2(kb: KnowledgeBase, weight_kg: float, height_cm: float, formula: BsaFo
     if formula == BsaFormula.MOSTELLER:
         return math.sqrt(height_cm * weight_kg / v["divisor"])
     return v["coefficient"] * weight_kg ** v["weight_exponent"] * height_cm ** v["height_exponent"]
-
-
-@dataclass(frozen=True)
-class PlausibleRange:
-    weight_low_kg: float
-    weight_high_kg: float
-    height_low_cm: float
-    height_high_cm: float
-    weight_certainty: str = "verified"  # "unverified" where the growth reference gives no weight-for-age
-
-
-def _interpolate(rows, age_months: float, attr: str) -> float:
-    rows = sorted(rows, key=lambda r: r.age_months)
-    if age_months <= rows[0].age_months:
-        return getattr(rows[0], attr)
-    for a, b in zip(rows, rows[1:]):
-        if age_months <= b.age_months:
-            t = (age_months - a.age_months) / (b.age_months - a.age_months)
-            return getattr(a, attr) + t * (getattr(b, attr) - getattr(a, attr))
-    return getattr(rows[-1], attr)
-
-
-def plausible_range(kb: KnowledgeBase, age_days: float) -> PlausibleRange:
-    """Refusal bounds for weight and height at an age (TX-GROWTH-PLAUSIBILITY widened by TX-GROWTH-MARGINS)."""
-    table = kb.get("TX-GROWTH-PLAUSIBILITY")
-    margins = kb.get("TX-GROWTH-MARGINS")
-    if not (isinstance(table, GrowthBounds) and isinstance(margins, GrowthBounds)):
-        raise KnowledgeError("growth bounds entries have the wrong kind", value="TX-GROWTH-PLAUSIBILITY")
-    months = age_days / DAYS_PER_MONTH
-    top = max(r.age_months for r in table.rows)
-    if age_days < 0 or months > top:
-        raise InputError(f"age outside the growth reference (birth to {format_age(top * DAYS_PER_MONTH)}); "
-                         "plausibility cannot be checked", path="age", value=round(age_days, 1))
-    attrs = ("weight_low_kg", "weight_high_kg", "height_low_cm", "height_high_cm")
-    verified_to = max((r.age_months for r in table.rows if r.weight_certainty == "verified"), default=-1)
-    certainty = "verified" if months <= verified_to else "unverified"
-    return PlausibleRange(*(_interpolate(table.rows, months, a) * _interpolate(margins.rows, months, a) for a in attrs),
-                          weight_certainty=certainty)
 
 
 def check_plausible(kb: KnowledgeBase, age_days: float | None, weight_kg: float, height_cm: float) -> PlausibleRange:
