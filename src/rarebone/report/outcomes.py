@@ -4,8 +4,6 @@ cohort paper's results section, PDF from the same HTML."""
 from __future__ import annotations
 
 
-
-
 def pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
@@ -61,10 +59,28 @@ def results_paragraphs(report) -> list[str]:
     for inc in report.cumulative_incidence:
         if not inc.events:
             continue
-        marks = ", ".join(f"day {e.time:g}: {pct(e.estimate)}" for e in inc.estimates if e.time <= 366)
-        out.append(f"Cumulative incidence of {inc.endpoint} with death as a competing event: {marks} "
-                   f"({inc.events} events, {inc.competing} competing deaths).")
+        marks = ", ".join(f"{e.label or f'day {e.time:g}'} {pct(e.estimate)} (95% CI {pct(e.ci_lower)} to "
+                          f"{pct(e.ci_upper)})" for e in inc.estimates)
+        text = (f"The cumulative incidence of {inc.endpoint}, with death without the event as a competing event, "
+                f"was {marks} ({inc.events} events, {inc.competing} competing deaths).")
+        for c in inc.comparisons:
+            last = [(g.group, g.estimates[-1]) for g in c.groups if g.estimates]
+            if last:
+                text += (f" By {c.by} at {last[0][1].label}: "
+                         + ", ".join(f"{g} {pct(e.estimate)}" for g, e in last) + " (no test; see below).")
+        out.append(text)
+    if report.cno:
+        c, les = report.cno, report.cno.lesions
+        out.append(
+            f"{c.patients} patients had CNO; {les.patients_with_lesions} had lesions recorded, {les.baseline_lesions} "
+            f"at baseline, of which {les.resolved} resolved, {les.improved} improved, {les.stable} were stable and "
+            f"{les.progressed} progressed at the last assessment; {les.new_lesions} new lesions appeared in "
+            f"{les.patients_with_new_lesions} patients.")
     return out
+
+
+def _est(e) -> str:
+    return f"{e.label or e.time}: {pct(e.estimate)} ({pct(e.ci_lower)}-{pct(e.ci_upper)})"
 
 
 def to_text(report) -> str:
@@ -81,6 +97,26 @@ def to_text(report) -> str:
             label = f"  {r.level}" if r.level is not None else r.label
             lines.append(" | ".join([label, r.overall, *(r.groups.get(g, "") for g in table.groups),
                                      pval(r.p_value) if r.p_value is not None else ""]))
+    for inc in report.cumulative_incidence:
+        lines += ["", f"Cumulative incidence of {inc.endpoint} (competing: {inc.competing_event})"]
+        lines.append("  all: " + "; ".join(_est(e) for e in inc.estimates))
+        for c in inc.comparisons:
+            for g in c.groups:
+                lines.append(f"  {c.by} = {g.group} (n={g.n}, events {g.events}): " + "; ".join(_est(e) for e in g.estimates))
+            if c.note:
+                lines.append(f"  {c.note}")
+    if report.cno:
+        les = report.cno.lesions
+        lines += ["", f"CNO ({report.cno.patients} patients)",
+                  f"  lesions: baseline {les.baseline_lesions}, resolved {les.resolved}, improved {les.improved}, "
+                  f"stable {les.stable}, progressed {les.progressed}, new {les.new_lesions} in "
+                  f"{les.patients_with_new_lesions} patients, unclassified {les.unclassified}",
+                  "  visit | patients | months since first (median, range) | PGA 0-10 | pain VAS 0-10 | active lesions"]
+        lines += [f"  {v.visit} | {v.patients} | {v.months_since_first_visit} | {v.pga_0_10} | {v.pain_vas_0_10} | "
+                  f"{v.active_lesions}" for v in report.cno.visits]
+        lines += [f"  {r.knowledge_id} ({r.reading}, {r.certainty}): met {r.met}, not met {r.not_met}, "
+                  f"undetermined {r.undetermined}" for r in report.cno.responses]
+        lines += [f"  note: {n}" for n in report.cno.notes]
     if report.published_checks:
         lines += ["", "Published arithmetic (S1), as printed and as recomputed from its counts:"]
         for c in report.published_checks:
