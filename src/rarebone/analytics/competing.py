@@ -37,6 +37,7 @@ class CIFResult:
     upper: list[float] = field(default_factory=list)
     ci_resolution_days: float | None = None
     label: str | None = None
+    max_time: float = 0.0  # the longest follow-up (the curve is drawn to here)
 
 
 def _lossless(durations: np.ndarray, causes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,5 +122,8 @@ def cumulative_incidence(durations, causes, times=(), cause: int = 1, endpoint: 
                    "ci_upper": _at(cx, hi, t)})
     # the drawn band follows the estimate's time axis
     band_lo, band_hi = (lo, hi) if cx is x else (_step(cx, lo, x), _step(cx, hi, x))
-    return CIFResult(endpoint, n, events, competing, at, [float(v) for v in x], [float(v) for v in curve],
-                     [float(v) for v in band_lo], [float(v) for v in band_hi], resolution, label)
+    x, curve, band_lo, band_hi = (list(map(float, v)) for v in (x, curve, band_lo, band_hi))
+    end = float(durations.max())
+    if end > x[-1]:  # the curve goes on, flat, to the end of follow-up (censored times were moved back)
+        x, curve, band_lo, band_hi = x + [end], curve + curve[-1:], band_lo + band_lo[-1:], band_hi + band_hi[-1:]
+    return CIFResult(endpoint, n, events, competing, at, x, curve, band_lo, band_hi, resolution, label, end)

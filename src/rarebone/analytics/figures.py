@@ -36,7 +36,7 @@ def _setup():
 
 
 def km_figure(curves, *, scale: float, unit: str, ticks, at_risk: dict[str, list[int]], title: str,
-              synthetic: bool = False) -> str:
+              synthetic: bool = False, origin: str = "origin") -> str:
     """``curves``: KMResult list (times in days); ``scale`` days per display unit; ``ticks`` in display units."""
     plt = _setup()
     rows = len(curves)
@@ -51,7 +51,7 @@ def km_figure(curves, *, scale: float, unit: str, ticks, at_risk: dict[str, list
     ax.set_title(title, fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8, frameon=False)
-    table.set_xlabel(f"Time since origin ({unit})")
+    table.set_xlabel(f"{unit.capitalize()} since {origin}")
     table.set_yticks(range(rows))
     table.set_yticklabels([c.label for c in curves][::-1], fontsize=8)
     table.tick_params(axis="y", length=0)
@@ -91,6 +91,8 @@ def cif_figure(panels: dict[str, list], *, title: str, synthetic: bool = False) 
             line, = ax.step(t, inc, where="post", label=label)
             ax.fill_between(t, lower, upper, step="post", alpha=0.15, color=line.get_color(), linewidth=0)
             steps = [x for x, a, b in zip(curve.timeline, curve.incidence, [0.0, *curve.incidence]) if a != b]
+            if not steps and curve.events == 0:
+                steps = [0.0]
             last = max(last, max(steps) if steps else 0.0)
         ax.set_xlim(0, _nice_limit(max(last * 1.05, 100.0)))
         ax.set_ylim(0, 1.0)

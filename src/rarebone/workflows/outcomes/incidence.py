@@ -45,7 +45,7 @@ def _label(t_days: float, scale: float, unit: str, requested: set[float]) -> str
 
 def _estimates(res, scale, unit, requested) -> list[Estimate]:
     return [Estimate(time=a["time"], estimate=a["estimate"], ci_lower=a["ci_lower"], ci_upper=a["ci_upper"],
-                     beyond_followup=bool(res.timeline) and a["time"] > max(res.timeline),
+                     beyond_followup=a["time"] > res.max_time,
                      label=_label(a["time"], scale, unit, requested)) for a in res.at]
 
 

@@ -59,7 +59,7 @@ def overall(surv, durations, events, *, by, at_days, at, scale, unit, origin, co
     horizon = max(max(at), float(np.nanmax(durations)) / scale)
     step = nice_step(horizon)
     ticks = [i * step for i in range(int(horizon // step) + 1)]
-    draw = _Drawer(survival, ticks, scale, unit, synthetic) if figures else None
+    draw = _Drawer(survival, ticks, scale, unit, synthetic, origin) if figures else None
     if draw:
         figs["km_all"] = draw([km], {km.label: durations}, "Overall survival, all patients")
     comparisons = [_compare(surv, column, durations, events, at_days, scale, unit, survival, draw, figs)
@@ -69,15 +69,16 @@ def overall(surv, durations, events, *, by, at_days, at, scale, unit, origin, co
 
 
 class _Drawer:
-    def __init__(self, survival, ticks, scale, unit, synthetic):
-        self.survival, self.ticks, self.scale, self.unit, self.synthetic = survival, ticks, scale, unit, synthetic
+    def __init__(self, survival, ticks, scale, unit, synthetic, origin):
+        self.survival, self.ticks, self.scale, self.unit = survival, ticks, scale, unit
+        self.synthetic, self.origin = synthetic, origin
 
     def __call__(self, curves, durations_by, title):
         from rarebone.analytics.figures import km_figure
 
         risk = {label: self.survival.at_risk(d, [t * self.scale for t in self.ticks]) for label, d in durations_by.items()}
         return km_figure(curves, scale=self.scale, unit=self.unit, ticks=self.ticks, at_risk=risk, title=title,
-                         synthetic=self.synthetic)
+                         synthetic=self.synthetic, origin=self.origin)
 
 
 def _compare(surv, column, durations, events, at_days, scale, unit, survival, draw, figs) -> Comparison:

@@ -5,6 +5,12 @@ from __future__ import annotations
 from rarebone.workflows.outcomes.contract import Table, TableRow
 
 
+# display names of the registry's complication kinds (words only; no clinical numbers)
+COMPLICATION_NAMES = {"aiha": "autoimmune haemolytic anaemia", "vod": "VOD/SOS", "cmv": "CMV infection or reactivation",
+                      "ebv": "EBV infection or reactivation", "bacterial": "bacterial infection",
+                      "haemorrhagic_cystitis": "haemorrhagic cystitis", "hypercalcaemia": "hypercalcaemia"}
+
+
 def _numeric(tables, frame, column, label, by, spread):
     shown = "median (range)" if spread == "range" else "median (IQR)"
     return tables.numeric(frame, column, f"{label}, {shown}", by, spread=spread)
@@ -35,8 +41,9 @@ def table2(frame, by, tables, spread="range") -> Table:
     rows += tables.categorical(tx, "transplant.agvhd_grade", "Acute GVHD grade (MAGIC)", by)
     rows += tables.categorical(tx, "transplant.cgvhd", "Chronic GVHD", by)
     for col in sorted(c for c in tx.columns if c.startswith("has.")):
-        rows += [r for r in tables.categorical(tx, col, col.removeprefix("has."), by, levels=["yes", "no"])
-                 if r.level in (None, "yes")]
+        kind = col.removeprefix("has.")
+        label = f"Complication: {COMPLICATION_NAMES.get(kind, kind.replace('_', ' '))}"
+        rows += [r for r in tables.categorical(tx, col, label, by, levels=["yes", "no"]) if r.level in (None, "yes")]
     rows += tables.categorical(tx, "vital_status", "Vital status", by)
     rows += tables.categorical(tx[tx["vital_status"] == "dead"], "cause_of_death", "Cause of death (of deaths)", by)
     return _table("table2", "Table 2. Transplant, engraftment, GVHD and outcome", by, tx, rows)
