@@ -30,6 +30,7 @@ def _setup():
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable (SYNTHETIC DATA), smaller files
     import matplotlib.pyplot as plt
 
     return plt

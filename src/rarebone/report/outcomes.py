@@ -127,6 +127,8 @@ def to_text(report) -> str:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in report.warnings]
     lines += ["", report.notice, f"knowledge version {report.knowledge_version}", "Sources:"]
     lines += [f"  {c.text}" for c in report.citations]
+    if report.banner:
+        lines += ["", f"*** {report.banner} ***"]
     return "\n".join(lines) + "\n"
 
 
