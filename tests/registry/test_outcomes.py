@@ -143,3 +143,18 @@ def test_report_json_has_cumulative_incidence_per_group(engine):
     assert sum(g["n"] for g in groups.values()) == inc["n"]
     assert sum(g["events"] for g in groups.values()) == inc["events"]
     assert "cif_transplant.donor_relation" in figs and "SYNTHETIC DATA" in figs["cif_transplant.donor_relation"]
+
+
+def test_undated_events_are_named_not_counted_as_no_event(s1_engine):
+    import csv
+
+    rows = list(csv.DictReader((EXAMPLES / "s1-reconstructed-cohort.csv").open()))
+    graded = sum(1 for r in rows if r["aGVHD"].strip() and float(r["aGVHD"]) >= 2)  # grade II-IV, no onset day
+    report, _ = outcomes.run(s1_engine, at=[60], figures=False)
+    gvhd, engraftment = report.cumulative_incidence[0], report.cumulative_incidence[1]
+    assert graded > 0 and gvhd.n == 27 - graded and f"{graded} patient(s)" in gvhd.note
+    assert any("no day recorded" in w for w in report.warnings)
+    # engraftment: 26 engrafted, 1 died before it, nobody left at risk -> the estimate is final, not 'beyond follow-up'
+    assert (engraftment.events, engraftment.competing) == (26, 1)
+    assert not any(e.beyond_followup for e in engraftment.estimates)
+    assert engraftment.estimates[-1].estimate == pytest.approx(26 / 27)

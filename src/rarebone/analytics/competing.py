@@ -38,6 +38,7 @@ class CIFResult:
     ci_resolution_days: float | None = None
     label: str | None = None
     max_time: float = 0.0  # the longest follow-up (the curve is drawn to here)
+    open_end: bool = True  # someone is still censored at max_time: the CIF is unknown after it
 
 
 def _lossless(durations: np.ndarray, causes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,4 +127,5 @@ def cumulative_incidence(durations, causes, times=(), cause: int = 1, endpoint: 
     end = float(durations.max())
     if end > x[-1]:  # the curve goes on, flat, to the end of follow-up (censored times were moved back)
         x, curve, band_lo, band_hi = x + [end], curve + curve[-1:], band_lo + band_lo[-1:], band_hi + band_hi[-1:]
-    return CIFResult(endpoint, n, events, competing, at, x, curve, band_lo, band_hi, resolution, label, end)
+    open_end = bool((causes[durations == end] == 0).any())
+    return CIFResult(endpoint, n, events, competing, at, x, curve, band_lo, band_hi, resolution, label, end, open_end)

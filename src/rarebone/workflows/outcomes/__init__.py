@@ -107,6 +107,7 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
 
     incidences = incidence.incidences(frame, by, scale, time_unit, at_days, figs if figures else None,
                                       survival.group_labels)
+    warnings += [f"Cumulative incidence: {inc.note}" for inc in incidences if inc.note]
     cno_block = cno.section(frame, engine, figs if figures else None, synthetic) if engine is not None else None
     checks = published_checks(kb)
     if any(not c.consistent for c in checks):

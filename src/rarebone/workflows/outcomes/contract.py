@@ -99,6 +99,7 @@ class Incidence(Contract):
     time_unit: str = "days"
     ci_resolution_days: float | None = None  # None: CI on the exact event times (the estimate always is)
     comparisons: list[IncidenceComparison] = []
+    note: str | None = None
 
 
 class TableRow(Contract):

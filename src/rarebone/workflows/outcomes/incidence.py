@@ -32,8 +32,9 @@ def endpoint_data(tx) -> dict:
     }
     out = {}
     for name, (day, happened) in endpoints.items():
-        happened = np.asarray(happened, dtype=bool) & ~np.isnan(day)
-        out[name] = (np.where(happened, day, follow), np.where(happened, 1, np.where(dead, 2, 0)))
+        happened = np.asarray(happened, dtype=bool)
+        undated = happened & np.isnan(day)  # the event happened, its day is not recorded: cannot be placed
+        out[name] = (np.where(happened, day, follow), np.where(happened, 1, np.where(dead, 2, 0)), ~undated)
     return out
 
 
@@ -45,7 +46,7 @@ def _label(t_days: float, scale: float, unit: str, requested: set[float]) -> str
 
 def _estimates(res, scale, unit, requested) -> list[Estimate]:
     return [Estimate(time=a["time"], estimate=a["estimate"], ci_lower=a["ci_lower"], ci_upper=a["ci_upper"],
-                     beyond_followup=a["time"] > res.max_time,
+                     beyond_followup=res.open_end and a["time"] > res.max_time,
                      label=_label(a["time"], scale, unit, requested)) for a in res.at]
 
 
@@ -62,11 +63,16 @@ def incidences(frame, by: list[str], scale: float, unit: str, at_days: list[floa
     requested = set(at_days)
     data = endpoint_data(tx)
     out, curves, by_curves = [], [], {column: {} for column in by}
-    for name, (t, cause) in data.items():
+    for name, (t, cause, dated) in data.items():
+        note = None
+        if not dated.all():
+            note = (f"{int((~dated).sum())} patient(s) with {name} but no day recorded are left out of this "
+                    "estimate (an event without a time cannot be placed on the curve).")
+            t, cause = t[dated], cause[dated]
         res = competing.cumulative_incidence(t, cause, times, cause=1, endpoint=name)
         comparisons = []
         for column in by:
-            labels = group_labels(tx[column])
+            labels = group_labels(tx[column])[dated]
             groups = []
             for level in sorted({v for v in labels if v is not None}):
                 mask = labels == level
@@ -76,11 +82,11 @@ def incidences(frame, by: list[str], scale: float, unit: str, at_days: list[floa
                                              ci_resolution_days=g.ci_resolution_days))
                 by_curves[column].setdefault(name, []).append(g)
             unknown = int(np.sum([v is None for v in labels]))
-            note = NO_GRAY + (f" {unknown} patient(s) with {column} unknown left out." if unknown else "")
-            comparisons.append(IncidenceComparison(by=column, groups=groups, test=None, note=note))
+            gray = NO_GRAY + (f" {unknown} patient(s) with {column} unknown left out." if unknown else "")
+            comparisons.append(IncidenceComparison(by=column, groups=groups, test=None, note=gray))
         out.append(Incidence(endpoint=name, competing_event=COMPETING, n=res.n, events=res.events,
                              competing=res.competing, estimates=_estimates(res, scale, unit, requested),
-                             ci_resolution_days=res.ci_resolution_days, comparisons=comparisons))
+                             ci_resolution_days=res.ci_resolution_days, comparisons=comparisons, note=note))
         curves.append(res)
     if figs is not None:
         from rarebone.analytics.figures import cif_figure
@@ -88,7 +94,9 @@ def incidences(frame, by: list[str], scale: float, unit: str, at_days: list[floa
         synthetic = bool(frame["synthetic"].fillna(False).astype(bool).any())
         figs["cif"] = cif_figure({c.endpoint: [c] for c in curves}, title="Cumulative incidence, all patients "
                                  "(death as competing event)", synthetic=synthetic)
+        from rarebone.report.outcomes import field
+
         for column, per_endpoint in by_curves.items():
-            figs[f"cif_{column}"] = cif_figure(per_endpoint, title=f"Cumulative incidence by {column} "
+            figs[f"cif_{column}"] = cif_figure(per_endpoint, title=f"Cumulative incidence by {field(column)} "
                                                "(death as competing event)", synthetic=synthetic)
     return out

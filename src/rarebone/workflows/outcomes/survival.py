@@ -102,7 +102,9 @@ def _compare(surv, column, durations, events, at_days, scale, unit, survival, dr
     if (~known).any():
         note = f"{int((~known).sum())} patient(s) with {column} unknown left out"
     if draw and curves:
-        figs[f"km_{column}"] = draw(curves, by_durations, f"Overall survival by {column}")
+        from rarebone.report.outcomes import field
+
+        figs[f"km_{column}"] = draw(curves, by_durations, f"Overall survival by {field(column)}")
     return Comparison(by=column, groups=groups, test=test, note=note)
 
 
