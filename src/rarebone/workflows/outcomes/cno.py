@@ -76,6 +76,11 @@ def _activity(row, label: str):
                                       "pga": value("physician_global_0_10"), "patient_global": None, "chaq": None})
 
 
+def _reading(rule) -> str:
+    """The worsening rule as ``pedcno_response`` words it, for a definition no patient pair reached."""
+    return "worsening " + (">=" if rule.worsening_inclusive else ">") + f" {rule.worsening_fraction:.0%}"
+
+
 def section(frame, engine, figs: dict | None = None, synthetic: bool = False) -> CnoOutcomes | None:
     """None when the cohort has no CNO patient (an osteopetrosis-only report has no CNO section)."""
     import numpy as np
@@ -156,7 +161,7 @@ def section(frame, engine, figs: dict | None = None, synthetic: bool = False) ->
                     readings[rule.id] = response.reading
             for rule in rules:
                 counts[rule.id][memo[signature][rule.id]] += 1
-    responses = [CnoResponseRow(knowledge_id=r.id, level=r.level, reading=readings.get(r.id, ""),
+    responses = [CnoResponseRow(knowledge_id=r.id, level=r.level, reading=readings.get(r.id, _reading(r)),
                                 certainty=r.certainty, disagreement=r.disagreement, citations=list(r.sources),
                                 **counts[r.id]) for r in rules]
     notes = [
