@@ -30,7 +30,7 @@ def write_phenopackets(folder: Path, n: int) -> None:
             json.dumps(export.to_phenopacket(store.normalise(record), created=created)))
 
 
-def bench(url: str, folder: Path, n: int, label: str, workers: int) -> None:
+def bench(url: str, folder: Path, n: int, label: str, workers: int, reports: bool = True) -> None:
     from rarebone.intake.phenopacket import expand_inputs
     from rarebone.registry import db, importers, store
 
@@ -57,7 +57,7 @@ def bench(url: str, folder: Path, n: int, label: str, workers: int) -> None:
     elapsed = time.perf_counter() - t0
     print(f"[{label}] import {inserted} Phenopackets ({workers} process(es)): {elapsed:.1f} s = "
           f"{inserted / elapsed:,.0f} records/s (target >= 2,000/s at 100,000)")
-    for fmt in ("json", "html"):
+    for fmt in ("json", "html") if reports else ():
         out = folder.parent / f"report-{label}.{fmt}"
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "rarebone", "report", "--db", url, "--by", "donor_relation", "--at", "60",
@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="patients (default 5000; the issue's target is 100000)")
     parser.add_argument("--workers", type=int, default=1, help="importer processes (default 1)")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--pg-before", action="store_true",
+                        help="also import into PostgreSQL with COPY switched off (store.PG_COPY = False), the "
+                             "previous executemany path, in the same run (one process)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rarebone-bench-") as tmp:
         tmp = Path(tmp)
@@ -90,6 +93,13 @@ def main() -> None:
                 print(f"[postgresql] skipped: {exc}")
                 return
             try:
+                if args.pg_before:
+                    from rarebone.registry import store
+
+                    store.PG_COPY = False
+                    bench(pgserver.new_database(server), folder, args.n, "postgresql, executemany (before)", 1,
+                          reports=False)
+                    store.PG_COPY = True
                 bench(pgserver.new_database(server), folder, args.n, "postgresql", args.workers)
             finally:
                 stop()

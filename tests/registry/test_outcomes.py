@@ -98,3 +98,63 @@ def test_demo_rates_follow_published_figures():
     assert entry.low <= cd34[0] and cd34[-1] <= entry.high
     miop = sum(r["patient"]["diagnosis"] == "MIOP" for r in records) / len(records)
     assert miop == pytest.approx(23 / 27, abs=0.03)
+
+
+def _cno(key, statuses, pga):
+    return {"patient": {"patient_key": key, "synthetic": True, "diagnosis": "CNO", "vital_status": "alive"},
+            "lesions": [{"site": f"s{i}", "status": s} for i, s in enumerate(statuses)],
+            "cno_visits": [{"age_days": 3000.0 + 90 * i, "physician_global_0_10": v, "active_lesions": 2}
+                           for i, v in enumerate(pga)]}
+
+
+def test_cno_section_counts_lesions_in_s4_form_and_is_omitted_for_osteopetrosis(engine):
+    store.import_records(engine, [("demo", r) for r in demo.generate(60, seed=4)
+                                  if r["patient"]["diagnosis"] != "CNO"])
+    store.import_records(engine, [
+        ("t", _cno("SYNTHETIC-CNO-A", ["resolved", "resolved", "stable", "new"], [6.0, 3.0])),
+        ("t", _cno("SYNTHETIC-CNO-B", ["stable", "active", "new", "new"], [4.0, 4.0, 2.0])),
+    ])
+    report, figs = outcomes.run(engine, figures=True)
+    les = report.cno.lesions
+    # baseline = lesions not recorded as new: A 3, B 2 (the 'active' one has no outcome: unclassified)
+    assert (report.cno.patients, les.baseline_lesions, les.resolved, les.stable) == (2, 4, 2, 2)
+    assert (les.new_lesions, les.patients_with_new_lesions, les.unclassified) == (3, 2, 1)
+    visits = {v.visit: v for v in report.cno.visits}
+    assert visits[1].patients == 2 and visits[3].patients == 1
+    assert visits[1].pga_0_10.startswith("5.0")  # median of 6 and 4
+    assert visits[2].months_since_first_visit.startswith("3.0")  # 90 days = 2.96 months
+    assert {r.level for r in report.cno.responses} == {30, 50, 70}
+    assert all(r.met + r.not_met + r.undetermined == 2 for r in report.cno.responses)
+    assert "cno_activity" in figs
+    only_op, _ = outcomes.run(engine, cohort="diagnosis in (MIOP, IOP)", figures=False)
+    assert only_op.cno is None
+
+
+def test_report_json_has_cumulative_incidence_per_group(engine):
+    store.import_records(engine, [("demo", r) for r in demo.generate(300, seed=2)])
+    report, figs = outcomes.run(engine, by=["donor_relation"], at=[60], figures=True)
+    data = report.model_dump()
+    inc = data["cumulative_incidence"][0]
+    assert [e["label"] for e in inc["estimates"]] == ["day +30", "day +100", "1 year", "60 months"]
+    comparison = inc["comparisons"][0]
+    assert comparison["by"] == "transplant.donor_relation" and comparison["test"] is None
+    groups = {g["group"]: g for g in comparison["groups"]}
+    assert set(groups) == {g.group for g in report.comparisons[0].groups}
+    assert sum(g["n"] for g in groups.values()) == inc["n"]
+    assert sum(g["events"] for g in groups.values()) == inc["events"]
+    assert "cif_transplant.donor_relation" in figs and "SYNTHETIC DATA" in figs["cif_transplant.donor_relation"]
+
+
+def test_undated_events_are_named_not_counted_as_no_event(s1_engine):
+    import csv
+
+    rows = list(csv.DictReader((EXAMPLES / "s1-reconstructed-cohort.csv").open()))
+    graded = sum(1 for r in rows if r["aGVHD"].strip() and float(r["aGVHD"]) >= 2)  # grade II-IV, no onset day
+    report, _ = outcomes.run(s1_engine, at=[60], figures=False)
+    gvhd, engraftment = report.cumulative_incidence[0], report.cumulative_incidence[1]
+    assert graded > 0 and gvhd.n == 27 - graded and f"{graded} patient(s)" in gvhd.note
+    assert any("no day recorded" in w for w in report.warnings)
+    # engraftment: 26 engrafted, 1 died before it, nobody left at risk -> the estimate is final, not 'beyond follow-up'
+    assert (engraftment.events, engraftment.competing) == (26, 1)
+    assert not any(e.beyond_followup for e in engraftment.estimates)
+    assert engraftment.estimates[-1].estimate == pytest.approx(26 / 27)

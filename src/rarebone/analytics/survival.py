@@ -116,7 +116,8 @@ def cox(frame, duration_col: str, event_col: str) -> tuple[list[CoxRow], int, fl
     from lifelines import CoxPHFitter
 
     data = frame.dropna()
-    fitter = CoxPHFitter().fit(data, duration_col=duration_col, event_col=event_col)
+    # batch mode: lifelines' vectorised Efron path, the same estimates, about twice as fast with many ties
+    fitter = CoxPHFitter().fit(data, duration_col=duration_col, event_col=event_col, batch_mode=True)
     s = fitter.summary
     rows = [CoxRow(str(name), float(r["coef"]), float(r["exp(coef)"]), float(r["exp(coef) lower 95%"]),
                    float(r["exp(coef) upper 95%"]), float(r["p"])) for name, r in s.iterrows()]

@@ -97,6 +97,33 @@ def deidentify(records, *, salt: str | None = None, max_shift_days: int = 180) -
 _SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX"}
 
 
+def _measurement(ms: dict) -> dict:
+    """Phenopacket v2 Measurement: assay (LOINC), quantity with unit, timeObserved (a TimeElement: the date when
+    known, else the age). A known analyte is stored in its canonical unit, written as a UCUM code so the
+    importer reads it back unchanged; an unknown one keeps the unit as recorded."""
+    out: dict = {"assay": {"id": ms["assay_id"], "label": ms.get("analyte") or ms["assay_id"]}}
+    if ms.get("value") is not None:
+        unit = ms.get("unit") or ""
+        unit_node = {"id": f"UCUM:{unit}", "label": unit} if ms.get("analyte") else {"id": unit, "label": unit}
+        out["value"] = {"quantity": {"unit": unit_node, "value": ms["value"]}}
+    if ms.get("measured_on"):
+        out["timeObserved"] = {"timestamp": f"{str(ms['measured_on'])[:10]}T00:00:00Z"}
+    elif ms.get("age_days") is not None:
+        out["timeObserved"] = {"age": {"iso8601duration": f"P{_num(ms['age_days'])}D"}}
+    return out
+
+
+def _treatment(t: dict) -> dict:
+    """Phenopacket v2 MedicalAction.treatment: agent, route, cumulative dose (what the registry keeps)."""
+    treatment: dict = {"agent": {"id": t["agent_id"], "label": t.get("agent_label") or t["agent_id"]}}
+    if t.get("route"):
+        treatment["routeOfAdministration"] = {"id": t["route"], "label": t["route"]}
+    if t.get("cumulative_dose") is not None:
+        unit = t.get("cumulative_dose_unit") or ""
+        treatment["cumulativeDose"] = {"value": t["cumulative_dose"], "unit": {"id": unit, "label": unit}}
+    return {"treatment": treatment}
+
+
 def to_phenopacket(record: dict, *, created: str | None = None) -> dict:
     p = record["patient"]
     subject: dict = {"id": p["patient_key"], "sex": _SEX.get(p.get("sex") or "", "UNKNOWN_SEX")}
@@ -129,6 +156,7 @@ def to_phenopacket(record: dict, *, created: str | None = None) -> dict:
         "id": f"{p['patient_key']}-registry",
         "subject": subject,
         "phenotypicFeatures": features,
+        "measurements": [_measurement(ms) for ms in record.get("measurements", [])],
         "metaData": {
             "created": created or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "createdBy": "rarebone registry export",
@@ -138,6 +166,10 @@ def to_phenopacket(record: dict, *, created: str | None = None) -> dict:
         },
         "rareboneExtensions": {"registry": extension},
     }
+    if not document["measurements"]:
+        del document["measurements"]
+    if record.get("treatments"):
+        document["medicalActions"] = [_treatment(t) for t in record["treatments"]]
     if p.get("diagnosis_term"):
         document["diseases"] = [{"term": {"id": p["diagnosis_term"], "label": p.get("diagnosis") or p["diagnosis_term"]}}]
     return document

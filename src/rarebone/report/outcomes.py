@@ -4,6 +4,20 @@ cohort paper's results section, PDF from the same HTML."""
 from __future__ import annotations
 
 
+_WORDS = {"abo": "ABO", "hla": "HLA", "cd34": "CD34+", "mnc": "MNC", "agvhd": "acute GVHD", "cgvhd": "chronic GVHD",
+          "10e6": "10^6", "10e8": "10^8", "per": "/", "kg": "kg"}
+_NAMES = {"age_at_transplant_months": "age at transplant (per month)",
+          "transplant.cd34_10e6_per_kg": "CD34+ dose (per 10^6/kg)",
+          "transplant.mnc_10e8_per_kg": "MNC dose (per 10^8/kg)"}
+
+
+def field(name: str) -> str:
+    """A registry field as a reader would name it: ``transplant.abo_matched`` -> ``ABO matched``."""
+    if name in _NAMES:
+        return _NAMES[name]
+    words = name.removeprefix("transplant.").removeprefix("has.").split("_")
+    text = " ".join(_WORDS.get(w, w) for w in words).replace(" / ", "/")
+    return text[:1].upper() + text[1:] if words[0] in _WORDS else text
 
 
 def pct(x: float | None) -> str:
@@ -52,19 +66,37 @@ def results_paragraphs(report) -> list[str]:
             continue
         parts = " vs ".join(f"{g.group} {pct(g.estimate.estimate) if g.estimate else '-'}" for g in c.groups)
         sig = "a statistically significant" if c.test.p_value < 0.05 else "no statistically significant"
-        out.append(f"By {c.by}, there was {sig} difference in {report.at[0]:g}-{unit[:-1]} overall survival "
+        out.append(f"By {field(c.by)}, there was {sig} difference in {report.at[0]:g}-{unit[:-1]} overall survival "
                    f"({parts}; {c.test.name} chi-square {c.test.statistic:.2f} on {c.test.df} df, {pval(c.test.p_value)}).")
     if report.cox and report.cox.covariates:
-        hrs = "; ".join(f"{v.covariate}: HR {v.hazard_ratio:.3f} (95% CI {v.ci_lower:.3f}-{v.ci_upper:.3f}), {pval(v.p_value)}"
+        hrs = "; ".join(f"{field(v.covariate)}: HR {v.hazard_ratio:.3f} (95% CI {v.ci_lower:.3f}-{v.ci_upper:.3f}), {pval(v.p_value)}"
                         for v in report.cox.covariates)
         out.append(f"In a Cox proportional-hazards model ({report.cox.n} patients, {report.cox.events} deaths): {hrs}.")
     for inc in report.cumulative_incidence:
         if not inc.events:
             continue
-        marks = ", ".join(f"day {e.time:g}: {pct(e.estimate)}" for e in inc.estimates if e.time <= 366)
-        out.append(f"Cumulative incidence of {inc.endpoint} with death as a competing event: {marks} "
-                   f"({inc.events} events, {inc.competing} competing deaths).")
+        marks = ", ".join(f"{e.label or f'day {e.time:g}'} {pct(e.estimate)} (95% CI {pct(e.ci_lower)} to "
+                          f"{pct(e.ci_upper)})" for e in inc.estimates)
+        text = (f"The cumulative incidence of {inc.endpoint}, with death without the event as a competing event, "
+                f"was {marks} ({inc.events} events, {inc.competing} competing death{'s' if inc.competing != 1 else ''}).")
+        for c in inc.comparisons:
+            last = [(g.group, g.estimates[-1]) for g in c.groups if g.estimates]
+            if last:
+                text += (f" By {field(c.by)} at {last[0][1].label}: "
+                         + ", ".join(f"{g} {pct(e.estimate)}" for g, e in last) + " (no test; see below).")
+        out.append(text)
+    if report.cno:
+        c, les = report.cno, report.cno.lesions
+        out.append(
+            f"{c.patients} patients had CNO; {les.patients_with_lesions} had lesions recorded, {les.baseline_lesions} "
+            f"at baseline, of which {les.resolved} resolved, {les.improved} improved, {les.stable} were stable and "
+            f"{les.progressed} progressed at the last assessment; {les.new_lesions} new lesions appeared in "
+            f"{les.patients_with_new_lesions} patients.")
     return out
+
+
+def _est(e) -> str:
+    return f"{e.label or e.time}: {pct(e.estimate)} ({pct(e.ci_lower)}-{pct(e.ci_upper)})"
 
 
 def to_text(report) -> str:
@@ -81,6 +113,26 @@ def to_text(report) -> str:
             label = f"  {r.level}" if r.level is not None else r.label
             lines.append(" | ".join([label, r.overall, *(r.groups.get(g, "") for g in table.groups),
                                      pval(r.p_value) if r.p_value is not None else ""]))
+    for inc in report.cumulative_incidence:
+        lines += ["", f"Cumulative incidence of {inc.endpoint} (competing: {inc.competing_event})"]
+        lines.append("  all: " + "; ".join(_est(e) for e in inc.estimates))
+        for c in inc.comparisons:
+            for g in c.groups:
+                lines.append(f"  {field(c.by)}: {g.group} (n={g.n}, events {g.events}): " + "; ".join(_est(e) for e in g.estimates))
+            if c.note:
+                lines.append(f"  {c.note}")
+    if report.cno:
+        les = report.cno.lesions
+        lines += ["", f"CNO ({report.cno.patients} patients)",
+                  f"  lesions: baseline {les.baseline_lesions}, resolved {les.resolved}, improved {les.improved}, "
+                  f"stable {les.stable}, progressed {les.progressed}, new {les.new_lesions} in "
+                  f"{les.patients_with_new_lesions} patients, unclassified {les.unclassified}",
+                  "  visit | patients | months since first (median, range) | PGA 0-10 | pain VAS 0-10 | active lesions"]
+        lines += [f"  {v.visit} | {v.patients} | {v.months_since_first_visit} | {v.pga_0_10} | {v.pain_vas_0_10} | "
+                  f"{v.active_lesions}" for v in report.cno.visits]
+        lines += [f"  {r.knowledge_id} ({r.reading}, {r.certainty}): met {r.met}, not met {r.not_met}, "
+                  f"undetermined {r.undetermined}" for r in report.cno.responses]
+        lines += [f"  note: {n}" for n in report.cno.notes]
     if report.published_checks:
         lines += ["", "Published arithmetic (S1), as printed and as recomputed from its counts:"]
         for c in report.published_checks:
@@ -91,6 +143,8 @@ def to_text(report) -> str:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in report.warnings]
     lines += ["", report.notice, f"knowledge version {report.knowledge_version}", "Sources:"]
     lines += [f"  {c.text}" for c in report.citations]
+    if report.banner:
+        lines += ["", f"*** {report.banner} ***"]
     return "\n".join(lines) + "\n"
 
 
@@ -98,5 +152,5 @@ def to_html(report, figures: dict[str, str]) -> str:
     from rarebone.report.html import environment
 
     env = environment()
-    env.filters.update(pct=pct, pval=pval, num=num)
+    env.filters.update(pct=pct, pval=pval, num=num, field=field)
     return env.get_template("outcomes.html.j2").render(r=report, figures=figures, paragraphs=results_paragraphs(report))
