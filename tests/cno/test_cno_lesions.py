@@ -70,3 +70,26 @@ def test_summary_partitions_baseline_and_counts_new_as_sites_plus_recurrences(pr
     assert s.baseline_lesions == s.resolved + s.improved + s.stable + s.progressed + s.recurred + s.not_reimaged
     assert s.new_lesions == s.new_sites + s.recurrent_lesions
     assert s.symptomatic_new_lesions <= s.new_lesions
+
+
+def test_latest_statuses_summary_counts_a_recurrence_as_a_new_lesion():
+    """A registry keeps only each lesion's latest status: 3 baseline lesions (resolved, stable, recurred) and one
+    new site give baseline 3 and new 1 + 1 recurrence = 2, as summarise_lesions counts a scan series."""
+    from rarebone.cno.lesions import summarise_latest_statuses
+
+    s = summarise_latest_statuses(["resolved", "stable", "recurred", "new"])
+    assert (s.baseline_lesions, s.resolved, s.stable, s.recurred) == (3, 1, 1, 1)
+    assert (s.new_sites, s.recurrent_lesions, s.new_lesions, s.patients_with_new_lesions) == (1, 1, 2, 1)
+    quiet = summarise_latest_statuses(["resolved", "improved"])
+    assert (quiet.new_lesions, quiet.patients_with_new_lesions) == (0, 0)
+
+
+def test_latest_statuses_summary_rejects_a_status_it_cannot_place():
+    import pytest
+
+    from rarebone.cno.lesions import summarise_latest_statuses
+    from rarebone.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        summarise_latest_statuses(["resolved", "active"])
+    assert e.value.value == "active"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rarebone.core.evidence import Contract
+from rarebone.errors import InputError
 from rarebone.cno.record import INTENSITIES, CnoRecord, LesionObservation
 
 PRESENT_STATUSES = ("baseline", "new", "reappeared", "improved", "stable", "progressed")
@@ -159,6 +160,27 @@ def summarise_lesions(tracks: list[LesionTrack], follow_up: dt.date | None) -> L
                          recurrent_lesions=len(recurrent), patients_with_new_lesions=int(bool(new)),
                          symptomatic_new_lesions=len(symptomatic),
                          patients_with_symptomatic_new_lesions=int(bool(symptomatic)), follow_up_date=follow_up, **count)
+
+
+BASELINE_OUTCOMES = ("resolved", "improved", "stable", "progressed", "recurred", "not_reimaged")
+
+
+def summarise_latest_statuses(statuses: list[str]) -> LesionSummary:
+    """One patient's summary when only each lesion's latest status is kept (a registry row, not a scan series):
+    ``new`` is a lesion first seen after baseline, any of BASELINE_OUTCOMES is a baseline lesion's outcome.
+    A recurrence counts as a new (recurrent) lesion, as in ``summarise_lesions``; whether a new lesion was
+    symptomatic is not known from a status, so those counts stay 0."""
+    unknown = sorted({s for s in statuses if s != "new" and s not in BASELINE_OUTCOMES})
+    if unknown:
+        raise InputError("not a lesion outcome (expected new or one of " + ", ".join(BASELINE_OUTCOMES) + ")",
+                         path="lesion.status", value=unknown[0])
+    base = [s for s in statuses if s != "new"]
+    count = {s: base.count(s) for s in BASELINE_OUTCOMES}
+    new_sites = statuses.count("new")
+    new = new_sites + count["recurred"]
+    return LesionSummary(baseline_lesions=len(base), new_lesions=new, new_sites=new_sites,
+                         recurrent_lesions=count["recurred"], patients_with_new_lesions=int(bool(new)),
+                         symptomatic_new_lesions=0, patients_with_symptomatic_new_lesions=0, **count)
 
 
 def combine_summaries(summaries: list[LesionSummary]) -> LesionSummary:

@@ -78,7 +78,7 @@ FIELDS: tuple[Field, ...] = (
     Field("transplant.followup_days", "transplant", "number", "d", text="Day 0 to last contact or death"),
     Field("hpo_terms", "lists", "list", text="Observed HPO terms, e.g. HP:0011001;HP:0000648"),
     Field("complications", "lists", "list", text="Complications as kind@day, e.g. vod@12;cmv@30"),
-    Field("cno_lesions", "lists", "list", text="CNO lesions as site:status, e.g. femur:active;tibia:resolved"),
+    Field("cno_lesions", "lists", "list", text="CNO lesions as site:status (status: active, new, resolved, improved, stable, progressed or recurred), e.g. femur:active;tibia:resolved"),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 PATIENT_FIELDS = tuple(f.name for f in FIELDS if f.form == "patient")

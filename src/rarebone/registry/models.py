@@ -151,7 +151,7 @@ class LesionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = _pid()
     site: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str | None] = mapped_column(String(16))  # active, resolved, stable, new
+    status: Mapped[str | None] = mapped_column(String(16))  # active, new, or the outcome at the last study: resolved, improved, stable, progressed, recurred
     first_seen_age_days: Mapped[float | None] = mapped_column(Float)
 
 

@@ -89,8 +89,9 @@ def results_paragraphs(report) -> list[str]:
         c, les = report.cno, report.cno.lesions
         out.append(
             f"{c.patients} patients had CNO; {les.patients_with_lesions} had lesions recorded, {les.baseline_lesions} "
-            f"at baseline, of which {les.resolved} resolved, {les.improved} improved, {les.stable} were stable and "
-            f"{les.progressed} progressed at the last assessment; {les.new_lesions} new lesions appeared in "
+            f"at baseline, of which {les.resolved} resolved, {les.improved} improved, {les.stable} were stable, "
+            f"{les.progressed} progressed and {les.recurred} recurred after healing at the last assessment; "
+            f"{les.new_lesions} new lesions (recurrences included) appeared in "
             f"{les.patients_with_new_lesions} patients.")
     return out
 
@@ -125,7 +126,7 @@ def to_text(report) -> str:
         les = report.cno.lesions
         lines += ["", f"CNO ({report.cno.patients} patients)",
                   f"  lesions: baseline {les.baseline_lesions}, resolved {les.resolved}, improved {les.improved}, "
-                  f"stable {les.stable}, progressed {les.progressed}, new {les.new_lesions} in "
+                  f"stable {les.stable}, progressed {les.progressed}, recurred {les.recurred}, new {les.new_lesions} in "
                   f"{les.patients_with_new_lesions} patients, unclassified {les.unclassified}",
                   "  visit | patients | months since first (median, range) | PGA 0-10 | pain VAS 0-10 | active lesions"]
         lines += [f"  {v.visit} | {v.patients} | {v.months_since_first_visit} | {v.pga_0_10} | {v.pain_vas_0_10} | "

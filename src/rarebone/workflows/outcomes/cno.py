@@ -39,14 +39,6 @@ def load(engine, patient_keys):
     return visits[visits["patient_key"].isin(keys)], lesions[lesions["patient_key"].isin(keys)]
 
 
-def _lesion_summary(statuses: tuple[str, ...]):
-    from rarebone.cno.lesions import LesionTrack, summarise_lesions
-
-    tracks = [LesionTrack(key=f"{i}", site="registry", first_seen=None if s != "new" else _PLACEHOLDER_DATE,
-                          at_baseline=s != "new", statuses=[], last_status=s) for i, s in enumerate(statuses)]
-    return summarise_lesions(tracks, None)
-
-
 def _spread(values, q=(25, 75)) -> str:
     import numpy as np
 
@@ -86,7 +78,7 @@ def section(frame, engine, figs: dict | None = None, synthetic: bool = False) ->
     import numpy as np
 
     from rarebone.cno.activity import pedcno_response
-    from rarebone.cno.lesions import combine_summaries
+    from rarebone.cno.lesions import BASELINE_OUTCOMES, combine_summaries, summarise_latest_statuses
     from rarebone.knowledge import load as load_kb
     from rarebone.knowledge.kinds.cno import CnoResponseDefinition
 
@@ -102,17 +94,17 @@ def section(frame, engine, figs: dict | None = None, synthetic: bool = False) ->
     summaries = []
     unclassified = 0
     for combo in combos.values():
-        known = tuple(sorted(s for s in combo if s in ("resolved", "improved", "stable", "progressed", "new")))
+        known = tuple(sorted(s for s in combo if s == "new" or s in BASELINE_OUTCOMES))
         unclassified += len(combo) - len(known)
         if known not in cache:
-            cache[known] = _lesion_summary(known)
+            cache[known] = summarise_latest_statuses(list(known))
         summaries.append(cache[known])
     total = combine_summaries(summaries) if summaries else None
     lesion_block = CnoLesions(
         patients=len(keys), patients_with_lesions=len(summaries),
         baseline_lesions=total.baseline_lesions if total else 0, resolved=total.resolved if total else 0,
         improved=total.improved if total else 0, stable=total.stable if total else 0,
-        progressed=total.progressed if total else 0, new_lesions=total.new_lesions if total else 0,
+        progressed=total.progressed if total else 0, recurred=total.recurred if total else 0, new_lesions=total.new_lesions if total else 0,
         patients_with_new_lesions=total.patients_with_new_lesions if total else 0, unclassified=unclassified)
 
     visits = visits.copy()

@@ -141,6 +141,7 @@ class CnoLesions(Contract):
     improved: int
     stable: int
     progressed: int
+    recurred: int = 0  # healed, then back at the same site: also counted in new_lesions (as in S4's new lesions)
     new_lesions: int
     patients_with_new_lesions: int
     unclassified: int
