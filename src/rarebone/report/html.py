@@ -16,10 +16,29 @@ def environment(strict: bool = False):
     """
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                              autoescape=jinja2.select_autoescape(["html", "j2"]),
-                              undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    env.filters["first_sentence"] = first_sentence
+    return env
+
+
+def css_string(text) -> str:
+    """A quoted CSS string (for ``content:`` in the printed page margins). HTML escaping does not apply inside
+    <style>, so quotes, backslashes and '<' are escaped the CSS way and the result is marked safe."""
+    from markupsafe import Markup
+
+    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+               .replace("\n", " ").replace("\r", " "))
+    return Markup(f'"{escaped}"')
+
+
+def first_sentence(text) -> str:
+    text = str(text)
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 def render(template: str, **context) -> str:

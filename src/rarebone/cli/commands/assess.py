@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, write_output
 from rarebone.errors import InputError, RareboneError
 
 SCHEMAS = {"assessment": "rarebone.workflows.assess:Assessment"}
@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
         inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON files or folders of them."),
-        format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", help="text, json (JSON Lines for several files) or html."),
+        format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
+                                              help="text, json (JSON Lines for several files), html or pdf (needs -o)."),
         output: Path | None = OutputOption,
     ) -> None:
         """Assess children for osteopetrosis (and CNO): suspicion with evidence, genetics, HSCT indication, urgency,
@@ -34,6 +35,8 @@ def register(app: typer.Typer) -> None:
         from rarebone.intake import expand_inputs
         from rarebone.workflows.assess import assess_file
 
+        if format is DocumentFormat.PDF and output is None:
+            raise InputError("PDF is binary; give -o FILE", path="--output")
         files = expand_inputs(list(inputs))
         if not files:
             raise InputError("no .json files found", source=", ".join(map(str, inputs)))
@@ -50,16 +53,20 @@ def register(app: typer.Typer) -> None:
                     failures.append(str(error))
                     print(f"rarebone: error: {error}", file=sys.stderr)
                 progress.advance(task)
-        if format is OutputFormat.JSON:
+        if format is DocumentFormat.JSON:
             if single:
                 content = results[0].model_dump_json(indent=2)
             else:
                 content = "\n".join(r.model_dump_json() for r in results) + ("\n" if results else "")
-        elif format is OutputFormat.HTML:
+        elif format in (DocumentFormat.HTML, DocumentFormat.PDF):
             from rarebone.report.html import render
 
             content = render("assessment_batch.html" if not single else "assessment.html",
                              a=results[0] if single else None, results=results, failures=failures)
+            if format is DocumentFormat.PDF and results:
+                from rarebone.report.pdf import html_to_pdf
+
+                content = html_to_pdf(content)
         else:
             from rarebone.report.assessment_text import render_text
 
