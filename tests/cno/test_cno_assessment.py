@@ -71,7 +71,7 @@ def test_bristol_crp_threshold_against_roderick2016(kb, onto):
         bristol = next(c for c in block.criteria if c.key == "bristol2016")
         return next(i.value for i in bristol.items if i.key == "c1_crp_below_30")
     assert item(29.9) == "present"
-    assert item(30.0) == "present"  # "CRP > 30" sends to biopsy; exactly 30 stays in criterion 1
+    assert item(30.0) == "absent"  # criterion 1 reads "CRP < 30": 30 < 30 is false -> item absent, biopsy route
     assert item(30.1) == "absent"
     assert kb.get("CNO-BRISTOL-CRP").value == 30.0
 

@@ -58,20 +58,29 @@ def lab_near(patient: Patient, analyte: str, date: dt.date, window_days: float) 
     return m.value, normal, m.time.date
 
 
-def _lesion_count(record: CnoRecord, date: dt.date) -> int | None:
-    studies = [s for s in record.studies if s.date <= date and s.modality in ("mri", "wbmri")]
+PEDCNO_LESION_MODALITIES = ("wbmri",)  # the PedCNO core variable counts MRI lesions; only a whole-body MRI counts them all
+
+
+def _lesion_count(record: CnoRecord, date: dt.date, window_days: float) -> int | None:
+    """Lesions on the whole-body MRI nearest the visit within +/- ``window_days`` (CNO-IMAGING-VISIT-WINDOW;
+    of two equally near, the earlier); None (missing) when there is none - a local MRI or an older study
+    does not supply the count."""
+    studies = [s for s in record.studies if s.modality in PEDCNO_LESION_MODALITIES
+               and abs((s.date - date).days) <= window_days]
     if not studies:
         return None
-    return sum(1 for les in studies[-1].lesions if les.present)
+    study = min(studies, key=lambda s: (abs((s.date - date).days), s.date))
+    return sum(1 for les in study.lesions if les.present)
 
 
 def visit_activity(patient: Patient, record: CnoRecord, kb: KnowledgeBase) -> list[VisitActivity]:
     window = threshold(kb, "CNO-LAB-VISIT-WINDOW")
+    imaging_window = threshold(kb, "CNO-IMAGING-VISIT-WINDOW")
     out = []
     for v in record.visits:
         esr, esr_ok, esr_date = lab_near(patient, "esr", v.date, window)
         crp, crp_ok, crp_date = lab_near(patient, "crp", v.date, window)
-        lesions = _lesion_count(record, v.date)
+        lesions = _lesion_count(record, v.date, imaging_window)
         core = {"esr": esr, "mri_lesions": None if lesions is None else float(lesions), "pga": v.pga,
                 "patient_global": v.patient_global, "chaq": v.chaq}
         out.append(VisitActivity(date=v.date, label=v.label, pga=v.pga, pga_scale=record.pga_scale,

@@ -11,7 +11,9 @@ from rarebone.cno.exclusion import exclusion_checklist
 from rarebone.cno.findings import FindingEvaluator
 from rarebone.cno.models import CnoBlock
 from rarebone.cno.monogenic import general_monogenic_clues, monogenic_flags
+from rarebone.cno.ladder import check_dose_dates
 from rarebone.cno.record import read_cno_record
+from rarebone.errors import RareboneError
 from rarebone.cno.suspicion import cno_suspicion
 
 BONE_INFLAMMATION = ("CNO-FINDING-OSTEOMYELITIS", "CNO-FINDING-BONE-PAIN", "CNO-FINDING-BONE-IMAGING",
@@ -42,7 +44,11 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
     ----------
     CNO-CRITERIA-JANSSON2009, CNO-CRITERIA-BRISTOL2016, CNO-DDX-*, CNO-MONO-*, CNO-SUSP-*.
     """
-    record = read_cno_record(patient.extensions.get("cno"), kb)
+    try:
+        record = read_cno_record(patient.extensions.get("cno"), kb)
+        check_dose_dates(patient)
+    except RareboneError as exc:
+        raise exc.with_source(patient.source)
     findings = FindingEvaluator(patient, record, kb, onto)
     bone = any(findings(f).status is FactStatus.PRESENT for f in BONE_INFLAMMATION)
     criteria = [jansson_score(kb, findings), bristol_criteria(kb, findings)]
@@ -60,6 +66,15 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
                     id=e.knowledge_id, strength=Strength.URGENT, condition="cno", certainty=e.certainty,
                     citations=e.citations,
                     text=f"Exclude {e.differential} before accepting CNO: {e.deciding_test}. Pointing to it: {found}."))
+        for e in exclusions:
+            if e.status == "pointed_to" and e.tempers and not e.dangerous:
+                found = "; ".join(e.pointing_findings)
+                recommendations.append(Recommendation(
+                    id=e.knowledge_id, strength=Strength.STRONG, condition="cno", certainty=e.certainty,
+                    citations=e.citations,
+                    text=f"Exclude the look-alike {e.differential} before accepting CNO: {e.deciding_test}. "
+                         f"Pointing to it: {found}."))
+        # A monogenic flag never ranks above the exclusion of a look-alike that findings point to.
         for m in monogenic:
             if m.flagged:
                 recommendations.append(Recommendation(
@@ -88,7 +103,7 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
                 recommendations.append(Recommendation(
                     id=entry.id, strength=Strength.STRONG, condition="cno", certainty=entry.certainty,
                     citations=list(entry.sources),
-                    text="Bristol criterion 1 is not met (unifocal non-clavicle disease or CRP > 30 mg/L): bone biopsy "
+                    text="Bristol criterion 1 is not met (unifocal non-clavicle disease, or CRP not below 30 mg/L): bone biopsy "
                          "(histology and culture off antibiotics) is needed."))
         if findings("CNO-FINDING-LESION").status is FactStatus.UNKNOWN:
             entry = kb.get("CNO-BRISTOL-IMAGING")

@@ -41,6 +41,6 @@ def exclusion_checklist(kb: KnowledgeBase, findings: FindingEvaluator, record: C
             status, by, is_defining = "not_excluded", None, False
         out.append(ExclusionStatus(
             key=ddx.key, differential=ddx.name, status=status, dangerous=ddx.dangerous,
-            deciding_test=ddx.deciding_test, pointing_findings=shown, excluded_by=by, defining=is_defining,
+            deciding_test=ddx.deciding_test, pointing_findings=shown, excluded_by=by, defining=is_defining, tempers=ddx.tempers,
             knowledge_id=ddx.id, certainty=ddx.certainty, citations=list(ddx.sources)))
     return out

@@ -73,6 +73,11 @@ class FindingEvaluator:
                 fired = m.value <= limit if rule.inclusive else m.value < limit
             when = m.time.describe() if m.time else "date unknown"
             text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; limit {limit:g})"
+            if rule.quantifier == "all":
+                if not fired:
+                    return False, text
+                outcome, fact = True, text
+                continue
             if fired:
                 return True, text
             outcome, fact = False, text
@@ -112,6 +117,8 @@ class FindingEvaluator:
             hit = [k for k in keys if regions[k] in AXIAL_REGIONS]
         elif rule == "typical_site":
             hit = [k for k in keys if regions[k] in TYPICAL_REGIONS or "metaphysis" in k]
+        elif rule == "unifocal_non_clavicle":
+            hit = keys if len(bones) == 1 and all(r != "clavicle" for r in regions.values()) else []
         elif rule == "skull":
             hit = [k for k in keys if regions[k] == "skull"]
         elif rule == "symmetric":
@@ -134,6 +141,15 @@ class FindingEvaluator:
         if f.id == STERILE_BIOPSY:
             return self._sterile_biopsy(f)
         facts_absent: list[str] = []
+        # A lab rule with its own published threshold decides whenever a value was measured: an HPO term
+        # (stated, or derived from the lab's reference range) must not override the criterion's cut-off.
+        measured = [self._lab(rule) for rule in f.labs if rule.threshold is not None]
+        measured = [(state, fact) for state, fact in measured if state is not None]
+        if measured:
+            fired = [fact for state, fact in measured if state]
+            if fired:
+                return FindingValue(f.id, f.label, FactStatus.PRESENT, fired[0])
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(fact for _, fact in measured))
         hpo_fact, hpo_all_excluded = self._hpo(f)
         if hpo_fact:
             return FindingValue(f.id, f.label, FactStatus.PRESENT, hpo_fact)
@@ -175,10 +191,24 @@ class FindingEvaluator:
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, fact)
             if later:
                 return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "recorded onset later")
+        if f.age_below_days is not None:
+            age = self._age_days()
+            if age is not None:
+                from rarebone.core.time import format_age
+                if age < f.age_below_days:
+                    return FindingValue(f.id, f.label, FactStatus.PRESENT, f"age {format_age(age)}")
+                return FindingValue(f.id, f.label, FactStatus.EXCLUDED, f"age {format_age(age)}")
         labs_normal = bool(f.labs) and all(state is False for state in lab_states)
         if hpo_all_excluded or labs_normal:
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
+    def _age_days(self) -> float | None:
+        """The youngest recorded age: at last encounter, or at the onset of a feature when earlier."""
+        ages = [self.patient.age_days] + [x.onset.age_days for x in self.patient.features
+                                          if not x.excluded and x.onset is not None]
+        ages = [a for a in ages if a is not None]
+        return min(ages) if ages else None
 
     def _sterile_biopsy(self, f: CnoFinding) -> FindingValue:
         results = {w.test: w.result for w in self.record.workup}

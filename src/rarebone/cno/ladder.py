@@ -73,16 +73,22 @@ def _step_for(kb: KnowledgeBase, label: str) -> CnoLadderStep | None:
     return None
 
 
+def check_dose_dates(patient: Patient) -> None:
+    """Raise InputError when a dose interval ends before it starts (names the JSON path of the end)."""
+    for t in patient.treatments:
+        for k, d in enumerate(t.doses):
+            if d.start and d.end and d.start.date and d.end.date and d.end.date < d.start.date:
+                raise InputError(f"dose interval ends ({d.end.date}) before it starts ({d.start.date})",
+                                 path=f"{t.json_path}.treatment.doseIntervals[{k}].interval.end", value=d.end.date.isoformat())
+
+
 def read_treatments(patient: Patient, kb: KnowledgeBase) -> list[TreatmentSeen]:
+    check_dose_dates(patient)
     out = []
     for t in patient.treatments:
         step = _step_for(kb, f"{t.agent_label} {t.agent_id}")
         starts = [d.start.date for d in t.doses if d.start and d.start.date]
         ends = [d.end.date for d in t.doses if d.end and d.end.date]
-        for k, d in enumerate(t.doses):
-            if d.start and d.end and d.start.date and d.end.date and d.end.date < d.start.date:
-                raise InputError(f"dose interval ends ({d.end.date}) before it starts ({d.start.date})",
-                                 path=f"{t.json_path}.treatment.doseIntervals[{k}].interval.end", value=d.end.date.isoformat())
         doses = [DoseSeen(value=d.value, unit=d.unit, unit_text=unit_text(kb, d.unit), frequency=d.frequency) for d in t.doses]
         dose = "; ".join(f"{d.value:g} {d.unit_text}" + (f" {d.frequency}" if d.frequency else "") for d in doses if d.value is not None)
         text = " ".join(x for x in (t.response, t.termination_reason) if x).lower()

@@ -44,6 +44,7 @@ class ExclusionStatus(Contract):
     pointing_findings: list[str] = []
     excluded_by: str | None = None
     defining: bool = False
+    tempers: bool = True
     knowledge_id: str
     certainty: str
     citations: list[str]

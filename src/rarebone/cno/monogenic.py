@@ -12,7 +12,7 @@ from rarebone.patient import Patient
 
 # Reference B2 rule: onset < 2 y, (microcytic) anaemia, neonatal pustulosis or Sweet-like dermatosis beside
 # CNO -> consider a monogenic autoinflammatory bone disease.
-GENERAL_CLUES = ("CNO-FINDING-EARLY-ONSET", "CNO-FINDING-ANAEMIA", "CNO-FINDING-NEUTROPHILIC-DERMATOSIS")
+GENERAL_CLUES = ("CNO-FINDING-EARLY-ONSET", "CNO-FINDING-MICROCYTIC-ANAEMIA", "CNO-FINDING-NEUTROPHILIC-DERMATOSIS")
 
 
 def monogenic_flags(kb: KnowledgeBase, patient: Patient, findings: FindingEvaluator, bone_inflammation: bool) -> list[MonogenicFlag]:

@@ -69,15 +69,17 @@ def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: lis
         level = SuspicionLevel.MODERATE
         reasons.append(f"raised to moderate: {genotype_forms[0].name} genotype")
     defining = [e for e in exclusions if e.status == "pointed_to" and e.defining]
-    dangerous = [e for e in exclusions if e.status == "pointed_to" and e.dangerous]
+    # Any look-alike of the must-exclude list that findings point to, and that is not excluded, means the
+    # case for CNO is not yet made (dangerous ones also raise an alert; see CnoDifferential.tempers).
+    pointed = [e for e in exclusions if e.status == "pointed_to" and e.tempers]
     if defining and level is not SuspicionLevel.NONE:
         capped = _cap(level, SuspicionLevel.LOW)
         if capped is not level:
             reasons.append(f"tempered to low: the record names {defining[0].differential}")
         level = capped
-    elif dangerous and level is SuspicionLevel.HIGH:
+    elif pointed and level is SuspicionLevel.HIGH:
         level = SuspicionLevel.MODERATE
-        reasons.append("tempered to moderate: findings point to " + ", ".join(e.differential for e in dangerous)
+        reasons.append("tempered to moderate: findings point to " + ", ".join(e.differential for e in pointed)
                        + ", not yet excluded")
     explanation = (f"score {score:g} (moderate from {moderate:g}, high from {high:g}; rarebone weighting, UNVERIFIED)"
                    + ("" if core else "; no core bone finding (osteomyelitis, bone pain, typical imaging)")

@@ -77,7 +77,10 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
     cno_suspicion, cno_block = assess_cno(patient, kb, onto)
     # Most pressing first: urgent exclusions and referrals before routine advice, stable within a strength.
     order = list(Strength)
-    recommendations = sorted(op.recommendations + list(cno_block.recommendations), key=lambda r: order.index(r.strength))
+    # Within a strength, the CNO exclusions of look-alikes (CNO-DDX-*) come first: a look-alike that findings
+    # point to must be excluded before anything else is acted on.
+    recommendations = sorted(op.recommendations + list(cno_block.recommendations),
+                             key=lambda r: (order.index(r.strength), not r.id.startswith("CNO-DDX-")))
     from rarebone.core.time import format_age
 
     fields = dict(

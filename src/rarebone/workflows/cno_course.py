@@ -11,6 +11,7 @@ from rarebone.intake import expand_inputs, read_phenopacket
 from rarebone.knowledge import KnowledgeBase, load
 from rarebone.cno.activity import PedCnoResponse, VisitActivity, responses, visit_activity
 from rarebone.cno.lesions import LesionSummary, LesionTrack, combine_summaries, summarise_lesions, track_lesions
+from rarebone.cno.ladder import check_dose_dates
 from rarebone.cno.record import read_cno_record
 
 
@@ -44,6 +45,7 @@ def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
     patient = read_phenopacket(path).patient
     try:
         record = read_cno_record(patient.extensions.get("cno"), kb)
+        check_dose_dates(patient)
     except InputError as exc:
         exc.source = str(path)
         raise

@@ -19,6 +19,9 @@ class LabRule(BaseModel):
     threshold: float | None = None
     unit: str | None = None
     inclusive: bool = False
+    # any: one measured value firing is enough; all: every measured value must fire (a "CRP < 30" item fails
+    # when any recorded CRP is 30 or more).
+    quantifier: Literal["any", "all"] = "any"
 
 
 class CnoFinding(Entry):
@@ -28,12 +31,13 @@ class CnoFinding(Entry):
     hpo_any: list[str] = []
     labs: list[LabRule] = []
     lesion_rule: Literal["any_lesion", "multifocal", "axial_site", "symmetric", "marginal_sclerosis", "typical_site",
-                         "skull", "clavicle_only"] | None = None
+                         "skull", "clavicle_only", "unifocal_non_clavicle"] | None = None
     genes: list[str] = []
     disease_ids: list[str] = []
     workup_positive: list[str] = []
     onset_before_days: float | None = None
     onset_terms: list[str] = []
+    age_below_days: float | None = None
     extension_flag: str | None = None
 
 
@@ -79,6 +83,7 @@ class CnoDifferential(Entry):
     pointers: list[str] = []
     defining: list[str] = []
     clue: str = ""
+    tempers: bool = True  # pointed to and not excluded -> the CNO level is at most moderate
 
 
 class CnoMonogenic(Entry):
