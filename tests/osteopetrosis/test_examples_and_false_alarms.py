@@ -31,6 +31,18 @@ def test_leukaemia_like_child_gets_the_mimic_warning_first():
     assert a.mimics and a.recommendations[0].id == "OP-REC-CONSIDER-MIMIC-WORKUP"
 
 
+@pytest.mark.parametrize("path, panel", [
+    (EXAMPLES / "healthy-control.json", False),                          # suspicion none: no panel
+    (EXAMPLES.parent / "cno" / "cno-clavicle-tibia.json", False),        # a CNO child is not sent for an osteopetrosis panel
+    (EXAMPLES / "leukemia-like-no-radiology.json", True),                # suspicion low: the panel stays on offer
+])
+def test_gene_panel_is_offered_only_when_osteopetrosis_is_in_question(path, panel):
+    a = assess_file(path)
+    assert a.genetics.status.value == "not_tested"
+    assert bool(a.genetics.genes_to_test) is panel
+    assert ("TCIRG1" in a.genetics.genes_to_test) is panel
+
+
 def test_derived_lab_finding_is_shown_as_evidence():
     a = assess_file(EXAMPLES / "tcirg1-infant.json")
     anemia = next(e for e in a.suspicion["osteopetrosis"].evidence_for if e.knowledge_id == "OP-FLAG-ANEMIA")

@@ -51,6 +51,12 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto) -> Osteopetr
     relevant = suspicion.level in _RAISED or genetics.status is GeneticStatus.CONFIRMED
     considered = relevant or suspicion.level is SuspicionLevel.LOW
 
+    if genetics.status is GeneticStatus.NOT_TESTED and not considered:
+        # A child assessed for something else (e.g. CNO) should not be sent for an osteopetrosis gene panel.
+        genetics = genetics.model_copy(update={
+            "genes_to_test": [],
+            "summary": "No genotype recorded; osteopetrosis suspicion is none, so this record gives no reason for "
+                       "osteopetrosis gene testing."})
     if genetics.status is GeneticStatus.NOT_TESTED and not relevant:
         reasons = [Reason(text="No osteopetrosis genotype and no raised suspicion: no transplant question arises from this record.",
                           knowledge_id="OP-SUSPICION-LEVELS", citations=list(kb.get("OP-SUSPICION-LEVELS").sources))]
