@@ -63,7 +63,9 @@ def test_plan_haycock_selectable(capsys):
 def test_plan_csv_rows_per_drug_day(capsys):
     code, out, _ = run(capsys, PLAN + ["--format", "csv"])
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out.split("\n", 1)[1])))
+    rows = list(csv.DictReader(io.StringIO(out)))  # header first: imports with no preprocessing
+    assert rows[0]["notice"] == load().get("NOTICE-DECISION-SUPPORT").text
+    assert rows[0]["knowledge_version"] == load().version
     assert len(rows) == len(json.loads(run(capsys, PLAN + ["--format", "json"])[1])["administrations"])
     bu = [r for r in rows if r["drug"] == "Busulfan"]
     assert len(bu) == 4 and all(r["amount_value"] == "20.8" for r in bu)  # 1.0 mg/kg x 4 x 5.2 kg

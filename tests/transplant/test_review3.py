@@ -117,3 +117,41 @@ def test_distinct_text(kb):
     assert distinct_text(kb, 11.01, 11.0) == "11.01"
     assert distinct_text(kb, 2.0000000000000018, 2.0) == "2.0"
     assert distinct_text(kb, 12.3, 11.0) == "12.3"
+
+
+OSTM1 = ["plan", str(FIX / "ostm1.json"), "--protocol", "beijing-haplo", "--day0", "2027-01-15"]
+
+
+def test_override_reason_in_every_csv_row(capsys):
+    import csv
+    import io
+    main(OSTM1 + ["--override-reason", "parents informed, palliative intent", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all("parents informed, palliative intent" in r["override_reason"] for r in rows)
+    assert all("OSTM1" in r["override_reason"] for r in rows)
+
+
+def test_override_reason_in_ics_calendar_and_every_event(capsys, tmp_path):
+    import icalendar
+    target = tmp_path / "p.ics"
+    main(OSTM1 + ["--override-reason", "parents informed", "--format", "ics", "-o", str(target)])
+    cal = icalendar.Calendar.from_ical(target.read_bytes())
+    assert "parents informed" in str(cal["X-WR-CALDESC"])
+    events = list(cal.walk("VEVENT"))
+    assert events and all("override: parents informed" in str(e["DESCRIPTION"]) for e in events)
+
+
+def test_until_before_last_fixed_day_is_refused(capsys):
+    code, err = run_err(capsys, OSTM1 + ["--override-reason", "x", "--until", "-5"])
+    assert code == 2 and "--until" in err and "-5" in err
+
+
+def test_conflicting_option_is_refused(capsys):
+    code, err = run_err(capsys, OSTM1 + ["--override-reason", "x", "--option", "serotherapy=alg",
+                                         "--option", "serotherapy=atg"])
+    assert code == 2 and "serotherapy" in err and "conflicting" in err
+
+
+def test_plan_day0_before_birth_is_refused(capsys):
+    code, err = run_err(capsys, OSTM1 + ["--override-reason", "x", "--day0", "1990-01-01"])
+    assert code == 2 and "--day0" in err and "before the date of birth" in err
