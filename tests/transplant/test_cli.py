@@ -118,7 +118,7 @@ def test_plan_unknown_protocol_exit_2(capsys):
 def test_plan_busulfan_auc_option(capsys):
     code, out, _ = run(capsys, PLAN + ["--format", "json", "--busulfan-auc", "1150", "--after-dose", "4"])
     plan = json.loads(out)
-    assert plan["busulfan_tdm"]["factor"] == pytest.approx(1125 / 1150, abs=1e-6)
+    assert plan["busulfan_tdm"]["factor"] == pytest.approx(13400 / 13800, abs=1e-6)  # (16 x 1125 - 4 x 1150) / (12 x 1150)
     assert run(capsys, PLAN + ["--busulfan-auc", "1150"])[0] == 2  # needs --after-dose
 
 

@@ -155,3 +155,36 @@ def test_conflicting_option_is_refused(capsys):
 def test_plan_day0_before_birth_is_refused(capsys):
     code, err = run_err(capsys, OSTM1 + ["--override-reason", "x", "--day0", "1990-01-01"])
     assert code == 2 and "--day0" in err and "before the date of birth" in err
+
+
+def test_busulfan_factor_toward_cumulative_target_against_label_and_mccune2014(kb):
+    from rarebone.transplant.dosing import busulfan_adjustment
+    # cumulative target 16 x 1125 = 18000 uM.min; doses 1-4 at 1150 = 4600; remaining 12 doses need 13400
+    # -> 1116.67 per dose -> factor 1116.67 / 1150 = 0.97101 (the per-dose rule 1125/1150 = 0.978 overshoots)
+    t = busulfan_adjustment(kb, 1150, 4)
+    assert t.factor == pytest.approx(13400 / (12 * 1150))
+    assert round(t.factor, 3) == 0.971
+    assert t.projected_cumulative_mg_h_per_l == pytest.approx(18000 / 243.6)  # 73.89 mg.h/L
+
+
+def test_busulfan_day_amount_is_sum_of_rounded_doses(capsys):
+    r = run_json(capsys, ["plan", str(FIX / "one8.json"), "--protocol", "beijing-haplo", "--day0", "2027-01-15",
+                          "--busulfan-auc", "1150", "--after-dose", "4"])
+    bu = [a for a in r["administrations"] if a["drug"] == "Busulfan"]
+    for a in bu:
+        assert a["amount"]["value"] == pytest.approx(sum(q["value"] for q in a["amounts_per_dose"]), abs=1e-9)
+    # 8 kg x 1.0 mg/kg x 0.971014 = 7.768 -> rounded down once to 7.76 mg; day = 4 x 7.76 = 31.04 mg
+    assert bu[1]["amounts_per_dose"][0]["value"] == 7.76 and bu[1]["amount"]["value"] == 31.04
+    main(["plan", str(FIX / "one8.json"), "--protocol", "beijing-haplo", "--day0", "2027-01-15",
+          "--busulfan-auc", "1150", "--after-dose", "4"])
+    out = capsys.readouterr().out
+    assert "3.91304" not in out and "15.7391" not in out and "3.884 mg/kg/day" in out
+
+
+def test_busulfan_refused_when_measured_doses_pass_cumulative_target(kb):
+    from rarebone.errors import SafetyRefusal
+    from rarebone.transplant.dosing import busulfan_adjustment
+    # 4 x 5000 = 20000 uM.min > 16 x 1125 = 18000: no dose can be computed toward the target
+    with pytest.raises(SafetyRefusal):
+        busulfan_adjustment(kb, 5000, 4)
+    assert busulfan_adjustment(kb, 4400, 4).factor > 0  # 4 x 4400 = 17600 < 18000

@@ -15,6 +15,11 @@ CSV_COLUMNS = ["patient_id", "protocol", "study_day", "date", "drug", "role", "d
                "knowledge_version", "notice"]
 
 
+def dose_text(value: float) -> str:
+    """A per-kg / per-m2 dose with four significant digits (3.913 mg/kg/day, not 3.91304), never in exponent form."""
+    return f"{value:.4g}" if abs(value) < 10000 else f"{value:.0f}"
+
+
 def schedule_text(assumed_from: str | None) -> str:
     return f"schedule assumed from {assumed_from}" if assumed_from else "as published"
 
@@ -74,7 +79,7 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
         summary = f"Day {day}: {a.drug} {a.amount.value:g} {a.amount.unit} {a.route}"
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
-        description = (f"{a.dose.value:g} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
+        description = (f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
                        f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
                        f"{plan.notice} Knowledge {plan.knowledge_version}."
                        + (f" {_override(plan)}." if plan.override_reason else ""))

@@ -206,7 +206,8 @@ def make_plan(
                          *kb.get(BSA_ENTRY[BsaFormula(bsa_formula)]).sources,
                          *(sid for kid in cal.knowledge_ids for sid in kb.get(kid).sources),
                          *kb.get("TX-GROWTH-PLAUSIBILITY").sources,
-                         *(kb.get("TX-BU-AUC-TARGET").sources if tdm else [])})
+                         *(kb.get("TX-BU-AUC-TARGET").sources if tdm else []),
+                         *(kb.get("TX-BU-CUMULATIVE-TARGET").sources if tdm else [])})
     return TransplantPlan(
         patient_id=patient.patient_id,
         knowledge_version=kb.version,
@@ -251,7 +252,8 @@ def make_plan(
         options=chosen,
         surveillance=surveillance,
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
-                              "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),
+                              "TX-AMOUNT-ROUNDING", *cal.knowledge_ids,
+                              *(["TX-BU-AUC-TARGET", "TX-BU-CUMULATIVE-TARGET", "TX-BU-ADJUSTMENT"] if tdm else [])}),
         citations=[_citation(kb, s) for s in source_ids],
     )
 
