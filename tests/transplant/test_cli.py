@@ -63,7 +63,9 @@ def test_plan_haycock_selectable(capsys):
 def test_plan_csv_rows_per_drug_day(capsys):
     code, out, _ = run(capsys, PLAN + ["--format", "csv"])
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out.split("\n", 1)[1])))
+    rows = list(csv.DictReader(io.StringIO(out)))  # header first: imports with no preprocessing
+    assert rows[0]["notice"] == load().get("NOTICE-DECISION-SUPPORT").text
+    assert rows[0]["knowledge_version"] == load().version
     assert len(rows) == len(json.loads(run(capsys, PLAN + ["--format", "json"])[1])["administrations"])
     bu = [r for r in rows if r["drug"] == "Busulfan"]
     assert len(bu) == 4 and all(r["amount_value"] == "20.8" for r in bu)  # 1.0 mg/kg x 4 x 5.2 kg
@@ -116,7 +118,7 @@ def test_plan_unknown_protocol_exit_2(capsys):
 def test_plan_busulfan_auc_option(capsys):
     code, out, _ = run(capsys, PLAN + ["--format", "json", "--busulfan-auc", "1150", "--after-dose", "4"])
     plan = json.loads(out)
-    assert plan["busulfan_tdm"]["factor"] == pytest.approx(1125 / 1150, abs=1e-6)
+    assert plan["busulfan_tdm"]["factor"] == pytest.approx(13400 / 13800, abs=1e-6)  # (16 x 1125 - 4 x 1150) / (12 x 1150)
     assert run(capsys, PLAN + ["--busulfan-auc", "1150"])[0] == 2  # needs --after-dose
 
 

@@ -126,16 +126,16 @@ def test_iewp_above_10kg_uses_bsa_without_rule(kb):
 
 
 def test_busulfan_tdm_adjusts_only_later_doses(kb):
-    # 8 kg: 8 mg per dose. AUC 1150 after dose 4 -> doses 5-16 x 1125/1150: 8 x 0.978261 = 7.826 mg/dose
+    # 8 kg: 8 mg per dose. AUC 1150 after dose 4 -> doses 5-16 x 13400/13800 = 0.971014: 8 x 0.971014 = 7.768 -> 7.76
     plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
                      busulfan_auc_umol_min=1150, after_dose=4)
     bu = amounts(plan, "Busulfan")
     assert bu[-8] == 32.0  # doses 1-4 unchanged
-    assert bu[-7] == pytest.approx(31.3, abs=0.01)  # 4 x 7.826 = 31.304 -> 31.30
-    # after dose 6 (mid-day): day -7 = 2 x 8 + 2 x 8 x 0.978261 = 16 + 15.652 = 31.65
+    assert bu[-7] == 31.04  # 4 x 7.76 (each dose rounded once, the day is their sum)
+    # after dose 6 (mid-day): factor (18000 - 6900) / (10 x 1150) = 0.965217; 8 x 0.965217 = 7.72; 16 + 2 x 7.72 = 31.44
     plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
                      busulfan_auc_umol_min=1150, after_dose=6)
-    assert amounts(plan, "Busulfan")[-7] == 31.65
+    assert amounts(plan, "Busulfan")[-7] == 31.44
 
 
 def test_busulfan_tdm_above_protocol_maximum_is_refused(kb):
@@ -259,8 +259,8 @@ def test_doses_scale_with_weight_and_bsa(kb, kg, factor, bsa):
 @given(auc=st.floats(100, 10000), after=st.integers(1, 15), kg=st.floats(3, 60))
 def test_busulfan_tdm_never_passes_maximum(kb, auc, after, kg):
     protocol = find_protocol(kb, "beijing-haplo")
-    adj = busulfan_adjustment(kb, auc, after)
     try:
+        adj = busulfan_adjustment(kb, auc, after)  # refuses when the measured doses already pass the cumulative target
         cal = build_calendar(kb, protocol, weight_kg=kg, bsa_m2=0.5 if kg <= 10 else 1.0, busulfan=adj,
                              small_child_rule=SmallChildRule.BSA)
     except SafetyRefusal:
@@ -338,10 +338,11 @@ def test_every_option_group_is_listed_once_when_not_chosen(kb):
 
 
 def test_busulfan_amount_of_each_dose_with_tdm(kb):
-    # 8 kg EMA band 1.0 mg/kg per dose -> 8 mg per dose, 4 a day. AUC 1300 after dose 6: factor 1125/1300 = 0.8654;
-    # doses 7-16 = 8 x 0.8654 = 6.923 -> 6.92 mg (rounded down). Day -7 holds doses 5,6 (8 mg) and 7,8 (6.92 mg).
+    # 8 kg EMA band 1.0 mg/kg per dose -> 8 mg per dose, 4 a day. AUC 1300 after dose 6: factor
+    # (18000 - 6 x 1300) / (10 x 1300) = 10200/13000 = 0.784615; doses 7-16 = 8 x 0.784615 = 6.277 -> 6.27 mg
+    # (rounded down). Day -7 holds doses 5,6 (8 mg) and 7,8 (6.27 mg).
     plan = make_plan(kb, child(365), protocol_key="beijing-haplo", day0=DAY0, weight_kg=8, height_cm=72,
                      busulfan_auc_umol_min=1300, after_dose=6)
     bu = {a.study_day: [q.value for q in a.amounts_per_dose] for a in plan.administrations if a.drug == "Busulfan"}
-    assert bu[-8] == [8.0] * 4 and bu[-7] == [8.0, 8.0, 6.92, 6.92] and bu[-5] == [6.92] * 4
+    assert bu[-8] == [8.0] * 4 and bu[-7] == [8.0, 8.0, 6.27, 6.27] and bu[-5] == [6.27] * 4
     assert all(not a.amounts_per_dose for a in plan.administrations if a.drug != "Busulfan")

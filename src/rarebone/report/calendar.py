@@ -11,7 +11,13 @@ import re
 from rarebone.workflows.plan import TransplantPlan
 
 CSV_COLUMNS = ["patient_id", "protocol", "study_day", "date", "drug", "role", "dose_value", "dose_unit",
-               "amount_value", "amount_unit", "route", "frequency", "schedule", "citations"]
+               "amount_value", "amount_unit", "route", "frequency", "schedule", "citations", "override_reason",
+               "knowledge_version", "notice"]
+
+
+def dose_text(value: float) -> str:
+    """A per-kg / per-m2 dose with four significant digits (3.913 mg/kg/day, not 3.91304), never in exponent form."""
+    return f"{value:.4g}" if abs(value) < 10000 else f"{value:.0f}"
 
 
 def schedule_text(assumed_from: str | None) -> str:
@@ -21,13 +27,20 @@ def schedule_text(assumed_from: str | None) -> str:
 def plan_csv(plan: TransplantPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["# " + plan.notice + f" Knowledge {plan.knowledge_version}."])
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS)  # header first so csv.DictReader and spreadsheets import it cleanly
     for a in plan.administrations:
         writer.writerow([plan.patient_id, plan.protocol.key, a.study_day, a.date.isoformat(), a.drug, a.role,
                          f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}", a.amount.unit, a.route, a.frequency,
-                         schedule_text(a.assumed_from), " ".join(a.citations)])
+                         schedule_text(a.assumed_from), " ".join(a.citations), _override(plan),
+                         plan.knowledge_version, plan.notice])
     return out.getvalue()
+
+
+def _override(plan: TransplantPlan) -> str:
+    if not plan.override_reason:
+        return ""
+    return (f"HSCT NOT INDICATED for {', '.join(plan.hsct_not_indicated_genes)}; planned on prescriber override: "
+            f"{plan.override_reason}")
 
 
 def _escape(text: str) -> str:
@@ -59,15 +72,17 @@ def _slug(text: str) -> str:
 def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
     stamp = dtstamp.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rarebone//transplant plan//EN", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_escape(f'{plan.patient_id} {plan.protocol.key}')}"]
+             f"X-WR-CALNAME:{_escape(f'{plan.patient_id} {plan.protocol.key}')}",
+             f"X-WR-CALDESC:{_escape(' '.join(x for x in (_override(plan), plan.notice, f'Knowledge {plan.knowledge_version}.') if x))}"]
     for a in plan.administrations:
         day = f"{a.study_day:+d}" if a.study_day else "0"
         summary = f"Day {day}: {a.drug} {a.amount.value:g} {a.amount.unit} {a.route}"
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
-        description = (f"{a.dose.value:g} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
+        description = (f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
                        f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
-                       f"{plan.notice} Knowledge {plan.knowledge_version}.")
+                       f"{plan.notice} Knowledge {plan.knowledge_version}."
+                       + (f" {_override(plan)}." if plan.override_reason else ""))
         lines += [
             "BEGIN:VEVENT",
             f"UID:{_slug(plan.patient_id)}-{plan.protocol.key}-{_slug(a.drug)}-{a.study_day}-{a.date:%Y%m%d}@rarebone",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from rarebone.report.calendar import schedule_text
+from rarebone.report.calendar import dose_text, schedule_text
 from rarebone.workflows.monitor import MonitoringReport
 from rarebone.workflows.plan import TransplantPlan
+
 
 
 
@@ -61,14 +62,14 @@ def plan_text(plan: TransplantPlan) -> str:
     if plan.busulfan_tdm:
         t = plan.busulfan_tdm
         out.append(f"Busulfan TDM: AUC {t.measured_auc_umol_min:g} uM.min after dose {t.after_dose}; later doses x "
-                   f"{t.factor:.3f} toward {t.target_auc_umol_min:g} uM.min; projected cumulative "
+                   f"{t.factor:.3f} toward the cumulative target (16 x {t.target_auc_umol_min:g} uM.min per dose); projected cumulative "
                    f"{t.projected_cumulative_mg_h_per_l:.1f} mg.h/L")
     out += ["", "Warnings:"] + [f"  ! {w}" for w in plan.warnings]
     out += ["", "Drugs (dose per unit and absolute amount for this child):"]
     for d in plan.drugs:
         days = ("day " if len(d.days) == 1 else "days ") + days_text(d)
         flag = " [UNVERIFIED]" if d.certainty == "unverified" else ""
-        out.append(f"  {d.drug}{flag}: {d.total_dose.value:g} {d.total_dose.unit} total over the calendar "
+        out.append(f"  {d.drug}{flag}: {dose_text(d.total_dose.value)} {d.total_dose.unit} total over the calendar "
                    f"({d.basis}) = {d.total_amount.value:g} {d.total_amount.unit}; {days}")
         out.append(f"      published: {d.published}; {schedule_text(d.assumed_from)} [{', '.join(d.citations)}]")
         if d.note:
@@ -78,7 +79,7 @@ def plan_text(plan: TransplantPlan) -> str:
         out.append(f"  Day {day_label(day[0]):>4}  {day[1]}")
         for a in items:
             assumed = "  (schedule assumed)" if a.assumed_from else ""
-            out.append(f"      {a.drug:<44} {a.dose.value:>8g} {a.dose.unit:<13} -> {a.amount.value:>9g} "
+            out.append(f"      {a.drug:<44} {dose_text(a.dose.value):>8} {a.dose.unit:<13} -> {a.amount.value:>9g} "
                        f"{a.amount.unit:<3} {a.route}{assumed}" + (f"  [{per_dose_text(a)}]" if a.amounts_per_dose else ""))
     if plan.surveillance:
         out += ["", "Surveillance:"] + [f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" for s in plan.surveillance]

@@ -8,6 +8,7 @@ from typing import Mapping
 from rarebone.errors import KnowledgeError
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.base import Analyte
+from rarebone.transplant.compare import above
 from rarebone.transplant.dosing import param
 
 
@@ -33,7 +34,7 @@ def hypercalcaemia(kb: KnowledgeBase, calcium_mmol_l: Mapping[int, float]) -> Hy
     v = param(kb, "TX-HYPERCALCAEMIA")
     threshold = mg_dl_to_mmol_l(kb, v["above_mg_dl"])
     after = sorted((d, x) for d, x in calcium_mmol_l.items() if d >= 0)
-    high = tuple((d, x) for d, x in after if x > threshold)
+    high = tuple((d, x) for d, x in after if above(kb, x, threshold))
     return Hypercalcaemia(
         threshold, v["above_mg_dl"], high, high[0][0] if high else None, max((x for _, x in high), default=None),
         after[-1][0] if after else None, int(v["monitor_until_day"]))

@@ -131,15 +131,26 @@ def busulfan_adjustment(kb: KnowledgeBase, measured_auc_umol_min: float, after_d
     if not 1 <= after_dose < n_total:
         raise InputError(f"--after-dose must be 1-{n_total - 1} (the dose after which the AUC was measured)",
                          path="--after-dose", value=after_dose)
-    factor = target["target_umol_min"] / measured_auc_umol_min
+    # TX-BU-CUMULATIVE-TARGET: the remaining doses make up the cumulative target (doses_total x per-dose target):
+    # measured doses at the measured AUC + remaining doses at (measured AUC x factor) = doses_total x target
+    cumulative_target = n_total * target["target_umol_min"]
+    remaining = n_total - after_dose
+    factor = (cumulative_target - after_dose * measured_auc_umol_min) / (remaining * measured_auc_umol_min)
+    if factor <= 0:
+        raise SafetyRefusal(
+            f"doses 1-{after_dose} at {measured_auc_umol_min:g} uM.min already reach the cumulative target "
+            f"{cumulative_target:g} uM.min (TX-BU-CUMULATIVE-TARGET): no further busulfan by this rule; the "
+            "prescriber must decide", path="--busulfan-auc", value=measured_auc_umol_min)
     conv = param(kb, "TX-BU-EXPOSURE-UNITS")["umol_min_per_mg_h_per_l"]
-    cumulative = (after_dose * measured_auc_umol_min + (n_total - after_dose) * target["target_umol_min"]) / conv
+    cumulative = (after_dose * measured_auc_umol_min + remaining * measured_auc_umol_min * factor) / conv
     optimum = param(kb, "TX-BU-CUMULATIVE-OPTIMUM")
     mac = param(kb, "TX-BU-IEWP-MAC")
     in_window = target["window_low_umol_min"] <= measured_auc_umol_min <= target["window_high_umol_min"]
     notes = [
-        f"Busulfan doses {after_dose + 1}-{n_total}: x {factor:.3f} (target {target['target_umol_min']:g} / measured "
-        f"{measured_auc_umol_min:g} uM.min; TX-BU-ADJUSTMENT, label formula wording UNVERIFIED).",
+        f"Busulfan doses {after_dose + 1}-{n_total}: x {factor:.3f} so that doses 1-{after_dose} at the measured "
+        f"{measured_auc_umol_min:g} uM.min plus doses {after_dose + 1}-{n_total} at {measured_auc_umol_min * factor:.0f} "
+        f"uM.min reach the cumulative target {n_total} x {target['target_umol_min']:g} = {cumulative_target:g} uM.min "
+        "(TX-BU-CUMULATIVE-TARGET, TX-BU-ADJUSTMENT; label formula wording UNVERIFIED).",
         f"Projected cumulative exposure {cumulative:.1f} mg.h/L (optimum {optimum['low_mg_h_per_l']:g}-"
         f"{optimum['high_mg_h_per_l']:g}; IEWP MAC {mac['low_mg_h_per_l']:g}-{mac['high_mg_h_per_l']:g} mg.h/L).",
     ]

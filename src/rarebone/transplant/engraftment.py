@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 from rarebone.knowledge import KnowledgeBase
+from rarebone.transplant.compare import at_least, below, passes
 from rarebone.transplant.dosing import param
 
 Series = Mapping[int, float]
@@ -23,8 +24,8 @@ def daily(points: Iterable[tuple[int, float]]) -> dict[int, float]:
     return out
 
 
-def _above(value: float, threshold: float, strict: bool) -> bool:
-    return value > threshold if strict else value >= threshold
+def _above(kb: KnowledgeBase, value: float, threshold: float, strict: bool) -> bool:
+    return passes(kb, value, threshold, strict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,25 @@ def first_run(series: Series, ok: Callable[[int, float], bool], length: int, fro
     return RunResult(None, tuple(gaps))
 
 
+def first_run_if_gaps_qualified(series: Series, ok: Callable[[int, float], bool], length: int,
+                                from_day: int | None = None) -> int | None:
+    """The first run start if every unobserved day between the first and last observed day had qualified:
+    the earliest day engraftment *could* have happened, given only the gaps. Never a claim of engraftment."""
+    days = sorted(d for d in series if from_day is None or d >= from_day)
+    if not days:
+        return None
+    run_start, run_len = None, 0
+    for d in range(days[0], days[-1] + 1):
+        if d not in series or ok(d, series[d]):
+            run_start = d if run_len == 0 else run_start
+            run_len += 1
+        else:
+            run_start, run_len = None, 0
+        if run_len >= length and run_start is not None:
+            return run_start
+    return None
+
+
 @dataclass(frozen=True)
 class Engraftment:
     day: int | None
@@ -61,6 +81,8 @@ class Engraftment:
     definition: str
     gap_days: tuple[int, ...]
     last_observed_day: int | None
+    possible_day: int | None = None  # earliest day engraftment could have happened if the gaps had qualified
+    observed_days: tuple[int, ...] = ()
 
     def describe(self, what: str, gap_days_shown: int) -> str:
         if self.day is not None:
@@ -79,10 +101,12 @@ class Engraftment:
 def neutrophil_engraftment(kb: KnowledgeBase, anc: Series) -> Engraftment:
     """First of N consecutive observed days with ANC above the threshold (TX-ENGRAFT-NEUTROPHIL)."""
     v = param(kb, "TX-ENGRAFT-NEUTROPHIL")
-    run = first_run(anc, lambda d, x: _above(x, v["threshold_10e9_per_l"], v["strict"]), int(v["consecutive_days"]),
+    run = first_run(anc, lambda d, x: _above(kb, x, v["threshold_10e9_per_l"], v["strict"]), int(v["consecutive_days"]),
                     from_day=0)
+    ok = lambda d, x: _above(kb, x, v["threshold_10e9_per_l"], v["strict"])  # noqa: E731
+    possible = first_run_if_gaps_qualified(anc, ok, int(v["consecutive_days"]), from_day=0)
     return Engraftment(run.day, "TX-ENGRAFT-NEUTROPHIL", kb.get("TX-ENGRAFT-NEUTROPHIL").statement, run.gap_days,
-                       max(anc) if anc else None)
+                       max(anc) if anc else None, possible, tuple(sorted(anc)))
 
 
 PLATELET_DEFINITIONS = {"beijing": "TX-ENGRAFT-PLATELET-BEIJING", "astct": "TX-ENGRAFT-PLATELET-ASTCT"}
@@ -99,7 +123,7 @@ def platelet_engraftment(kb: KnowledgeBase, platelets: Series, transfusion_days:
 
     def ok(day: int, value: float) -> bool:
         untransfused = not any(day - k in transfused for k in range(0, window + 1))
-        return untransfused and _above(value, v["threshold_10e9_per_l"], v["strict"])
+        return untransfused and _above(kb, value, v["threshold_10e9_per_l"], v["strict"])
 
     run = first_run(platelets, ok, int(v["consecutive_days"]), from_day=0)
     return Engraftment(run.day, entry_id, kb.get(entry_id).statement, run.gap_days,
@@ -122,12 +146,14 @@ def chimerism(kb: KnowledgeBase, donor_pct: Series) -> ChimerismResult:
     if not values:
         return ChimerismResult(None, None, "unknown", "none", ())
     day, pct = values[-1]
-    category = "full_donor" if pct > v["full_above_pct"] else "mixed" if pct >= v["mixed_from_pct"] else "autologous"
+    category = ("full_donor" if passes(kb, pct, v["full_above_pct"], True)
+                else "mixed" if at_least(kb, pct, v["mixed_from_pct"]) else "autologous")
     if len(values) == 1:
         trend = "single_value"
     else:
         change = values[-1][1] - values[0][1]
-        trend = "falling" if change <= -v["falling_by_pct"] else "rising" if change >= v["falling_by_pct"] else "stable"
+        trend = ("falling" if at_least(kb, -change, v["falling_by_pct"])
+                 else "rising" if at_least(kb, change, v["falling_by_pct"]) else "stable")
     return ChimerismResult(pct, day, category, trend, values)
 
 
@@ -137,6 +163,7 @@ class GraftFailure:
     day: int | None
     reason: str
     knowledge_id: str | None
+    gap_days: tuple[int, ...] = ()  # unobserved days that alone prevent assessing primary graft failure
 
 
 def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, platelets: Series, hemoglobin: Series,
@@ -147,19 +174,27 @@ def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, plate
     early_chimerism = [(d, x) for d, x in sorted(donor_pct.items()) if d <= by_day]
     if neutrophil.day is None or neutrophil.day > by_day:
         last = neutrophil.last_observed_day
-        if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
+        if early_chimerism and all(below(kb, x, p["autologous_below_pct"]) for _, x in early_chimerism):
             return GraftFailure("primary", by_day, f"donor chimerism below {p['autologous_below_pct']:g}% up to day "
                                 f"+{early_chimerism[-1][0]} (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
+        if neutrophil.possible_day is not None and neutrophil.possible_day <= by_day:
+            # ANC qualified on every observed day of a run that only unobserved days interrupt: not assessable
+            gaps = tuple(d for d in range(neutrophil.possible_day, by_day + 1) if d not in set(neutrophil.observed_days))
+            shown = ", ".join(f"{d:+d}" for d in gaps)
+            return GraftFailure("not_assessable", None, f"not assessable: gaps on days {shown}; neutrophil "
+                                f"engraftment could have started on day +{neutrophil.possible_day} but is never "
+                                "claimed across a gap. Daily counts are needed to assess primary graft failure",
+                                None, gaps)
         if last is not None and last >= by_day:
             return GraftFailure("primary", by_day, f"no neutrophil engraftment by day +{by_day}",
                                 "TX-GRAFT-FAILURE-PRIMARY")
         return GraftFailure("not_assessable", None, f"not engrafted yet; observations end before day +{by_day}", None)
-    if early_chimerism and all(x < p["autologous_below_pct"] for _, x in early_chimerism):
+    if early_chimerism and all(below(kb, x, p["autologous_below_pct"]) for _, x in early_chimerism):
         return GraftFailure("primary", by_day, "neutrophil recovery with donor chimerism below "
                             f"{p['autologous_below_pct']:g}% (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
     late = [(d, x) for d, x in sorted(donor_pct.items()) if d > neutrophil.day]
-    if late and any(x >= p["autologous_below_pct"] for d, x in donor_pct.items() if d <= late[-1][0]) \
-            and late[-1][1] < p["autologous_below_pct"]:
+    if late and any(at_least(kb, x, p["autologous_below_pct"]) for d, x in donor_pct.items() if d <= late[-1][0]) \
+            and below(kb, late[-1][1], p["autologous_below_pct"]):
         return GraftFailure("secondary", late[-1][0], f"donor chimerism fell below {p['autologous_below_pct']:g}% "
                             f"on day +{late[-1][0]} after engraftment (loss of the graft)", "TX-GRAFT-FAILURE-SECONDARY")
     s = param(kb, "TX-GRAFT-FAILURE-SECONDARY")
@@ -168,9 +203,9 @@ def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, plate
     for d in days:
         if d <= neutrophil.day:
             continue
-        low = [anc.get(d) is not None and anc[d] < s["anc_below"],
-               platelets.get(d) is not None and platelets[d] < s["platelets_below"],
-               hemoglobin.get(d) is not None and hemoglobin[d] < s["hemoglobin_below_g_l"]]
+        low = [anc.get(d) is not None and below(kb, anc[d], s["anc_below"]),
+               platelets.get(d) is not None and below(kb, platelets[d], s["platelets_below"]),
+               hemoglobin.get(d) is not None and below(kb, hemoglobin[d], s["hemoglobin_below_g_l"])]
         cyto[d] = float(sum(low))
     run = first_run(cyto, lambda d, n: n >= s["lineages"], int(s["consecutive_days"]))
     if run.day is not None:

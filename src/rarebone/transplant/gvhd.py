@@ -10,29 +10,34 @@ from typing import Mapping
 from rarebone.errors import ImplausibleValueError, KnowledgeError
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import GradePattern
+from rarebone.transplant.compare import above, at_least
 from rarebone.transplant.dosing import param
 
 
 def skin_stage(kb: KnowledgeBase, rash_bsa_pct: float, bullae_desquamation_bsa_pct: float = 0.0) -> int:
     """Stage 1 any rash, 2 from 25%, 3 above 50%, 4 above 50% with bullae/desquamation above 5% (TX-MAGIC-SKIN)."""
     v = param(kb, "TX-MAGIC-SKIN")
-    steps = (rash_bsa_pct > 0, rash_bsa_pct >= v["stage2_from_pct"], rash_bsa_pct > v["stage3_above_pct"],
-             rash_bsa_pct > v["stage3_above_pct"] and bullae_desquamation_bsa_pct > v["stage4_desquamation_above_pct"])
+    steps = (rash_bsa_pct > 0, at_least(kb, rash_bsa_pct, v["stage2_from_pct"]), above(kb, rash_bsa_pct, v["stage3_above_pct"]),
+             above(kb, rash_bsa_pct, v["stage3_above_pct"])
+             and above(kb, bullae_desquamation_bsa_pct, v["stage4_desquamation_above_pct"]))
     return sum(steps)
 
 
 def liver_stage(kb: KnowledgeBase, bilirubin_mg_dl: float) -> int:
     v = param(kb, "TX-MAGIC-LIVER")
-    return sum((bilirubin_mg_dl >= v["stage1_from_mg_dl"], bilirubin_mg_dl > v["stage2_above_mg_dl"],
-                bilirubin_mg_dl > v["stage3_above_mg_dl"], bilirubin_mg_dl > v["stage4_above_mg_dl"]))
+    """MAGIC liver stage by bilirubin (TX-MAGIC-LIVER). Only for hyperbilirubinaemia the clinician attributes to
+    GVHD: the caller must not stage a bilirubin alone (other causes: VOD, drugs, infection)."""
+    return sum((at_least(kb, bilirubin_mg_dl, v["stage1_from_mg_dl"]), above(kb, bilirubin_mg_dl, v["stage2_above_mg_dl"]),
+                above(kb, bilirubin_mg_dl, v["stage3_above_mg_dl"]), above(kb, bilirubin_mg_dl, v["stage4_above_mg_dl"])))
 
 
 def upper_gi_stage(persistent_symptoms: bool) -> int:
     return 1 if persistent_symptoms else 0
 
 
-def _volume_stage(x: float, v: dict, unit: str) -> int:
-    return sum((x >= v[f"stage1_from_{unit}"], x >= v[f"stage2_from_{unit}"], x > v[f"stage3_above_{unit}"]))
+def _volume_stage(kb: KnowledgeBase, x: float, v: dict, unit: str) -> int:
+    return sum((at_least(kb, x, v[f"stage1_from_{unit}"]), at_least(kb, x, v[f"stage2_from_{unit}"]),
+                above(kb, x, v[f"stage3_above_{unit}"])))
 
 
 def lower_gi_stage(kb: KnowledgeBase, stool_ml_per_day: float | None, weight_kg: float, severe: bool = False,
@@ -43,18 +48,18 @@ def lower_gi_stage(kb: KnowledgeBase, stool_ml_per_day: float | None, weight_kg:
     if severe:
         return int(param(kb, "TX-MAGIC-LOWER-GI-STAGE4")["stage"])
     child = param(kb, "TX-MAGIC-LOWER-GI-CHILD")
-    is_child = weight_kg <= child["child_max_weight_kg"]
+    is_child = not above(kb, weight_kg, child["child_max_weight_kg"])
     if stool_ml_per_day is not None:
         if is_child:
-            return _volume_stage(stool_ml_per_day / weight_kg, child, "ml_kg_day")
-        return _volume_stage(stool_ml_per_day, param(kb, "TX-MAGIC-LOWER-GI-ADULT"), "ml_day")
+            return _volume_stage(kb, stool_ml_per_day / weight_kg, child, "ml_kg_day")
+        return _volume_stage(kb, stool_ml_per_day, param(kb, "TX-MAGIC-LOWER-GI-ADULT"), "ml_day")
     if episodes_per_day is None:
         raise ImplausibleValueError("lower GI stage needs stool volume or number of episodes", path="lower_gi")
     if episodes_per_day < 0:
         raise ImplausibleValueError("stool episodes per day cannot be negative", path="stoolEpisodes",
                                     value=episodes_per_day)
     entry = "TX-MAGIC-LOWER-GI-CHILD-EPISODES" if is_child else "TX-MAGIC-LOWER-GI-ADULT-EPISODES"
-    return _volume_stage(episodes_per_day, param(kb, entry), "episodes")
+    return _volume_stage(kb, episodes_per_day, param(kb, entry), "episodes")
 
 
 def _pattern(kb: KnowledgeBase) -> GradePattern:

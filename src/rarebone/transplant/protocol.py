@@ -168,14 +168,16 @@ def build_calendar(
         per_day = [v * scale for v in per_day]
         max_day = line.max_per_day * scale
         max_total = line.max_total * scale if line.max_total is not None else None
-        amounts = [round_down(kb, v * multiplier) for v in per_day]
+        per_dose = _amounts_per_dose(kb, line, days, weight_kg, busulfan_label, busulfan, multiplier)
+        # each dose is rounded once (TX-AMOUNT-ROUNDING); a day given in several doses is the sum of its rounded doses
+        amounts = [round_down(kb, sum(doses)) if doses else round_down(kb, v * multiplier)
+                   for v, doses in zip(per_day, per_dose)]
         total_unit = sum(per_day)
         _check_maxima(line, per_day, amounts, multiplier, max_day, max_total, dose_unit, eps)
         if line.min_total is not None and total_unit < line.min_total * scale - eps:
             cal.warnings.append(
                 f"{line.drug}: total {total_unit:.3g} {dose_unit} is below the published {line.published}; "
                 "the weight band gives less than the protocol range for this weight.")
-        per_dose = _amounts_per_dose(kb, line, days, weight_kg, busulfan_label, busulfan, multiplier)
         for day, value, amount, doses in zip(days, per_day, amounts, per_dose):
             cal.administrations.append(Administration(
                 drug=line.drug, role=line.role, study_day=day, dose_value=tidy(kb, value), dose_unit=dose_unit,

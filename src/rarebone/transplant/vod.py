@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from rarebone.knowledge import KnowledgeBase
+from rarebone.transplant.compare import above, at_least, distinct_text
 from rarebone.transplant.dosing import param
 
 
@@ -64,12 +65,13 @@ def modified_seattle(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], we
     hep_pain = [None if o.hepatomegaly is None or o.ruq_pain is None else (o.hepatomegaly and o.ruq_pain)
                 for o in obs.values()]
     criteria = (
-        Criterion(f"bilirubin > {v['bilirubin_above_mg_dl']:g} mg/dL", _status([x > v["bilirubin_above_mg_dl"] for x in bili.values()]),
-                  f"max {max(bili.values()):.2f} mg/dL" if bili else "not observed"),
+        Criterion(f"bilirubin > {v['bilirubin_above_mg_dl']:g} mg/dL", _status([above(kb, x, v["bilirubin_above_mg_dl"]) for x in bili.values()]),
+                  f"max {distinct_text(kb, max(bili.values()), v['bilirubin_above_mg_dl'], 'mg/dL')}" if bili else "not observed"),
         Criterion("hepatomegaly with RUQ pain", _status(hep_pain)),
         Criterion(f"weight gain > {v['weight_gain_above_fraction']:.0%} over baseline",
-                  _status([g > v["weight_gain_above_fraction"] for g in gains]),
-                  f"max {max(gains):.1%}" if gains else "baseline or weights missing"),
+                  _status([above(kb, g, v["weight_gain_above_fraction"]) for g in gains]),
+                  f"max {distinct_text(kb, max(gains), v['weight_gain_above_fraction'], percent=True)}" if gains
+                  else "baseline or weights missing"),
     )
     present, unknown = _count(criteria)
     note = f"window day 0 to +{int(v['by_day'])}"
@@ -95,10 +97,10 @@ def ebmt_paediatric(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, float], wei
     after = lambda series: {d: x for d, x in series.items() if d >= 0}  # noqa: E731
     bili, obs, wt = after(bilirubin_mg_dl), after(liver), after(weight_kg)
     gains = [g for d in wt if (g := weight_gain_fraction(wt, baseline_weight_kg, d)) is not None]
-    weight_flags: list[bool | None] = [g > v["weight_gain_above_fraction"] for g in gains]
+    weight_flags: list[bool | None] = [above(kb, g, v["weight_gain_above_fraction"]) for g in gains]
     if _rising_run(wt, int(v["rising_days"])):
         weight_flags.append(True)
-    bili_flags: list[bool | None] = [x >= v["bilirubin_from_mg_dl"] for x in bili.values()]
+    bili_flags: list[bool | None] = [at_least(kb, x, v["bilirubin_from_mg_dl"]) for x in bili.values()]
     if _rising_run(bili, int(v["rising_days"])):
         bili_flags.append(True)
     criteria = (
@@ -133,12 +135,12 @@ def ebmt_paediatric_severity(kb: KnowledgeBase, bilirubin_mg_dl: Mapping[int, fl
     alt = [o.alt_times_uln for o in liver.values() if o.alt_times_uln is not None]
     if alt:
         m = max(alt)
-        levels.append(2 if m > v["alt_severe_above_x"] else 1 if m > v["alt_moderate_above_x"] else 0)
+        levels.append(2 if above(kb, m, v["alt_severe_above_x"]) else 1 if above(kb, m, v["alt_moderate_above_x"]) else 0)
     rt_days = sum(1 for o in liver.values() if o.refractory_thrombocytopenia)
     if any(o.refractory_thrombocytopenia is not None for o in liver.values()):
         levels.append(2 if rt_days >= v["rt_severe_from_days"] else 1 if rt_days >= v["rt_moderate_from_days"] else 0)
     if bilirubin_mg_dl:
-        levels.append(2 if max(bilirubin_mg_dl.values()) >= v["bilirubin_severe_from_mg_dl"] else 0)
+        levels.append(2 if at_least(kb, max(bilirubin_mg_dl.values()), v["bilirubin_severe_from_mg_dl"]) else 0)
     asc = {"none": 0, "minimal": 0, "moderate": 1, "paracentesis": 2}
     a = [asc[o.ascites] for o in liver.values() if o.ascites in asc]
     if a:

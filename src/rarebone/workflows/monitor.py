@@ -14,6 +14,7 @@ from rarebone.patient import Patient
 from rarebone.transplant import calcium as ca
 from rarebone.transplant import engraftment as eg
 from rarebone.transplant import gvhd, vod
+from rarebone.transplant.compare import distinct_text
 from rarebone.transplant.dosing import param
 from rarebone.transplant.engraftment import daily
 
@@ -137,12 +138,20 @@ class MonitoringReport(Contract):
 def find_day0(patient: Patient, day0: dt.date | None) -> tuple[dt.date, str]:
     procs = [p for p in patient.procedures if p.code_id in HSCT_CODES]
     dated = [p for p in procs if p.performed and p.performed.timestamp]
+    dob = patient.date_of_birth
     if day0 is not None:
+        if dob is not None and day0 < dob:
+            raise InputError(f"day 0 is before the date of birth {dob.isoformat()}", source=patient.source,
+                             path="--day0", value=day0.isoformat())
         return day0, "--day0"
     if not dated:
         raise InputError("no day 0: give --day0 or an HSCT procedure (NCIT:C15431 or NCIT:C46089) with "
                          "performed.timestamp in medicalActions", source=patient.source, path="$.medicalActions")
     first = min(dated, key=lambda p: p.performed.timestamp)
+    if dob is not None and first.performed.timestamp.date() < dob:
+        raise InputError(f"HSCT date is before the date of birth {dob.isoformat()}", source=patient.source,
+                         path=f"{first.json_path}.procedure.performed.timestamp",
+                         value=first.performed.timestamp.date().isoformat())
     return first.performed.timestamp.date(), f"{first.code_id} {first.json_path}.procedure.performed"
 
 
@@ -225,13 +234,14 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
             p = f"{base}.gvhd[{i}]"
             for key in node:
                 if key not in ("date", "skinRashBsaPct", "bullaeDesquamationBsaPct", "upperGiPersistent", "lowerGiSevere",
-                               "stoolEpisodesPerDay"):
+                               "stoolEpisodesPerDay", "liverAttributedToGvhd"):
                     raise InputError("unknown key", path=f"{p}.{key}")
             _number(node, "skinRashBsaPct", p, 0, 100)
             _number(node, "bullaeDesquamationBsaPct", p, 0, 100)
             _bool(node, "upperGiPersistent", p)
             _bool(node, "lowerGiSevere", p)
             _number(node, "stoolEpisodesPerDay", p, 0, 100)
+            _bool(node, "liverAttributedToGvhd", p)
             out["gvhd"][_day(node, p, day0)] = node, p
         for i, node in enumerate(raw.get("cgvhd", [])):
             p = f"{base}.cgvhd[{i}]"
@@ -275,6 +285,11 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     day0, day0_source = find_day0(patient, day0)
     warnings: list[str] = []
     s = collect_series(patient, day0, warnings)
+    observed = [d for series in s.values() for d in series]
+    if observed and max(observed) < 0:
+        last = day0 + dt.timedelta(days=max(observed))
+        raise InputError(f"day 0 is after every observation (last {last.isoformat()})", source=patient.source,
+                         path="--day0" if day0_source == "--day0" else day0_source.split()[-1], value=day0.isoformat())
     ext = read_extension(patient, day0)
     tx_days = transfusion_days(patient, day0)
     bili_factor = kb.get("LAB-BILIRUBIN").to_canonical["mg/dL"]
@@ -288,6 +303,9 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     if gf.status in ("primary", "secondary"):
         alerts.append(Alert(level="alert", text=f"{gf.status.capitalize()} graft failure: {gf.reason}",
                             citations=list(kb.get(gf.knowledge_id).sources)))
+    elif gf.gap_days:
+        alerts.append(Alert(level="warning", text=f"Primary graft failure {gf.reason}",
+                            citations=list(kb.get("TX-GRAFT-FAILURE-PRIMARY").sources)))
     if chim.trend == "falling" or chim.category in ("mixed", "autologous"):
         alerts.append(Alert(level="warning", text=f"Donor chimerism {chim.latest_pct:g}% on day {_day_label(chim.latest_day)}"
                             f" ({chim.category.replace('_', ' ')}, trend {chim.trend})", citations=list(kb.get("TX-CHIMERISM").sources)))
@@ -297,7 +315,10 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
             warnings.append(e.describe(name, shown))
 
     # acute GVHD by day
-    days = sorted({d for d in (*ext["gvhd"], *bili_mg, *s["stool_volume"]) if d >= 0})
+    # MAGIC stages the liver from bilirubin only when the clinician attributes the hyperbilirubinaemia to GVHD
+    # (gvhd[].liverAttributedToGvhd: true on that day); a bilirubin alone is never a GVHD stage.
+    attributed = {d for d, (node, _) in ext["gvhd"].items() if node.get("liverAttributedToGvhd") is True}
+    days = sorted({d for d in (*ext["gvhd"], *s["stool_volume"]) if d >= 0})
     weights = sorted(s["weight"].items())
     agvhd_days = []
     avg_days = int(param(kb, "TX-MAGIC-LOWER-GI-CHILD")["stool_average_days"])
@@ -306,7 +327,7 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         node, _ = ext["gvhd"].get(d, ({}, ""))
         skin = gvhd.skin_stage(kb, node["skinRashBsaPct"], node.get("bullaeDesquamationBsaPct", 0) or 0) \
             if node.get("skinRashBsaPct") is not None else None
-        liver = gvhd.liver_stage(kb, bili_mg[d]) if d in bili_mg else None
+        liver = gvhd.liver_stage(kb, bili_mg[d]) if d in bili_mg and d in attributed else None
         ugi = gvhd.upper_gi_stage(node["upperGiPersistent"]) if node.get("upperGiPersistent") is not None else None
         w = next((x for wd, x in reversed(weights) if wd <= d), weights[0][1] if weights else None)
         if node.get("lowerGiSevere"):
@@ -330,12 +351,25 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
         days=agvhd_days,
         summary=(f"maximum MAGIC grade {max_grade} on day {_day_label(worst.study_day)}" if worst and max_grade != "0"
                  else "no acute GVHD stage recorded" if agvhd_days else "no acute GVHD observations")
-        + ("; liver stage uses bilirubin and assumes it is due to GVHD (VOD, drugs and infection are not excluded "
-           "by rarebone)" if any(x.liver for x in agvhd_days) else ""))
+        + ("; liver staged from bilirubin only on days the clinician attributed it to GVHD "
+           "(gvhd[].liverAttributedToGvhd)" if any(x.liver is not None for x in agvhd_days) else ""))
     agvhd = agvhd.model_copy(update={"citations": sorted({*agvhd.citations, "HARRIS2016"})})
     if grade_order.index(max_grade) >= 2:
         alerts.append(Alert(level="alert", text=f"Acute GVHD grade {max_grade} (MAGIC) on day {_day_label(worst.study_day)}",
                             citations=agvhd.citations))
+
+    # hyperbilirubinaemia not attributed to GVHD: a differential, never a GVHD grade
+    liver_v = param(kb, "TX-MAGIC-LIVER")
+    unattributed = {d: x for d, x in bili_mg.items()
+                    if d >= 0 and d not in attributed and gvhd.liver_stage(kb, x) >= 1}
+    if unattributed:
+        peak_day = max(unattributed, key=lambda d: unattributed[d])
+        peak = unattributed[peak_day]
+        alerts.append(Alert(level="warning", text=(
+            f"Hyperbilirubinaemia: bilirubin {distinct_text(kb, peak, liver_v['stage1_from_mg_dl'], 'mg/dL')} "
+            f"({peak * bili_factor:.0f} umol/L) on day {_day_label(peak_day)}: consider VOD, drug toxicity, GVHD "
+            f"(MAGIC liver stage {gvhd.liver_stage(kb, peak)} if attributed to GVHD; record "
+            "gvhd[].liverAttributedToGvhd to grade it)"), citations=sorted({*kb.get("TX-MAGIC-LIVER").sources})))
 
     # chronic GVHD: latest assessment
     cg = sorted(ext["cgvhd"], key=lambda t: t[0])
@@ -377,7 +411,8 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     hc = ca.hypercalcaemia(kb, s["calcium"])
     rank = any(v.gene_symbol == "TNFRSF11A" for v in patient.variants)
     hc_summary = (f"calcium above {hc.threshold_mg_dl:g} mg/dL ({hc.threshold_mmol_l:.2f} mmol/L) on "
-                  + ", ".join(f"day {_day_label(d)}: {x:.2f} mmol/L ({x / kb.get('LAB-CALCIUM').to_canonical['mg/dL']:.1f} mg/dL)"
+                  + ", ".join(f"day {_day_label(d)}: {distinct_text(kb, x, hc.threshold_mmol_l, 'mmol/L')} "
+                              f"({distinct_text(kb, x / kb.get('LAB-CALCIUM').to_canonical['mg/dL'], hc.threshold_mg_dl, 'mg/dL')})"
                               for d, x in hc.high_values) if hc.high_values else
                   f"no calcium above {hc.threshold_mg_dl:g} mg/dL ({hc.threshold_mmol_l:.2f} mmol/L)")
     if hc.last_observed_day is None or hc.last_observed_day < hc.monitor_until_day:

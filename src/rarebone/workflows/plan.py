@@ -157,8 +157,14 @@ def make_plan(
     if height_cm is None:
         raise InputError("no height: give --height CM or a height measurement (LOINC 8302-2)",
                          source=patient.source, path="--height")
-    if not -60 <= horizon_day <= 400:
-        raise InputError("calendar horizon must be a study day from -60 to 400", path="--until", value=horizon_day)
+    last_fixed = max([1, *(d for line in protocol.drugs for d in (line.days or [])),
+                      *(line.end_day for line in protocol.drugs if line.end_day is not None)])
+    if not last_fixed <= horizon_day <= 400:
+        raise InputError(f"calendar end must be a study day from +{last_fixed} (the last fixed day of "
+                         f"{protocol.key}) to +400", path="--until", value=horizon_day)
+    if patient.date_of_birth is not None and day0 < patient.date_of_birth:
+        raise InputError(f"day 0 is before the date of birth {patient.date_of_birth.isoformat()}",
+                         source=patient.source, path="--day0", value=day0.isoformat())
     age_days = age_at(patient, day0)
     r = check_plausible(kb, age_days, weight_kg, height_cm)
     bsa = bsa_m2(kb, weight_kg, height_cm, bsa_formula)
@@ -200,7 +206,8 @@ def make_plan(
                          *kb.get(BSA_ENTRY[BsaFormula(bsa_formula)]).sources,
                          *(sid for kid in cal.knowledge_ids for sid in kb.get(kid).sources),
                          *kb.get("TX-GROWTH-PLAUSIBILITY").sources,
-                         *(kb.get("TX-BU-AUC-TARGET").sources if tdm else [])})
+                         *(kb.get("TX-BU-AUC-TARGET").sources if tdm else []),
+                         *(kb.get("TX-BU-CUMULATIVE-TARGET").sources if tdm else [])})
     return TransplantPlan(
         patient_id=patient.patient_id,
         knowledge_version=kb.version,
@@ -245,7 +252,8 @@ def make_plan(
         options=chosen,
         surveillance=surveillance,
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
-                              "TX-AMOUNT-ROUNDING", *cal.knowledge_ids}),
+                              "TX-AMOUNT-ROUNDING", *cal.knowledge_ids,
+                              *(["TX-BU-AUC-TARGET", "TX-BU-CUMULATIVE-TARGET", "TX-BU-ADJUSTMENT"] if tdm else [])}),
         citations=[_citation(kb, s) for s in source_ids],
     )
 

@@ -36,7 +36,11 @@ def parse_options(values: list[str]) -> dict[str, str]:
         group, sep, choice = value.partition("=")
         if not sep or not group or not choice:
             raise InputError("expected GROUP=CHOICE, e.g. serotherapy=alg", path="--option", value=value)
-        out[group.strip()] = choice.strip()
+        group, choice = group.strip(), choice.strip()
+        if group in out and out[group] != choice:
+            raise InputError(f"conflicting choices for option group '{group}': {out[group]} and {choice}",
+                             path=f"--option {group}", value=value)
+        out[group] = choice
     return out
 
 
