@@ -100,22 +100,39 @@ def read_treatments(patient: Patient, kb: KnowledgeBase) -> list[TreatmentSeen]:
     return out
 
 
+def _rung(step: CnoLadderStep) -> int | None:
+    """'1', '1b' -> 1; '2' -> 2; 'bridge' -> None (a bridge goes with any rung)."""
+    digits = "".join(ch for ch in step.step if ch.isdigit())
+    return int(digits) if digits else None
+
+
 def ladder_position(patient: Patient, kb: KnowledgeBase, weight_kg: float | None, spinal: bool) -> LadderPosition:
-    """Current step = the highest step among recorded drugs; next options = later steps, with per-kg doses
-    computed where the knowledge gives one (capped). References: CNO-LADDER-*."""
+    """Current step = the highest step among recorded drugs. Next options = the steps not yet tried at the current
+    rung or above; at the top rung, the untried second-line alternatives stay on offer (a child refractory to
+    IL-1 blockade who never had a TNF inhibitor still has one). Per-kg doses computed where the knowledge gives
+    one (capped). References: CNO-LADDER-*."""
     steps = sorted(kb.of_kind(CnoLadderStep), key=lambda s: s.order)
     seen = read_treatments(patient, kb)
-    used = [kb.get(t.knowledge_id) for t in seen if t.knowledge_id]
+    tried = {t.knowledge_id for t in seen if t.knowledge_id}
+    used = [kb.get(k) for k in tried]
     current = max(used, key=lambda s: s.order) if used else None
     reasons = []
     if current is None:
         reasons.append("no CNO treatment recorded: start at step 1 (NSAID)")
         candidates = steps
     else:
-        failed = [t for t in seen if t.failed and t.knowledge_id == current.id]
+        on_current = [t for t in seen if t.knowledge_id == current.id]
+        failed = [t for t in on_current if t.failed]
         reasons.append(f"current step {current.step} ({current.drug_class})"
                        + ("; response recorded as failure: " + failed[0].response if failed else ""))
-        candidates = [s for s in steps if s.order > current.order]
+        if not failed and any(t.end is None for t in on_current) and not any(t.response for t in on_current):
+            reasons.append(f"{on_current[0].agent} is ongoing with no response recorded: assess the response "
+                           "(PedCNO, imaging) before escalating")
+        rungs = sorted({r for r in (_rung(s) for s in steps) if r is not None})
+        second_line = rungs[1] if len(rungs) > 1 else rungs[0]
+        current_rung = _rung(current) or second_line
+        floor = min(current_rung, second_line) if current_rung == rungs[-1] else current_rung
+        candidates = [s for s in steps if s.id not in tried and (_rung(s) is None or _rung(s) >= floor)]
     if spinal:
         reasons.append("vertebral lesion: spinal involvement is an indication for step 2 (CARRA plans) beside NSAIDs")
     options = []

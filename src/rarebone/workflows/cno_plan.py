@@ -80,11 +80,19 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
     if ladder_only:
         missing.append("--ladder-only: no dose and no pamidronate calendar computed")
     else:
-        if start is None:
-            pam = [t for t in ladder.treatments if "pamidron" in t.agent.lower() and t.start]
-            start = pam[0].start if pam else None
-        keys = [regimen] if regimen else [r.key for r in kb.of_kind(CnoRegimen)]
-        calendars = [pamidronate_calendar(kb, key, weight_kg, start) for key in keys]
+        tried_bisphosphonate = [t for t in ladder.treatments if t.drug_class == "bisphosphonate"]
+        failed_bisphosphonate = [t for t in tried_bisphosphonate if t.failed]
+        if failed_bisphosphonate and regimen is None and start is None:
+            # Proposing again the drug that failed would read as advice; the prescriber can still ask for it.
+            t = failed_bisphosphonate[0]
+            missing.append(f"no pamidronate calendar: {t.agent} was given ({t.start or '?'} to {t.end or 'ongoing'}) with "
+                           f"response '{t.response}'; give --regimen or --start to compute one anyway")
+        else:
+            if start is None:
+                pam = [t for t in tried_bisphosphonate if "pamidron" in t.agent.lower() and t.start]
+                start = pam[0].start if pam else None
+            keys = [regimen] if regimen else [r.key for r in kb.of_kind(CnoRegimen)]
+            calendars = [pamidronate_calendar(kb, key, weight_kg, start) for key in keys]
         weighed = weight.time.date if weight and weight.time else None
         limit = kb.get("CNO-WEIGHT-RECENT-DAYS")
         if start and weighed and (start - weighed).days > limit.value:
