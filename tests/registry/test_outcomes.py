@@ -223,3 +223,19 @@ def test_partly_undated_events_are_flagged_next_to_the_number(engine):
     assert flag in sentence and "%" in sentence
     line = next(x for x in to_text(report).splitlines() if x.startswith("  all:") and flag in x)
     assert "%" in line
+
+
+def test_narrative_names_the_transplant_population_and_the_logrank_scope(engine):
+    from rarebone.report.outcomes import results_paragraphs
+
+    store.import_records(engine, [("demo", r) for r in demo.generate(150, seed=5)])
+    report, _ = outcomes.run(engine, by=["donor_relation"], at=[60], figures=False)
+    assert report.transplanted == report.survival.n < report.n  # CNO patients have no transplant
+    text = " ".join(results_paragraphs(report))
+    assert (f"Of these {report.n} registry patients, {report.transplanted} transplanted patients were analysed"
+            in text and f"the other {report.n - report.transplanted} have no transplant" in text)
+    # log-rank compares whole curves: the sentence must not tie it to one time point
+    sentence = next(p for p in results_paragraphs(report) if "log-rank" in p)
+    assert "difference in 60-month" not in sentence and "over the whole follow-up" in sentence
+    assert sentence.index("log-rank") < sentence.index("at 60 months:")
+    assert "simple median of the follow-up times" in text and "S1 paper" not in text

@@ -87,7 +87,9 @@ def cif_figure(panels: dict[str, list], *, title: str, synthetic: bool = False,
     notes = notes or {}
     plt = _setup()
     names = list(panels)
-    fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.6), squeeze=False, sharey=True)
+    rows = max((len(c) for c in panels.values()), default=1)  # legend lines under each panel
+    fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.6 + 0.16 * rows), squeeze=False,
+                             sharey=True)
     for ax, name in zip(axes[0], names):
         last = 0.0
         for curve in panels[name]:

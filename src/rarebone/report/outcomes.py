@@ -54,10 +54,12 @@ def results_paragraphs(report) -> list[str]:
     s = report.survival
     if report.transplanted is not None and report.transplanted < report.n and (s or report.cumulative_incidence):
         rest = report.n - report.transplanted
-        out.append(f"{report.n} registry patients; {report.transplanted} transplanted patients were analysed for "
-                   f"transplant outcomes (survival, group comparisons, Cox model, cumulative incidence). The other "
-                   f"{rest} have no transplant (or no post-transplant follow-up) recorded, so they have no time "
-                   f"from transplant; they appear in Table 1 only" + (" and in the CNO section." if report.cno else "."))
+        analyses = ("survival, group comparisons, Cox model, cumulative incidence" if report.origin == "transplant"
+                    else "cumulative incidence")
+        out.append(f"Of these {report.n} registry patients, {report.transplanted} transplanted patients were analysed "
+                   f"for transplant outcomes ({analyses}); the other {rest} have no transplant (or no post-transplant "
+                   f"follow-up) recorded, hence no time from transplant, and appear in Table 1 only"
+                   + (" and in the CNO section." if report.cno else "."))
     if s:
         fu = s.median_followup
         est = ", ".join(
