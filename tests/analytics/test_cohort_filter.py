@@ -45,3 +45,26 @@ def test_expressions_select_rows(frame, expression, rows):
 def test_bad_expressions_are_input_errors(frame, expression, message):
     with pytest.raises(InputError, match=message):
         apply(frame, expression)
+
+
+@pytest.mark.parametrize("expression, field, hint", [
+    ("diagnosis == miop", "diagnosis", "did you mean 'MIOP'?"),
+    ("donor_relation == Father", "transplant.donor_relation", "did you mean 'father'?"),
+    ("sex == maybe", "sex", None),
+    ("diagnosis in (MIOP, iop)", "diagnosis", "did you mean 'IOP'?"),
+    ("transplant.hla_total == 7", "transplant.hla_total", None),
+])
+def test_unknown_choice_value_is_an_error_naming_field_and_allowed_values(expression, field, hint):
+    frame = pd.DataFrame({"diagnosis": ["MIOP"], "sex": ["male"], "transplant.donor_relation": ["father"],
+                          "transplant.hla_total": [10]})
+    with pytest.raises(InputError) as info:
+        apply(frame, expression)
+    text = str(info.value)
+    assert "\n" not in text and text.startswith("--cohort") and f"unknown value for {field}" in text
+    assert "allowed:" in text
+    assert (hint in text) if hint else "did you mean" not in text
+
+
+def test_known_choice_values_pass():
+    frame = pd.DataFrame({"diagnosis": ["MIOP", "IOP"], "transplant.hla_total": [10, 6]})
+    assert len(apply(frame, "diagnosis == MIOP and hla_total == 10")) == 1

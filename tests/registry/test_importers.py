@@ -63,7 +63,7 @@ def test_bad_row_is_rejected_naming_row_and_column(engine, tmp_path):
     sheet.write_text("\n".join(text) + "\n")
     summary = store.import_records(engine, importers.mapped_items(sheet, MAPPING))
     assert summary.inserted == 26 and len(summary.rejected) == 1
-    assert summary.rejected[0].startswith("cohort.csv row 4: cohort.csv row 4, column 'Donor': code not in the mapping")
+    assert summary.rejected[0].startswith("cohort.csv row 4, column 'Donor': code not in the mapping")  # location once
 
 
 def test_xlsx_import_matches_csv(engine, tmp_path):

@@ -152,9 +152,90 @@ def test_undated_events_are_named_not_counted_as_no_event(s1_engine):
     graded = sum(1 for r in rows if r["aGVHD"].strip() and float(r["aGVHD"]) >= 2)  # grade II-IV, no onset day
     report, _ = outcomes.run(s1_engine, at=[60], figures=False)
     gvhd, engraftment = report.cumulative_incidence[0], report.cumulative_incidence[1]
-    assert graded > 0 and gvhd.n == 27 - graded and f"{graded} patient(s)" in gvhd.note
-    assert any("no day recorded" in w for w in report.warnings)
+    assert graded > 0 and gvhd.n == 27 - graded and f"{graded} of {graded} events have no onset day" in gvhd.note
+    assert any("no onset day" in w for w in report.warnings)
     # engraftment: 26 engrafted, 1 died before it, nobody left at risk -> the estimate is final, not 'beyond follow-up'
     assert (engraftment.events, engraftment.competing) == (26, 1)
     assert not any(e.beyond_followup for e in engraftment.estimates)
     assert engraftment.estimates[-1].estimate == pytest.approx(26 / 27)
+
+
+def test_published_arithmetic_only_for_cohorts_with_s1_records(s1_engine, engine):
+    from rarebone.report.outcomes import to_text
+
+    s1_report, _ = outcomes.run(s1_engine, at=[60], figures=False)
+    assert s1_report.published_checks and "Published arithmetic (S1)" in to_text(s1_report)
+    assert any("printed in S1" in w for w in s1_report.warnings)
+    # the same registry, a cohort without S1 records (empty): no S1 section, no S1 warning
+    empty, _ = outcomes.run(s1_engine, cohort="diagnosis == CNO", at=[60], figures=False)
+    assert empty.n == 0 and not empty.published_checks and "Published arithmetic" not in to_text(empty)
+    assert not any("S1" in w for w in empty.warnings)
+
+
+def test_published_arithmetic_absent_for_a_centre_cohort(engine):
+    from rarebone.report.outcomes import to_html, to_text
+
+    records = list(demo.generate(40, seed=3))
+    for r in records:  # a real centre's data: not synthetic, own keys
+        r["patient"]["synthetic"] = False
+        r["patient"]["patient_key"] = r["patient"]["patient_key"].replace("SYNTHETIC-", "CENTRE-")
+    store.import_records(engine, [("centre.csv", r) for r in records])
+    report, figs = outcomes.run(engine, at=[60], figures=False)
+    assert not report.published_checks and "Published arithmetic" not in to_text(report)
+    assert "Published arithmetic" not in to_html(report, figs) and not any("S1" in w for w in report.warnings)
+
+
+def test_undated_gvhd_is_not_estimable_not_zero(s1_engine):
+    from rarebone.report.outcomes import results_paragraphs, to_html, to_text
+
+    report, figs = outcomes.run(s1_engine, by=["donor_relation"], at=[60], figures=True)
+    gvhd = report.cumulative_incidence[0]
+    assert gvhd.endpoint.startswith("acute GVHD") and gvhd.not_estimable.startswith("not estimable: ")
+    assert all(e.estimate is None and e.ci_lower is None and e.reason == gvhd.not_estimable for e in gvhd.estimates)
+    data = report.model_dump(mode="json")["cumulative_incidence"][0]
+    assert data["estimates"][0]["estimate"] is None and data["estimates"][0]["reason"].startswith("not estimable")
+    assert all(g.not_estimable for c in gvhd.comparisons for g in c.groups)
+    text = to_text(report)
+    gvhd_lines = text[text.index("Cumulative incidence of acute GVHD"):].split("\n\n")[0]
+    assert "0.0%" not in gvhd_lines and "not estimable" in gvhd_lines
+    sentence = next(p for p in results_paragraphs(report) if "acute GVHD" in p)
+    assert "not estimable" in sentence and "%" not in sentence
+    html = to_html(report, figs)
+    assert "not estimable: " in html and "not estimable" in figs["cif"]
+    assert "not estimable" in figs["cif_transplant.donor_relation"]
+
+
+def test_partly_undated_events_are_flagged_next_to_the_number(engine):
+    from rarebone.report.outcomes import results_paragraphs, to_text
+
+    records = list(demo.generate(200, seed=4))
+    graded = [r for r in records if (r.get("transplants") and (r["transplants"][0].get("agvhd_grade") or 0) >= 2
+                                     and r["transplants"][0].get("agvhd_day") is not None)]
+    assert len(graded) >= 4
+    for r in graded[:2]:
+        r["transplants"][0]["agvhd_day"] = None
+    store.import_records(engine, [("demo", r) for r in records])
+    report, _ = outcomes.run(engine, at=[60], figures=False)
+    gvhd = report.cumulative_incidence[0]
+    assert gvhd.undated == 2 and gvhd.not_estimable is None and gvhd.estimates[0].estimate is not None
+    flag = f"2 of {gvhd.events + 2} events have no onset day"
+    sentence = next(p for p in results_paragraphs(report) if "acute GVHD" in p)
+    assert flag in sentence and "%" in sentence
+    line = next(x for x in to_text(report).splitlines() if x.startswith("  all:") and flag in x)
+    assert "%" in line
+
+
+def test_narrative_names_the_transplant_population_and_the_logrank_scope(engine):
+    from rarebone.report.outcomes import results_paragraphs
+
+    store.import_records(engine, [("demo", r) for r in demo.generate(150, seed=5)])
+    report, _ = outcomes.run(engine, by=["donor_relation"], at=[60], figures=False)
+    assert report.transplanted == report.survival.n < report.n  # CNO patients have no transplant
+    text = " ".join(results_paragraphs(report))
+    assert (f"Of these {report.n} registry patients, {report.transplanted} transplanted patients were analysed"
+            in text and f"the other {report.n - report.transplanted} have no transplant" in text)
+    # log-rank compares whole curves: the sentence must not tie it to one time point
+    sentence = next(p for p in results_paragraphs(report) if "log-rank" in p)
+    assert "difference in 60-month" not in sentence and "over the whole follow-up" in sentence
+    assert sentence.index("log-rank") < sentence.index("at 60 months:")
+    assert "simple median of the follow-up times" in text and "S1 paper" not in text

@@ -21,14 +21,37 @@ _TOKEN = re.compile(r"""\s*(?:(?P<str>'[^']*'|"[^"]*")|(?P<op>==|!=|<=|>=|<|>|\(
 _KEYWORDS = {"and", "or", "not", "in", "is", "null"}
 
 
-def resolve_field(name: str, columns) -> str:
+def resolve_field(name: str, columns, option: str = "--cohort") -> str:
     if name in columns:
         return name
     for prefix in ("transplant.", "complication.", "has."):
         if prefix + name in columns:
             return prefix + name
     known = sorted(c for c in columns if not c.startswith(("complication.", "has.")))
-    raise InputError(f"unknown field (known: {', '.join(known)})", path="--cohort", value=name)
+    raise InputError(f"unknown field (known: {', '.join(known)})", path=option, value=name)
+
+
+def check_values(column: str, values) -> None:
+    """A value the data dictionary cannot hold for ``column`` is an error (not a silently empty cohort). Codes are
+    compared exactly (the dictionary defines them case-sensitively); a case-only mismatch is suggested."""
+    from rarebone.registry import dictionary as dd
+
+    f = dd.BY_NAME.get(column)
+    if f is None or not f.choices or f.type not in ("choice", "integer"):
+        return
+    for value in values:
+        if isinstance(value, bool):
+            text = None
+        elif isinstance(value, float):
+            text = str(int(value)) if value.is_integer() else str(value)
+        else:
+            text = str(value)
+        if text in f.choices:
+            continue
+        hint = [c for c in f.choices if text is not None and c.lower() == text.lower()]
+        more = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise InputError(f"unknown value for {column} (allowed: {', '.join(f.choices)}){more}", path="--cohort",
+                         value=value)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -139,11 +162,13 @@ class _Parser:
                 self.i += 1
                 values.append(self.value())
             self.take("op", ")", "')'")
+            check_values(column.name, values)
             mask = column.isin(values) | column.astype(str).isin([str(v) for v in values])
             return ~mask if negate else mask
         op = self.take("op", what="a comparison (==, !=, <, <=, >, >=, in)")[1]
         value = self.value()
         if op in ("==", "!="):
+            check_values(column.name, [value])
             mask = (column == value) | (column.astype(str) == str(value)) if not isinstance(value, float) else column == value
             return ~mask if op == "!=" else mask
         if not isinstance(value, float):

@@ -77,13 +77,19 @@ def _nice_limit(t: float) -> float:
     return float(t)
 
 
-def cif_figure(panels: dict[str, list], *, title: str, synthetic: bool = False) -> str:
+def cif_figure(panels: dict[str, list], *, title: str, synthetic: bool = False,
+               notes: dict[str, list[str]] | None = None) -> str:
     """One panel per endpoint (``panels``: endpoint -> CIFResult list, one per group; times in days). Each panel's
     time axis ends at the first round day count after its last event (at least day +100), so early endpoints
-    such as engraftment stay readable; the numbers in the tables are not limited by it."""
+    such as engraftment stay readable; the numbers in the tables are not limited by it. ``notes``: endpoint ->
+    lines written in the panel (curves that are not estimable are not drawn, the panel says why). The legend
+    sits below each panel so it never hides a curve."""
+    notes = notes or {}
     plt = _setup()
     names = list(panels)
-    fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.6), squeeze=False, sharey=True)
+    rows = max((len(c) for c in panels.values()), default=1)  # legend lines under each panel
+    fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.6 + 0.16 * rows), squeeze=False,
+                             sharey=True)
     for ax, name in zip(axes[0], names):
         last = 0.0
         for curve in panels[name]:
@@ -101,12 +107,25 @@ def cif_figure(panels: dict[str, list], *, title: str, synthetic: bool = False) 
         ax.set_xlabel("Days since transplant", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=6.5, frameon=False, title="group (events/n)", title_fontsize=6.5)
+        lines = notes.get(name, [])
+        if lines:
+            centre = not panels[name]
+            ax.text(0.5, 0.5 if centre else 0.97, "\n".join(_wrap(x) for x in lines), transform=ax.transAxes,
+                    ha="center", va="center" if centre else "top", fontsize=7 if centre else 6, color="#b00020")
+        if panels[name]:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=6.5, frameon=False,
+                      title="group (events/n)", title_fontsize=6.5, ncol=1)
     axes[0][0].set_ylabel("Cumulative incidence", fontsize=8)
     fig.suptitle(title, fontsize=10)
     _mark(fig, synthetic)
     fig.tight_layout()
     return _svg(fig)
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _mark(fig, synthetic: bool) -> None:

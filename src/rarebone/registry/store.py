@@ -214,9 +214,15 @@ def import_records(engine, items: Iterable[Item], *, batch_size: int = 200, who:
     return summary
 
 
+def rejection(where: str, error) -> str:
+    """``where: message``, without saying the location twice when the message already starts with it."""
+    text = str(error)
+    return text if text.startswith(where) else f"{where}: {text}"
+
+
 def _one(session, where, record, summary, who, integrity_error) -> None:
     if isinstance(record, RareboneError):
-        summary.rejected.append(f"{where}: {record}")
+        summary.rejected.append(rejection(where, record))
         return
     for attempt in range(2):
         savepoint = session.begin_nested()
@@ -227,7 +233,7 @@ def _one(session, where, record, summary, who, integrity_error) -> None:
             return
         except RareboneError as exc:
             savepoint.rollback()
-            summary.rejected.append(f"{where}: {exc}")
+            summary.rejected.append(rejection(where, exc))
             return
         except integrity_error as exc:  # another process inserted the same patient meanwhile: retry as update
             savepoint.rollback()
@@ -277,7 +283,7 @@ def _bulk_insert_new(session, batch, summary, who) -> list:
         try:
             _validate(record)
         except RareboneError as exc:
-            summary.rejected.append(f"{where}: {exc}")
+            summary.rejected.append(rejection(where, exc))
             continue
         key = record["patient"]["patient_key"]
         if key in seen:
@@ -360,6 +366,15 @@ def _take(items: Iterator, n: int) -> list:
     return out
 
 
+def utc_iso(moment) -> str | None:
+    """ISO 8601 in UTC with its offset on both back ends (SQLite returns the stored UTC time without one)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc).isoformat()
+    return moment.astimezone(dt.timezone.utc).isoformat()
+
+
 def history(engine, patient_key: str) -> list[dict]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -369,7 +384,7 @@ def history(engine, patient_key: str) -> list[dict]:
     with Session(reader(engine)) as session:
         rows = session.scalars(select(m.AuditRow).where(m.AuditRow.patient_key == patient_key).order_by(m.AuditRow.id))
         return [
-            {"at": r.at.isoformat() if r.at else None, "actor": r.actor, "action": r.action, "source": r.source,
+            {"at": utc_iso(r.at), "actor": r.actor, "action": r.action, "source": r.source,
              "changed": r.changed or [], "before": r.before, "after": r.after}
             for r in rows
         ]

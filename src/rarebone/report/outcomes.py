@@ -43,7 +43,7 @@ def results_paragraphs(report) -> list[str]:
     dx = [f"{t1[('Diagnosis', lv)].overall.split(' ')[0]} {lv}" for (lab, lv) in t1 if lab == "Diagnosis" and lv]
     age = next((r for (label, level), r in t1.items() if label.startswith("Age at transplant") and level is None), None)
     spread = "IQR" if age is not None and "IQR" in age.label else "range"
-    text = f"{report.n} patients were included"
+    text = f"{report.n} registry patients were included"
     if sex:
         text += f" ({', '.join(sex)})"
     if dx:
@@ -52,38 +52,57 @@ def results_paragraphs(report) -> list[str]:
         text += f". The median age at transplant was {age.overall.replace(' (', f' months ({spread} ').replace(')', ' months)')}"
     out.append(text + ".")
     s = report.survival
+    if report.transplanted is not None and report.transplanted < report.n and (s or report.cumulative_incidence):
+        rest = report.n - report.transplanted
+        analyses = ("survival, group comparisons, Cox model, cumulative incidence" if report.origin == "transplant"
+                    else "cumulative incidence")
+        out.append(f"Of these {report.n} registry patients, {report.transplanted} transplanted patients were analysed "
+                   f"for transplant outcomes ({analyses}); the other {rest} have no transplant (or no post-transplant "
+                   f"follow-up) recorded, hence no time from transplant, and appear in Table 1 only"
+                   + (" and in the CNO section." if report.cno else "."))
     if s:
         fu = s.median_followup
         est = ", ".join(
             f"{e.time:g}-{unit[:-1]} overall survival was {pct(e.estimate)} (95% CI {pct(e.ci_lower)} to {pct(e.ci_upper)})"
             + (" [beyond the longest follow-up]" if e.beyond_followup else "") for e in s.estimates)
+        simple = ""
+        if fu.simple_median is not None:
+            simple = f" The simple median of the follow-up times is {num(fu.simple_median)} {unit}"
+            simple += ("; the S1 paper printed this simple median, rarebone uses reverse Kaplan-Meier, which does not "
+                       "let early deaths shorten follow-up." if report.published_checks else ".")
         out.append(
             f"The median follow-up was {num(fu.median)} {unit} by reverse Kaplan-Meier (range {num(fu.min)} to "
-            f"{num(fu.max)} {unit}). {s.n - s.events} patients were alive at last contact and {s.events} had died. "
-            f"By Kaplan-Meier from {s.origin}, the {est}.")
+            f"{num(fu.max)} {unit}).{simple} {s.n - s.events} patients were alive at last contact and {s.events} had "
+            f"died. By Kaplan-Meier from {s.origin}, the {est}.")
     for c in report.comparisons:
         if not c.test:
             continue
         parts = " vs ".join(f"{g.group} {pct(g.estimate.estimate) if g.estimate else '-'}" for g in c.groups)
-        sig = "a statistically significant" if c.test.p_value < 0.05 else "no statistically significant"
-        out.append(f"By {field(c.by)}, there was {sig} difference in {report.at[0]:g}-{unit[:-1]} overall survival "
-                   f"({parts}; {c.test.name} chi-square {c.test.statistic:.2f} on {c.test.df} df, {pval(c.test.p_value)}).")
+        verb = "differed significantly" if c.test.p_value < 0.05 else "did not differ significantly"
+        out.append(f"By {field(c.by)}, overall survival {verb} between groups over the whole follow-up "
+                   f"({c.test.name} chi-square {c.test.statistic:.2f} on {c.test.df} df, {pval(c.test.p_value)}); "
+                   f"at {report.at[0]:g} {unit}: {parts}.")
     if report.cox and report.cox.covariates:
         hrs = "; ".join(f"{field(v.covariate)}: HR {v.hazard_ratio:.3f} (95% CI {v.ci_lower:.3f}-{v.ci_upper:.3f}), {pval(v.p_value)}"
                         for v in report.cox.covariates)
         out.append(f"In a Cox proportional-hazards model ({report.cox.n} patients, {report.cox.events} deaths): {hrs}.")
     for inc in report.cumulative_incidence:
+        if inc.not_estimable:
+            out.append(f"The cumulative incidence of {inc.endpoint} is {inc.not_estimable}, so no incidence is "
+                       "given (an event without a day cannot be placed on the curve).")
+            continue
         if not inc.events:
             continue
         marks = ", ".join(f"{e.label or f'day {e.time:g}'} {pct(e.estimate)} (95% CI {pct(e.ci_lower)} to "
                           f"{pct(e.ci_upper)})" for e in inc.estimates)
         text = (f"The cumulative incidence of {inc.endpoint}, with death without the event as a competing event, "
-                f"was {marks} ({inc.events} events, {inc.competing} competing death{'s' if inc.competing != 1 else ''}).")
+                f"was {marks} ({inc.events} events, {inc.competing} competing death{'s' if inc.competing != 1 else ''}"
+                + (f"; {undated_text(inc)}" if inc.undated else "") + ").")
         for c in inc.comparisons:
-            last = [(g.group, g.estimates[-1]) for g in c.groups if g.estimates]
+            last = [(g.group, g.estimates[-1], g.not_estimable) for g in c.groups if g.estimates]
             if last:
                 text += (f" By {field(c.by)} at {last[0][1].label}: "
-                         + ", ".join(f"{g} {pct(e.estimate)}" for g, e in last) + " (no test; see below).")
+                         + ", ".join(f"{g} {r if r else pct(e.estimate)}" for g, e, r in last) + " (no test; see below).")
         out.append(text)
     if report.cno:
         c, les = report.cno, report.cno.lesions
@@ -96,8 +115,20 @@ def results_paragraphs(report) -> list[str]:
     return out
 
 
+def undated_text(inc) -> str:
+    """Events without a day, said next to the number they are missing from."""
+    return f"{inc.undated} of {inc.undated + inc.events} events have no onset day and are left out of this estimate"
+
+
 def _est(e) -> str:
     return f"{e.label or e.time}: {pct(e.estimate)} ({pct(e.ci_lower)}-{pct(e.ci_upper)})"
+
+
+def _ests(block) -> str:
+    if block.not_estimable:
+        return block.not_estimable
+    text = "; ".join(_est(e) for e in block.estimates)
+    return text + (f" [{undated_text(block)}]" if block.undated else "")
 
 
 def to_text(report) -> str:
@@ -116,10 +147,10 @@ def to_text(report) -> str:
                                      pval(r.p_value) if r.p_value is not None else ""]))
     for inc in report.cumulative_incidence:
         lines += ["", f"Cumulative incidence of {inc.endpoint} (competing: {inc.competing_event})"]
-        lines.append("  all: " + "; ".join(_est(e) for e in inc.estimates))
+        lines.append("  all: " + _ests(inc))
         for c in inc.comparisons:
             for g in c.groups:
-                lines.append(f"  {field(c.by)}: {g.group} (n={g.n}, events {g.events}): " + "; ".join(_est(e) for e in g.estimates))
+                lines.append(f"  {field(c.by)}: {g.group} (n={g.n}, events {g.events}): " + _ests(g))
             if c.note:
                 lines.append(f"  {c.note}")
     if report.cno:
@@ -154,4 +185,5 @@ def to_html(report, figures: dict[str, str]) -> str:
 
     env = environment()
     env.filters.update(pct=pct, pval=pval, num=num, field=field)
+    env.globals.update(undated_text=undated_text)
     return env.get_template("outcomes.html.j2").render(r=report, figures=figures, paragraphs=results_paragraphs(report))

@@ -109,7 +109,8 @@ def register(app: typer.Typer) -> None:
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
                 db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
                 output: Path = OutputOption) -> None:
-        """Import records: idempotent (same file twice changes nothing), one transaction per record."""
+        """Import records: idempotent (same file twice changes nothing), one transaction per record.
+        Exit status 2 when any record was rejected (the others are still imported; the summary lists them)."""
         from rarebone.registry import db as dbm
         from rarebone.registry import importers
         from rarebone.registry.store import import_records
@@ -141,6 +142,10 @@ def register(app: typer.Typer) -> None:
             if progress:
                 progress.stop()
         _summary_out(summary, fmt, output)
+        if summary.rejected:  # the good records are in; the exit status tells scripts that some were not
+            typer.echo(f"{len(summary.rejected)} record(s) rejected (the others were imported); exit status 2",
+                       err=True)
+            raise typer.Exit(2)
 
     @sub.command("export")
     def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder) or research (de-identified JSON lines)."),
@@ -186,9 +191,8 @@ def register(app: typer.Typer) -> None:
             lines.append(f"{e['at']}  {e['action']:<6}  by {e['actor']}  from {e['source'] or '-'}")
             for path in e["changed"]:
                 part = path.split(".", 1)
-                b = _pick(e["before"], part)
-                a = _pick(e["after"], part)
-                lines.append(f"    {path}: {_short(b)} -> {_short(a)}")
+                for leaf, b, a in field_diff(_pick(e["before"], part), _pick(e["after"], part), path):
+                    lines.append(f"    {leaf}: {_short(b)} -> {_short(a)}")
         write_output("\n".join(lines + _notice_lines()) + "\n", output)
 
     @sub.command("delete")
@@ -227,6 +231,20 @@ def _pick(snapshot, part):
     if part[0] == "patient":
         return snapshot.get("patient", {}).get(part[1])
     return snapshot.get(part[0])
+
+
+def field_diff(before, after, path: str):
+    """(path, before, after) for every leaf that differs, e.g. ``transplants[0].cd34_10e6_per_kg: 7.35 -> 8.0``;
+    a side that is missing (insert, delete, an added list item) is shown whole."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in [*before, *(k for k in after if k not in before)]:
+            yield from field_diff(before.get(key), after.get(key), f"{path}.{key}")
+    elif isinstance(before, list) and isinstance(after, list):
+        for i in range(max(len(before), len(after))):
+            yield from field_diff(before[i] if i < len(before) else None, after[i] if i < len(after) else None,
+                                  f"{path}[{i}]")
+    elif before != after:
+        yield path, before, after
 
 
 def _short(value) -> str:

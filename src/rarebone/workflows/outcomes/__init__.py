@@ -20,6 +20,7 @@ from rarebone.workflows.outcomes.contract import (  # noqa: F401 - the public co
 TIME_UNITS = {"days": 1.0, "months": DAYS_PER_MONTH, "years": DAYS_PER_YEAR}
 METHOD_SOURCES = ["KAPLAN-MEIER1958", "GREENWOOD1926", "MANTEL1966", "COX1972", "AALEN-JOHANSEN1978"]
 DEFAULT_COX = ("age_at_transplant_months", "transplant.cd34_10e6_per_kg")
+S1_KEY_PREFIX = "SYNTHETIC-S1-"  # the key prefix of examples/registry/s1-reconstructed-map.yaml (records rebuilt from S1)
 BANNER = ("SYNTHETIC DATA: this cohort contains records marked synthetic (made by the rarebone demo generator or "
           "reconstructed from published aggregates); they describe no real patient.")
 
@@ -27,6 +28,14 @@ BANNER = ("SYNTHETIC DATA: this cohort contains records marked synthetic (made b
 def _citation(kb, source_id: str) -> Citation:
     s = kb.sources[source_id]
     return Citation(id=source_id, text=kb.citation_text(source_id), doi=s.doi, pmid=s.pmid, seed=s.seed)
+
+
+def has_s1_records(frame) -> bool:
+    """True when the cohort holds records reconstructed from S1 (patient keys ``SYNTHETIC-S1-...``, synthetic)."""
+    if not len(frame) or "patient_key" not in frame:
+        return False
+    keys = frame["patient_key"].astype(str).str.startswith(S1_KEY_PREFIX)
+    return bool((keys & frame["synthetic"].fillna(False).astype(bool)).any())
 
 
 def published_checks(kb) -> list[PublishedCheck]:
@@ -52,13 +61,16 @@ def run(engine, *, cohort: str | None = None, by: list[str] | None = None, at: l
                    figures=figures, spread=spread, engine=engine)
 
 
-def _check(time_unit, origin, spread) -> None:
+def _check(time_unit, origin, spread, at=None) -> None:
     if time_unit not in TIME_UNITS:
         raise InputError(f"must be one of {', '.join(TIME_UNITS)}", path="--time-unit", value=time_unit)
     if origin not in ("transplant", "diagnosis"):
         raise InputError("must be transplant or diagnosis", path="--origin", value=origin)
     if spread not in ("range", "iqr"):
         raise InputError("must be range or iqr", path="--spread", value=spread)
+    for t in at or []:
+        if not t > 0:
+            raise InputError("must be a time after the origin (> 0)", path="--at", value=t)
 
 
 def _derived(frame):
@@ -78,11 +90,11 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     from rarebone.workflows.outcomes import cno, incidence, survival, tables
 
     kb = load()
-    _check(time_unit, origin, spread)
+    _check(time_unit, origin, spread, at)
     scale = TIME_UNITS[time_unit]
     at = list(at or [60.0 if time_unit == "months" else 5.0 if time_unit == "years" else 1826.0])
     at_days = [t * scale for t in at]
-    by = [cohort_filter.resolve_field(b, frame.columns) for b in (by or [])]
+    by = [cohort_filter.resolve_field(b, frame.columns, option="--by") for b in (by or [])]
     warnings: list[str] = []
     frame = _derived(frame)
     synthetic = bool(len(frame)) and bool(frame["synthetic"].fillna(False).astype(bool).any())
@@ -109,16 +121,18 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
                                       survival.group_labels)
     warnings += [f"Cumulative incidence: {inc.note}" for inc in incidences if inc.note]
     cno_block = cno.section(frame, engine, figs if figures else None, synthetic) if engine is not None else None
-    checks = published_checks(kb)
+    s1 = has_s1_records(frame)
+    checks = published_checks(kb) if s1 else []
     if any(not c.consistent for c in checks):
         warnings.append("Some percentages printed in S1 do not follow from its own counts; see 'Published "
                         "arithmetic' (shown as printed and as recomputed, not corrected).")
-    cites = sorted({*METHOD_SOURCES, "S1", "LIFELINES-LUNG", "SKSURV-BMT", *(["S4"] if cno_block else []),
+    cites = sorted({*METHOD_SOURCES, *(["S1"] if s1 or synthetic else []), "LIFELINES-LUNG", "SKSURV-BMT", *(["S4"] if cno_block else []),
                     *(s for r in (cno_block.responses if cno_block else []) for s in r.citations)})
     report = OutcomesReport(
         title="Outcomes report" + (" (SYNTHETIC data)" if synthetic else ""), synthetic=synthetic,
         banner=BANNER if synthetic else None, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
         knowledge_version=kb.version, cohort=cohort, origin=origin, time_unit=time_unit, at=at, n=int(len(frame)),
+        transplanted=int(frame["transplant.followup_days"].notna().sum()) if len(frame) else 0,
         tables=table_list, survival=survival_block, comparisons=comparisons, cox=cox_block,
         cumulative_incidence=incidences, cno=cno_block, published_checks=checks, warnings=warnings,
         citations=[_citation(kb, s) for s in cites])

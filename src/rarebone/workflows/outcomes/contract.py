@@ -7,11 +7,12 @@ from rarebone.core.evidence import Citation, Contract
 
 class Estimate(Contract):
     time: float
-    estimate: float
-    ci_lower: float
-    ci_upper: float
+    estimate: float | None  # None: not estimable (see ``reason``)
+    ci_lower: float | None
+    ci_upper: float | None
     beyond_followup: bool = False
     label: str | None = None  # how the report names the time ("day +100", "60 months")
+    reason: str | None = None  # why the estimate is None
 
 
 class FollowUp(Contract):
@@ -19,6 +20,7 @@ class FollowUp(Contract):
     min: float
     max: float
     method: str
+    simple_median: float | None = None  # median of the observed follow-up times (deaths included), as papers often print
 
 
 class Survival(Contract):
@@ -77,6 +79,8 @@ class IncidenceGroup(Contract):
     competing: int
     estimates: list[Estimate]
     ci_resolution_days: float | None = None
+    undated: int = 0  # events without a day, left out of the estimate
+    not_estimable: str | None = None  # set when every event lacks its day: the estimates are None
 
 
 class IncidenceComparison(Contract):
@@ -100,6 +104,8 @@ class Incidence(Contract):
     ci_resolution_days: float | None = None  # None: CI on the exact event times (the estimate always is)
     comparisons: list[IncidenceComparison] = []
     note: str | None = None
+    undated: int = 0  # events without a day, left out of the estimate (``note`` says so)
+    not_estimable: str | None = None  # set when every event lacks its day: the estimates are None
 
 
 class TableRow(Contract):
@@ -188,6 +194,7 @@ class OutcomesReport(Contract):
     time_unit: str
     at: list[float]
     n: int
+    transplanted: int | None = None  # patients with a transplant and follow-up: the transplant analyses' population
     tables: list[Table]
     survival: Survival | None
     comparisons: list[Comparison]

@@ -44,10 +44,21 @@ def _label(t_days: float, scale: float, unit: str, requested: set[float]) -> str
     return "1 year" if t_days == 365.0 else f"day +{t_days:g}"
 
 
-def _estimates(res, scale, unit, requested) -> list[Estimate]:
+def _estimates(res, scale, unit, requested, reason: str | None = None) -> list[Estimate]:
+    if reason:
+        return [Estimate(time=a["time"], estimate=None, ci_lower=None, ci_upper=None, reason=reason,
+                         label=_label(a["time"], scale, unit, requested)) for a in res.at]
     return [Estimate(time=a["time"], estimate=a["estimate"], ci_lower=a["ci_lower"], ci_upper=a["ci_upper"],
                      beyond_followup=res.open_end and a["time"] > res.max_time,
                      label=_label(a["time"], scale, unit, requested)) for a in res.at]
+
+
+def unestimable_reason(dated_events: int, undated_events: int) -> str | None:
+    """Every event of the endpoint lacks its day: no number can be given (0% would claim no event happened)."""
+    if undated_events and not dated_events:
+        total = dated_events + undated_events
+        return f"not estimable: {undated_events} of {total} events have no onset day"
+    return None
 
 
 def incidences(frame, by: list[str], scale: float, unit: str, at_days: list[float], figs: dict | None,
@@ -62,41 +73,60 @@ def incidences(frame, by: list[str], scale: float, unit: str, at_days: list[floa
     times = sorted({*CIF_LANDMARK_DAYS, *at_days})
     requested = set(at_days)
     data = endpoint_data(tx)
-    out, curves, by_curves = [], [], {column: {} for column in by}
-    for name, (t, cause, dated) in data.items():
+    out, curves, by_curves, panel_notes = [], [], {column: {} for column in by}, {}
+    by_notes = {column: {} for column in by}
+    for name, (t_all, cause_all, dated) in data.items():
         note = None
-        if not dated.all():
-            note = (f"{int((~dated).sum())} patient(s) with {name} but no day recorded are left out of this "
-                    "estimate (an event without a time cannot be placed on the curve).")
-            t, cause = t[dated], cause[dated]
+        undated = int((~dated).sum())
+        t, cause = t_all[dated], cause_all[dated]
+        reason = unestimable_reason(int((cause == 1).sum()), undated)
+        if undated and not reason:
+            note = (f"{undated} of {undated + int((cause == 1).sum())} events have no onset day and are left out "
+                    "of this estimate (an event without a time cannot be placed on the curve).")
+        elif reason:
+            note = f"{name}: {reason}; no incidence is given (an event without a day cannot be placed on the curve)."
         res = competing.cumulative_incidence(t, cause, times, cause=1, endpoint=name)
         comparisons = []
         for column in by:
-            labels = group_labels(tx[column])[dated]
+            all_labels = group_labels(tx[column])
+            labels = all_labels[dated]
             groups = []
-            for level in sorted({v for v in labels if v is not None}):
+            for level in sorted({v for v in all_labels if v is not None}):
                 mask = labels == level
+                g_undated = int(np.sum((all_labels == level) & ~dated))
                 g = competing.cumulative_incidence(t[mask], cause[mask], times, cause=1, endpoint=name, label=level)
+                g_reason = unestimable_reason(g.events, g_undated)
                 groups.append(IncidenceGroup(group=level, n=g.n, events=g.events, competing=g.competing,
-                                             estimates=_estimates(g, scale, unit, requested),
-                                             ci_resolution_days=g.ci_resolution_days))
-                by_curves[column].setdefault(name, []).append(g)
+                                             estimates=_estimates(g, scale, unit, requested, g_reason),
+                                             ci_resolution_days=g.ci_resolution_days, undated=g_undated,
+                                             not_estimable=g_reason))
+                if g_reason:
+                    by_notes[column].setdefault(name, []).append(f"{level}: {g_reason}")
+                else:
+                    by_curves[column].setdefault(name, []).append(g)
+                by_curves[column].setdefault(name, [])
             unknown = int(np.sum([v is None for v in labels]))
             gray = NO_GRAY + (f" {unknown} patient(s) with {column} unknown left out." if unknown else "")
             comparisons.append(IncidenceComparison(by=column, groups=groups, test=None, note=gray))
         out.append(Incidence(endpoint=name, competing_event=COMPETING, n=res.n, events=res.events,
-                             competing=res.competing, estimates=_estimates(res, scale, unit, requested),
-                             ci_resolution_days=res.ci_resolution_days, comparisons=comparisons, note=note))
-        curves.append(res)
+                             competing=res.competing, estimates=_estimates(res, scale, unit, requested, reason),
+                             ci_resolution_days=res.ci_resolution_days, comparisons=comparisons, note=note,
+                             undated=undated, not_estimable=reason))
+        if reason:
+            panel_notes[name] = reason
+        else:
+            curves.append(res)
     if figs is not None:
         from rarebone.analytics.figures import cif_figure
 
         synthetic = bool(frame["synthetic"].fillna(False).astype(bool).any())
-        figs["cif"] = cif_figure({c.endpoint: [c] for c in curves}, title="Cumulative incidence, all patients "
-                                 "(death as competing event)", synthetic=synthetic)
+        panels = {inc.endpoint: [c for c in curves if c.endpoint == inc.endpoint] for inc in out}
+        figs["cif"] = cif_figure(panels, title="Cumulative incidence, all patients (death as competing event)",
+                                 synthetic=synthetic, notes={k: [v] for k, v in panel_notes.items()})
         from rarebone.report.outcomes import field
 
         for column, per_endpoint in by_curves.items():
             figs[f"cif_{column}"] = cif_figure(per_endpoint, title=f"Cumulative incidence by {field(column)} "
-                                               "(death as competing event)", synthetic=synthetic)
+                                               "(death as competing event)", synthetic=synthetic,
+                                               notes=by_notes[column])
     return out

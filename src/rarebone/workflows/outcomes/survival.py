@@ -54,7 +54,8 @@ def overall(surv, durations, events, *, by, at_days, at, scale, unit, origin, co
         estimates=[_estimate(a, scale, unit) for a in km.at],
         median_survival=None if km.median is None else km.median / scale,
         median_followup=FollowUp(median=None if fu["median"] is None else fu["median"] / scale,
-                                 min=fu["min"] / scale, max=fu["max"] / scale, method=fu["method"]),
+                                 min=fu["min"] / scale, max=fu["max"] / scale, method=fu["method"],
+                                 simple_median=float(np.median(durations)) / scale),
         ci_method=CI_METHOD)
     horizon = max(max(at), float(np.nanmax(durations)) / scale)
     step = nice_step(horizon)
