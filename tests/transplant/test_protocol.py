@@ -110,19 +110,21 @@ def test_iewp_requires_explicit_small_child_rule(kb):
         make_plan(kb, child(365), protocol_key="iewp-treo-flu-thiotepa", day0=DAY0, weight_kg=8, height_cm=72)
     plan = make_plan(kb, child(365), protocol_key="iewp-treo-flu-thiotepa", day0=DAY0, weight_kg=8, height_cm=72,
                      small_child_rule=SmallChildRule.PER_KG)
-    # fludarabine 150 mg/m2 / 5 days = 30 mg/m2/day -> 30 / 30 = 1 mg/kg/day x 8 kg = 8 mg/day
-    assert set(amounts(plan, "Fludarabine").values()) == {8.0}
-    # treosulfan BSA 0.4 m2 <= 0.5 -> 10 g/m2/day x 0.4 = 4 g/day (cut-off UNVERIFIED)
-    assert set(amounts(plan, "Treosulfan").values()) == {4.0}
-    # thiotepa 8 mg/kg x 8 kg = 64 mg on day -4
-    assert amounts(plan, "Thiotepa") == {-4: 64.0}
+    totals = {d.drug: d.total_amount.value for d in plan.drugs}
+    # days set by the centre: totals only. fludarabine 150 mg/m2 / 30 = 5 mg/kg x 8 kg = 40 mg
+    assert totals["Fludarabine"] == 40.0
+    # treosulfan BSA sqrt(72 x 8 / 3600) = 0.4 m2 <= 0.5 -> 10 g/m2/day x 3 doses x 0.4 = 12 g (cut-off UNVERIFIED)
+    assert totals["Treosulfan"] == 12.0
+    # thiotepa 8 mg/kg x 8 kg = 64 mg
+    assert totals["Thiotepa"] == 64.0
+    assert plan.administrations == []
     assert any("UNVERIFIED" in w for w in plan.warnings)
 
 
 def test_iewp_above_10kg_uses_bsa_without_rule(kb):
-    # 25 kg, 120 cm: BSA 0.912871 -> treosulfan band > 0.5-1.0 = 12 g/m2/day x 0.912871 = 10.954 -> 10.95 g
+    # 25 kg, 120 cm: BSA 0.912871 -> treosulfan band > 0.5-1.0 = 12 g/m2/day x 3 doses x 0.912871 = 32.863 -> 32.86 g
     plan = make_plan(kb, child(7 * 365.25), protocol_key="iewp-treo-flu-thiotepa", day0=DAY0, weight_kg=25, height_cm=120)
-    assert set(amounts(plan, "Treosulfan").values()) == {10.95}
+    assert {d.drug: d.total_amount.value for d in plan.drugs}["Treosulfan"] == 32.86
 
 
 def test_busulfan_tdm_adjusts_only_later_doses(kb):

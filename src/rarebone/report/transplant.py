@@ -19,11 +19,14 @@ def _env():
     env.filters["schedule"] = schedule_text
     env.filters["days"] = days_text
     env.filters["per_dose"] = per_dose_text
+    env.filters["drug_schedule"] = drug_schedule_text
     return env
 
 
 def days_text(d) -> str:
     """Study days of a drug: one day, a continuous run 'a to b', or the list when days are not consecutive."""
+    if getattr(d, "days_set_by_centre", False):
+        return "days set by the centre (the source gives the total only; not on the calendar)"
     days = list(d.days)
     beyond = " and beyond" if d.continues_beyond_calendar else ""
     if len(days) == 1:
@@ -31,6 +34,10 @@ def days_text(d) -> str:
     if days == list(range(days[0], days[-1] + 1)):
         return f"{day_label(days[0])} to {day_label(days[-1])}{beyond}"
     return ", ".join(day_label(x) for x in days) + beyond
+
+
+def drug_schedule_text(d) -> str:
+    return "days set by the centre" if d.days_set_by_centre else schedule_text(d.assumed_from)
 
 
 def per_dose_text(a) -> str:
@@ -67,14 +74,18 @@ def plan_text(plan: TransplantPlan) -> str:
     out += ["", "Warnings:"] + [f"  ! {w}" for w in plan.warnings]
     out += ["", "Drugs (dose per unit and absolute amount for this child):"]
     for d in plan.drugs:
-        days = ("day " if len(d.days) == 1 else "days ") + days_text(d)
+        days = days_text(d) if d.days_set_by_centre else ("day " if len(d.days) == 1 else "days ") + days_text(d)
         flag = " [UNVERIFIED]" if d.certainty == "unverified" else ""
-        out.append(f"  {d.drug}{flag}: {dose_text(d.total_dose.value)} {d.total_dose.unit} total over the calendar "
+        over = "total" if d.days_set_by_centre else "total over the calendar"
+        out.append(f"  {d.drug}{flag}: {dose_text(d.total_dose.value)} {d.total_dose.unit} {over} "
                    f"({d.basis}) = {d.total_amount.value:g} {d.total_amount.unit}; {days}")
-        out.append(f"      published: {d.published}; {schedule_text(d.assumed_from)} [{', '.join(d.citations)}]")
+        sched = "days set by the centre" if d.days_set_by_centre else schedule_text(d.assumed_from)
+        out.append(f"      published: {d.published}; {sched} [{', '.join(d.citations)}]")
         if d.note:
             out.append(f"      note: {d.note}")
     out += ["", "Calendar:"]
+    if not plan.administrations:
+        out.append("  no drug placed on calendar days (days set by the centre; see Drugs and Warnings)")
     for day, items in groupby(plan.administrations, key=lambda a: (a.study_day, a.date)):
         out.append(f"  Day {day_label(day[0]):>4}  {day[1]}")
         for a in items:

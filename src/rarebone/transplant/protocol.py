@@ -61,6 +61,7 @@ class LineSummary:
     certainty: str
     sources: tuple[str, ...]
     note: str | None
+    days_set_by_centre: bool = False
 
 
 @dataclass
@@ -100,7 +101,10 @@ def resolve_options(protocol: TxProtocol, options: dict[str, str]) -> dict[str, 
 
 
 def line_days(line: DrugLine, horizon_day: int) -> list[int]:
-    """Study days a line runs: the explicit list, or start..end (open end stops at the calendar horizon)."""
+    """Study days a line runs: the explicit list, or start..end (open end stops at the calendar horizon); none
+    when the centre sets the days."""
+    if line.days_set_by_centre:
+        return []
     if line.days is not None:
         return sorted(line.days)
     end = line.end_day if line.end_day is not None else horizon_day
@@ -150,6 +154,9 @@ def build_calendar(
     for line in protocol.drugs:
         if line.option_group and chosen[line.option_group] != line.option:
             continue
+        if line.days_set_by_centre:
+            _centre_line(kb, line, weight_kg, bsa_m2, rule, cal, eps)
+            continue
         days = line_days(line, horizon_day)
         if not days:
             continue
@@ -193,6 +200,48 @@ def build_calendar(
             cal.knowledge_ids.append(_band_id(line, busulfan_label))
     cal.administrations.sort(key=lambda a: (a.study_day, a.drug))
     return cal
+
+
+def _centre_line(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str | None, cal: Calendar, eps) -> None:
+    """A drug whose source gives the total only: total per unit and total amount, no calendar day, a warning."""
+    dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
+    if line.basis in ("m2", "bsa_band"):
+        multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
+    if line.basis == "fixed":
+        multiplier, basis_text = 1.0, f"fixed dose in {line.dose_unit}, not computed from weight or BSA"
+    if line.basis == "m2" and rule == "per-kg":
+        div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
+        scale, dose_unit = 1.0 / div, line.dose_unit.replace("/m2", "/kg")
+        multiplier, basis_text = weight_kg, f"x {weight_kg:g} kg (converted from /m2 / {div:g})"
+    if line.basis == "weight_band":
+        raise InputError(f"{line.drug}: a weight-band dose needs its days (TDM by dose number)", path=line.drug)
+    if line.basis == "bsa_band":
+        per_dose = band_dose(kb, line.bands, bsa_m2)
+        if per_dose > line.max_per_day + eps:
+            raise SafetyRefusal(f"{per_dose:.4g} {dose_unit}/day exceeds the protocol maximum {line.max_per_day:.4g} "
+                                f"{dose_unit}/day; the prescriber must decide", path=line.drug, value=per_dose)
+        total_unit = per_dose * line.dose_count
+        count = f"{per_dose:g} {dose_unit} x {line.dose_count} daily doses ({line.bands})"
+        cal.knowledge_ids.append(line.bands)
+    else:
+        total_unit = line.total * scale
+        count = f"{total_unit:g} {dose_unit} total"
+    max_total = line.max_total * scale if line.max_total is not None else None
+    amount = round_down(kb, total_unit * multiplier)
+    if max_total is not None and (total_unit > max_total + eps or amount > max_total * multiplier + eps):
+        raise SafetyRefusal(
+            f"total {total_unit:.4g} {dose_unit} ({amount:g} {line.amount_unit}) exceeds the protocol maximum "
+            f"{max_total:.4g} {dose_unit}; the prescriber must decide", path=line.drug, value=amount)
+    cal.lines.append(LineSummary(
+        drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=(), open_ended=False,
+        total_per_unit=tidy(kb, total_unit), total_amount=tidy(kb, amount), amount_unit=line.amount_unit,
+        basis_text=basis_text, assumed_from=line.assumed_from, certainty=line.certainty,
+        sources=tuple(line.sources), note=line.note, days_set_by_centre=True))
+    cal.warnings.append(
+        f"{line.drug}: DAYS SET BY THE CENTRE. No source rarebone read gives its study days ({line.published}); "
+        f"rarebone places "
+        f"no {line.drug.lower()} on calendar days, in the CSV or in the ICS. Total for this child: {count} "
+        f"{basis_text} = {tidy(kb, amount):g} {line.amount_unit} [{', '.join(line.sources)}].")
 
 
 def _band_id(line: DrugLine, label: BusulfanLabel) -> str:

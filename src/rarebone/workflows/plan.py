@@ -47,11 +47,14 @@ class PlannedAdministration(Contract):
 
 
 class DrugSummary(Contract):
+    """One drug over the course. ``days_set_by_centre``: the source gives the total only, so the drug has no
+    calendar days (``days`` empty, ``first_day``/``last_day`` None) and no administrations; the totals stand."""
+
     drug: str
     role: str
     published: str
-    first_day: int
-    last_day: int
+    first_day: int | None
+    last_day: int | None
     days: list[int]
     continues_beyond_calendar: bool
     total_dose: Quantity
@@ -61,6 +64,7 @@ class DrugSummary(Contract):
     certainty: str
     note: str | None
     citations: list[str]
+    days_set_by_centre: bool = False
 
 
 class SurveillanceEvent(Contract):
@@ -241,8 +245,9 @@ def make_plan(
         ],
         drugs=[
             DrugSummary(
-                drug=line.drug, role=line.role, published=line.published, first_day=line.days[0],
-                last_day=line.days[-1], days=list(line.days), continues_beyond_calendar=line.open_ended,
+                drug=line.drug, role=line.role, published=line.published,
+                first_day=line.days[0] if line.days else None, last_day=line.days[-1] if line.days else None,
+                days=list(line.days), days_set_by_centre=line.days_set_by_centre, continues_beyond_calendar=line.open_ended,
                 total_dose=Quantity(value=line.total_per_unit, unit=line.dose_unit),
                 total_amount=Quantity(value=line.total_amount, unit=line.amount_unit), basis=line.basis_text,
                 assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))

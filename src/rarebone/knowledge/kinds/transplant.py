@@ -21,6 +21,10 @@ class DrugLine(_Part):
     ``basis: fixed`` is a dose not scaled by the child (radiation in Gy): the amount equals the dose.
     ``days`` lists the study days explicitly; otherwise ``start_day``..``end_day`` (end None = continues
     beyond the calendar, end not published).
+    ``days_set_by_centre`` marks a drug whose published source gives only its total (no study days, no daily
+    split): it is never placed on calendar days; the plan shows its total per unit and the computed total amount
+    (``total``, or for a band basis the band value x ``dose_count`` published doses) and says the days are the
+    centre's.
     """
 
     drug: str
@@ -38,6 +42,8 @@ class DrugLine(_Part):
     days: list[int] | None = None
     start_day: int | None = None
     end_day: int | None = None
+    days_set_by_centre: bool = False
+    dose_count: int | None = Field(default=None, gt=0)  # published number of daily doses (band basis, centre days)
     min_total: float | None = None  # lower end of the published total, per unit (warning only)
     max_total: float | None = None  # protocol maximum, per unit (kg or m2), over all days
     max_per_day: float = Field(gt=0)  # protocol maximum per unit per day
@@ -58,6 +64,14 @@ class DrugLine(_Part):
             raise ValueError(f"{self.drug}: give exactly one of per_day or total")
         if self.basis in ("weight_band", "bsa_band") and not self.bands:
             raise ValueError(f"{self.drug}: a band basis needs 'bands'")
+        if self.days_set_by_centre:
+            if self.days is not None or self.start_day is not None or self.end_day is not None:
+                raise ValueError(f"{self.drug}: days set by the centre carry no days, start_day or end_day")
+            if self.basis in ("kg", "m2", "fixed") and self.total is None:
+                raise ValueError(f"{self.drug}: days set by the centre need the published total")
+            if self.basis in ("weight_band", "bsa_band") and self.dose_count is None:
+                raise ValueError(f"{self.drug}: a band dose with days set by the centre needs dose_count")
+            return self
         if self.days is None and self.start_day is None:
             raise ValueError(f"{self.drug}: give days or start_day")
         if self.total is not None and self.end_day is None and self.days is None:
