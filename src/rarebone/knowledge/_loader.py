@@ -54,7 +54,11 @@ class KnowledgeBase:
             raise KnowledgeError("no knowledge entry with this id", value=entry_id) from None
 
     def of_kind(self, model: type[Entry]) -> list[Entry]:
-        return [e for e in self.entries.values() if type(e) is model]
+        # Rooms ask for the same kinds on every assessment; the entries never change after load, so index once.
+        index = self.__dict__.setdefault("_by_kind", {})
+        if model not in index:
+            index[model] = tuple(e for e in self.entries.values() if type(e) is model)
+        return list(index[model])
 
     def with_prefix(self, prefix: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.id.startswith(prefix)]

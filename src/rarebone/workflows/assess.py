@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from pydantic import Field
@@ -51,21 +53,14 @@ class Assessment(Contract):
     citations: dict[str, str] = Field(default_factory=dict, description="source id -> full citation, for every id used")
 
 
-def _collect_citations(assessment_dict: dict, kb: KnowledgeBase) -> dict[str, str]:
-    found: set[str] = set()
+_CITATION_LISTS = re.compile(r'"citations":\[([^\]]*)\]')
+_QUOTED = re.compile(r'"([^"]*)"')
 
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "citations" and isinstance(value, list):
-                    found.update(v for v in value if isinstance(v, str))
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
 
-    walk(assessment_dict)
+def _collect_citations(assessment_json: str, kb: KnowledgeBase) -> dict[str, str]:
+    """Every source id in any ``citations`` list of the assessment. Read from the serialised JSON (pydantic's
+    serialiser is native code), which is several times faster than walking the nested dump in Python."""
+    found = {sid for group in _CITATION_LISTS.findall(assessment_json) for sid in _QUOTED.findall(group)}
     return {sid: kb.citation_text(sid) for sid in sorted(found) if sid in kb.sources}
 
 
@@ -99,7 +94,7 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
         + [f"CNO: {w}" for w in cno_block.warnings],
     )
     draft = Assessment.model_construct(**fields)
-    fields["citations"] = _collect_citations(draft.model_dump(mode="json"), kb)
+    fields["citations"] = _collect_citations(draft.model_dump_json(), kb)
     return Assessment(**fields)
 
 
