@@ -36,7 +36,8 @@ def match_terms(patient: Patient, terms: list[str], onto) -> Match:
     """PRESENT when a recorded present term is one of ``terms`` or a descendant ("bilateral optic atrophy" is an
     "optic atrophy"); EXCLUDED when a recorded excluded term is one of them or an ancestor (ruling out "abnormal
     bone density" rules out osteosclerosis); else UNKNOWN. Present wins over excluded."""
-    present = tuple(f for f in patient.features if not f.excluded and any(onto.is_a(f.hpo_id, t) for t in terms))
+    present = tuple(f for f in patient.features
+                    if not f.excluded and not onto.ancestors_or_self(f.hpo_id).isdisjoint(terms))
     if present:
         return Match(FactStatus.PRESENT, present)
     excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in terms))
