@@ -175,3 +175,12 @@ def test_assess_cno_errors_name_the_file(name, field):
     with pytest.raises(InputError) as err:
         assess_file(CASES / f"{name}.json")
     assert f"{name}.json" in str(err.value) and field in str(err.value)
+
+
+def test_a_count_checked_against_both_limits_is_listed_once():
+    from rarebone.cno.findings import _merge_limits
+
+    facts = ["hemoglobin 125 g/L (2026-03-02; limit 115)", "wbc 7 10*9/L (2026-03-02; limit 4.5)",
+             "wbc 7 10*9/L (2026-03-02; limit 13.5)"]
+    assert _merge_limits(facts) == ["hemoglobin 125 g/L (2026-03-02; limit 115)",
+                                    "wbc 7 10*9/L (2026-03-02; within 4.5-13.5)"]

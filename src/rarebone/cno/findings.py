@@ -3,6 +3,8 @@ with the patient fact that decided it. Unknown is never counted as absent."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from rarebone.core.evidence import FactStatus
@@ -199,7 +201,7 @@ class FindingEvaluator:
                 return FindingValue(f.id, f.label, FactStatus.EXCLUDED, f"age {format_age(age)}")
         labs_normal = bool(f.labs) and all(state is False for state in lab_states)
         if hpo_all_excluded or labs_normal:
-            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits(facts_absent)))
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
 
     def _age_days(self) -> float | None:
@@ -224,3 +226,32 @@ def threshold(kb: KnowledgeBase, entry_id: str) -> float:
     if not isinstance(entry, CnoThreshold):
         raise KnowledgeError("not a cno_threshold entry", value=entry_id)
     return entry.value
+
+
+_LIMIT = re.compile(r"^(?P<head>.*); limit (?P<limit>[^)]+)\)$")
+
+
+def _merge_limits(facts: list[str]) -> list[str]:
+    """One line per measurement: a value checked against its lower and its upper limit reads
+    'wbc 7 10*9/L (2026-03-02; within 4.5-13.5)', not twice."""
+    heads: dict[str, list[str]] = {}
+    order: list[str] = []
+    for fact in facts:
+        m = _LIMIT.match(fact)
+        key = m["head"] if m else fact
+        if key not in heads:
+            heads[key] = []
+            order.append(key)
+        if m:
+            heads[key].append(m["limit"])
+    out = []
+    for key in order:
+        limits = sorted(set(heads[key]), key=float)
+        if not limits:
+            out.append(key)
+        elif len(limits) == 1:
+            out.append(f"{key}; limit {limits[0]})")
+        else:
+            out.append(f"{key}; within {limits[0]}-{limits[-1]})")
+    return out
+
