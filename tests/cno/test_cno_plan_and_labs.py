@@ -193,3 +193,15 @@ def test_old_weight_warning_boundary_against_rarebone_choice(kb):
     loud = build_plan(EXAMPLES / "cno-multivisit.json", kb, dt.date(2025, 10, 11), "simm2008")
     assert not any("re-weigh" in w for w in quiet.warnings)
     assert any("91 days" in w and "re-weigh" in w for w in loud.warnings)
+
+
+@pytest.mark.parametrize("weight_kg, warned", [(72.0, True), (30.0, False), (30.5, True)])
+def test_uncapped_schedule_warns_when_a_dose_passes_the_lowest_published_maximum(kb, weight_kg, warned):
+    """S3 (Simm 2008) gives 1 mg/kg with no per-dose maximum; the lowest maximum of the other schedules is
+    Kerrison's 30 mg: 72 kg -> 72 mg and 30.5 kg -> 30.5 mg pass it, 30 kg -> 30 mg does not."""
+    from rarebone.cno.pamidronate import pamidronate_calendar
+
+    cal = pamidronate_calendar(kb, "simm2008", weight_kg, None)
+    assert (cal.uncapped_above_other_maxima is not None) is warned
+    capped = pamidronate_calendar(kb, "kerrison2004", weight_kg, None)
+    assert capped.uncapped_above_other_maxima is None  # a schedule with its own maximum never gets the warning

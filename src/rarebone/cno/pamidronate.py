@@ -50,6 +50,7 @@ class PamidronateCalendar(Contract):
     assumed_from: str | None = None
     disagreement: str | None = None
     note: str | None = None
+    uncapped_above_other_maxima: str | None = None  # the source gives no maximum and a dose passes others' maxima
     citations: list[str]
 
 
@@ -99,7 +100,15 @@ def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, 
                 given_mg += mg
             infusions.append(Infusion(cycle=cycle + 1, day=day, date=start + dt.timedelta(days=day) if start else None,
                                       dose_mg_per_kg=per_kg, dose_mg=mg, capped=capped, held=held, note=note))
+    uncapped = None
+    other_caps = sorted({(x.max_mg_per_dose, x.key) for x in kb.of_kind(CnoRegimen) if x.max_mg_per_dose})
+    largest = max((i.dose_mg for i in infusions), default=0.0)
+    if r.max_mg_per_dose is None and other_caps and largest > other_caps[0][0]:
+        uncapped = (f"no maximum per dose given by this source: doses up to {largest:g} mg pass the per-dose maxima of "
+                    "other published schedules (" + ", ".join(f"{key} {cap:g} mg" for cap, key in other_caps)
+                    + "); the prescriber sets the cap")
     return PamidronateCalendar(
+        uncapped_above_other_maxima=uncapped,
         regimen=r.key, label=r.label, weight_kg=weight_kg, interval_days=interval,
         interval_days_range=(r.interval_days_min, r.interval_days_max), max_mg_per_dose=r.max_mg_per_dose,
         max_mg_per_dose_certainty=r.max_mg_per_dose_certainty, max_cumulative_mg_per_kg_per_year=r.max_cumulative_mg_per_kg_per_year,

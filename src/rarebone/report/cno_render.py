@@ -44,6 +44,8 @@ def calendar_uncertainty(cal) -> list[str]:
         out.append(f"ASSUMED: {cal.assumed_from}")
     if cal.max_mg_per_dose and cal.max_mg_per_dose_certainty in ("unverified", "secondary"):
         out.append(f"maximum {cal.max_mg_per_dose:g} mg per dose is {cal.max_mg_per_dose_certainty.upper()}")
+    if cal.uncapped_above_other_maxima:
+        out.append(cal.uncapped_above_other_maxima)
     return out
 
 
