@@ -20,8 +20,11 @@ def dose_text(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 10000 else f"{value:.0f}"
 
 
-def schedule_text(assumed_from: str | None) -> str:
-    return f"schedule assumed from {assumed_from}" if assumed_from else "as published"
+def schedule_text(assumed_from: str | None, schedule_certainty: str | None = None) -> str:
+    """Where the day schedule comes from, marked [UNVERIFIED schedule] when its days / split are unverified
+    (the dose itself may be verified: the certainty of the dose is shown with the drug name)."""
+    mark = " [UNVERIFIED schedule]" if schedule_certainty == "unverified" else ""
+    return (f"schedule assumed from {assumed_from}" if assumed_from else "as published") + mark
 
 
 def plan_csv(plan: TransplantPlan) -> str:
@@ -31,7 +34,7 @@ def plan_csv(plan: TransplantPlan) -> str:
     for a in plan.administrations:
         writer.writerow([plan.patient_id, plan.protocol.key, a.study_day, a.date.isoformat(), a.drug, a.role,
                          f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}", a.amount.unit, a.route, a.frequency,
-                         schedule_text(a.assumed_from), " ".join(a.citations), _override(plan),
+                         schedule_text(a.assumed_from, a.schedule_certainty), " ".join(a.citations), _override(plan),
                          plan.knowledge_version, plan.notice])
     return out.getvalue()
 
@@ -80,7 +83,7 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
         description = (f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
-                       f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
+                       f"{a.frequency}; {schedule_text(a.assumed_from, a.schedule_certainty)}; sources {', '.join(a.citations)}. "
                        f"{plan.notice} Knowledge {plan.knowledge_version}."
                        + (f" {_override(plan)}." if plan.override_reason else ""))
         lines += [
