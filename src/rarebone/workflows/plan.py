@@ -81,6 +81,7 @@ class SurveillanceEvent(Contract):
     study_day: int
     date: dt.date
     citations: list[str]
+    certainty: str = "verified"
 
 
 class BusulfanTdm(Contract):
@@ -217,7 +218,8 @@ def make_plan(
         return day0 + dt.timedelta(days=day)
 
     surveillance = [
-        SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources))
+        SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources),
+                          certainty=s.certainty)
         for s in protocol.surveillance for d in range(s.start_day, horizon_day + 1, s.every_days)
     ]
     source_ids = sorted({*protocol.sources, *(sid for line in protocol.drugs for sid in line.sources),
