@@ -66,7 +66,9 @@ def test_plan_csv_rows_per_drug_day(capsys):
     rows = list(csv.DictReader(io.StringIO(out)))  # header first: imports with no preprocessing
     assert rows[0]["notice"] == load().get("NOTICE-DECISION-SUPPORT").text
     assert rows[0]["knowledge_version"] == load().version
-    assert len(rows) == len(json.loads(run(capsys, PLAN + ["--format", "json"])[1])["administrations"])
+    plan = json.loads(run(capsys, PLAN + ["--format", "json"])[1])
+    assert len([r for r in rows if r["kind"] == "drug"]) == len(plan["administrations"])
+    assert len([r for r in rows if r["kind"] == "surveillance"]) == len(plan["surveillance"])
     bu = [r for r in rows if r["drug"] == "Busulfan"]
     assert len(bu) == 4 and all(r["amount_value"] == "20.8" for r in bu)  # 1.0 mg/kg x 4 x 5.2 kg
 
@@ -79,7 +81,8 @@ def test_plan_ics_parses_with_icalendar(capsys, tmp_path):
     raw = target.read_bytes()
     assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))
     cal = icalendar.Calendar.from_ical(raw)
-    events = [c for c in cal.walk() if c.name == "VEVENT"]
+    events = [c for c in cal.walk() if c.name == "VEVENT"
+              and "surveillance" not in [str(x) for x in c["CATEGORIES"].cats]]
     plan = json.loads(run(capsys, PLAN + ["--format", "json"])[1])
     assert len(events) == len(plan["administrations"])
     assert len({str(e["UID"]) for e in events}) == len(events)

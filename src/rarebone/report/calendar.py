@@ -1,5 +1,6 @@
-"""Ward calendar exports of a TransplantPlan: CSV (one row per drug-day) and iCalendar (RFC 5545, one
-all-day event per drug-day)."""
+"""Ward calendar exports of a TransplantPlan: CSV (one row per drug-day and per surveillance day, told apart
+by the ``kind`` column) and iCalendar (RFC 5545, one all-day event per drug-day and per surveillance day, the
+latter with CATEGORIES:surveillance)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 
 from rarebone.workflows.plan import TransplantPlan
 
-CSV_COLUMNS = ["patient_id", "protocol", "study_day", "date", "drug", "role", "dose_value", "dose_unit",
+CSV_COLUMNS = ["patient_id", "protocol", "kind", "study_day", "date", "drug", "role", "dose_value", "dose_unit",
                "amount_value", "amount_unit", "route", "frequency", "schedule", "citations", "override_reason",
                "knowledge_version", "notice"]
 
@@ -20,20 +21,36 @@ def dose_text(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 10000 else f"{value:.0f}"
 
 
-def schedule_text(assumed_from: str | None) -> str:
-    return f"schedule assumed from {assumed_from}" if assumed_from else "as published"
+def schedule_text(assumed_from: str | None, schedule_certainty: str | None = None) -> str:
+    """Where the day schedule comes from, marked [UNVERIFIED schedule] when its days / split are unverified
+    (the dose itself may be verified: the certainty of the dose is shown with the drug name)."""
+    mark = " [UNVERIFIED schedule]" if schedule_certainty == "unverified" else ""
+    return (f"schedule assumed from {assumed_from}" if assumed_from else "as published") + mark
 
 
 def plan_csv(plan: TransplantPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)  # header first so csv.DictReader and spreadsheets import it cleanly
-    for a in plan.administrations:
-        writer.writerow([plan.patient_id, plan.protocol.key, a.study_day, a.date.isoformat(), a.drug, a.role,
-                         f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}", a.amount.unit, a.route, a.frequency,
-                         schedule_text(a.assumed_from), " ".join(a.citations), _override(plan),
-                         plan.knowledge_version, plan.notice])
+    rows = [(a.study_day, 0, a.drug, [plan.patient_id, plan.protocol.key, "drug", a.study_day, a.date.isoformat(),
+                                      a.drug, a.role, f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}",
+                                      a.amount.unit, a.route, a.frequency,
+                                      schedule_text(a.assumed_from, a.schedule_certainty), " ".join(a.citations),
+                                      _override(plan), plan.knowledge_version, plan.notice])
+            for a in plan.administrations]
+    # surveillance days: the item in the drug column, no dose or amount
+    rows += [(s.study_day, 1, s.item, [plan.patient_id, plan.protocol.key, "surveillance", s.study_day,
+                                       s.date.isoformat(), s.item, "surveillance", "", "", "", "", "",
+                                       "", _surveillance_schedule(s), " ".join(s.citations), _override(plan),
+                                       plan.knowledge_version, plan.notice])
+             for s in plan.surveillance]
+    for *_, row in sorted(rows, key=lambda r: r[:3]):
+        writer.writerow(row)
     return out.getvalue()
+
+
+def _surveillance_schedule(s) -> str:
+    return "as published" if s.certainty == "verified" else f"{s.certainty.upper()} schedule"
 
 
 def _override(plan: TransplantPlan) -> str:
@@ -80,7 +97,7 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
         description = (f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
-                       f"{a.frequency}; {schedule_text(a.assumed_from)}; sources {', '.join(a.citations)}. "
+                       f"{a.frequency}; {schedule_text(a.assumed_from, a.schedule_certainty)}; sources {', '.join(a.citations)}. "
                        f"{plan.notice} Knowledge {plan.knowledge_version}."
                        + (f" {_override(plan)}." if plan.override_reason else ""))
         lines += [
@@ -92,6 +109,24 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
             f"SUMMARY:{_escape(summary)}",
             f"DESCRIPTION:{_escape(description)}",
             f"CATEGORIES:{_escape(a.role)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    for s in plan.surveillance:
+        day = f"{s.study_day:+d}" if s.study_day else "0"
+        description = (f"Surveillance: {s.item}; {_surveillance_schedule(s)}; sources {', '.join(s.citations)}. "
+                       f"{plan.notice} Knowledge {plan.knowledge_version}."
+                       + (f" {_override(plan)}." if plan.override_reason else ""))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_slug(plan.patient_id)}-{plan.protocol.key}-surveillance-{_slug(s.item)}-{s.study_day}-"
+            f"{s.date:%Y%m%d}@rarebone",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{s.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{s.date + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(f'Day {day}: {s.item}')}",
+            f"DESCRIPTION:{_escape(description)}",
+            "CATEGORIES:surveillance",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]

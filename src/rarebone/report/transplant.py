@@ -20,6 +20,7 @@ def _env():
     env.filters["days"] = days_text
     env.filters["per_dose"] = per_dose_text
     env.filters["drug_schedule"] = drug_schedule_text
+    env.filters["dose_flag"] = dose_flag
     return env
 
 
@@ -37,7 +38,24 @@ def days_text(d) -> str:
 
 
 def drug_schedule_text(d) -> str:
-    return "days set by the centre" if d.days_set_by_centre else schedule_text(d.assumed_from)
+    return "days set by the centre" if d.days_set_by_centre else schedule_text(d.assumed_from, d.schedule_certainty)
+
+
+def dose_flag(x) -> str:
+    """' [UNVERIFIED]' after a drug name only when its dose (not just its schedule) is unverified."""
+    return " [UNVERIFIED]" if x.certainty == "unverified" else ""
+
+
+def course_text(d, horizon_day: int) -> str:
+    """The course of a drug: its total (fixed course or centre days), or, for a drug without a published end,
+    its daily dose and that it continues beyond the calendar (a total would depend on --until)."""
+    if d.total_dose is None:
+        per_day = (f"{dose_text(d.dose_per_day.value)} {d.dose_per_day.unit} ({d.basis}) = "
+                   f"{d.amount_per_day.value:g} {d.amount_per_day.unit}/day" if d.dose_per_day and d.amount_per_day
+                   else "daily dose varies (see calendar)")
+        return f"{per_day}; continues beyond day +{horizon_day} (end not given by the source)"
+    return (f"{dose_text(d.total_dose.value)} {d.total_dose.unit} total ({d.basis}) = "
+            f"{d.total_amount.value:g} {d.total_amount.unit}")
 
 
 def per_dose_text(a) -> str:
@@ -75,11 +93,8 @@ def plan_text(plan: TransplantPlan) -> str:
     out += ["", "Drugs (dose per unit and absolute amount for this child):"]
     for d in plan.drugs:
         days = days_text(d) if d.days_set_by_centre else ("day " if len(d.days) == 1 else "days ") + days_text(d)
-        flag = " [UNVERIFIED]" if d.certainty == "unverified" else ""
-        over = "total" if d.days_set_by_centre else "total over the calendar"
-        out.append(f"  {d.drug}{flag}: {dose_text(d.total_dose.value)} {d.total_dose.unit} {over} "
-                   f"({d.basis}) = {d.total_amount.value:g} {d.total_amount.unit}; {days}")
-        sched = "days set by the centre" if d.days_set_by_centre else schedule_text(d.assumed_from)
+        out.append(f"  {d.drug}{dose_flag(d)}: {course_text(d, plan.horizon_day)}; {days}")
+        sched = drug_schedule_text(d)
         out.append(f"      published: {d.published}; {sched} [{', '.join(d.citations)}]")
         if d.note:
             out.append(f"      note: {d.note}")
@@ -89,8 +104,9 @@ def plan_text(plan: TransplantPlan) -> str:
     for day, items in groupby(plan.administrations, key=lambda a: (a.study_day, a.date)):
         out.append(f"  Day {day_label(day[0]):>4}  {day[1]}")
         for a in items:
-            assumed = "  (schedule assumed)" if a.assumed_from else ""
-            out.append(f"      {a.drug:<44} {dose_text(a.dose.value):>8} {a.dose.unit:<13} -> {a.amount.value:>9g} "
+            assumed = ("  (schedule assumed)" + (" [UNVERIFIED schedule]" if a.schedule_certainty == "unverified" else "")
+                       if a.assumed_from else "")
+            out.append(f"      {a.drug + dose_flag(a):<44} {dose_text(a.dose.value):>8} {a.dose.unit:<13} -> {a.amount.value:>9g} "
                        f"{a.amount.unit:<3} {a.route}{assumed}" + (f"  [{per_dose_text(a)}]" if a.amounts_per_dose else ""))
     if plan.surveillance:
         out += ["", "Surveillance:"] + [f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" for s in plan.surveillance]

@@ -43,6 +43,7 @@ class Administration:
     certainty: str
     sources: tuple[str, ...]
     amounts_per_dose: tuple[float, ...] = ()  # absolute amount of each dose that day, when given in several doses
+    schedule_certainty: str | None = None  # certainty of the day schedule; ``certainty`` is the dose's
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class LineSummary:
     sources: tuple[str, ...]
     note: str | None
     days_set_by_centre: bool = False
+    schedule_certainty: str | None = None  # None when the centre sets the days
+    per_day_per_unit: float | None = None  # the same dose every day (open-ended lines): per unit and absolute
+    per_day_amount: float | None = None
 
 
 @dataclass
@@ -190,12 +194,15 @@ def build_calendar(
                 drug=line.drug, role=line.role, study_day=day, dose_value=tidy(kb, value), dose_unit=dose_unit,
                 amount_value=amount, amount_unit=line.amount_unit, route=line.route, frequency=line.frequency,
                 assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources),
-                amounts_per_dose=doses))
+                amounts_per_dose=doses, schedule_certainty=line.effective_schedule_certainty))
         cal.lines.append(LineSummary(
             drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
             open_ended=line.days is None and line.end_day is None, total_per_unit=tidy(kb, total_unit),
             total_amount=tidy(kb, sum(amounts)), amount_unit=line.amount_unit, basis_text=basis_text,
-            assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note))
+            assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note,
+            schedule_certainty=line.effective_schedule_certainty,
+            per_day_per_unit=tidy(kb, per_day[0]) if len(set(per_day)) == 1 else None,
+            per_day_amount=amounts[0] if len(set(amounts)) == 1 else None))
         if line.bands:
             cal.knowledge_ids.append(_band_id(line, busulfan_label))
     cal.administrations.sort(key=lambda a: (a.study_day, a.drug))

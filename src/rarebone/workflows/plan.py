@@ -44,11 +44,17 @@ class PlannedAdministration(Contract):
     certainty: str
     citations: list[str]
     amounts_per_dose: list[Quantity] = []  # each dose of the day when given in several doses (e.g. busulfan q6h)
+    schedule_certainty: str | None = None  # certainty of this day in the schedule; ``certainty`` is the dose's
 
 
 class DrugSummary(Contract):
     """One drug over the course. ``days_set_by_centre``: the source gives the total only, so the drug has no
-    calendar days (``days`` empty, ``first_day``/``last_day`` None) and no administrations; the totals stand."""
+    calendar days (``days`` empty, ``first_day``/``last_day`` None) and no administrations; the totals stand.
+
+    ``certainty`` is the certainty of the dose (per day or total as published); ``schedule_certainty`` that of
+    the day schedule (None when the centre sets the days). A drug without a published end
+    (``continues_beyond_calendar``) has no total: ``total_dose``/``total_amount`` are null (a sum up to the
+    calendar end would depend on ``--until``) and ``dose_per_day``/``amount_per_day`` carry its daily dose."""
 
     drug: str
     role: str
@@ -57,14 +63,17 @@ class DrugSummary(Contract):
     last_day: int | None
     days: list[int]
     continues_beyond_calendar: bool
-    total_dose: Quantity
-    total_amount: Quantity
+    total_dose: Quantity | None
+    total_amount: Quantity | None
     basis: str
     assumed_from: str | None
     certainty: str
     note: str | None
     citations: list[str]
     days_set_by_centre: bool = False
+    schedule_certainty: str | None = None
+    dose_per_day: Quantity | None = None  # the same dose every day; set for drugs without a published end
+    amount_per_day: Quantity | None = None
 
 
 class SurveillanceEvent(Contract):
@@ -72,6 +81,7 @@ class SurveillanceEvent(Contract):
     study_day: int
     date: dt.date
     citations: list[str]
+    certainty: str = "verified"
 
 
 class BusulfanTdm(Contract):
@@ -193,17 +203,23 @@ def make_plan(
                            f"\"{gate.override_reason}\"")
     for line in cal.lines:
         if line.open_ended:
-            warnings.append(f"{line.drug} continues beyond day +{horizon_day}: end not given by the source.")
-    unverified = [line.drug for line in cal.lines if line.certainty == "unverified"]
-    if unverified:
-        warnings.append("UNVERIFIED (not confirmed in a primary source): " + ", ".join(unverified) + ".")
+            warnings.append(f"{line.drug} continues beyond day +{horizon_day} (end not given by the source); "
+                            "no total is given for it.")
+    unverified_dose = [line.drug for line in cal.lines if line.certainty == "unverified"]
+    if unverified_dose:
+        warnings.append("UNVERIFIED dose (not confirmed in a primary source): " + ", ".join(unverified_dose) + ".")
+    unverified_schedule = [line.drug for line in cal.lines if line.schedule_certainty == "unverified"]
+    if unverified_schedule:
+        warnings.append("UNVERIFIED schedule (days or daily split assumed by rarebone, not published for this "
+                        "regimen): " + ", ".join(unverified_schedule) + ".")
     warnings.append(kb.get("NOTICE-UNVERIFIED").text)
 
     def date_of(day: int) -> dt.date:
         return day0 + dt.timedelta(days=day)
 
     surveillance = [
-        SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources))
+        SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources),
+                          certainty=s.certainty)
         for s in protocol.surveillance for d in range(s.start_day, horizon_day + 1, s.every_days)
     ]
     source_ids = sorted({*protocol.sources, *(sid for line in protocol.drugs for sid in line.sources),
@@ -240,7 +256,8 @@ def make_plan(
                 dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day"),
                 amount=Quantity(value=a.amount_value, unit=a.amount_unit), route=a.route, frequency=a.frequency,
                 assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources),
-                amounts_per_dose=[Quantity(value=x, unit=a.amount_unit) for x in a.amounts_per_dose])
+                amounts_per_dose=[Quantity(value=x, unit=a.amount_unit) for x in a.amounts_per_dose],
+                schedule_certainty=a.schedule_certainty)
             for a in cal.administrations
         ],
         drugs=[
@@ -248,9 +265,14 @@ def make_plan(
                 drug=line.drug, role=line.role, published=line.published,
                 first_day=line.days[0] if line.days else None, last_day=line.days[-1] if line.days else None,
                 days=list(line.days), days_set_by_centre=line.days_set_by_centre, continues_beyond_calendar=line.open_ended,
-                total_dose=Quantity(value=line.total_per_unit, unit=line.dose_unit),
-                total_amount=Quantity(value=line.total_amount, unit=line.amount_unit), basis=line.basis_text,
-                assumed_from=line.assumed_from, certainty=line.certainty, note=line.note, citations=list(line.sources))
+                total_dose=None if line.open_ended else Quantity(value=line.total_per_unit, unit=line.dose_unit),
+                total_amount=None if line.open_ended else Quantity(value=line.total_amount, unit=line.amount_unit),
+                basis=line.basis_text, assumed_from=line.assumed_from, certainty=line.certainty, note=line.note,
+                citations=list(line.sources), schedule_certainty=line.schedule_certainty,
+                dose_per_day=Quantity(value=line.per_day_per_unit, unit=line.dose_unit + "/day")
+                if line.open_ended and line.per_day_per_unit is not None else None,
+                amount_per_day=Quantity(value=line.per_day_amount, unit=line.amount_unit)
+                if line.open_ended and line.per_day_amount is not None else None)
             for line in cal.lines
         ],
         not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + _alternatives_not_chosen(protocol, chosen),

@@ -25,6 +25,10 @@ class DrugLine(_Part):
     split): it is never placed on calendar days; the plan shows its total per unit and the computed total amount
     (``total``, or for a band basis the band value x ``dose_count`` published doses) and says the days are the
     centre's.
+    ``certainty`` is the certainty of the DOSE (per day or total, as published); ``schedule_certainty`` that of
+    the day schedule (study days, daily split, fractionation). A line with ``assumed_from`` (rarebone filled a
+    schedule gap) must say how certain that schedule is; a line without it runs as published, and its schedule
+    is as certain as its dose.
     """
 
     drug: str
@@ -48,7 +52,8 @@ class DrugLine(_Part):
     max_total: float | None = None  # protocol maximum, per unit (kg or m2), over all days
     max_per_day: float = Field(gt=0)  # protocol maximum per unit per day
     sources: list[str] = Field(min_length=1)
-    certainty: Certainty = "verified"
+    certainty: Certainty = "verified"  # certainty of the dose (per day or total)
+    schedule_certainty: Certainty | None = None  # certainty of the days / split; required with assumed_from
     assumed_from: str | None = None  # set when days or the daily split are not in the source
     note: str | None = None
     # Alternatives the source offers (e.g. ATG or ALG): lines of one group, one of them the default.
@@ -60,6 +65,10 @@ class DrugLine(_Part):
     def _check(self) -> "DrugLine":
         if (self.option_group is None) != (self.option is None):
             raise ValueError(f"{self.drug}: option_group and option go together")
+        if self.assumed_from is not None and self.schedule_certainty is None:
+            raise ValueError(f"{self.drug}: a schedule assumed by rarebone needs schedule_certainty")
+        if self.days_set_by_centre and self.schedule_certainty is not None:
+            raise ValueError(f"{self.drug}: days set by the centre have no schedule to be certain of")
         if self.basis in ("kg", "m2", "fixed") and (self.per_day is None) == (self.total is None):
             raise ValueError(f"{self.drug}: give exactly one of per_day or total")
         if self.basis in ("weight_band", "bsa_band") and not self.bands:
@@ -77,6 +86,14 @@ class DrugLine(_Part):
         if self.total is not None and self.end_day is None and self.days is None:
             raise ValueError(f"{self.drug}: a total needs a finite schedule")
         return self
+
+    @property
+    def effective_schedule_certainty(self) -> Certainty | None:
+        """Certainty of the day schedule: as given, or the dose's when the schedule is as published; None when
+        the centre sets the days."""
+        if self.days_set_by_centre:
+            return None
+        return self.schedule_certainty or self.certainty
 
 
 class NotScheduled(_Part):
