@@ -2,23 +2,12 @@ import copy
 import json
 from pathlib import Path
 
-import pytest
-
 from rarebone.intake import read_phenopacket_dict
-from rarebone.knowledge import load
-from rarebone.phenotype import ontology
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cno"
 
 
-@pytest.fixture(scope="session")
-def kb():
-    return load()
-
-
-@pytest.fixture(scope="session")
-def onto():
-    return ontology()
+# kb and onto: the session fixtures of tests/conftest.py
 
 
 def example(name: str) -> dict:

@@ -6,7 +6,7 @@ import hashlib
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -53,12 +53,16 @@ class KnowledgeBase:
         except KeyError:
             raise KnowledgeError("no knowledge entry with this id", value=entry_id) from None
 
-    def of_kind(self, model: type[Entry]) -> list[Entry]:
+    @cached_property
+    def _by_kind(self) -> dict[type, tuple[Entry, ...]]:
         # Rooms ask for the same kinds on every assessment; the entries never change after load, so index once.
-        index = self.__dict__.setdefault("_by_kind", {})
-        if model not in index:
-            index[model] = tuple(e for e in self.entries.values() if type(e) is model)
-        return list(index[model])
+        index: dict[type, list[Entry]] = {}
+        for entry in self.entries.values():
+            index.setdefault(type(entry), []).append(entry)
+        return {kind: tuple(entries) for kind, entries in index.items()}
+
+    def of_kind(self, model: type[Entry]) -> list[Entry]:
+        return list(self._by_kind.get(model, ()))
 
     def with_prefix(self, prefix: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.id.startswith(prefix)]

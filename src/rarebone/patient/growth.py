@@ -89,12 +89,25 @@ def check_weight(kb: KnowledgeBase, weight_kg: float | None, age_days: float | N
         raise InputError("the child's age is needed to check the weight (give subject.dateOfBirth or "
                          "subject.timeAtLastEncounter)", path="$.subject")
     r = weight_range(kb, age_days)
-    if not r.low_kg <= weight_kg <= r.high_kg:
-        raise SafetyRefusal(f"weight {weight_kg:g} kg is implausible at {format_age(age_days)} (accepted {r.low_kg:.1f}-"
-                            f"{r.high_kg:.1f} kg, WHO growth reference {GROWTH_TABLE}"
-                            + ("" if r.certainty == "verified" else ", bounds UNVERIFIED above 10 years") + "); check the weight and its unit",
-                            path=path, value=weight_kg)
+    refuse_outside("weight", weight_kg, "kg", r.low_kg, r.high_kg, age_days, r.certainty, path)
     return r
+
+
+def check_height(kb: KnowledgeBase, height_cm: float, age_days: float, *, path: str = "height_cm") -> PlausibleRange:
+    """SafetyRefusal (exit 2) when the height or length is implausible for age."""
+    r = plausible_range(kb, age_days)
+    refuse_outside("height", height_cm, "cm", r.height_low_cm, r.height_high_cm, age_days, "verified", path)
+    return r
+
+
+def refuse_outside(quantity: str, value: float, unit: str, low: float, high: float, age_days: float,
+                   certainty: str, path: str) -> None:
+    """The one refusal message of the growth check, for weight and height alike."""
+    if not low <= value <= high:
+        raise SafetyRefusal(f"{quantity} {value:g} {unit} is implausible at {format_age(age_days)} (accepted {low:.1f}-"
+                            f"{high:.1f} {unit}, WHO growth reference {GROWTH_TABLE}"
+                            + ("" if certainty == "verified" else ", bounds UNVERIFIED above 10 years")
+                            + f"); check the {quantity} and its unit", path=path, value=value)
 
 
 def age_on(date_of_birth: dt.date | None, age_at_last_encounter_days: float | None, when: dt.date | None,

@@ -35,7 +35,6 @@ def dates(series):
 
 
 def cohort_frame(engine):
-    import pandas as pd
     from sqlalchemy import select
 
     from rarebone.registry import dictionary as dd

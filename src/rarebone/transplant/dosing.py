@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from rarebone.core.time import format_age
 from rarebone.errors import ImplausibleValueError, InputError, SafetyRefusal
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.transplant import DoseBand, Parameter
-from rarebone.patient.growth import PlausibleRange, plausible_range  # one growth reference for every room
+from rarebone.patient.growth import (  # one growth reference for every room
+    PlausibleRange, check_height, check_weight, plausible_range)  # noqa: F401 (plausible_range: public here too)
 
 
 
@@ -58,17 +58,8 @@ def check_plausible(kb: KnowledgeBase, age_days: float | None, weight_kg: float,
     if age_days is None:
         raise InputError("the child's age is needed to check weight and height (give dateOfBirth or "
                          "timeAtLastEncounter in the Phenopacket)", path="$.subject")
-    r = plausible_range(kb, age_days)
-    ref = "WHO growth standards/reference, TX-GROWTH-PLAUSIBILITY"
-    if not r.weight_low_kg <= weight_kg <= r.weight_high_kg:
-        raise SafetyRefusal(
-            f"weight {weight_kg:g} kg is implausible at {format_age(age_days)} (accepted {r.weight_low_kg:.1f}-"
-            f"{r.weight_high_kg:.1f} kg, {ref}); check the weight and its unit", path="weight_kg", value=weight_kg)
-    if not r.height_low_cm <= height_cm <= r.height_high_cm:
-        raise SafetyRefusal(
-            f"height {height_cm:g} cm is implausible at {format_age(age_days)} (accepted {r.height_low_cm:.1f}-"
-            f"{r.height_high_cm:.1f} cm, {ref}); check the height and its unit", path="height_cm", value=height_cm)
-    return r
+    check_weight(kb, weight_kg, age_days, path="weight_kg")
+    return check_height(kb, height_cm, age_days, path="height_cm")
 
 
 def band_dose(kb: KnowledgeBase, band_id: str, x: float) -> float:

@@ -164,16 +164,7 @@ def build_calendar(
         days = line_days(line, horizon_day)
         if not days:
             continue
-        dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
-        if line.basis in ("m2", "bsa_band"):
-            multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
-        if line.basis == "fixed":
-            multiplier, basis_text = 1.0, f"fixed dose in {line.dose_unit}, not computed from weight or BSA"
-        if line.basis == "m2" and rule == "per-kg":
-            div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
-            scale = 1.0 / div
-            dose_unit = line.dose_unit.replace("/m2", "/kg")
-            multiplier, basis_text = weight_kg, f"x {weight_kg:g} kg (converted from /m2 / {div:g})"
+        dose_unit, multiplier, basis_text, scale = _dosing_basis(kb, line, weight_kg, bsa_m2, rule)
 
         per_day = _per_unit_per_day(kb, line, days, weight_kg, bsa_m2, busulfan_label, busulfan, cal)
         per_day = [v * scale for v in per_day]
@@ -209,8 +200,10 @@ def build_calendar(
     return cal
 
 
-def _centre_line(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str | None, cal: Calendar, eps) -> None:
-    """A drug whose source gives the total only: total per unit and total amount, no calendar day, a warning."""
+def _dosing_basis(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str | None) -> tuple[str, float, str, float]:
+    """(dose unit, multiplier from dose to amount, how the amount was computed, scale of the per-unit dose):
+    per kg by default, per m2 by BSA, fixed doses as given, and per-m2 doses converted to per-kg under
+    --small-child-rule per-kg (TX-MG-PER-KG-FROM-M2)."""
     dose_unit, multiplier, basis_text, scale = line.dose_unit, weight_kg, f"x {weight_kg:g} kg", 1.0
     if line.basis in ("m2", "bsa_band"):
         multiplier, basis_text = bsa_m2, f"x {bsa_m2:.3f} m2"
@@ -220,6 +213,12 @@ def _centre_line(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str 
         div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
         scale, dose_unit = 1.0 / div, line.dose_unit.replace("/m2", "/kg")
         multiplier, basis_text = weight_kg, f"x {weight_kg:g} kg (converted from /m2 / {div:g})"
+    return dose_unit, multiplier, basis_text, scale
+
+
+def _centre_line(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str | None, cal: Calendar, eps) -> None:
+    """A drug whose source gives the total only: total per unit and total amount, no calendar day, a warning."""
+    dose_unit, multiplier, basis_text, scale = _dosing_basis(kb, line, weight_kg, bsa_m2, rule)
     if line.basis == "weight_band":
         raise InputError(f"{line.drug}: a weight-band dose needs its days (TDM by dose number)", path=line.drug)
     if line.basis == "bsa_band":
