@@ -10,7 +10,7 @@ from rarebone.phenotype import ontology
 from rarebone.workflows.cno_course import build_course
 
 kb, onto = load(), ontology()
-patients = [read_phenopacket(p).patient for p in sorted(Path("/work/shared/data/phenopacket-store-sample").glob("*.json"))]
+patients = [read_phenopacket(p).patient for p in sorted(Path(__file__).resolve().parents[1] / "tests" / "data" / "phenopacket-store-sample".glob("*.json"))]
 t = time.perf_counter()
 levels = {}
 for p in patients:

@@ -11,8 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "phenopackets"
-# The phenopacket-store sample lives in shared/ beside the project (CI clones main with shared/ beside it).
-STORE = Path(os.environ.get("RAREBONE_STORE_SAMPLE", ROOT.parent / "shared" / "data" / "phenopacket-store-sample"))
+# ~600 real published Phenopackets of other diseases (phenopacket-store, BSD-3, vendored with its LICENSE) so the
+# suite passes from a fresh clone alone; RAREBONE_STORE_SAMPLE points it at another copy.
+STORE = Path(os.environ.get("RAREBONE_STORE_SAMPLE", ROOT / "tests" / "data" / "phenopacket-store-sample"))
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ from rarebone.core.evidence import SuspicionLevel
 from rarebone.errors import InputError
 from rarebone.intake import read_phenopacket
 from tests.cno.conftest import crp, example, minimal, patient_from
+from tests.conftest import STORE as SAMPLE
 
 PAIN = ("HP:0002653", "Bone pain", False)
 OM = ("HP:0002754", "Osteomyelitis", False)
 NO_FEVER = ("HP:0001945", "Fever", True)
-SAMPLE = Path("/work/shared/data/phenopacket-store-sample")
 
 
 def test_assessable_child_is_high_with_both_criteria_met(kb, onto):
