@@ -27,7 +27,8 @@ GENO = {"homozygous": ("GENO:0000136", "homozygous"),
         "heterozygous": ("GENO:0000135", "heterozygous"),
         "hemizygous": ("GENO:0000134", "hemizygous")}
 HGNC = {"TCIRG1": "HGNC:11647", "CLCN7": "HGNC:2025", "OSTM1": "HGNC:21652",
-        "TNFRSF11A": "HGNC:11908", "FERMT3": "HGNC:23151", "LRP5": "HGNC:6697"}
+        "TNFRSF11A": "HGNC:11908", "FERMT3": "HGNC:23151", "LRP5": "HGNC:6697",
+        "TNFSF11": "HGNC:11926"}
 MOD = {"bilateral": "HP:0012832", "left": "HP:0012835", "severe": "HP:0012828",
        "mild": "HP:0012825", "chronic": "HP:0011010", "progressive": "HP:0003676",
        "recurrent": "HP:0031796"}
@@ -56,7 +57,8 @@ def expected_hsct(gene, allelic, neurodegeneration_stated=False):
     biallelic = allelic in ("homozygous", "compound_heterozygous")
     rules = {"TCIRG1": ("indicated", "undetermined"), "CLCN7": ("case_by_case", "case_by_case"),
              "OSTM1": ("not_indicated", "undetermined"), "TNFRSF11A": ("indicated", "undetermined"),
-             "FERMT3": ("indicated", "undetermined"), "LRP5": ("undetermined", "not_indicated")}
+             "FERMT3": ("indicated", "undetermined"), "LRP5": ("undetermined", "not_indicated"),
+             "TNFSF11": ("not_indicated", "undetermined")}
     return rules[gene][0 if biallelic else 1]
 
 
@@ -299,6 +301,21 @@ CASES = [
                   full="Xu Y, Yu X, Huang M. BMC Surg 2021;21:269",
                   which="the single patient (10-year-old girl)"),
         unfilled="zygosity of c.1196C>G not stated in the abstract; 'all the laboratory findings showed normal' not transcribed as exclusions (which tests not stated); right-cheek swelling with broken skin and chronic-inflammation histology not transcribed (no fitting HPO term); PMID not found, DOI used",
+    ),
+    # ------------------------------------------------------------------ TNFSF11 (RANKL)
+    dict(
+        id="op-sharma2020-p1", subject="patient", sex="FEMALE", age="P8Y",
+        features=[
+            f("HP:0007626", "Mandibular osteomyelitis", "recalcitrant osteomyelitis of mandible; recurrent osteomyelitis of mandible", mods=("recurrent",)),
+        ],
+        disease=("OMIM:259710", "Osteopetrosis, autosomal recessive 2"),
+        variants=[var("TNFSF11", "heterozygous", note="heterozygous RANKL (TNFSF11) mutation of uncertain significance (not specified in the abstract); a heterozygous COL5A1 variant was also reported and is not listed here")],
+        subgroup="IOP", allelic="heterozygous",
+        cite=dict(pmid="33976500", doi="10.5005/jp-journals-10005-1835",
+                  title="A Rare Case of Osteoclast-poor Osteopetrosis (RANKL Mutation) with Recurrent Osteomyelitis of Mandible: A Case Report",
+                  full="Sharma A, Ingole SN, Deshpande MD, Kazi N, Meshram D, Ranadive P. Int J Clin Pediatr Dent 2020;13(6):717-721",
+                  which="the single patient (8-year-old girl)"),
+        unfilled="abstract only: 'dual heterozygous mutations in RANKL (TNFSF11) gene and COL5A1 gene with uncertain significance' - one heterozygous TNFSF11 variant, second allele not stated; subgroup IOP is the transcriber's (8-year-old, osteoclast-poor form); no radiology or labs in the abstract",
     ),
     # ------------------------------------------------------------------ FERMT3 (LAD-III)
     dict(
