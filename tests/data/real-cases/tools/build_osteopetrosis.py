@@ -28,7 +28,7 @@ GENO = {"homozygous": ("GENO:0000136", "homozygous"),
         "hemizygous": ("GENO:0000134", "hemizygous")}
 HGNC = {"TCIRG1": "HGNC:11647", "CLCN7": "HGNC:2025", "OSTM1": "HGNC:21652",
         "TNFRSF11A": "HGNC:11908", "FERMT3": "HGNC:23151", "LRP5": "HGNC:6697",
-        "TNFSF11": "HGNC:11926"}
+        "TNFSF11": "HGNC:11926", "PLEKHM1": "HGNC:29017"}
 MOD = {"bilateral": "HP:0012832", "left": "HP:0012835", "severe": "HP:0012828",
        "mild": "HP:0012825", "chronic": "HP:0011010", "progressive": "HP:0003676",
        "recurrent": "HP:0031796"}
@@ -58,7 +58,7 @@ def expected_hsct(gene, allelic, neurodegeneration_stated=False):
     rules = {"TCIRG1": ("indicated", "undetermined"), "CLCN7": ("case_by_case", "case_by_case"),
              "OSTM1": ("not_indicated", "undetermined"), "TNFRSF11A": ("indicated", "undetermined"),
              "FERMT3": ("indicated", "undetermined"), "LRP5": ("undetermined", "not_indicated"),
-             "TNFSF11": ("not_indicated", "undetermined")}
+             "TNFSF11": ("not_indicated", "undetermined"), "PLEKHM1": ("case_by_case", "case_by_case")}
     return rules[gene][0 if biallelic else 1]
 
 
@@ -234,6 +234,54 @@ CASES = [
                   full="(first author not visible in the text read) Front Pediatr 2023 (24 April 2023)",
                   which="the affected individual of the Chinese family"),
         unfilled="first author not visible, file id uses the journal; age and sex not in the text read; 'scarce leukocytosis' not transcribed (meaning unclear); PMID not found, DOI used",
+    ),
+    dict(
+        id="op-jcrpe2019-p1", subject="patient", sex="MALE", age="P17Y8M",
+        features=[
+            f("HP:0004618", "Sandwich appearance of vertebral bodies", "the patient's spine showed multiple sclerotic changes including sandwich vertebra"),
+            f("HP:0000365", "Hearing impairment", "typical radiologic findings of ADO-2 with hearing loss"),
+        ],
+        disease=("OMIM:166600", "Osteopetrosis, autosomal dominant 2"),
+        variants=[var("CLCN7", "heterozygous", c="c.746C>T", note="exon 9; the father carries the same variant with normal skeletal radiographs")],
+        subgroup="ADO", allelic="heterozygous",
+        cite=dict(doi="10.4274/jcrpe.galenos.2019.2018.0229",
+                  title="A Case of Autosomal Dominant Osteopetrosis Type 2 with a CLCN7 Gene Mutation",
+                  full="(first author not visible in the text read) J Clin Res Pediatr Endocrinol 2019",
+                  which="the proband (17.7-year-old Korean male), not his asymptomatic father"),
+        unfilled="first author not visible, file id uses the journal; DOI suffix from the article URL with the journal's 10.4274 prefix; age 17.7 years written as P17Y8M; no labs in the text read; PMID not found",
+    ),
+    # ------------------------------------------------------------------ PLEKHM1
+    dict(
+        id="op-vanwesenbeeck2007-p1", subject="girl (index patient)", sex="FEMALE", age="P14Y",
+        features=[
+            f("HP:0004975", "Erlenmeyer flask deformity of the femurs", "at 7 years radiographs showed Erlenmeyer flask deformity of the distal femurs", onset="P7Y"),
+            f("HP:0012514", "Lower limb pain", "at 14 years pain in the left leg on walking", onset="P14Y", mods=("left",)),
+            f("HP:0033701", "Cortical sclerosis of the iliac wing", "cortical sclerosis of the pelvis, especially the iliac wings"),
+            f("HP:0004618", "Sandwich appearance of vertebral bodies", "band-like sclerosis of the vertebral endplates ('rugger-jersey' spine)"),
+            f("HP:0004979", "Metaphyseal sclerosis", "heterogeneous sclerosis of the metaphyses of the distal femur, tibia and fibula and proximal fibula and tibia"),
+        ],
+        disease=("OMIM:611497", "Osteopetrosis, autosomal recessive 6"),
+        variants=[var("PLEKHM1", "homozygous", note="homozygous PLEKHM1 splice-site mutation (not specified in the text read)")],
+        subgroup="IOP", allelic="homozygous",
+        cite=dict(pmid="17404618", doi="10.1172/JCI30328",
+                  title="Involvement of PLEKHM1 in osteoclastic vesicular transport and osteopetrosis in incisors absent rats and humans",
+                  full="Van Wesenbeeck L, Odgren PR, Coxon FP, Frattini A, Moens P, Perdu B, MacKay CA, Van Hul E, Timmermans JP, Vanhoenacker F, Jacobs R, Peruzzi B, Teti A, Helfrich MH, Rogers MJ, Villa A, Van Hul W. J Clin Invest 2007;117(4):919-930",
+                  which="the girl with intermediate osteopetrosis (index patient, consanguineous parents)"),
+        unfilled="clinical details read through the OMIM #611497 clinical-features summary of this paper (the abstract itself only says 'intermediate type of human osteopetrosis', 'patient homozygous'); 'chondrolysis of the left hip' not transcribed (no HPO term); splice variant not specified",
+    ),
+    dict(
+        id="op-vanwesenbeeck2007-p2", subject="younger brother", sex="MALE", age="P2Y",
+        features=[
+            f("HP:0100959", "Dense metaphyseal bands", "dense metaphyseal bands on radiographs at 8 months and at 2 years", onset="P8M"),
+        ],
+        disease=("OMIM:611497", "Osteopetrosis, autosomal recessive 6"),
+        variants=[var("PLEKHM1", "homozygous", note="same homozygous PLEKHM1 splice-site mutation as his sister")],
+        subgroup="IOP", allelic="homozygous",
+        cite=dict(pmid="17404618", doi="10.1172/JCI30328",
+                  title="Involvement of PLEKHM1 in osteoclastic vesicular transport and osteopetrosis in incisors absent rats and humans",
+                  full="Van Wesenbeeck L, Odgren PR, Coxon FP, Frattini A, Moens P, Perdu B, MacKay CA, Van Hul E, Timmermans JP, Vanhoenacker F, Jacobs R, Peruzzi B, Teti A, Helfrich MH, Rogers MJ, Villa A, Van Hul W. J Clin Invest 2007;117(4):919-930",
+                  which="the asymptomatic younger brother, homozygous for the mutation"),
+        unfilled="read through the OMIM #611497 summary; described as asymptomatic, so only the radiographic finding is listed (no symptom is recorded as excluded because none is named as absent); disease code is the family's diagnosis",
     ),
     # ------------------------------------------------------------------ OSTM1
     dict(
