@@ -338,8 +338,8 @@ CASES: list[dict] = [
     dict(
         id="cno-fahmy2025-p1", subject="patient", sex="FEMALE", age="P5Y",
         pmid="40642690", doi="10.7759/cureus.85684",
-        title="Chronic nonbacterial osteomyelitis of the humerus in a 5-year-old girl (Cureus case report; full title not captured)",
-        cite="Fahmy AN, Everingham M, Kim C, Kumar A. [CNO case report; title not captured]. Cureus. 2025;17(6):e85684.",
+        title="Chronic Nonbacterial Osteomyelitis in a Young Child: A Case Report of a Diagnostic Challenge Mimicking Malignancy",
+        cite="Fahmy AN, Everingham M, Kim C, Kumar A. Chronic Nonbacterial Osteomyelitis in a Young Child: A Case Report of a Diagnostic Challenge Mimicking Malignancy. Cureus. 2025;17(6):e85684.",
         which="single case (5-year-old girl)", disease="CNO", subgroup="CNO-unifocal",
         features=[
             f("HP:6001139", mods=(LEFT,), note="intermittent left arm pain over five months"),
@@ -349,7 +349,43 @@ CASES: list[dict] = [
             f("HP:0003565", note="elevated ESR"),
             f("HP:0011227", note="mildly increased CRP"),
         ],
-        unfilled="abstract read; article title not captured; ESR/CRP values not given; sickle cell trait not coded (carrier state); whole-body MRI: no other lesions",
+        unfilled="abstract read; ESR/CRP values not given; sickle cell trait not coded (carrier state); whole-body MRI: no other lesions",
+    ),
+    dict(
+        id="cno-frontpediatr2026-p1", subject="patient", sex="FEMALE", age="P14Y",
+        doi="10.3389/fped.2026.1747342",
+        title="Chronic Nonbacterial Osteomyelitis: A Typical Case and Review",
+        cite="[authors not captured in the text read] (Children's Hospital of Nanjing Medical University). Chronic Nonbacterial Osteomyelitis: A Typical Case and Review. Front Pediatr. 2026 (provisionally accepted).",
+        which="single case (14-year-old girl)", disease="CNO", subgroup="CNO-unifocal",
+        features=[
+            f("HP:0002653", note="recurrent pain in the left clavicle"),
+            f("HP:0000889", mods=(LEFT,), note="recurrent swelling of the left clavicle"),
+        ],
+        unfilled="abstract read; authors not captured (id uses journal); imaging and laboratory values not in the text read; only the left clavicle named (keyed unifocal)",
+    ),
+    dict(
+        id="cno-martinezsuarez2022-p1", subject="patient", sex="FEMALE", age="P16Y",
+        doi="10.15446/cr.v8n1.91304",
+        title="Chronic recurrent multifocal osteomyelitis, a rare disease. Case report",
+        cite="Martinez-Suarez YP, Amador-Gutierrez JA. Chronic recurrent multifocal osteomyelitis, a rare disease. Case report. Case reports (Bogota). 2022;8(1).",
+        which="single case (16-year-old girl)", disease="CRMO", subgroup="CRMO",
+        features=[
+            f("HP:0002829", note="1-year history of joint pain"),
+            f("HP:0030839", note="joint pain especially in the knees, with signs of local inflammation"),
+        ],
+        unfilled="first part of the abstract read; laterality, imaging and laboratory values not in the text read; 'signs of local inflammation' not coded",
+    ),
+    dict(
+        id="cno-mesamunoz2017-p1", subject="paciente", sex="FEMALE", age="P9Y",
+        doi="10.4067/S0370-41062017000400009",
+        title="Osteomielitis cronica multifocal recurrente en paciente pediatrico, reporte de caso (Chronic recurrent multifocal osteomyelitis in a pediatric patient, a case report)",
+        cite="Mesa Munoz C, Cardona Correa SE, Garces Samudio C, Toro Uribe J. Osteomielitis cronica multifocal recurrente en paciente pediatrico, reporte de caso. Rev Chil Pediatr. 2017;88(4).",
+        which="single case (9-year-old girl)", disease="CRMO", subgroup="CRMO",
+        features=[
+            f("HP:0030839", mods=(BILATERAL,), note="artralgias en ambas rodillas, 1 month"),
+            f("HP:0030840", mods=(LEFT,), note="artralgia del tobillo izquierdo"),
+        ],
+        unfilled="first part of the Spanish abstract read: scintigraphy/MRI findings and laboratory values not in the text read",
     ),
     # ---- SAPHO (adolescent with acne) -------------------------------------------
     dict(
