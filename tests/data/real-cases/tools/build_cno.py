@@ -91,7 +91,7 @@ CASES: list[dict] = [
             f("HP:0030840", mods=(RIGHT,), note="vague pain episodes at the right ankle"),
             f("HP:6000708", note="inhomogeneous sclerosis at the distal femoral metadiaphysis"),
         ],
-        unfilled="Eurorad teaching case (no PMID); first part of text read; no laboratory values; 'no systemic complaints' not mapped to specific exclusions",
+        unfilled="Eurorad teaching case (no PMID; DOI written in the Eurorad 10.1594/EURORAD/CASE.<n> pattern, not checked against a resolver); first part of text read; no laboratory values; 'no systemic complaints' not mapped to specific exclusions",
     ),
     dict(
         id="cno-makino2023-p1", subject="patient", sex="FEMALE", age="P3Y",
@@ -333,7 +333,7 @@ CASES: list[dict] = [
             f("HP:0003468", onset="P4Y", note="initial presentation in the spine"),
             f("HP:0007626", note="later involvement of the mandible"),
         ],
-        unfilled="abstract read; authors, title and PMID not captured; refractory over 6 years; symptoms and laboratory values not in the text read; age = age at initial presentation",
+        unfilled="abstract read; authors, title and PMID not captured; DOI written in the Pediatrics 2004 e-page pattern from the printed citation 113:e380, not checked against a resolver; refractory over 6 years; symptoms and laboratory values not in the text read; age = age at initial presentation",
     ),
     dict(
         id="cno-fahmy2025-p1", subject="patient", sex="FEMALE", age="P5Y",
