@@ -387,6 +387,20 @@ CASES: list[dict] = [
         ],
         unfilled="first part of the Spanish abstract read: scintigraphy/MRI findings and laboratory values not in the text read",
     ),
+    dict(
+        id="cno-barrani2015-p1", subject="patient", sex="FEMALE", age="P12Y",
+        doi="10.1186/s12969-015-0058-0",
+        title="Unusual onset of a case of chronic recurrent multifocal osteomyelitis",
+        cite="Barrani M, Massei F, Scaglione M, Paolicchi A, Vitali S, Ciancia EM, Crovella S, Caparello MC, Consolini R. Unusual onset of a case of chronic recurrent multifocal osteomyelitis. Pediatr Rheumatol. 2015;13:60.",
+        which="single case (12-year-old girl)", disease="CRMO", subgroup="CRMO",
+        features=[
+            f("HP:0002315", note="recurrent episodes of left supraorbital headache"),
+            f("HP:0000606", note="periorbital dyschromia"),
+            f("HP:0002653", note="painful swelling of the left clavicle (few months later)"),
+            f("HP:0000889", mods=(LEFT,), note="swelling of the left clavicle; biopsy established CRMO"),
+        ],
+        unfilled="abstract read; PMID not captured; skull/orbit MRI 'subacute inflammatory process' not coded (site not named); laboratory values not in the text read",
+    ),
     # ---- SAPHO (adolescent with acne) -------------------------------------------
     dict(
         id="cno-kyriazi2020-p1", subject="patient", sex="MALE", age="P13Y",
