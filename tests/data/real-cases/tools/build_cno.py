@@ -401,6 +401,19 @@ CASES: list[dict] = [
         ],
         unfilled="abstract read; PMID not captured; skull/orbit MRI 'subacute inflammatory process' not coded (site not named); laboratory values not in the text read",
     ),
+    dict(
+        id="cno-jeejeshkumar2018-p1", subject="patient", sex="FEMALE", age="P12Y",
+        doi="10.13107/jocr.2250-0685.1082",
+        title="Chronic Recurrent Multifocal Osteomyelitis - A Rare Clinical Presentation and Review of Literature",
+        cite="Jeejesh Kumar TK, Salim J, Jaseem Shamsudeen T. Chronic Recurrent Multifocal Osteomyelitis - A Rare Clinical Presentation and Review of Literature. J Orthop Case Rep. 2018;8(3):3-6.",
+        which="single case (12-year-old girl)", disease="CRMO", subgroup="CRMO",
+        features=[
+            f("HP:0002653", note="pain over both clavicles for 6 months, insidious onset, started bilaterally on the same day"),
+            f("HP:0000889", mods=(BILATERAL,), note="swelling over both clavicles"),
+            f("HP:0001945", excluded=True, note="not associated with fever"),
+        ],
+        unfilled="abstract read; PMID not captured; imaging and laboratory values not in the text read",
+    ),
     # ---- SAPHO (adolescent with acne) -------------------------------------------
     dict(
         id="cno-kyriazi2020-p1", subject="patient", sex="MALE", age="P13Y",
