@@ -250,6 +250,8 @@ def main():
     args = ap.parse_args()
     onto = ontology()
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("la-*.json"):  # the folder is generated: drop cases removed from the lists
+        old.unlink()
     KEYS.parent.mkdir(parents=True, exist_ok=True)
     rows, src_lines, seen = [], [], set()
 

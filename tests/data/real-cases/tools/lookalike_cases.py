@@ -166,23 +166,6 @@ case(id="la-ijp2023-p1", subject="3 years-old girl", sex="FEMALE", age="P3Y", su
      ])
 
 # --- scurvy ----------------------------------------------------------------
-case(id="la-pedrheum2015-p1", subject="Saudi child", subgroup="scurvy", disease=SCURVY,
-     ref=doi("10.1186/s12969-015-0020-1", "Childhood scurvy: an unusual cause of refusal to walk in a child"),
-     cite="\"Childhood scurvy: an unusual cause of refusal to walk in a child\". Pediatr Rheumatol Online J 2015;13:23",
-     who="the single case report",
-     unfilled="age and sex not in the available text; authors and PMID not in the stored page; DOI inferred from the journal's article number (13:23) and not checked",
-     features=[
-         f("HP:0002540", "Inability to walk"),  # new onset inability to walk
-         f("HP:6000840", "Localized soft-tissue swelling on extremity", mods=[LEFT]),  # diffuse swelling of the left leg
-         f("HP:0012514", "Lower limb pain", mods=[LEFT]),
-         f("HP:0031364", "Ecchymosis"),
-         f("HP:0007502", "Follicular hyperkeratosis"),  # hyperkeratosis + follicular purpura
-         f("HP:0000212", "Gingival overgrowth"),  # gingival swelling
-         f("HP:0000225", "Gingival bleeding"),
-         f("HP:0001249", "Intellectual disability"),  # "mentally handicapped"
-         f("HP:0100510", "Decreased circulating vitamin C concentration"),
-     ])
-
 case(id="la-bmcpediatr2019-p1", subject="3-year-old girl", sex="FEMALE", age="P3Y", subgroup="scurvy", disease=SCURVY,
      ref=doi("10.1186/s12887-019-1605-5", "Scurvy presenting with limp and weakness: a case report"),
      cite="\"Scurvy presenting with limp and weakness: a case report\". BMC Pediatrics 2019",
@@ -303,4 +286,61 @@ case(id="la-ijp2022-p1", subject="female newborn", sex="FEMALE", subgroup="osteo
          f("HP:0002566", "Intestinal malrotation"),
          f("HP:0001561", "Polyhydramnios"),
          f("HP:0002007", "Frontal bossing"),
+     ])
+
+
+# --- second batch ----------------------------------------------------------------
+case(id="la-onubogu2013-p1", subject="eight year old boy", sex="MALE", age="P8Y", subgroup="leukaemia", disease=ALL,
+     ref=doi("10.4314/njp.v40i4.18", "Acute Lymphoblastic Leukaemia presenting as Juvenile Idiopathic Arthritis in a Nigerian boy"),
+     cite="Onubogu UC, Okoh BAN, Eke G, Joboy-okei EA. Acute Lymphoblastic Leukaemia presenting as Juvenile Idiopathic Arthritis in a Nigerian boy. Niger J Paed 2013;40(4):431-433",
+     who="the single case report (8-year-old boy)",
+     unfilled="DOI printed as 'njp.v40i4,18' on the article (comma read as the usual dot); PMID not looked up; no numeric values in the abstract; X-ray findings only described as suggestive of JIA (not transcribed)",
+     features=[
+         f("HP:0002829", "Arthralgia"),  # multiple joint pains of two months
+         f("HP:0001386", "Joint swelling"),
+         f("HP:0002923", "Rheumatoid factor positive"),  # elevated rheumatoid factor
+     ])
+
+case(id="la-pmid22510777-p1", subject="16-year-old man", sex="MALE", age="P16Y", subgroup="JMML", disease=JMML,
+     ref=pmid(22510777, "Juvenile myelomonocytic leukemia in a 16-year-old with Noonan syndrome: case report"),
+     cite="\"Juvenile myelomonocytic leukemia in a 16-year-old with Noonan syndrome: case report\" (PubMed 22510777)",
+     who="the single case report (16-year-old with Noonan syndrome)",
+     unfilled="authors and journal not in the stored page; KRAS mutation reported without HGVS or zygosity, so no interpretation; numbers other than the leukocyte count (>100 x 10^9/L, a lower bound) not in the abstract",
+     features=[
+         f("HP:0001744", "Splenomegaly"),
+         f("HP:0001541", "Ascites"),
+         f("HP:0012311", "Increased total monocyte count"),  # intermittently elevated absolute monocyte counts
+         f("HP:0001510", "Growth delay"),  # growth retardation
+         f("HP:0001627", "Abnormal heart morphology"),  # a cardiac defect
+         f("HP:0001928", "Abnormality of coagulation"),  # history of a coagulopathy
+         f("HP:0001974", "Increased total leukocyte count"),  # after splenectomy >100 x 10^9/L with monocytosis
+     ])
+
+case(id="la-verbeek2012-p1", subject="3-year old girl", sex="FEMALE", age="P3Y", subgroup="bacterial-osteomyelitis", disease=NO_ID,
+     ref=pmid(22929754, "[Osteomyelitis of the talus in a limping child]"),
+     cite="Verbeek PA, et al. [Osteomyelitis of the talus in a limping child]. Ned Tijdschr Geneeskd 2012;155(35):A5103 (in Dutch)",
+     who="the single case report (3-year-old girl)",
+     unfilled="only the English abstract was available; laboratory values and imaging details not given; organism not stated (treated with flucloxacillin)",
+     features=[
+         f("HP:0012514", "Lower limb pain", mods=[RIGHT]),
+         f("HP:0031955", "Antalgic gait"),  # limping
+         f("HP:0002754", "Osteomyelitis"),  # haematogenous osteomyelitis of the talus on laboratory, radiographs and scintigraphy
+     ])
+
+case(id="la-excli2016-p1", subject="2-year-old child", age="P2Y", subgroup="LCH", disease=LCH,
+     ref=pmid(27065773, "Localized Langerhans cell histiocytosis masquerading as Brodie's abscess in a 2-year-old child: a case report"),
+     cite="\"Localized Langerhans cell histiocytosis masquerading as Brodie's abscess in a 2-year-old child: a case report\". EXCLI J 2016;15:33-7, doi:10.17179/excli2015-713",
+     who="the single case report (2-year-old child)",
+     unfilled="sex not stated; authors not in the stored page; symptoms and laboratory findings not itemised in the abstract (knee pain appears only as a keyword and is not transcribed)",
+     features=[
+         f("HP:0002797", "Osteolysis"),  # osteolytic lesion with a penumbra sign on MRI
+     ])
+
+case(id="la-tos2023-p1", subject="case", subgroup="ewing", disease=EWING,
+     ref=pmid(36742124, "Ewing sarcoma in calcenous presented as chronic osteomyelitis: a case report and literature review"),
+     cite="Tos SM, Al-Karaja L, Giacaman N, Ibdah MG, Hussein A, Ass'ad OM, Nour IR, Mansour MMH. Ewing sarcoma in calcenous presented as chronic osteomyelitis: a case report and literature review. Ann Med Surg (Lond) 2023;85(1):28-31, doi:10.1097/MS9.0000000000000044",
+     who="the single case report (calcaneal Ewing sarcoma first treated as chronic bacterial osteomyelitis)",
+     unfilled="age and sex not in the available text (abstract and figure 1 legend only); no laboratory values",
+     features=[
+         f("HP:0031051", "Tarsal sclerosis", mods=[LEFT]),  # expansile sclerotic lesion of the left heel on radiographs
      ])
