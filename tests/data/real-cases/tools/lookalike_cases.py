@@ -94,15 +94,15 @@ case(id="la-chiappini2016-p1", subject="18-month-old boy", sex="MALE", age="P1Y6
      measurements=[m(WBC, 23, "10*9/L"), m(CRP, 7.2, "mg/dL"), m(ESR, 52, "mm/h")])
 
 # --- Brodie abscess ------------------------------------------------------------
-case(id="la-jscr2018-p1", subject="14-year-old boy", sex="MALE", age="P14Y", subgroup="brodie-abscess", disease=NO_ID,
-     ref=doi("10.1093/jscr/rjx263", "Brodie's abscess of the femur complicated by a cloaca and soft tissue collection"),
-     cite="Journal of Surgical Case Reports 2018;2018(1):rjx263 (Brodie's abscess of the distal femur with cloaca, St George's Hospital)",
-     who="the single case report (14-year-old boy)",
-     unfilled="title and authors not in the stored page (description is ours); radiograph and MRI description cut off; PMID not looked up",
+case(id="la-gabbott2018-p1", subject="14-year-old boy", sex="MALE", age="P14Y", subgroup="brodie-abscess", disease=NO_ID,
+     ref=doi("10.1093/jscr/rjx263", "A Brodie's abscess with soft tissue collection-complicating an already difficult diagnosis"),
+     cite="Gabbott B, Faria G, Lawson G, Daly K. A Brodie's abscess with soft tissue collection—complicating an already difficult diagnosis. J Surg Case Rep 2018;2018(1):rjx263",
+     who="the single case report (14-year-old boy, distal femur)",
+     unfilled="radiograph and MRI description cut off in the available text; PMID not looked up",
      features=[
          f("HP:0030839", "Knee pain"),
          f("HP:0012514", "Lower limb pain"),  # lower thigh pain
-         f("HP:6000840", "Localized soft-tissue swelling on extremity"),  # swelling of the distal thigh
+         f("HP:6000840", "Localized soft-tissue swelling on extremity", mods=[RIGHT]),  # markedly swollen tender right distal thigh
          f("HP:0002540", "Inability to walk"),  # unable to weight bear
          f("HP:0001376", "Limitation of joint mobility"),  # reduced range of movement of the knee
          f("HP:0001945", "Fever", excluded=True),  # afebrile
@@ -343,4 +343,27 @@ case(id="la-tos2023-p1", subject="case", subgroup="ewing", disease=EWING,
      unfilled="age and sex not in the available text (abstract and figure 1 legend only); no laboratory values",
      features=[
          f("HP:0031051", "Tarsal sclerosis", mods=[LEFT]),  # expansile sclerotic lesion of the left heel on radiographs
+     ])
+
+case(id="la-minkowitz2024-p1", subject="7-year-old male", sex="MALE", age="P7Y", subgroup="brodie-abscess", disease=NO_ID,
+     ref=pmid(38681905, "Pediatric Hip Pain with Bone Lesion, Sepsis, and Occam's Razor = Brodie's Abscess Case Report"),
+     cite="Minkowitz B, et al. Pediatric Hip Pain with Bone Lesion, Sepsis, and Occam's Razor = Brodie's Abscess Case Report. J Orthop Case Rep 2024;14(4):29-34, doi:10.13107/jocr.2024.v14.i04.4348",
+     who="the single case report (7-year-old boy, proximal femur)",
+     unfilled="only the abstract was available: laboratory values and the radiograph description not given (the cortical lucency is mentioned only in general terms)",
+     features=[
+         f("HP:0030838", "Hip pain"),
+         f("HP:0002540", "Inability to walk"),  # inability to bear weight
+         f("HP:0100806", "Sepsis"),  # sepsis (title)
+     ])
+
+case(id="la-haliloglu2013-p1", subject="4-year-and-8-month-old girl", sex="FEMALE", age="P4Y8M", subgroup="hypophosphatasia", disease=HPP_CHILD,
+     ref=doi("10.1007/s00431-012-1868-4", "Infantile loss of teeth: odontohypophosphatasia or childhood hypophosphatasia"),
+     cite="Haliloğlu B, Güran T, Atay Z, Abalı S, Mornet E, Bereket A, Turan S. Infantile loss of teeth: odontohypophosphatasia or childhood hypophosphatasia. Eur J Pediatr 2013;172(6):851-853",
+     who="the single case report (girl aged 4 years 8 months)",
+     unfilled="PMID not looked up; alkaline phosphatase printed as 27 'IU/ml' (unit ambiguous, so not entered as a measurement); HGVS given without transcript; HGNC id of ALPL written from memory",
+     gene={"symbol": "ALPL", "hgnc": "HGNC:438", "variants": [("c.382G>A", "GENO:0000136")]},
+     features=[
+         f("HP:0006323", "Premature loss of primary teeth"),  # premature exfoliation of anterior incisors and canines
+         f("HP:0003282", "Decreased circulating alkaline phosphatase activity"),  # very low ALP
+         f("HP:0003239", "Phosphoethanolaminuria"),  # urine phosphoethanolamine/Cr 84 umol/mmol (ref < 25)
      ])
