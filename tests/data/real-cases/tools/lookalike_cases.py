@@ -56,11 +56,11 @@ case(id="la-ochsnerj2019-p1", subject="2-year-old male", sex="MALE", age="P2Y", 
      ])
 
 # --- JMML ------------------------------------------------------------------
-case(id="la-ijhbt2013-p1", subject="9-month-old female child", sex="FEMALE", age="P9M", subgroup="JMML", disease=JMML,
+case(id="la-sethi2012-p1", subject="9-month-old female child", sex="FEMALE", age="P9M", subgroup="JMML", disease=JMML,
      ref=doi("10.1007/s12288-012-0164-9", "Juvenile Myelomonocytic Leukemia"),
-     cite="\"Juvenile Myelomonocytic Leukemia\", case report, Indian Journal of Hematology and Blood Transfusion",
+     cite="Sethi N, Kushwaha S, Dhingra B, Pujani M, Chandra J, Shukla S. Juvenile myelomonocytic leukemia. Indian J Hematol Blood Transfus (online 2012), PubMed 24426365",
      who="the single case report (9-month-old girl)",
-     unfilled="authors, year and PMID not in the stored page (abstract only); no numeric blood values in the abstract",
+     unfilled="year in the id is the DOI's online year (issue year not seen); PMID 24426365 read from a PubMed mirror; no numeric blood values in the abstract",
      features=[
          f("HP:0003270", "Abdominal distention"),
          f("HP:0000737", "Irritability"),
@@ -366,4 +366,35 @@ case(id="la-haliloglu2013-p1", subject="4-year-and-8-month-old girl", sex="FEMAL
          f("HP:0006323", "Premature loss of primary teeth"),  # premature exfoliation of anterior incisors and canines
          f("HP:0003282", "Decreased circulating alkaline phosphatase activity"),  # very low ALP
          f("HP:0003239", "Phosphoethanolaminuria"),  # urine phosphoethanolamine/Cr 84 umol/mmol (ref < 25)
+     ])
+
+case(id="la-jmedcaserep2011-p1", subject="14-year-old Moroccan boy", sex="MALE", age="P14Y", subgroup="ewing", disease=EWING,
+     ref=doi("10.1186/1752-1947-5-451", "Ewing's sarcoma of the calcaneus with skip metastases of the talus: a case report"),
+     cite="J Med Case Rep 2011;5:451 (Ewing's sarcoma of the calcaneus in a 14-year-old boy, skip metastases of the talus)",
+     who="the single case report (14-year-old boy)",
+     unfilled="title and authors not in the stored page (description is ours); PMID not looked up; hemogram only stated as normal (no numbers)",
+     features=[
+         f("HP:0025238", "Foot pain", mods=[RIGHT]),  # painful swelling of the right foot for 12 months
+         f("HP:0001785", "Ankle swelling", mods=[RIGHT]),  # diffuse swelling of the right ankle joint and foot
+         f("HP:0001376", "Limitation of joint mobility"),  # mobility at the joint restricted
+         f("HP:0031051", "Tarsal sclerosis", mods=[RIGHT]),  # condensed / sclerotic lesion of the entire calcaneus
+         f("HP:0031485", "Subperiosteal bone formation"),  # aggressive spiculated periosteal reaction
+         f("HP:0001903", "Anemia", excluded=True),  # normal hemogram
+         f("HP:0001873", "Thrombocytopenia", excluded=True),
+         f("HP:0011893", "Abnormal leukocyte count", excluded=True),
+     ])
+
+case(id="la-kumar2021-p1", subject="male child of 11 years", sex="MALE", age="P11Y", subgroup="pycnodysostosis", disease=PYCNO,
+     ref=doi("10.4103/JASI.JASI_54_20", "Osteosclerotic bone disorder - Pyknodysostosis"),
+     cite="Kumar NV, et al. Osteosclerotic bone disorder - Pyknodysostosis. J Anat Soc India 2021;70(4):258-261",
+     who="the single case report (11-year-old boy)",
+     unfilled="co-authors and PMID not in the stored page; no CTSK testing reported (genetic mapping recommended), so no interpretation; spool-shaped vertebral bodies and scalloped acetabulum not transcribed (no close HPO term); acro-osteolysis site (hands/feet) not stated, HPO term chosen by its synonym 'Acro-osteolysis of distal phalanges'",
+     features=[
+         f("HP:0004322", "Short stature"),  # stunted growth, less height for age
+         f("HP:0000347", "Micrognathia"),  # retarded mandibular growth
+         f("HP:0009381", "Short finger"),  # proportionately short fingers
+         f("HP:0005789", "Generalized osteosclerosis"),
+         f("HP:0006784", "Paranasal sinus hypoplasia"),
+         f("HP:0009839", "Osteolytic defects of the distal phalanges of the hand"),  # acro-osteolysis of terminal phalanges
+         f("HP:0011001", "Increased bone mineral density"),  # increased bone density
      ])
