@@ -274,7 +274,7 @@ def main():
                                          NO_ID_NOTE if not c["disease"][0] else ""] if x)
         rows.append([f"lookalike/{name}", "lookalike", c["subgroup"], c["disease"][0], c["disease"][1],
                      g["symbol"] if g else "", state, "", c["ref"][0], unfilled])
-        src_lines.append(f"- `lookalike/{name}` — {c['cite']} {c['ref'][0]}. {c['who']}.")
+        src_lines.append(f"- `lookalike/{name}` — {c['cite'].rstrip('.')}. {c['ref'][0]}. Patient: {c['who']}.")
 
     store = Path(args.store)
     if STORE:
