@@ -306,6 +306,14 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     elif gf.gap_days:
         alerts.append(Alert(level="warning", text=f"Primary graft failure {gf.reason}",
                             citations=list(kb.get("TX-GRAFT-FAILURE-PRIMARY").sources)))
+    elif gf.chimerism_needed:
+        # no neutrophils by day +30 (or later engraftment) without chimerism: the test is urgent, the call is not
+        alerts.append(Alert(level="alert" if gf.day is None else "warning",
+                            text=f"Graft function: {gf.reason}",
+                            citations=sorted({*kb.get(gf.knowledge_id).sources, *kb.get("TX-CHIMERISM-ORDER").sources})))
+    elif gf.status in ("late_engraftment", "delayed_engraftment"):
+        alerts.append(Alert(level="warning", text=f"{gf.status.replace('_', ' ').capitalize()}: {gf.reason}",
+                            citations=list(kb.get(gf.knowledge_id).sources)))
     if chim.trend == "falling" or chim.category in ("mixed", "autologous"):
         alerts.append(Alert(level="warning", text=f"Donor chimerism {chim.latest_pct:g}% on day {_day_label(chim.latest_day)}"
                             f" ({chim.category.replace('_', ' ')}, trend {chim.trend})", citations=list(kb.get("TX-CHIMERISM").sources)))
@@ -429,6 +437,7 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
 
     all_days = [d for series in s.values() for d in series]
     used_ids = ["TX-ENGRAFT-NEUTROPHIL", eg.PLATELET_DEFINITIONS[platelet_definition], "TX-GRAFT-FAILURE-PRIMARY",
+                "TX-LATE-ENGRAFTMENT", "TX-CHIMERISM-ORDER",
                 "TX-GRAFT-FAILURE-SECONDARY", "TX-CHIMERISM", "TX-MAGIC-SKIN", "TX-MAGIC-LIVER", "TX-MAGIC-LOWER-GI-CHILD",
                 "TX-MAGIC-GRADE", "TX-NIH-CGVHD", "TX-VOD-SEATTLE", "TX-VOD-EBMT-PAED", "TX-VOD-EBMT-PAED-SEVERITY",
                 "TX-HYPERCALCAEMIA"]
