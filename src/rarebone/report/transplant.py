@@ -155,6 +155,10 @@ def monitor_text(r: MonitoringReport) -> str:
         ("VOD modified Seattle", r.vod.modified_seattle),
         ("VOD EBMT paediatric", r.vod.ebmt_paediatric),
         ("Hypercalcaemia", r.hypercalcaemia),
+        ("TA-TMA", r.ta_tma),
+        ("Haemolysis / AIHA", r.aiha),
+        ("CMV", r.cmv),
+        ("Pulmonary haemorrhage", r.pulmonary_haemorrhage),
     ]
     out.append("")
     for name, f in rows:
@@ -170,6 +174,15 @@ def monitor_text(r: MonitoringReport) -> str:
             f"d{day_label(d.study_day)} skin {d.skin if d.skin is not None else '?'} liver {d.liver if d.liver is not None else '?'} "
             f"UGI {d.upper_gi if d.upper_gi is not None else '?'} LGI {d.lower_gi if d.lower_gi is not None else '?'} "
             f"grade {d.grade}" for d in r.agvhd.days if d.grade != "0") or "  aGVHD: all observed days grade 0")
+    if r.ta_tma.time_points:
+        out.append(f"  TA-TMA criteria by time point ({r.ta_tma.criteria_version}):")
+        for tp in r.ta_tma.time_points:
+            out.append(f"    d{day_label(tp.study_day)}: {tp.met} met, {tp.not_assessed} not assessed; " + "; ".join(
+                f"{c.name} {c.status.replace('_', ' ')} ({c.detail})" for c in tp.criteria))
+    if r.decision_support:
+        out += ["", "Decision support (options named by the sources; the responsible clinician decides):"]
+        out += [f"  - [{d.topic}] {d.text}" + ("" if d.certainty == "verified" else f" [{d.certainty.upper()}]")
+                + f" [{', '.join(d.citations)}]" for d in r.decision_support]
     out += ["", "Warnings:"] + [f"  ! {w}" for w in r.warnings]
     out += ["", "Sources:"] + [f"  {c.text}" for c in r.citations]
     out += ["", f"Knowledge version {r.knowledge_version}. {r.notice}"]
@@ -194,5 +207,7 @@ def monitor_html(r: MonitoringReport, kb) -> str:
         ("Neutrophil engraftment", r.neutrophil_engraftment), ("Platelet engraftment", r.platelet_engraftment),
         ("Graft failure", r.graft_failure), ("Chimerism", r.chimerism), ("Acute GVHD (MAGIC)", r.agvhd),
         ("Chronic GVHD (NIH 2014)", r.cgvhd), ("VOD modified Seattle", r.vod.modified_seattle),
-        ("VOD EBMT paediatric", r.vod.ebmt_paediatric), ("Hypercalcaemia", r.hypercalcaemia)]
+        ("VOD EBMT paediatric", r.vod.ebmt_paediatric), ("Hypercalcaemia", r.hypercalcaemia),
+        ("TA-TMA", r.ta_tma), ("Haemolysis / AIHA", r.aiha), ("CMV", r.cmv),
+        ("Pulmonary haemorrhage", r.pulmonary_haemorrhage)]
     return _env().get_template("transplant_monitor.html.j2").render(r=r, chart=chart, findings=findings)

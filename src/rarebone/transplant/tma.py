@@ -15,8 +15,8 @@ from rarebone.transplant.dosing import param
 from rarebone.transplant.labs import Labs
 
 VERSIONS = {"harmonised2023": "TX-TMA-HARMONISED", "jodele2014": "TX-TMA-JODELE2014"}
-INPUTS = ("hemoglobin", "platelets", "ldh", "bp_systolic", "bp_diastolic", "urine_protein",
-          "urine_protein_creatinine", "sc5b9")
+# A time point is a day with at least one TA-TMA-specific value (blood counts alone are daily and do not make one)
+INPUTS = ("ldh", "bp_systolic", "bp_diastolic", "urine_protein", "urine_protein_creatinine", "sc5b9")
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _hypertension(kb, labs: Labs, day, v, vj, w, version: str) -> Criterion:
                          f"{v['adult_systolic_mmhg']:g}/{v['adult_diastolic_mmhg']:g} from {v['adult_from_years']:g} y)")
     centile = next((labs.findings[d]["bpCentile"] for d in range(day, day - int(w["carry_days"]) - 1, -1)
                     if labs.findings.get(d, {}).get("bpCentile") is not None), None)
-    measured = f"; measured {sbp[1]:g}/{dbp[1] if dbp else '?'} mmHg" if sbp else ""
+    measured = f"; measured {sbp[1]:g}/{f'{dbp[1]:g}' if dbp else '?'} mmHg" if sbp else ""
     if centile is None:
         return Criterion(name, "not_assessed", "blood-pressure centile for age, sex and height not recorded "
                          f"(findings[].bpCentile; rarebone holds no centile tables){measured}")
@@ -161,8 +161,12 @@ def _proteinuria(kb, labs: Labs, day, v, vj, w, version: str) -> Criterion:
 
 
 def time_point(kb: KnowledgeBase, labs: Labs, day: int, version: str, platelet_engraftment_day: int | None,
-               aiha_days: set[int]) -> TimePoint:
-    v, vj, w = param(kb, "TX-TMA-HARMONISED"), param(kb, "TX-TMA-JODELE2014"), param(kb, "TX-TMA-WINDOWS")
+               aiha_days: set[int], previous: int | None = None) -> TimePoint:
+    """The 7 criteria on ``day``. A value is carried from up to ``carry_days`` before, but never from the previous
+    time point's day or earlier: two time points never share a value."""
+    v, vj, w = param(kb, "TX-TMA-HARMONISED"), param(kb, "TX-TMA-JODELE2014"), dict(param(kb, "TX-TMA-WINDOWS"))
+    if previous is not None:
+        w["carry_days"] = max(0, min(int(w["carry_days"]), day - previous - 1))
     return TimePoint(day, (
         _anaemia(kb, labs, day, v, w, aiha_days),
         _thrombocytopenia(kb, labs, day, v, w, platelet_engraftment_day),
@@ -200,7 +204,8 @@ def assess(kb: KnowledgeBase, labs: Labs, *, version: str, platelet_engraftment_
     days = sorted({d for key in INPUTS for d in labs.values.get(key, {}) if d >= 0}
                   | {d for d in labs.terms.get("schistocytes", {}) if d >= 0}
                   | {d for d, f in labs.findings.items() if d >= 0 and f.get("bpCentile") is not None})
-    points = tuple(time_point(kb, labs, d, version, platelet_engraftment_day, aiha_days) for d in days)
+    points = tuple(time_point(kb, labs, d, version, platelet_engraftment_day, aiha_days, prev)
+                   for prev, d in zip([None, *days], days))
     biopsy = next((d for d, f in sorted(labs.findings.items()) if f.get("tmaBiopsy") is True), None)
     need, within = int(v["min_criteria"]), int(v["within_days"])
     diagnosis: tuple[int, ...] = ()

@@ -407,7 +407,7 @@ def collect_labs(kb: KnowledgeBase, patient: Patient, day0: dt.date, s: dict, ex
     labs.values["hemoglobin"] = dict(s["hemoglobin"])
     labs.values["platelets"] = dict(s["platelets"])
     for m in patient.measurements:
-        if m.analyte not in (*HIGH_IS_WORSE, *ORDINAL):
+        if m.analyte not in (*HIGH_IS_WORSE, *ORDINAL, "haptoglobin"):
             continue
         date = _date_of(patient, m.time)
         if date is None:
