@@ -239,3 +239,10 @@ def test_bad_extension_setting_names_the_path(capsys, tmp_path):
         main(["monitor", str(bad)])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "settings.cmvThreshold.unit" in err and "log IU/mL" in err and "Traceback" not in err
+
+
+def test_tma_transfusion_anaemia_not_counted_while_aiha_not_excluded_against_schoettler2023(kb):
+    lab = labs(hemoglobin={39: 78})
+    lab.findings = {39: {"redCellTransfusion": True}}
+    assert tma.time_point(kb, lab, 39, "harmonised2023", None, {40}).criteria[0].status == "not_counted"
+    assert tma.time_point(kb, lab, 39, "harmonised2023", None, set()).criteria[0].status == "met"

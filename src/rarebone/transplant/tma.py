@@ -57,7 +57,11 @@ def _d(day: int) -> str:
 
 def _anaemia(kb, labs: Labs, day, v, w, aiha_days: set[int]) -> Criterion:
     name = "anaemia"
+    aiha_near = any(abs(d - day) <= int(w["carry_days"]) for d in aiha_days)
     if labs.findings.get(day, {}).get("redCellTransfusion") is True:
+        if aiha_near:
+            return Criterion(name, "not_counted", "red-cell transfusion recorded but AIHA is not excluded (positive "
+                             "DAT near this day): the harmonised criteria count anaemia only after AIHA is excluded")
         return Criterion(name, "met", "red-cell transfusion recorded (new transfusion need)")
     hb = labs.latest("hemoglobin", day, int(w["carry_days"]))
     if hb is None:
@@ -68,7 +72,7 @@ def _anaemia(kb, labs: Labs, day, v, w, aiha_days: set[int]) -> Criterion:
                          f"{int(w['baseline_days'])} days before")
     fall = max(before) - hb[1]
     met = at_least(kb, fall, v["hb_fall_g_l"])
-    if met and any(abs(d - day) <= int(w["carry_days"]) for d in aiha_days):
+    if met and aiha_near:
         return Criterion(name, "not_counted", f"haemoglobin fell {fall:g} g/L but AIHA is not excluded (positive DAT "
                          "near this day): the harmonised criteria count anaemia only after AIHA is excluded")
     return Criterion(name, "met" if met else "not_met",
