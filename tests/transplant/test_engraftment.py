@@ -91,14 +91,48 @@ def test_single_lineage_cytopenia_is_not_graft_failure(kb):
     assert graft_failure(kb, neut, anc, plt, series(range(0, 40), 95), {}).status == "none"
 
 
-def test_primary_graft_failure_by_day_30_against_astct(kb):
+def test_no_engraftment_by_day_30_without_chimerism_is_not_assessable_against_s1(kb):
+    # ASTCT's ANC-only definition is met on day +30, but S1 defines primary graft failure by absent donor myeloid
+    # cells: without chimerism the answer is "chimerism needed", never a graft-failure call
     anc = series(range(0, 31), 0.1)
     neut = neutrophil_engraftment(kb, anc)
-    assert graft_failure(kb, neut, anc, {}, {}, {}).status == "primary"
-    # observations end on day 29 -> not assessable yet
+    gf = graft_failure(kb, neut, anc, {}, {}, {})
+    assert gf.status == "not_assessable" and gf.chimerism_needed and gf.anc_definition_met
+    assert "chimerism needed" in gf.reason and "Order peripheral-blood donor chimerism" in gf.reason
+    # observations end on day 29 -> not assessable yet, and nothing to order yet
     anc = series(range(0, 30), 0.1)
     neut = neutrophil_engraftment(kb, anc)
-    assert graft_failure(kb, neut, anc, {}, {}, {}).status == "not_assessable"
+    gf = graft_failure(kb, neut, anc, {}, {}, {})
+    assert gf.status == "not_assessable" and not gf.chimerism_needed
+
+
+def test_no_engraftment_with_donor_chimerism_below_5_pct_is_primary_against_s1(kb):
+    anc = series(range(0, 31), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    assert graft_failure(kb, neut, anc, {}, {}, {21: 4.9, 28: 4.0}).status == "primary"
+    # 5% donor is donor cells present (EBMT RIC cut-off < 5%): delayed engraftment, not graft failure
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 4.9, 28: 5.0})
+    assert gf.status == "delayed_engraftment" and "not primary graft failure" in gf.reason
+
+
+@pytest.mark.parametrize("day,status", [(30, "none"), (31, "late_engraftment"), (36, "late_engraftment")])
+def test_late_engraftment_with_donor_chimerism_is_not_graft_failure_against_s1(kb, day, status):
+    # S1: children engrafted up to day +37; primary graft failure = no donor myeloid cells at day +30
+    anc = {**series(range(0, day), 0.2), **series(range(day, day + 10), 1.2)}
+    neut = neutrophil_engraftment(kb, anc)
+    assert neut.day == day
+    gf = graft_failure(kb, neut, anc, {}, {}, {28: 97.0, 35: 99.0})
+    assert gf.status == status
+    if status == "late_engraftment":
+        assert "not graft failure" in gf.reason and f"day +{day}" in gf.reason and "97% on day +28" in gf.reason
+
+
+def test_late_engraftment_without_chimerism_asks_for_it_against_s1(kb):
+    anc = {**series(range(0, 36), 0.2), **series(range(36, 46), 1.2)}
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {})
+    assert gf.status == "not_assessable" and gf.chimerism_needed and gf.day == 36
+    assert "chimerism needed" in gf.reason
 
 
 def test_autologous_reconstitution_is_primary_graft_failure(kb):

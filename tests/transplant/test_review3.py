@@ -37,11 +37,14 @@ def test_sampling_gaps_alone_are_not_primary_graft_failure_against_s1(capsys, na
     assert r["neutrophil_engraftment_day"] is None or r["neutrophil_engraftment_day"] > 30
 
 
-def test_no_engraftment_with_low_counts_is_still_primary_graft_failure(kb):
+def test_no_engraftment_with_low_counts_needs_chimerism_against_s1(kb):
+    # gaps, but observed days fail (0.3 < 0.5): not a gap question; S1 needs chimerism to call primary failure
     from rarebone.transplant.engraftment import graft_failure, neutrophil_engraftment
-    anc = {d: 0.3 for d in range(0, 40) if d not in (27, 30)}  # gaps, but observed days fail: 0.3 < 0.5
+    anc = {d: 0.3 for d in range(0, 40) if d not in (27, 30)}
     n = neutrophil_engraftment(kb, anc)
-    assert graft_failure(kb, n, anc, {}, {}, {}).status == "primary"
+    gf = graft_failure(kb, n, anc, {}, {}, {})
+    assert gf.status == "not_assessable" and gf.chimerism_needed and not gf.gap_days
+    assert graft_failure(kb, n, anc, {}, {}, {28: 1.0}).status == "primary"
 
 
 def test_bilirubin_alone_is_not_acute_gvhd_against_magic_harris2016(capsys):

@@ -11,7 +11,7 @@ import re
 
 from rarebone.workflows.plan import TransplantPlan
 
-CSV_COLUMNS = ["patient_id", "protocol", "kind", "study_day", "date", "drug", "role", "dose_value", "dose_unit",
+CSV_COLUMNS = ["patient_id", "protocol", "kind", "study_day", "date", "day_source", "drug", "role", "dose_value", "dose_unit",
                "amount_value", "amount_unit", "route", "frequency", "schedule", "citations", "override_reason",
                "knowledge_version", "notice"]
 
@@ -28,19 +28,46 @@ def schedule_text(assumed_from: str | None, schedule_certainty: str | None = Non
     return (f"schedule assumed from {assumed_from}" if assumed_from else "as published") + mark
 
 
+def day_mark(a) -> str:
+    """The mark an event's title carries when its day is not as published: a clinician reading only the title
+    (ICS SUMMARY, CSV row, PDF row) must see that the day is rarebone's assumption."""
+    if not a.assumed_from:
+        return ""
+    return "[DAY ASSUMED, UNVERIFIED]" if a.schedule_certainty == "unverified" else "[DAY ASSUMED]"
+
+
+def day_source(a) -> str:
+    """CSV ``day_source``: where the day of this row comes from."""
+    if not a.assumed_from:
+        return "as published"
+    return "assumed by rarebone" + (" [UNVERIFIED schedule]" if a.schedule_certainty == "unverified" else "")
+
+
+def amount_text(a) -> str:
+    """'8.68 mg', or for a day whose dose the centre sets: 'dose set by the centre (at most 39.5 mg)'."""
+    if a.dose_set_by_centre:
+        return f"dose set by the centre (at most {a.max_amount.value:g} {a.max_amount.unit})"
+    return f"{a.amount.value:g} {a.amount.unit}"
+
+
 def plan_csv(plan: TransplantPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)  # header first so csv.DictReader and spreadsheets import it cleanly
     rows = [(a.study_day, 0, a.drug, [plan.patient_id, plan.protocol.key, "drug", a.study_day, a.date.isoformat(),
-                                      a.drug, a.role, f"{a.dose.value:g}", a.dose.unit, f"{a.amount.value:g}",
-                                      a.amount.unit, a.route, a.frequency,
-                                      schedule_text(a.assumed_from, a.schedule_certainty), " ".join(a.citations),
+                                      day_source(a), a.drug, a.role,
+                                      "" if a.dose is None else f"{a.dose.value:g}", a.max_dose.unit if a.dose is None
+                                      else a.dose.unit, "" if a.amount is None else f"{a.amount.value:g}",
+                                      a.max_amount.unit if a.amount is None else a.amount.unit, a.route, a.frequency,
+                                      schedule_text(a.assumed_from, a.schedule_certainty)
+                                      + (f"; {amount_text(a)}, {dose_text(a.max_dose.value)} {a.max_dose.unit} ceiling"
+                                         if a.dose_set_by_centre else ""), " ".join(a.citations),
                                       _override(plan), plan.knowledge_version, plan.notice])
             for a in plan.administrations]
     # surveillance days: the item in the drug column, no dose or amount
     rows += [(s.study_day, 1, s.item, [plan.patient_id, plan.protocol.key, "surveillance", s.study_day,
-                                       s.date.isoformat(), s.item, "surveillance", "", "", "", "", "",
+                                       s.date.isoformat(), _surveillance_schedule(s), s.item, "surveillance", "", "",
+                                       "", "", "",
                                        "", _surveillance_schedule(s), " ".join(s.citations), _override(plan),
                                        plan.knowledge_version, plan.notice])
              for s in plan.surveillance]
@@ -50,6 +77,8 @@ def plan_csv(plan: TransplantPlan) -> str:
 
 
 def _surveillance_schedule(s) -> str:
+    if s.assumed_from:
+        return day_source(s)
     return "as published" if s.certainty == "verified" else f"{s.certainty.upper()} schedule"
 
 
@@ -93,10 +122,13 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
              f"X-WR-CALDESC:{_escape(' '.join(x for x in (_override(plan), plan.notice, f'Knowledge {plan.knowledge_version}.') if x))}"]
     for a in plan.administrations:
         day = f"{a.study_day:+d}" if a.study_day else "0"
-        summary = f"Day {day}: {a.drug} {a.amount.value:g} {a.amount.unit} {a.route}"
+        summary = " ".join(x for x in (f"Day {day}: {a.drug} {amount_text(a)} {a.route}", day_mark(a)) if x)
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
-        description = (f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}; "
+        dose = (f"{amount_text(a)}: taper step set by the centre, ceiling {dose_text(a.max_dose.value)} {a.max_dose.unit}"
+                if a.dose_set_by_centre else
+                f"{dose_text(a.dose.value)} {a.dose.unit} x this child = {a.amount.value:g} {a.amount.unit}{per_dose}")
+        description = (f"{dose}; "
                        f"{a.frequency}; {schedule_text(a.assumed_from, a.schedule_certainty)}; sources {', '.join(a.citations)}. "
                        f"{plan.notice} Knowledge {plan.knowledge_version}."
                        + (f" {_override(plan)}." if plan.override_reason else ""))
@@ -124,7 +156,7 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{s.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{s.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(f'Day {day}: {s.item}')}",
+            f"SUMMARY:{_escape(' '.join(x for x in (f'Day {day}: {s.item}', day_mark(s)) if x))}",
             f"DESCRIPTION:{_escape(description)}",
             "CATEGORIES:surveillance",
             "TRANSP:TRANSPARENT",

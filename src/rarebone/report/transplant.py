@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from rarebone.report.calendar import dose_text, schedule_text
+from rarebone.report.calendar import amount_text, day_mark, dose_text, schedule_text
 from rarebone.workflows.monitor import MonitoringReport
 from rarebone.workflows.plan import TransplantPlan
 
@@ -21,7 +21,24 @@ def _env():
     env.filters["per_dose"] = per_dose_text
     env.filters["drug_schedule"] = drug_schedule_text
     env.filters["dose_flag"] = dose_flag
+    env.filters["day_mark"] = day_mark
+    env.filters["amount"] = amount_text
+    env.globals["day_source_lines"] = day_source_lines
     return env
+
+
+DAY_SOURCE_TITLES = {
+    "assumed": "Days ASSUMED by rarebone (not published for this regimen; the centre confirms or replaces them)",
+    "centre_days": "Days set by the centre (not on the calendar; totals only)",
+    "centre_dose": "Days scheduled, each day's dose set by the centre",
+    "published": "Days as published",
+}
+
+
+def day_source_lines(plan) -> list[str]:
+    """First-page summary of where each drug's days come from."""
+    return [f"{title}: {', '.join(plan.day_sources[key])}" for key, title in DAY_SOURCE_TITLES.items()
+            if plan.day_sources.get(key)]
 
 
 def days_text(d) -> str:
@@ -49,6 +66,9 @@ def dose_flag(x) -> str:
 def course_text(d, horizon_day: int) -> str:
     """The course of a drug: its total (fixed course or centre days), or, for a drug without a published end,
     its daily dose and that it continues beyond the calendar (a total would depend on --until)."""
+    if getattr(d, "dose_set_by_centre", False):
+        return (f"dose set by the centre each day (steps not published); ceiling {dose_text(d.max_dose_per_day.value)} "
+                f"{d.max_dose_per_day.unit} ({d.basis}) = {d.max_amount_per_day.value:g} {d.max_amount_per_day.unit}/day")
     if d.total_dose is None:
         per_day = (f"{dose_text(d.dose_per_day.value)} {d.dose_per_day.unit} ({d.basis}) = "
                    f"{d.amount_per_day.value:g} {d.amount_per_day.unit}/day" if d.dose_per_day and d.amount_per_day
@@ -89,6 +109,7 @@ def plan_text(plan: TransplantPlan) -> str:
         out.append(f"Busulfan TDM: AUC {t.measured_auc_umol_min:g} uM.min after dose {t.after_dose}; later doses x "
                    f"{t.factor:.3f} toward the cumulative target (16 x {t.target_auc_umol_min:g} uM.min per dose); projected cumulative "
                    f"{t.projected_cumulative_mg_h_per_l:.1f} mg.h/L")
+    out += ["", "Where the days come from:"] + [f"  * {x}" for x in day_source_lines(plan)]
     out += ["", "Warnings:"] + [f"  ! {w}" for w in plan.warnings]
     out += ["", "Drugs (dose per unit and absolute amount for this child):"]
     for d in plan.drugs:
@@ -104,12 +125,16 @@ def plan_text(plan: TransplantPlan) -> str:
     for day, items in groupby(plan.administrations, key=lambda a: (a.study_day, a.date)):
         out.append(f"  Day {day_label(day[0]):>4}  {day[1]}")
         for a in items:
-            assumed = ("  (schedule assumed)" + (" [UNVERIFIED schedule]" if a.schedule_certainty == "unverified" else "")
-                       if a.assumed_from else "")
+            assumed = f"  {day_mark(a)}" if a.assumed_from else ""
+            if a.dose_set_by_centre:
+                out.append(f"      {a.drug + dose_flag(a):<44} {amount_text(a)} {a.route}{assumed}")
+                continue
             out.append(f"      {a.drug + dose_flag(a):<44} {dose_text(a.dose.value):>8} {a.dose.unit:<13} -> {a.amount.value:>9g} "
                        f"{a.amount.unit:<3} {a.route}{assumed}" + (f"  [{per_dose_text(a)}]" if a.amounts_per_dose else ""))
     if plan.surveillance:
-        out += ["", "Surveillance:"] + [f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" for s in plan.surveillance]
+        out += ["", "Surveillance:"] + [
+            f"  Day {day_label(s.study_day):>4}  {s.date}  {s.item}" + (f"  {day_mark(s)}" if s.assumed_from else "")
+            for s in plan.surveillance]
     out += ["", "Not scheduled (prescriber):"] + [f"  - {n}" for n in plan.not_scheduled]
     out += ["", "Sources:"] + [f"  {c.text}" for c in plan.citations]
     out += ["", f"Knowledge version {plan.knowledge_version}. {plan.notice}"]
@@ -130,6 +155,10 @@ def monitor_text(r: MonitoringReport) -> str:
         ("VOD modified Seattle", r.vod.modified_seattle),
         ("VOD EBMT paediatric", r.vod.ebmt_paediatric),
         ("Hypercalcaemia", r.hypercalcaemia),
+        ("TA-TMA", r.ta_tma),
+        ("Haemolysis / AIHA", r.aiha),
+        ("CMV", r.cmv),
+        ("Pulmonary haemorrhage", r.pulmonary_haemorrhage),
     ]
     out.append("")
     for name, f in rows:
@@ -145,6 +174,15 @@ def monitor_text(r: MonitoringReport) -> str:
             f"d{day_label(d.study_day)} skin {d.skin if d.skin is not None else '?'} liver {d.liver if d.liver is not None else '?'} "
             f"UGI {d.upper_gi if d.upper_gi is not None else '?'} LGI {d.lower_gi if d.lower_gi is not None else '?'} "
             f"grade {d.grade}" for d in r.agvhd.days if d.grade != "0") or "  aGVHD: all observed days grade 0")
+    if r.ta_tma.time_points:
+        out.append(f"  TA-TMA criteria by time point ({r.ta_tma.criteria_version}):")
+        for tp in r.ta_tma.time_points:
+            out.append(f"    d{day_label(tp.study_day)}: {tp.met} met, {tp.not_assessed} not assessed; " + "; ".join(
+                f"{c.name} {c.status.replace('_', ' ')} ({c.detail})" for c in tp.criteria))
+    if r.decision_support:
+        out += ["", "Decision support (options named by the sources; the responsible clinician decides):"]
+        out += [f"  - [{d.topic}] {d.text}" + ("" if d.certainty == "verified" else f" [{d.certainty.upper()}]")
+                + f" [{', '.join(d.citations)}]" for d in r.decision_support]
     out += ["", "Warnings:"] + [f"  ! {w}" for w in r.warnings]
     out += ["", "Sources:"] + [f"  {c.text}" for c in r.citations]
     out += ["", f"Knowledge version {r.knowledge_version}. {r.notice}"]
@@ -169,5 +207,7 @@ def monitor_html(r: MonitoringReport, kb) -> str:
         ("Neutrophil engraftment", r.neutrophil_engraftment), ("Platelet engraftment", r.platelet_engraftment),
         ("Graft failure", r.graft_failure), ("Chimerism", r.chimerism), ("Acute GVHD (MAGIC)", r.agvhd),
         ("Chronic GVHD (NIH 2014)", r.cgvhd), ("VOD modified Seattle", r.vod.modified_seattle),
-        ("VOD EBMT paediatric", r.vod.ebmt_paediatric), ("Hypercalcaemia", r.hypercalcaemia)]
+        ("VOD EBMT paediatric", r.vod.ebmt_paediatric), ("Hypercalcaemia", r.hypercalcaemia),
+        ("TA-TMA", r.ta_tma), ("Haemolysis / AIHA", r.aiha), ("CMV", r.cmv),
+        ("Pulmonary haemorrhage", r.pulmonary_haemorrhage)]
     return _env().get_template("transplant_monitor.html.j2").render(r=r, chart=chart, findings=findings)

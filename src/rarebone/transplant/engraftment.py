@@ -159,36 +159,83 @@ def chimerism(kb: KnowledgeBase, donor_pct: Series) -> ChimerismResult:
 
 @dataclass(frozen=True)
 class GraftFailure:
-    status: str  # none, primary, secondary, not_assessable
+    # none, primary, secondary, not_assessable, late_engraftment (engrafted after the primary-failure day with
+    # donor chimerism), delayed_engraftment (not engrafted yet, donor chimerism present)
+    status: str
     day: int | None
     reason: str
     knowledge_id: str | None
     gap_days: tuple[int, ...] = ()  # unobserved days that alone prevent assessing primary graft failure
+    chimerism_needed: bool = False  # the answer depends on a donor chimerism result that is missing
+    anc_definition_met: bool = False  # ANC-only definitions (ASTCT day +30, EBMT day +28) would call it failure
+
+
+def _chimerism_text(values: list[tuple[int, float]]) -> str:
+    return ", ".join(f"{x:g}% on day {d:+d}" for d, x in values)
+
+
+def _primary_without_engraftment(kb: KnowledgeBase, neutrophil: Engraftment, donor_pct: Series) -> GraftFailure:
+    """Neutrophils not engrafted by the primary-failure day: donor chimerism decides (S1 defines primary graft
+    failure by the absence of donor-derived myeloid cells; the reference says never to call it from ANC alone)."""
+    p = param(kb, "TX-GRAFT-FAILURE-PRIMARY")
+    by_day, cut = int(p["by_day"]), p["autologous_below_pct"]
+    late = kb.get("TX-LATE-ENGRAFTMENT")
+    order = str(param(kb, "TX-CHIMERISM-ORDER")["order"])
+    values = sorted(donor_pct.items())
+    last = neutrophil.last_observed_day
+    if values and all(below(kb, x, cut) for _, x in values):
+        return GraftFailure("primary", by_day, f"no donor-derived myeloid cells: donor chimerism below {cut:g}% "
+                            f"({_chimerism_text(values)}) and no neutrophil engraftment by day +{by_day} "
+                            "(autologous reconstitution or aplasia)", "TX-GRAFT-FAILURE-PRIMARY")
+    if values:
+        donor = [(d, x) for d, x in values if at_least(kb, x, cut)]
+        if neutrophil.day is not None:
+            return GraftFailure(
+                "late_engraftment", neutrophil.day,
+                f"late neutrophil engraftment on day +{neutrophil.day} (after day +{by_day}) with donor chimerism "
+                f"{_chimerism_text(donor)}: late engraftment, not graft failure. {late.statement}",
+                "TX-LATE-ENGRAFTMENT", anc_definition_met=True)
+        if last is not None and last >= by_day:
+            return GraftFailure(
+                "delayed_engraftment", None,
+                f"no neutrophil engraftment by day +{by_day} (observed to day {last:+d}) but donor cells present "
+                f"({_chimerism_text(donor)}): not primary graft failure by the S1 definition (no donor-derived "
+                "myeloid cells). Delayed engraftment; repeat counts and chimerism. "
+                f"{kb.get('TX-POOR-GRAFT-FUNCTION').statement} {late.statement}",
+                "TX-LATE-ENGRAFTMENT", anc_definition_met=True)
+    if neutrophil.possible_day is not None and neutrophil.possible_day <= by_day:
+        # ANC qualified on every observed day of a run that only unobserved days interrupt: not assessable
+        gaps = tuple(d for d in range(neutrophil.possible_day, by_day + 1) if d not in set(neutrophil.observed_days))
+        shown = ", ".join(f"{d:+d}" for d in gaps)
+        return GraftFailure("not_assessable", None, f"not assessable: gaps on days {shown}; neutrophil "
+                            f"engraftment could have started on day +{neutrophil.possible_day} but is never "
+                            "claimed across a gap. Daily counts are needed to assess primary graft failure",
+                            None, gaps)
+    if neutrophil.day is not None:
+        return GraftFailure(
+            "not_assessable", neutrophil.day,
+            f"late neutrophil engraftment on day +{neutrophil.day} (after day +{by_day}); graft failure or "
+            f"autologous recovery not assessable: chimerism needed. {order}", "TX-LATE-ENGRAFTMENT",
+            chimerism_needed=True, anc_definition_met=True)
+    if last is not None and last >= by_day:
+        return GraftFailure(
+            "not_assessable", None,
+            f"no neutrophil engraftment by day +{by_day} (observed to day {last:+d}); the ANC-only definitions "
+            f"(ASTCT day +{by_day}, EBMT day +{int(p['ebmt_by_day'])}) are met, but S1 defines primary graft failure by the absence of "
+            f"donor-derived myeloid cells: not assessable, chimerism needed. {order}", "TX-GRAFT-FAILURE-PRIMARY",
+            chimerism_needed=True, anc_definition_met=True)
+    return GraftFailure("not_assessable", None, f"not engrafted yet; observations end before day +{by_day}", None)
 
 
 def graft_failure(kb: KnowledgeBase, neutrophil: Engraftment, anc: Series, platelets: Series, hemoglobin: Series,
                   donor_pct: Series) -> GraftFailure:
-    """Primary (TX-GRAFT-FAILURE-PRIMARY) or secondary (TX-GRAFT-FAILURE-SECONDARY) graft failure."""
+    """Primary (TX-GRAFT-FAILURE-PRIMARY) or secondary (TX-GRAFT-FAILURE-SECONDARY) graft failure, late or
+    delayed engraftment with donor chimerism (TX-LATE-ENGRAFTMENT), or not assessable (chimerism needed)."""
     p = param(kb, "TX-GRAFT-FAILURE-PRIMARY")
     by_day = int(p["by_day"])
     early_chimerism = [(d, x) for d, x in sorted(donor_pct.items()) if d <= by_day]
     if neutrophil.day is None or neutrophil.day > by_day:
-        last = neutrophil.last_observed_day
-        if early_chimerism and all(below(kb, x, p["autologous_below_pct"]) for _, x in early_chimerism):
-            return GraftFailure("primary", by_day, f"donor chimerism below {p['autologous_below_pct']:g}% up to day "
-                                f"+{early_chimerism[-1][0]} (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")
-        if neutrophil.possible_day is not None and neutrophil.possible_day <= by_day:
-            # ANC qualified on every observed day of a run that only unobserved days interrupt: not assessable
-            gaps = tuple(d for d in range(neutrophil.possible_day, by_day + 1) if d not in set(neutrophil.observed_days))
-            shown = ", ".join(f"{d:+d}" for d in gaps)
-            return GraftFailure("not_assessable", None, f"not assessable: gaps on days {shown}; neutrophil "
-                                f"engraftment could have started on day +{neutrophil.possible_day} but is never "
-                                "claimed across a gap. Daily counts are needed to assess primary graft failure",
-                                None, gaps)
-        if last is not None and last >= by_day:
-            return GraftFailure("primary", by_day, f"no neutrophil engraftment by day +{by_day}",
-                                "TX-GRAFT-FAILURE-PRIMARY")
-        return GraftFailure("not_assessable", None, f"not engrafted yet; observations end before day +{by_day}", None)
+        return _primary_without_engraftment(kb, neutrophil, donor_pct)
     if early_chimerism and all(below(kb, x, p["autologous_below_pct"]) for _, x in early_chimerism):
         return GraftFailure("primary", by_day, "neutrophil recovery with donor chimerism below "
                             f"{p['autologous_below_pct']:g}% (autologous reconstitution)", "TX-GRAFT-FAILURE-PRIMARY")

@@ -33,9 +33,9 @@ class Administration:
     drug: str
     role: str
     study_day: int
-    dose_value: float  # per unit per day, in dose_unit
+    dose_value: float | None  # per unit per day, in dose_unit; None when the centre sets the day's dose
     dose_unit: str
-    amount_value: float  # absolute, this child, this day
+    amount_value: float | None  # absolute, this child, this day; None when the centre sets the day's dose
     amount_unit: str
     route: str
     frequency: str
@@ -44,6 +44,9 @@ class Administration:
     sources: tuple[str, ...]
     amounts_per_dose: tuple[float, ...] = ()  # absolute amount of each dose that day, when given in several doses
     schedule_certainty: str | None = None  # certainty of the day schedule; ``certainty`` is the dose's
+    dose_set_by_centre: bool = False
+    max_dose_value: float | None = None  # ceiling per unit per day (protocol maximum) when the centre sets the dose
+    max_amount_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class LineSummary:
     schedule_certainty: str | None = None  # None when the centre sets the days
     per_day_per_unit: float | None = None  # the same dose every day (open-ended lines): per unit and absolute
     per_day_amount: float | None = None
+    dose_set_by_centre: bool = False
+    max_per_day_per_unit: float | None = None  # ceiling shown when the centre sets each day's dose
+    max_per_day_amount: float | None = None
 
 
 @dataclass
@@ -134,25 +140,34 @@ def build_calendar(
     chosen = resolve_options(protocol, options or {})
     threshold = param(kb, "TX-BSA-SMALL-CHILD")["weight_kg"]
     small = weight_kg <= threshold
-    has_m2 = any(line.basis == "m2" for line in protocol.drugs)
+    active = [line for line in protocol.drugs if not line.option_group or chosen[line.option_group] == line.option]
+    per_m2 = list(dict.fromkeys(line.drug for line in active if line.basis == "m2"))
+    # a BSA band already is the published dose for the child's BSA (treosulfan, Kalwak 2020): the per-kg
+    # conversion applies to flat per-m2 doses only, and the warning names both groups so text and doses agree
+    bands = list(dict.fromkeys(line.drug for line in active if line.basis == "bsa_band"))
     rule: str | None = None
-    if small and has_m2:
+    if small and (per_m2 or bands):
         rule = small_child_rule.value if small_child_rule else protocol.small_child_rule
         if rule == "refuse":
             raise SafetyRefusal(
                 f"weight {weight_kg:g} kg is {threshold:g} kg or less and protocol {protocol.key} gives no rule for "
                 f"per-m2 drugs in small children ({protocol.small_child_rule_reason}); choose --small-child-rule",
                 path="--small-child-rule")
+        band_text = (f" {', '.join(bands)}: dosed by its published BSA band (per m2, not converted)."
+                     if bands else "")
         if rule == "bsa":
             cal.warnings.append(
-                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): per-m2 drugs dosed by BSA. BSA dosing below 10 kg can "
+                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): per-m2 drugs dosed by BSA"
+                + (f" ({', '.join(per_m2 + bands)})" if per_m2 or bands else "") + ". BSA dosing below 10 kg can "
                 f"overdose (TX-BSA-SMALL-CHILD, CCA). Reason: " + (
                     "chosen with --small-child-rule bsa." if small_child_rule else protocol.small_child_rule_reason))
         else:
             div = param(kb, "TX-MG-PER-KG-FROM-M2")["divisor"]
+            converted = (f"flat per-m2 doses converted to per-kg as dose/m2 / {div:g} ({', '.join(per_m2)})"
+                         if per_m2 else "no flat per-m2 dose to convert")
             cal.warnings.append(
-                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): per-m2 drugs converted to per-kg as dose/m2 / {div:g} "
-                "(TX-MG-PER-KG-FROM-M2, UNVERIFIED as a general rule; chosen with --small-child-rule per-kg).")
+                f"Weight {weight_kg:g} kg (<= {threshold:g} kg): {converted} (TX-MG-PER-KG-FROM-M2, UNVERIFIED as a "
+                f"general rule; chosen with --small-child-rule per-kg).{band_text}")
         cal.knowledge_ids += ["TX-BSA-SMALL-CHILD"] + (["TX-MG-PER-KG-FROM-M2"] if rule == "per-kg" else [])
 
     for line in protocol.drugs:
@@ -163,6 +178,9 @@ def build_calendar(
             continue
         days = line_days(line, horizon_day)
         if not days:
+            continue
+        if line.dose_set_by_centre:
+            _centre_dose_line(kb, line, days, weight_kg, bsa_m2, rule, cal)
             continue
         dose_unit, multiplier, basis_text, scale = _dosing_basis(kb, line, weight_kg, bsa_m2, rule)
 
@@ -248,6 +266,30 @@ def _centre_line(kb, line: DrugLine, weight_kg: float, bsa_m2: float, rule: str 
         f"rarebone places "
         f"no {line.drug.lower()} on calendar days, in the CSV or in the ICS. Total for this child: {count} "
         f"{basis_text} = {tidy(kb, amount):g} {line.amount_unit} [{', '.join(line.sources)}].")
+
+
+def _centre_dose_line(kb, line: DrugLine, days, weight_kg, bsa_m2, rule, cal: Calendar) -> None:
+    """Scheduled days whose dose the centre sets (a taper without published steps): no amount is computed;
+    the protocol maximum per day is carried as the ceiling."""
+    dose_unit, multiplier, basis_text, scale = _dosing_basis(kb, line, weight_kg, bsa_m2, rule)
+    ceiling = line.max_per_day * scale
+    ceiling_amount = round_down(kb, ceiling * multiplier)
+    for day in days:
+        cal.administrations.append(Administration(
+            drug=line.drug, role=line.role, study_day=day, dose_value=None, dose_unit=dose_unit, amount_value=None,
+            amount_unit=line.amount_unit, route=line.route, frequency=line.frequency, assumed_from=line.assumed_from,
+            certainty=line.certainty, sources=tuple(line.sources), schedule_certainty=line.effective_schedule_certainty,
+            dose_set_by_centre=True, max_dose_value=tidy(kb, ceiling), max_amount_value=ceiling_amount))
+    cal.lines.append(LineSummary(
+        drug=line.drug, role=line.role, published=line.published, dose_unit=dose_unit, days=tuple(days),
+        open_ended=False, total_per_unit=0.0, total_amount=0.0, amount_unit=line.amount_unit, basis_text=basis_text,
+        assumed_from=line.assumed_from, certainty=line.certainty, sources=tuple(line.sources), note=line.note,
+        schedule_certainty=line.effective_schedule_certainty, dose_set_by_centre=True,
+        max_per_day_per_unit=tidy(kb, ceiling), max_per_day_amount=ceiling_amount))
+    cal.warnings.append(
+        f"{line.drug}: DOSE SET BY THE CENTRE on days {days[0]:+d} to {days[-1]:+d} ({line.published}); the steps are "
+        f"not published, so rarebone computes no amount; ceiling {tidy(kb, ceiling):g} {dose_unit}/day {basis_text} = "
+        f"{ceiling_amount:g} {line.amount_unit}/day [{', '.join(line.sources)}].")
 
 
 def _band_id(line: DrugLine, label: BusulfanLabel) -> str:

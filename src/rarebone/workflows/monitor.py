@@ -13,7 +13,9 @@ from rarebone.knowledge import KnowledgeBase
 from rarebone.patient import Patient
 from rarebone.transplant import calcium as ca
 from rarebone.transplant import engraftment as eg
-from rarebone.transplant import gvhd, vod
+from rarebone.transplant import cmv as cmv_mod
+from rarebone.transplant import decisions, gvhd, haemolysis, tma, vod
+from rarebone.transplant.labs import HIGH_IS_WORSE, ORDINAL, Labs
 from rarebone.transplant.compare import distinct_text
 from rarebone.transplant.dosing import param
 from rarebone.transplant.engraftment import daily
@@ -98,6 +100,74 @@ class HypercalcaemiaResult(Finding):
     high_risk_genotype: bool
 
 
+class TmaCriterionModel(Contract):
+    name: str
+    status: str  # met, not_met, not_assessed, not_counted
+    detail: str
+
+
+class TmaTimePoint(Contract):
+    study_day: int
+    met: int
+    not_assessed: int
+    criteria: list[TmaCriterionModel]
+
+
+class TmaResultModel(Finding):
+    criteria_version: str  # stored with each result: the sources disagree (hypertension centile, proteinuria)
+    met: bool
+    diagnosis_days: list[int]
+    high_risk_features: list[str]
+    time_points: list[TmaTimePoint]
+
+
+class HaemolysisEpisode(Contract):
+    study_day: int
+    hemoglobin_g_l: float
+    fall_g_l: float
+    markers: list[str]
+    not_assessed: list[str]
+    dat: str | None
+    status: str  # aiha_suspected, dat_negative, dat_needed
+
+
+class AihaResultModel(Finding):
+    episodes: list[HaemolysisEpisode]
+    positive_dat_days: list[int]
+
+
+class CmvPointModel(Contract):
+    study_day: int
+    value: float
+    unit: str
+    specimen: str | None
+    status: str
+
+
+class CmvResultModel(Finding):
+    threshold: dict | None
+    points: list[CmvPointModel]
+    rising: bool
+
+
+class EventModel(Contract):
+    study_day: int
+    type: str
+    detail: str | None
+
+
+class EventsResult(Finding):
+    events: list[EventModel]
+
+
+class DecisionItem(Contract):
+    topic: str
+    text: str
+    definition_id: str
+    citations: list[str]
+    certainty: str
+
+
 class Alert(Contract):
     level: str  # alert, warning
     text: str
@@ -127,6 +197,11 @@ class MonitoringReport(Contract):
     cgvhd: CgvhdResult
     vod: VodResult
     hypercalcaemia: HypercalcaemiaResult
+    ta_tma: TmaResultModel
+    aiha: AihaResultModel
+    cmv: CmvResultModel
+    pulmonary_haemorrhage: EventsResult
+    decision_support: list[DecisionItem]
     alerts: list[Alert]
     warnings: list[str]
     anc_series: list[SeriesPoint]
@@ -222,14 +297,35 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
     base = f"$.rareboneExtensions.{EXTENSION}"
     if not isinstance(raw, dict):
         raise InputError("must be an object", source=patient.source, path=base)
-    known = {"baselineWeightKg", "gvhd", "cgvhd", "liver"}
+    known = {"baselineWeightKg", "gvhd", "cgvhd", "liver", "settings", "findings", "events"}
     for key in raw:
         if key not in known:
             raise InputError(f"unknown key (known: {', '.join(sorted(known))})", source=patient.source,
                              path=f"{base}.{key}")
     out: dict[str, Any] = {"baseline": _number(raw, "baselineWeightKg", base, 0.3, 300), "gvhd": {}, "cgvhd": [],
-                           "liver": {}}
+                           "liver": {}, "settings": {}, "findings": {}, "events": []}
     try:
+        out["settings"] = _settings(raw.get("settings") or {}, f"{base}.settings")
+        for i, node in enumerate(raw.get("findings", [])):
+            p = f"{base}.findings[{i}]"
+            for key in node:
+                if key not in ("date", "bpCentile", "redCellTransfusion", "tmaBiopsy"):
+                    raise InputError("unknown key (known: date, bpCentile, redCellTransfusion, tmaBiopsy)",
+                                     path=f"{p}.{key}")
+            _number(node, "bpCentile", p, 0, 100)
+            _bool(node, "redCellTransfusion", p)
+            _bool(node, "tmaBiopsy", p)
+            day = _day(node, p, day0)
+            out["findings"][day] = {**out["findings"].get(day, {}), **node}
+        for i, node in enumerate(raw.get("events", [])):
+            p = f"{base}.events[{i}]"
+            if node.get("type") not in EVENT_TYPES:
+                raise InputError(f"event type must be one of {', '.join(EVENT_TYPES)}", path=f"{p}.type",
+                                 value=node.get("type"))
+            detail = node.get("detail")
+            if detail is not None and not isinstance(detail, str):
+                raise InputError("must be text", path=f"{p}.detail", value=detail)
+            out["events"].append((_day(node, p, day0), node["type"], detail))
         for i, node in enumerate(raw.get("gvhd", [])):
             p = f"{base}.gvhd[{i}]"
             for key in node:
@@ -265,6 +361,68 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
         exc.source = exc.source or patient.source
         raise
     return out
+
+
+EVENT_TYPES = ("pulmonary_haemorrhage",)
+# centre settings (docs/transplant-monitoring.md): reference limits used when the laboratory gives none
+LIMIT_SETTINGS = ("ldhUpperLimitUL", "sc5b9UpperLimitNgMl", "haptoglobinLowerLimitGL",
+                  "indirectBilirubinUpperLimitUmolL", "reticulocytesUpperLimitPct")
+
+
+def _settings(raw: Any, path: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise InputError("must be an object", path=path)
+    known = ("cmvThreshold", "tmaCriteria", *LIMIT_SETTINGS)
+    for key in raw:
+        if key not in known:
+            raise InputError(f"unknown setting (known: {', '.join(known)})", path=f"{path}.{key}")
+    for key in LIMIT_SETTINGS:
+        _number(raw, key, path, 0, 100000)
+    version = raw.get("tmaCriteria", "harmonised2023")
+    if version not in tma.VERSIONS:
+        raise InputError(f"must be one of {', '.join(tma.VERSIONS)}", path=f"{path}.tmaCriteria", value=version)
+    out = {**raw, "tmaCriteria": version}
+    cmv = raw.get("cmvThreshold")
+    if cmv is not None:
+        p = f"{path}.cmvThreshold"
+        if not isinstance(cmv, dict):
+            raise InputError("must be an object with value and unit", path=p)
+        for key in cmv:
+            if key not in ("value", "unit", "specimen", "assay"):
+                raise InputError("unknown key (known: value, unit, specimen, assay)", path=f"{p}.{key}")
+        if cmv.get("unit") not in cmv_mod.UNITS:
+            raise InputError(f"unit must be one of {', '.join(cmv_mod.UNITS)}", path=f"{p}.unit", value=cmv.get("unit"))
+        if _number(cmv, "value", p, 0, 1e10) is None or cmv["value"] <= 0:
+            raise InputError("must be a positive number", path=f"{p}.value", value=cmv.get("value"))
+        if cmv.get("specimen") not in (None, "plasma", "whole blood"):
+            raise InputError("specimen must be plasma or whole blood", path=f"{p}.specimen", value=cmv.get("specimen"))
+    return out
+
+
+def collect_labs(kb: KnowledgeBase, patient: Patient, day0: dt.date, s: dict, ext: dict) -> Labs:
+    """Daily worst values, reference limits and ordinal results of the complication checks."""
+    answers = param(kb, "TX-ORDINAL-RESULTS")
+    labs = Labs(settings=ext["settings"], findings=ext["findings"],
+                age_days_day0=float((day0 - patient.date_of_birth).days) if patient.date_of_birth else None)
+    labs.values["hemoglobin"] = dict(s["hemoglobin"])
+    labs.values["platelets"] = dict(s["platelets"])
+    for m in patient.measurements:
+        if m.analyte not in (*HIGH_IS_WORSE, *ORDINAL, "haptoglobin"):
+            continue
+        date = _date_of(patient, m.time)
+        if date is None:
+            continue
+        day = (date - day0).days
+        if m.analyte in ORDINAL:
+            if m.value_term is not None:
+                if m.value_term not in answers:
+                    raise InputError(f"unknown result code (known: {', '.join(answers)})", source=patient.source,
+                                     path=f"{m.json_path}.value.ontologyClass.id", value=m.value_term)
+                labs.terms.setdefault(m.analyte, {})[day] = str(answers[m.value_term])
+            continue
+        if m.value is not None:
+            labs.add(m.analyte, day, m.value, m.reference_low, m.reference_high, m.assay_id)
+    return labs
 
 
 def _finding_meta(kb: KnowledgeBase, entry_id: str) -> dict:
@@ -306,6 +464,14 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
     elif gf.gap_days:
         alerts.append(Alert(level="warning", text=f"Primary graft failure {gf.reason}",
                             citations=list(kb.get("TX-GRAFT-FAILURE-PRIMARY").sources)))
+    elif gf.chimerism_needed:
+        # no neutrophils by day +30 (or later engraftment) without chimerism: the test is urgent, the call is not
+        alerts.append(Alert(level="alert" if gf.day is None else "warning",
+                            text=f"Graft function: {gf.reason}",
+                            citations=sorted({*kb.get(gf.knowledge_id).sources, *kb.get("TX-CHIMERISM-ORDER").sources})))
+    elif gf.status in ("late_engraftment", "delayed_engraftment"):
+        alerts.append(Alert(level="warning", text=f"{gf.status.replace('_', ' ').capitalize()}: {gf.reason}",
+                            citations=list(kb.get(gf.knowledge_id).sources)))
     if chim.trend == "falling" or chim.category in ("mixed", "autologous"):
         alerts.append(Alert(level="warning", text=f"Donor chimerism {chim.latest_pct:g}% on day {_day_label(chim.latest_day)}"
                             f" ({chim.category.replace('_', ' ')}, trend {chim.trend})", citations=list(kb.get("TX-CHIMERISM").sources)))
@@ -427,8 +593,14 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
                                  high_values=[(d, round(x, 3)) for d, x in hc.high_values], first_day=hc.first_day,
                                  peak_mmol_l=hc.peak_mmol_l, high_risk_genotype=rank, summary=hc_summary)
 
+    labs = collect_labs(kb, patient, day0, s, ext)
+    tma_r, aiha_r, cmv_r, events_r, options = _complications(kb, labs, ext, plt.day, agvhd, gf, chim, alerts)
+
     all_days = [d for series in s.values() for d in series]
-    used_ids = ["TX-ENGRAFT-NEUTROPHIL", eg.PLATELET_DEFINITIONS[platelet_definition], "TX-GRAFT-FAILURE-PRIMARY",
+    used_ids = ["TX-TMA-HARMONISED", "TX-TMA-JODELE2014", "TX-TMA-WINDOWS", "TX-AIHA-WORKING", "TX-CMV-THRESHOLD",
+                "TX-PULMONARY-HAEMORRHAGE", "TX-CHIMERISM-OPTIONS", "TX-AGVHD-FIRST-LINE", "TX-POOR-GRAFT-FUNCTION",
+                "TX-ORDINAL-RESULTS","TX-ENGRAFT-NEUTROPHIL", eg.PLATELET_DEFINITIONS[platelet_definition], "TX-GRAFT-FAILURE-PRIMARY",
+                "TX-LATE-ENGRAFTMENT", "TX-CHIMERISM-ORDER",
                 "TX-GRAFT-FAILURE-SECONDARY", "TX-CHIMERISM", "TX-MAGIC-SKIN", "TX-MAGIC-LIVER", "TX-MAGIC-LOWER-GI-CHILD",
                 "TX-MAGIC-GRADE", "TX-NIH-CGVHD", "TX-VOD-SEATTLE", "TX-VOD-EBMT-PAED", "TX-VOD-EBMT-PAED-SEVERITY",
                 "TX-HYPERCALCAEMIA"]
@@ -455,10 +627,141 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
                      f"trend {chim.trend.replace('_', ' ')})") if chim.latest_pct is not None else "no chimerism recorded"),
         agvhd=agvhd, cgvhd=cgvhd,
         vod=VodResult(modified_seattle=vod_defs[0], ebmt_paediatric=vod_defs[1]),
-        hypercalcaemia=hyper, alerts=alerts, warnings=warnings,
+        hypercalcaemia=hyper, ta_tma=tma_r, aiha=aiha_r, cmv=cmv_r, pulmonary_haemorrhage=events_r,
+        decision_support=options, alerts=alerts, warnings=warnings,
         anc_series=[SeriesPoint(study_day=d, value=x) for d, x in sorted(s["anc"].items())],
         platelet_series=[SeriesPoint(study_day=d, value=x) for d, x in sorted(s["platelets"].items())],
         platelet_transfusion_days=tx_days,
         citations=[Citation(id=sid, text=kb.citation_text(sid), doi=kb.sources[sid].doi, pmid=kb.sources[sid].pmid,
                             seed=kb.sources[sid].seed) for sid in source_ids],
     )
+
+
+def _d(day: int | None) -> str:
+    return f"day {_day_label(day)}"
+
+
+def _complications(kb: KnowledgeBase, labs: Labs, ext: dict, platelet_day: int | None, agvhd: AgvhdResult,
+                   gf: eg.GraftFailure, chim: eg.ChimerismResult, alerts: list[Alert]):
+    """AIHA, TA-TMA, CMV, pulmonary haemorrhage and the decision-support options (issue 10): the complications
+    the Beijing children died of (TX-PULMONARY-HAEMORRHAGE), each with its definition, evidence and sources."""
+    grade_order = gvhd.grades(kb)
+    cite = lambda kid: list(kb.get(kid).sources)  # noqa: E731
+
+    # AIHA first: the harmonised TA-TMA criteria count anaemia only after AIHA is excluded
+    ai = haemolysis.assess(kb, labs)
+    words = {"aiha_suspected": "haemolysis with a POSITIVE DAT: AIHA suspected (Minnesota 2004 definition: "
+                               "significant haemolysis and positive DAT)",
+             "dat_negative": "haemolysis with a NEGATIVE DAT: AIHA not excluded (only 10/15 DAT-positive in Chang "
+                             "2016); tell it apart from TA-TMA (schistocytes, LDH, blood pressure, proteinuria)",
+             "dat_needed": "haemolysis without a DAT result: order a direct antiglobulin test (DAT); AIHA and TA-TMA "
+                           "must be told apart"}
+    episodes = [HaemolysisEpisode(study_day=e.day, hemoglobin_g_l=e.hb, fall_g_l=round(e.fall, 3),
+                                  markers=list(e.markers), not_assessed=list(e.unassessed),
+                                  dat=f"{e.dat[1]} on {_d(e.dat[0])}" if e.dat else None, status=e.status)
+                for e in ai.episodes]
+    if ai.first:
+        e = ai.first
+        summary = (f"{_d(e.day)}: haemoglobin {e.hb:g} g/L, fall {e.fall:g} g/L; {', '.join(e.markers)}; "
+                   f"{words[e.status]}" + (f"; not assessed: {', '.join(e.unassessed)}" if e.unassessed else ""))
+        alerts.append(Alert(level="alert" if e.status != "dat_negative" else "warning",
+                            text=f"Haemolysis / AIHA: {summary}", citations=cite("TX-AIHA-WORKING")))
+    elif ai.positive_dat_days:
+        summary = (f"positive DAT on {', '.join(_d(d) for d in ai.positive_dat_days)} without a haemoglobin fall and "
+                   "haemolysis markers in the data: not AIHA by the working definition; repeat blood count and markers")
+        alerts.append(Alert(level="warning", text=f"DAT positive: {summary}", citations=cite("TX-AIHA-WORKING")))
+    else:
+        summary = "no haemoglobin fall with haemolysis markers in the observed days"
+    aiha_r = AihaResultModel(**_finding_meta(kb, "TX-AIHA-WORKING"), episodes=episodes,
+                             positive_dat_days=list(ai.positive_dat_days), summary=summary)
+
+    cmv = cmv_mod.assess(kb, labs)
+    v = param(kb, "TX-CMV-THRESHOLD")
+    th = cmv.threshold
+    where = (f"centre threshold {th['value']:g} {th['unit']}" + (f", {th['specimen']}" if th.get("specimen") else "")
+             + (f", assay {th['assay']}" if th.get("assay") else "") if th else
+             f"no centre threshold set (settings.cmvThreshold); there is no consensus value: pre-emptive therapy "
+             f"started at {v['review_low_iu_ml']:g}-{v['review_high_iu_ml']:g} IU/mL in the studies of a 2024 "
+             "systematic review")
+    if not cmv.points:
+        cmv_summary = f"no CMV PCR recorded; {where}"
+    else:
+        last = cmv.points[-1]
+        cmv_summary = (f"latest {last.value:g} {last.unit} on {_d(last.day)}" + (f" ({last.specimen})" if last.specimen else "")
+                       + (", rising" if cmv.rising else "") + f"; {where}")
+    if cmv.first_trigger:
+        t = cmv.first_trigger
+        mismatch = (f"; specimen {t.specimen} differs from the centre's {th['specimen']}"
+                    if th.get("specimen") and t.specimen and t.specimen != th["specimen"] else "")
+        alerts.append(Alert(level="alert", text=f"CMV DNAemia: {t.value:g} {t.unit} on {_d(t.day)} at or above the "
+                            f"{where}{mismatch}: pre-emptive therapy per centre protocol", citations=cite("TX-CMV-THRESHOLD")))
+    elif not th and any(p.status in ("within_review_range", "above_review_range") for p in cmv.points):
+        p = next(p for p in reversed(cmv.points) if p.status in ("within_review_range", "above_review_range"))
+        alerts.append(Alert(level="warning", text=f"CMV DNAemia: {p.value:g} {p.unit} on {_d(p.day)} is "
+                            f"{'above' if p.status == 'above_review_range' else 'within'} the range; {where}. Set the "
+                            "centre threshold (value, unit, specimen, assay)", citations=cite("TX-CMV-THRESHOLD")))
+    if any(p.status == "not_comparable" for p in cmv.points):
+        cmv_summary += ("; values in a unit other than the threshold's (copies/mL vs IU/mL) are not compared: the "
+                        "conversion is assay-specific")
+    cmv_r = CmvResultModel(**_finding_meta(kb, "TX-CMV-THRESHOLD"), threshold=th, rising=cmv.rising,
+                           points=[CmvPointModel(study_day=p.day, value=p.value, unit=p.unit, specimen=p.specimen,
+                                                 status=p.status) for p in cmv.points], summary=cmv_summary)
+
+    grade_ii = grade_order.index(agvhd.max_grade) >= grade_order.index("II")
+    version = labs.settings.get("tmaCriteria", "harmonised2023")
+    t = tma.assess(kb, labs, version=version, platelet_engraftment_day=platelet_day,
+                   aiha_days=set(ai.positive_dat_days), agvhd_grade_ii_plus=grade_ii,
+                   infection=cmv.first_trigger is not None)
+    need = int(param(kb, "TX-TMA-HARMONISED")["min_criteria"])
+
+    def _tp(p) -> str:
+        return (f"{_d(p.day)}: {p.count} of {len(p.criteria)} met ("
+                + ", ".join(c.name for c in p.criteria if c.status == "met") + ")"
+                + (f", {p.unassessed} not assessed" if p.unassessed else ""))
+    label = "harmonised 2023" if version == "harmonised2023" else "harmonised 2023 count with Jodele 2014 items"
+    if t.met:
+        pts = [p for p in t.time_points if p.day in t.diagnosis_days]
+        tma_summary = (f"criteria met ({label}): " + ("; ".join(_tp(p) for p in pts) if pts else
+                                                       f"biopsy recorded on {_d(t.biopsy_day)}")
+                       + (f"; HIGH RISK: {', '.join(t.high_risk)}" if t.high_risk else "; no high-risk feature in the data"))
+        alerts.append(Alert(level="alert", text=f"TA-TMA: {tma_summary}",
+                            citations=sorted({*cite("TX-TMA-HARMONISED"), *cite(tma.VERSIONS[version])})))
+    elif t.best and t.best.count >= need:
+        tma_summary = (f"{_tp(t.best)}; a second time point within "
+                       f"{int(param(kb, 'TX-TMA-HARMONISED')['within_days'])} days is needed ({label})")
+        alerts.append(Alert(level="warning", text=f"TA-TMA possible: {tma_summary}", citations=cite("TX-TMA-HARMONISED")))
+    elif t.best:
+        tma_summary = f"not met ({label}); most criteria {_tp(t.best)}"
+    else:
+        tma_summary = "no TA-TMA values (LDH, blood pressure, urine protein, schistocytes, sC5b-9) recorded"
+    tma_r = TmaResultModel(
+        **_finding_meta(kb, tma.VERSIONS[version] if version != "harmonised2023" else "TX-TMA-HARMONISED"),
+        criteria_version=version, met=t.met, diagnosis_days=list(t.diagnosis_days),
+        high_risk_features=list(t.high_risk), summary=tma_summary,
+        time_points=[TmaTimePoint(study_day=p.day, met=p.count, not_assessed=p.unassessed,
+                                  criteria=[TmaCriterionModel(name=c.name, status=c.status, detail=c.detail)
+                                            for c in p.criteria]) for p in t.time_points])
+    tma_r = tma_r.model_copy(update={"citations": sorted({*tma_r.citations, *cite("TX-TMA-HARMONISED"),
+                                                          *cite("TX-TMA-WINDOWS")})})
+
+    events = [EventModel(study_day=d, type=kind, detail=detail) for d, kind, detail in sorted(ext["events"])]
+    for e in events:
+        alerts.append(Alert(level="alert", text=f"Pulmonary haemorrhage recorded on {_d(e.study_day)}"
+                            + (f" ({e.detail})" if e.detail else "") + ": the leading cause of death in the Beijing "
+                            "cohort (3 of 7 deaths, all within 2 months; TX-PULMONARY-HAEMORRHAGE)",
+                            citations=cite("TX-PULMONARY-HAEMORRHAGE")))
+    events_r = EventsResult(**_finding_meta(kb, "TX-PULMONARY-HAEMORRHAGE"), events=events,
+                            summary=("recorded on " + ", ".join(_d(e.study_day) for e in events)) if events else
+                            "none recorded (rareboneExtensions.transplant.events)")
+
+    options = []
+    if chim.latest_pct is not None and gf.status != "primary" and (chim.category == "mixed" or chim.trend == "falling"):
+        options.append(decisions.chimerism_options(kb, chim.latest_pct, chim.latest_day, chim.trend,
+                                                   gf.status == "secondary"))
+    if grade_ii:
+        worst = next(x for x in agvhd.days if x.study_day == agvhd.max_grade_day)
+        options.append(decisions.agvhd_first_line(kb, agvhd.max_grade, worst.study_day,
+                                                  {"liver": worst.liver, "lower_gi": worst.lower_gi}))
+    items = [DecisionItem(topic=o.topic, text=o.text, definition_id=o.knowledge_id, citations=cite(o.knowledge_id),
+                          certainty=kb.get(o.knowledge_id).certainty) for o in options]
+    return tma_r, aiha_r, cmv_r, events_r, items

@@ -36,8 +36,8 @@ class PlannedAdministration(Contract):
     role: str
     study_day: int
     date: dt.date
-    dose: Quantity
-    amount: Quantity
+    dose: Quantity | None  # None when the centre sets the day's dose (``dose_set_by_centre``)
+    amount: Quantity | None
     route: str
     frequency: str
     assumed_from: str | None
@@ -45,6 +45,9 @@ class PlannedAdministration(Contract):
     citations: list[str]
     amounts_per_dose: list[Quantity] = []  # each dose of the day when given in several doses (e.g. busulfan q6h)
     schedule_certainty: str | None = None  # certainty of this day in the schedule; ``certainty`` is the dose's
+    dose_set_by_centre: bool = False  # the day is scheduled, its dose is the centre's (e.g. a taper step)
+    max_dose: Quantity | None = None  # ceiling per unit per day (protocol maximum) when the centre sets the dose
+    max_amount: Quantity | None = None
 
 
 class DrugSummary(Contract):
@@ -74,6 +77,9 @@ class DrugSummary(Contract):
     schedule_certainty: str | None = None
     dose_per_day: Quantity | None = None  # the same dose every day; set for drugs without a published end
     amount_per_day: Quantity | None = None
+    dose_set_by_centre: bool = False  # days scheduled, each day's dose set by the centre (no total)
+    max_dose_per_day: Quantity | None = None
+    max_amount_per_day: Quantity | None = None
 
 
 class SurveillanceEvent(Contract):
@@ -82,6 +88,8 @@ class SurveillanceEvent(Contract):
     date: dt.date
     citations: list[str]
     certainty: str = "verified"
+    assumed_from: str | None = None  # the start day is rarebone's choice
+    schedule_certainty: str | None = None
 
 
 class BusulfanTdm(Contract):
@@ -116,6 +124,10 @@ class TransplantPlan(Contract):
     not_scheduled: list[str]
     options: dict[str, str]
     surveillance: list[SurveillanceEvent]
+    # where each drug's days come from (first page of every rendering): "published", "assumed" (rarebone's
+    # schedule, the centre confirms or replaces it), "centre_days" (not on the calendar), "centre_dose" (days
+    # scheduled, each day's dose set by the centre)
+    day_sources: dict[str, list[str]] = {}
     knowledge_ids: list[str]
     citations: list[Citation]
 
@@ -219,7 +231,7 @@ def make_plan(
 
     surveillance = [
         SurveillanceEvent(item=s.item, study_day=d, date=date_of(d), citations=list(s.sources),
-                          certainty=s.certainty)
+                          certainty=s.certainty, assumed_from=s.assumed_from, schedule_certainty=s.schedule_certainty)
         for s in protocol.surveillance for d in range(s.start_day, horizon_day + 1, s.every_days)
     ]
     source_ids = sorted({*protocol.sources, *(sid for line in protocol.drugs for sid in line.sources),
@@ -253,11 +265,14 @@ def make_plan(
         administrations=[
             PlannedAdministration(
                 drug=a.drug, role=a.role, study_day=a.study_day, date=date_of(a.study_day),
-                dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day"),
-                amount=Quantity(value=a.amount_value, unit=a.amount_unit), route=a.route, frequency=a.frequency,
+                dose=Quantity(value=a.dose_value, unit=a.dose_unit + "/day") if a.dose_value is not None else None,
+                amount=Quantity(value=a.amount_value, unit=a.amount_unit) if a.amount_value is not None else None,
+                route=a.route, frequency=a.frequency,
                 assumed_from=a.assumed_from, certainty=a.certainty, citations=list(a.sources),
                 amounts_per_dose=[Quantity(value=x, unit=a.amount_unit) for x in a.amounts_per_dose],
-                schedule_certainty=a.schedule_certainty)
+                schedule_certainty=a.schedule_certainty, dose_set_by_centre=a.dose_set_by_centre,
+                max_dose=Quantity(value=a.max_dose_value, unit=a.dose_unit + "/day") if a.dose_set_by_centre else None,
+                max_amount=Quantity(value=a.max_amount_value, unit=a.amount_unit) if a.dose_set_by_centre else None)
             for a in cal.administrations
         ],
         drugs=[
@@ -265,8 +280,15 @@ def make_plan(
                 drug=line.drug, role=line.role, published=line.published,
                 first_day=line.days[0] if line.days else None, last_day=line.days[-1] if line.days else None,
                 days=list(line.days), days_set_by_centre=line.days_set_by_centre, continues_beyond_calendar=line.open_ended,
-                total_dose=None if line.open_ended else Quantity(value=line.total_per_unit, unit=line.dose_unit),
-                total_amount=None if line.open_ended else Quantity(value=line.total_amount, unit=line.amount_unit),
+                total_dose=None if line.open_ended or line.dose_set_by_centre
+                else Quantity(value=line.total_per_unit, unit=line.dose_unit),
+                total_amount=None if line.open_ended or line.dose_set_by_centre
+                else Quantity(value=line.total_amount, unit=line.amount_unit),
+                dose_set_by_centre=line.dose_set_by_centre,
+                max_dose_per_day=Quantity(value=line.max_per_day_per_unit, unit=line.dose_unit + "/day")
+                if line.dose_set_by_centre else None,
+                max_amount_per_day=Quantity(value=line.max_per_day_amount, unit=line.amount_unit)
+                if line.dose_set_by_centre else None,
                 basis=line.basis_text, assumed_from=line.assumed_from, certainty=line.certainty, note=line.note,
                 citations=list(line.sources), schedule_certainty=line.schedule_certainty,
                 dose_per_day=Quantity(value=line.per_day_per_unit, unit=line.dose_unit + "/day")
@@ -278,11 +300,22 @@ def make_plan(
         not_scheduled=[f"{n.item}: {n.reason}" for n in protocol.not_scheduled] + _alternatives_not_chosen(protocol, chosen),
         options=chosen,
         surveillance=surveillance,
+        day_sources=_day_sources(cal.lines),
         knowledge_ids=sorted({protocol.id, BSA_ENTRY[BsaFormula(bsa_formula)], "TX-GROWTH-PLAUSIBILITY",
                               "TX-AMOUNT-ROUNDING", *cal.knowledge_ids,
                               *(["TX-BU-AUC-TARGET", "TX-BU-CUMULATIVE-TARGET", "TX-BU-ADJUSTMENT"] if tdm else [])}),
         citations=[_citation(kb, s) for s in source_ids],
     )
+
+
+def _day_sources(lines) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"published": [], "assumed": [], "centre_days": [], "centre_dose": []}
+    for line in lines:
+        key = ("centre_days" if line.days_set_by_centre else "centre_dose" if line.dose_set_by_centre
+               else "assumed" if line.assumed_from else "published")
+        if line.drug not in out[key]:
+            out[key].append(line.drug)
+    return out
 
 
 def _alternatives_not_chosen(protocol, chosen: Mapping[str, str]) -> list[str]:

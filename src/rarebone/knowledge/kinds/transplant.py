@@ -47,6 +47,9 @@ class DrugLine(_Part):
     start_day: int | None = None
     end_day: int | None = None
     days_set_by_centre: bool = False
+    # The days are scheduled but each day's dose is the centre's (e.g. the phenytoin taper: S1 gives its length,
+    # not its steps): no amount is computed, max_per_day is shown as the ceiling.
+    dose_set_by_centre: bool = False
     dose_count: int | None = Field(default=None, gt=0)  # published number of daily doses (band basis, centre days)
     min_total: float | None = None  # lower end of the published total, per unit (warning only)
     max_total: float | None = None  # protocol maximum, per unit (kg or m2), over all days
@@ -69,7 +72,10 @@ class DrugLine(_Part):
             raise ValueError(f"{self.drug}: a schedule assumed by rarebone needs schedule_certainty")
         if self.days_set_by_centre and self.schedule_certainty is not None:
             raise ValueError(f"{self.drug}: days set by the centre have no schedule to be certain of")
-        if self.basis in ("kg", "m2", "fixed") and (self.per_day is None) == (self.total is None):
+        if self.dose_set_by_centre:
+            if self.per_day is not None or self.total is not None or self.days_set_by_centre:
+                raise ValueError(f"{self.drug}: a dose set by the centre has no per_day or total and needs days")
+        elif self.basis in ("kg", "m2", "fixed") and (self.per_day is None) == (self.total is None):
             raise ValueError(f"{self.drug}: give exactly one of per_day or total")
         if self.basis in ("weight_band", "bsa_band") and not self.bands:
             raise ValueError(f"{self.drug}: a band basis needs 'bands'")
@@ -112,6 +118,8 @@ class Surveillance(_Part):
     start_day: int
     sources: list[str] = Field(min_length=1)
     certainty: Certainty = "verified"
+    assumed_from: str | None = None  # set when the start day is rarebone's choice
+    schedule_certainty: Certainty | None = None
 
 
 class TxProtocol(Entry):
