@@ -84,6 +84,9 @@ class CnoDifferential(Entry):
     defining: list[str] = []
     clue: str = ""
     tempers: bool = True  # pointed to and not excluded -> the CNO level is at most moderate
+    # always: on the list whatever the picture; when_atypical: a biopsy-decided look-alike the Bristol pathway
+    # leaves out while criterion 1 is met and nothing points to it (CNO-PATHWAY-*).
+    pathway: Literal["always", "when_atypical"] = "always"
 
 
 class CnoMonogenic(Entry):
