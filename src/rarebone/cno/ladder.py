@@ -61,6 +61,7 @@ class LadderOption(Contract):
     max_note: str | None = None  # where the maximum comes from (and that it is a setting when UNVERIFIED)
     max_set_by_prescriber: bool = False
     dose_refused: str | None = None  # why no dose is computed (e.g. below the label's lowest weight)
+    note: str | None = None  # the step's caution (e.g. kidney function before anakinra), printed beside it
     knowledge_id: str
     certainty: str
     citations: list[str]
@@ -250,7 +251,7 @@ def ladder_position(patient: Patient, kb: KnowledgeBase, weight_kg: float | None
                                            record_shows=shows, citations=list(s.sources)))
             continue
         options.append(LadderOption(step=s.step, drug_class=s.drug_class, indication=s.indication, dose_text=s.dose_text,
-                                    knowledge_id=s.id, certainty=s.certainty, citations=list(s.sources),
+                                    note=s.note, knowledge_id=s.id, certainty=s.certainty, citations=list(s.sources),
                                     **_dose(s, weight_kg, (max_mg_per_day or {}).get(s.id))))
     return LadderPosition(current_step=current.step if current else None, treatments=seen, next_options=options,
                           withheld=withheld, reasons=reasons, as_of=as_of, second_line_open=second_open,

@@ -56,6 +56,8 @@ def option_notes(o) -> list[str]:
         out.append(o.dose_refused)
     if o.max_note and (o.capped or o.max_certainty in ("unverified", "secondary") or o.max_set_by_prescriber):
         out.append(("maximum " if not o.max_certainty else f"maximum ({o.max_certainty.upper()}) ") + o.max_note)
+    if o.note:
+        out.append(o.note)
     return out
 
 
