@@ -30,10 +30,11 @@ def test_no_treatment_starts_at_nsaid(kb):
     assert _options(kb, 0)[0] == "CNO-LADDER-NSAID"
 
 
-def test_after_nsaid_failure_every_second_line_option_and_anakinra_are_offered(kb):
+def test_after_nsaid_failure_every_second_line_option_is_offered_and_anakinra_is_withheld(kb):
     options = _options(kb, 1)
     assert "CNO-LADDER-NSAID" not in options
-    assert {"CNO-LADDER-CTP", "CNO-LADDER-BISPHOSPHONATE", "CNO-LADDER-TNFI", "CNO-LADDER-ANAKINRA"} <= set(options)
+    assert {"CNO-LADDER-CTP", "CNO-LADDER-BISPHOSPHONATE", "CNO-LADDER-TNFI"} <= set(options)
+    assert "CNO-LADDER-ANAKINRA" not in options  # S4: refractory means NSAID and bisphosphonate/glucocorticoid failed
 
 
 def test_after_pamidronate_the_untried_second_line_alternatives_stay_on_offer(kb):
@@ -58,8 +59,9 @@ def test_no_pamidronate_calendar_is_proposed_after_pamidronate_failed_unless_ask
     plan = build_plan(REFRACTORY, kb)
     assert plan.pamidronate == []
     assert any("no pamidronate calendar" in m and "no response" in m for m in plan.missing_data)
-    asked = build_plan(REFRACTORY, kb, regimen=plan_regimen(kb))
+    asked = build_plan(REFRACTORY, kb, regimen=plan_regimen(kb), reason="parents prefer infusions; TNFi refused")
     assert len(asked.pamidronate) == 1
+    assert "parents prefer infusions" in asked.requested_outside_ladder and "no response" in asked.requested_outside_ladder
 
 
 def plan_regimen(kb) -> str:

@@ -52,7 +52,7 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
     findings = FindingEvaluator(patient, record, kb, onto)
     bone = any(findings(f).status is FactStatus.PRESENT for f in BONE_INFLAMMATION)
     criteria = [jansson_score(kb, findings), bristol_criteria(kb, findings)]
-    exclusions = exclusion_checklist(kb, findings, record)
+    exclusions = exclusion_checklist(kb, findings, record, bristol=criteria[1])
     monogenic = monogenic_flags(kb, patient, findings, bone)
     suspicion = cno_suspicion(kb, findings, exclusions, monogenic)
 
@@ -90,11 +90,21 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
                 text="Consider a monogenic autoinflammatory bone disease (" + "; ".join(clues)
                 + "): genetic testing for LPIN2 and IL1RN, or an autoinflammatory panel."))
         for e in exclusions:
-            if e.status == "not_excluded" and e.dangerous:
+            if e.status == "not_excluded" and e.dangerous and e.needed:  # Bristol pathway: see CNO-PATHWAY-*
                 recommendations.append(Recommendation(
                     id=e.knowledge_id, strength=Strength.MODERATE, condition="cno", certainty=e.certainty,
                     citations=e.citations,
                     text=f"CNO is a diagnosis of exclusion; {e.differential} not yet excluded: {e.deciding_test}."))
+        skipped = [e.differential for e in exclusions if not e.needed]
+        if skipped:
+            entry = kb.get("CNO-PATHWAY-BRISTOL-C1")
+            recommendations.append(Recommendation(
+                id=entry.id, strength=Strength.CONSIDER, condition="cno", certainty=entry.certainty,
+                citations=list(entry.sources),
+                text="Bristol criterion 1 is met with nothing pointing elsewhere: no biopsy is needed to exclude "
+                     + ", ".join(skipped) + " while the picture stays typical. Biopsy if the disease becomes unifocal "
+                     "(not the clavicle), CRP rises above 30 mg/L, or a feature is atypical (the reference gives no "
+                     "age cut-off)."))
         bristol = criteria[1]
         if bristol.result == "undetermined" and findings("CNO-FINDING-BIOPSY-STERILE").status is FactStatus.UNKNOWN:
             c1 = [i for i in bristol.items if i.group == "c1"]

@@ -45,6 +45,14 @@ class ExclusionStatus(Contract):
     excluded_by: str | None = None
     defining: bool = False
     tempers: bool = True
+    # Added for clinicians (status above kept as it was for machines): what the status means in words,
+    # and whether the Bristol pathway needs this exclusion for this child (CNO-PATHWAY-*).
+    status_text: Literal["ruled out", "present: needs work-up", "suspected: needs work-up", "not yet checked",
+                         "not needed while typical"] = "not yet checked"
+    needed: bool = True
+    pathway_note: str = ""
+    pathway_id: str | None = None
+    pathway_certainty: str | None = None
     knowledge_id: str
     certainty: str
     citations: list[str]

@@ -33,6 +33,12 @@ class MonitoringCheck(Contract):
     citations: list[str]
 
 
+class ReviewPoint(Contract):
+    month: float
+    day: int
+    date: dt.date | None = None
+
+
 class PamidronateCalendar(Contract):
     regimen: str
     label: str
@@ -51,6 +57,12 @@ class PamidronateCalendar(Contract):
     disagreement: str | None = None
     note: str | None = None
     uncapped_above_other_maxima: str | None = None  # the source gives no maximum and a dose passes others' maxima
+    course_months: tuple[float, float] | None = None  # total course length in the source (None: not given)
+    course_text: str = ""  # the course length / stopping rule as printed, or that the source is silent
+    calendar_months: float  # what the calendar covers (one year, in months)
+    review_points: list[ReviewPoint] = []
+    review_text: str = ""
+    review_certainty: str = "unverified"
     citations: list[str]
 
 
@@ -61,7 +73,8 @@ def monitoring_checks(kb: KnowledgeBase) -> list[MonitoringCheck]:
 
 def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, start: dt.date | None = None,
                          interval_days: int | None = None) -> PamidronateCalendar:
-    """One year of infusions. Parameters: weight_kg (body weight in kilograms, required; never guessed),
+    """One year of infusions, with the source's total course length and the review points (months from the
+    first infusion) that the knowledge entry gives. Parameters: weight_kg (body weight in kilograms, required; never guessed),
     start (date of the first infusion, or None for day offsets only), interval_days (within the source's
     range; default the longest interval). References: CNO-PAM-*, CNO-MON-*."""
     regimens = {r.key: r for r in kb.of_kind(CnoRegimen)}
@@ -107,8 +120,16 @@ def pamidronate_calendar(kb: KnowledgeBase, regimen_key: str, weight_kg: float, 
         uncapped = (f"no maximum per dose given by this source: doses up to {largest:g} mg pass the per-dose maxima of "
                     "other published schedules (" + ", ".join(f"{key} {cap:g} mg" for cap, key in other_caps)
                     + "); the prescriber sets the cap")
+    month_days = threshold(kb, "CNO-DAYS-PER-MONTH")
+    course = ((r.duration_months_min, r.duration_months_max)
+              if r.duration_months_min is not None and r.duration_months_max is not None else None)
+    reviews = [ReviewPoint(month=m, day=round(m * month_days),
+                           date=start + dt.timedelta(days=round(m * month_days)) if start else None) for m in r.review_months]
     return PamidronateCalendar(
-        uncapped_above_other_maxima=uncapped,
+        uncapped_above_other_maxima=uncapped, course_months=course,
+        course_text=r.duration_note or "course length: the source is silent",
+        calendar_months=year_days / month_days, review_points=reviews,
+        review_text=r.review_note or "review points: the source is silent", review_certainty=r.review_certainty,
         regimen=r.key, label=r.label, weight_kg=weight_kg, interval_days=interval,
         interval_days_range=(r.interval_days_min, r.interval_days_max), max_mg_per_dose=r.max_mg_per_dose,
         max_mg_per_dose_certainty=r.max_mg_per_dose_certainty, max_cumulative_mg_per_kg_per_year=r.max_cumulative_mg_per_kg_per_year,

@@ -17,6 +17,25 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
+def finding_words(e, counts_for: bool) -> str:
+    """What a suspicion finding's status means, in words that cannot be misread: a present finding that argues
+    against the condition (CNO: a cytopenia) is not 'excluded', it is present and needs work-up; a finding
+    recorded absent is 'ruled out'. Shared by the osteopetrosis and CNO tables (text and HTML)."""
+    status = getattr(e.status, "value", e.status)
+    if status == "present":
+        return "present" if counts_for else "present: needs work-up"
+    if status == "excluded":
+        return "ruled out (recorded absent)"
+    return "not yet checked"
+
+
+def finding_label(e) -> str:
+    """The finding's own name: a CNO clue recorded absent arrives labelled 'no X'; beside 'ruled out' the
+    table names X itself, so the row does not read as a double negative."""
+    status = getattr(e.status, "value", e.status)
+    return e.label.removeprefix("no ") if status == "excluded" else e.label
+
+
 def render_text(a: Assessment) -> str:
     out: list[str] = []
     add = out.append
@@ -29,11 +48,12 @@ def render_text(a: Assessment) -> str:
     for condition, s in a.suspicion.items():
         add(f"SUSPICION of {condition}: {s.level.value.upper()} (score {s.score:g}) — {s.explanation}")
         for e in s.evidence_for:
-            add(_wrap(f"+ {e.label} (+{e.weight:g}): {e.patient_fact}{_MARK.get(e.certainty, '')}{_cite(e.citations)}"))
+            add(_wrap(f"+ {finding_label(e)} (+{e.weight:g}) [{finding_words(e, True)}]: {e.patient_fact}"
+                      f"{_MARK.get(e.certainty, '')}{_cite(e.citations)}"))
         for e in s.evidence_against:
-            add(_wrap(f"- {e.label}: {e.patient_fact}{_cite(e.citations)}"))
+            add(_wrap(f"- {finding_label(e)} [{finding_words(e, False)}]: {e.patient_fact}{_cite(e.citations)}"))
         if s.unknown and s.level.value != "none":
-            add(_wrap("? not recorded: " + "; ".join(e.label for e in s.unknown)))
+            add(_wrap("? not yet checked: " + "; ".join(e.label for e in s.unknown)))
         add("")
     for m in a.mimics:
         add(f"WARNING — {m.label}{_cite(m.citations)}")
@@ -50,11 +70,20 @@ def render_text(a: Assessment) -> str:
                 pts = f" ({item.points:g} pts)" if item.points is not None else ""
                 add(_wrap(f"  {item.value.value if hasattr(item.value, 'value') else item.value:<8} {item.label}{pts}"
                           f"{': ' + item.patient_fact if item.patient_fact else ''}", "      "))
-        add("CNO EXCLUSIONS (what must still be ruled out)")
+        add("CNO EXCLUSIONS (look-alikes and the test that decides each)")
         for e in a.cno.exclusions:
-            mark = {"excluded": "[x]", "not_excluded": "[ ]", "pointed_to": "[!]"}[e.status]
+            mark = {"excluded": "[x]", "not_excluded": "[ ]" if e.needed else "[-]", "pointed_to": "[!]"}[e.status]
             why = f" — points to it: {'; '.join(e.pointing_findings)}" if e.pointing_findings else ""
-            add(_wrap(f"{mark} {e.differential}{' (dangerous)' if e.dangerous else ''}: {e.deciding_test}{why}{_cite(e.citations)}"))
+            by = f" — ruled out by {e.excluded_by}" if e.excluded_by else ""
+            add(_wrap(f"{mark} {e.differential}{' (dangerous)' if e.dangerous else ''}: {e.status_text.upper()}; "
+                      f"test: {e.deciding_test}{why}{by}{_cite(e.citations)}"))
+        skipped = [e for e in a.cno.exclusions if not e.needed]
+        if skipped:  # the pathway notes once, not on every row
+            add(_wrap(f"[-] {skipped[0].pathway_note}{_MARK.get(skipped[0].pathway_certainty or '', '')} "
+                      f"[{skipped[0].pathway_id}]"))
+            kept = next((e for e in a.cno.exclusions if e.needed and e.pathway_id != skipped[0].pathway_id), None)
+            if kept:
+                add(_wrap(f"[ ] kept whatever the picture: {kept.pathway_note} [{kept.pathway_id}]"))
         flagged = [m for m in a.cno.monogenic if m.flagged]
         for m in flagged:
             add(_wrap(f"MONOGENIC: {m.name} ({m.gene}) — {'; '.join(m.why)}; test: {m.test}{_cite(m.citations)}"))

@@ -49,6 +49,31 @@ def calendar_uncertainty(cal) -> list[str]:
     return out
 
 
+def option_notes(o) -> list[str]:
+    """Why a computed dose is what it is: the cap and its origin, or why no dose was computed."""
+    out = []
+    if o.dose_refused:
+        out.append(o.dose_refused)
+    if o.max_note and (o.capped or o.max_certainty in ("unverified", "secondary") or o.max_set_by_prescriber):
+        out.append(("maximum " if not o.max_certainty else f"maximum ({o.max_certainty.upper()}) ") + o.max_note)
+    if o.note:
+        out.append(o.note)
+    return out
+
+
+def course_length_text(cal) -> str:
+    text = cal.course_text
+    if cal.course_months:
+        text = f"{cal.course_months[0]:g}-{cal.course_months[1]:g} months in total ({cal.course_text})"
+    return text + f"; this calendar shows only the first {cal.calendar_months:g} months"
+
+
+def review_text(cal) -> str:
+    points = ", ".join(f"month {p.month:g} ({p.date.isoformat() if p.date else f'day {p.day}'})" for p in cal.review_points)
+    mark = MARKS.get(cal.review_certainty, "")
+    return (points + ": " if points else "") + cal.review_text + mark + "; and the checks before each infusion"
+
+
 def cap_text(cal) -> str:
     text = "maximum per dose: " + (f"{cal.max_mg_per_dose:g} mg{MARKS.get(cal.max_mg_per_dose_certainty or '', '')}"
                                    if cal.max_mg_per_dose else "none given by the source")
@@ -61,22 +86,33 @@ def plan_text(plan, kb: KnowledgeBase) -> str:
     lines = [f"CNO treatment plan — {plan.patient_id}", plan.notice, f"knowledge {plan.knowledge_version}", ""]
     if plan.weight_check:
         lines += [f"Weight: {plan.weight_check}", ""]
-    lines.append(f"Ladder: current step {plan.ladder.current_step or 'none'}")
+    lines.append(f"Ladder: current step {plan.ladder.current_step or 'none'}"
+                 + (f" (as of {plan.ladder.as_of})" if plan.ladder.as_of else ""))
     for r in plan.ladder.reasons:
         lines.append(f"  - {r}")
     for t in plan.ladder.treatments:
         lines.append(f"  treated: {t.agent} [{t.drug_class or 'not on the CNO ladder'}] {t.start or '?'} to {t.end or 'ongoing'}, "
                      f"{t.dose or 'dose not recorded'}; response: {t.response or 'not recorded'}"
                      + (" (not controlled: counts as failure of this step)" if t.failed else ""))
-    lines.append("Next options:")
+    lines.append("Next options (the ladder's conditions are met):")
     for o in plan.ladder.next_options:
         lines.append(f"  step {o.step} {o.drug_class}: {o.dose_text}{MARKS.get(o.certainty, '')}" + (f" -> {o.computed_dose}" if o.computed_dose else ""))
+        lines += [f"      ! {x}" for x in option_notes(o)]
         lines.append(f"      when: {o.indication}  ({o.knowledge_id}; {', '.join(o.citations)})")
+    if plan.ladder.withheld:
+        lines.append("Not offered now (condition not met in the record):")
+    for w in plan.ladder.withheld:
+        lines.append(f"  step {w.step} {w.drug_class}: needs {w.needs}; the record shows: {w.record_shows}  "
+                     f"({w.knowledge_id}; {', '.join(w.citations)})")
+    if plan.requested_outside_ladder:
+        lines += ["", f"REQUESTED OUTSIDE THE LADDER: {plan.requested_outside_ladder}"]
     for cal in plan.pamidronate:
         lines += ["", f"Pamidronate: {cal.label}{MARKS.get(cal.certainty, '')} ({cal.knowledge_id}; {', '.join(cal.citations)})",
                   f"  weight {cal.weight_kg:g} kg; every {cal.interval_days} days (source range {cal.interval_days_range[0]}-{cal.interval_days_range[1]} days); "
                   f"{cap_text(cal)}",
-                  f"  first-year total {cal.total_mg_first_year:.1f} mg"]
+                  f"  first-year total {cal.total_mg_first_year:.1f} mg",
+                  f"  course: {course_length_text(cal)}",
+                  f"  review: {review_text(cal)}"]
         lines += [f"  ! {u}" for u in calendar_uncertainty(cal)]
         for i in cal.infusions:
             when = i.date.isoformat() if i.date else f"day {i.day}"
@@ -257,5 +293,6 @@ def course_html(course, kb: KnowledgeBase) -> str:
 
 def plan_html(plan, kb: KnowledgeBase) -> str:
     return _env().get_template("cno_plan.html").render(
-        plan=plan, marks=MARKS, uncertainty=calendar_uncertainty, cap_text=cap_text,
+        plan=plan, marks=MARKS, uncertainty=calendar_uncertainty, cap_text=cap_text, option_notes=option_notes,
+        course_length_text=course_length_text, review_text=review_text,
         sources=[kb.citation_text(i) for i in sorted(set(plan_sources(plan))) if i in kb.sources])

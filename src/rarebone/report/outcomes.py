@@ -43,6 +43,8 @@ def results_paragraphs(report) -> list[str]:
     dx = [f"{t1[('Diagnosis', lv)].overall.split(' ')[0]} {lv}" for (lab, lv) in t1 if lab == "Diagnosis" and lv]
     age = next((r for (label, level), r in t1.items() if label.startswith("Age at transplant") and level is None), None)
     spread = "IQR" if age is not None and "IQR" in age.label else "range"
+    if report.reconstructed:
+        out.append(report.reconstructed)
     text = f"{report.n} registry patients were included"
     if sex:
         text += f" ({', '.join(sex)})"

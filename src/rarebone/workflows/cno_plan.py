@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from rarebone.core.evidence import Contract
-from rarebone.errors import RareboneError
+from rarebone.errors import InputError, RareboneError
 from rarebone.intake import read_phenopacket
 from rarebone.knowledge import KnowledgeBase, load
 from rarebone.cno.findings import FindingEvaluator
@@ -24,6 +24,7 @@ class CnoPlan(Contract):
     weight_check: str | None = None
     ladder: LadderPosition
     pamidronate: list[PamidronateCalendar]
+    requested_outside_ladder: str | None = None  # a calendar the ladder does not offer, computed on request: why, and the reason given
     missing_data: list[str] = []
     warnings: list[str] = []
 
@@ -46,19 +47,26 @@ def _checked_weight(kb: KnowledgeBase, patient, weight) -> str:
 
 
 def build_plan(path: Path, kb: KnowledgeBase | None = None, start: dt.date | None = None,
-               regimen: str | None = None, ladder_only: bool = False) -> CnoPlan:
+               regimen: str | None = None, ladder_only: bool = False, as_of: dt.date | None = None,
+               reason: str | None = None, anakinra_max_mg_per_day: float | None = None) -> CnoPlan:
     """Ladder and pamidronate calendars. Without a body weight (or with one implausible for age) no dose is
-    computed and the command stops with a one-line error, unless ``ladder_only`` (then no dose at all)."""
+    computed and the command stops with a one-line error, unless ``ladder_only`` (then no dose at all).
+    Calendars are computed only when the ladder offers a bisphosphonate (or one is ongoing without failure);
+    otherwise ``regimen``/``start`` with a ``reason`` asks for one, and the output records both.
+    ``as_of`` (default today) is the date an ongoing NSAID trial is measured to."""
     kb = kb or load()
+    if anakinra_max_mg_per_day is not None and not anakinra_max_mg_per_day > 0:
+        raise InputError("the daily maximum must be above 0 mg", path="--anakinra-max-mg-per-day", value=anakinra_max_mg_per_day)
     try:
-        return _build_plan(path, kb, start, regimen, ladder_only)
+        return _build_plan(path, kb, start, regimen, ladder_only, as_of, reason, anakinra_max_mg_per_day)
     except RareboneError as exc:
         if not (exc.path or "").startswith("--"):  # a bad option is not the file's fault
             exc.source = exc.source or str(path)
         raise
 
 
-def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: str | None, ladder_only: bool) -> CnoPlan:
+def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: str | None, ladder_only: bool,
+                as_of: dt.date | None, reason: str | None, anakinra_max: float | None) -> CnoPlan:
     from rarebone.phenotype import ontology
 
     intake = read_phenopacket(path)
@@ -73,21 +81,27 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
         weight_check = _checked_weight(kb, patient, weight)
     spinal = FindingEvaluator(patient, record, kb, ontology())("CNO-FINDING-AXIAL-SITE")
     spine = bool(spinal.fact and "vertebra" in spinal.fact)
-    ladder = ladder_position(patient, kb, None if ladder_only else weight_kg, spine)
+    as_of = as_of or dt.date.today()
+    caps = {"CNO-LADDER-ANAKINRA": anakinra_max} if anakinra_max is not None else None
+    ladder = ladder_position(patient, kb, None if ladder_only else weight_kg, spine, as_of=as_of, max_mg_per_day=caps)
     missing = []
+    requested = None
     warnings = list(intake.warnings)
     calendars = []
     if ladder_only:
         missing.append("--ladder-only: no dose and no pamidronate calendar computed")
     else:
         tried_bisphosphonate = [t for t in ladder.treatments if t.drug_class == "bisphosphonate"]
-        failed_bisphosphonate = [t for t in tried_bisphosphonate if t.failed]
-        if failed_bisphosphonate and regimen is None and start is None:
-            # Proposing again the drug that failed would read as advice; the prescriber can still ask for it.
-            t = failed_bisphosphonate[0]
-            missing.append(f"no pamidronate calendar: {t.agent} was given ({t.start or '?'} to {t.end or 'ongoing'}) with "
-                           f"response '{t.response}'; give --regimen or --start to compute one anyway")
+        outside = _outside_ladder(ladder, tried_bisphosphonate)
+        asked = regimen is not None or start is not None
+        if outside and not asked:
+            missing.append(f"no pamidronate calendar: {outside}; give --regimen or --start with --reason to compute one anyway")
+        elif outside and not (reason and reason.strip()):
+            raise InputError(f"pamidronate is outside the ladder's conditions for this child ({outside}): "
+                             "give --reason TEXT to compute a calendar anyway", path="--reason")
         else:
+            if outside:
+                requested = f"calendar computed on request although {outside}; reason given: \"{reason.strip()}\""
             if start is None:
                 pam = [t for t in tried_bisphosphonate if "pamidron" in t.agent.lower() and t.start]
                 start = pam[0].start if pam else None
@@ -103,4 +117,21 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
             warnings.append(f"the weight ({weight_kg:g} kg) has no date: confirm it is current before dosing")
     return CnoPlan(patient_id=patient.patient_id, knowledge_version=kb.version,
                    notice=kb.get("NOTICE-DECISION-SUPPORT").text, weight_kg=weight_kg, weight_check=weight_check, ladder=ladder,
-                   pamidronate=calendars, missing_data=missing, warnings=warnings)
+                   pamidronate=calendars, requested_outside_ladder=requested, missing_data=missing, warnings=warnings)
+
+
+def _outside_ladder(ladder: LadderPosition, tried_bisphosphonate) -> str | None:
+    """Why a pamidronate calendar is outside the ladder now, or None when it is within (offered, or ongoing
+    without a failed response)."""
+    failed = [t for t in tried_bisphosphonate if t.failed]
+    if failed:
+        t = failed[0]
+        return f"{t.agent} was given ({t.start or '?'} to {t.end or 'ongoing'}) with response '{t.response}'"
+    if any(t.end is None for t in tried_bisphosphonate):
+        return None  # a course in progress: the calendar continues it
+    if any(o.drug_class == "bisphosphonate" for o in ladder.next_options):
+        return None
+    held = [w for w in ladder.withheld if w.drug_class == "bisphosphonate"]
+    if held:
+        return f"a bisphosphonate is not offered yet: it needs {held[0].needs}; the record shows {held[0].record_shows}"
+    return "a bisphosphonate is not among the next options"

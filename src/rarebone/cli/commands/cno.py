@@ -31,6 +31,15 @@ def _render(format: DocumentFormat, result, text, html) -> str | bytes:
     return text()
 
 
+def _date(text: str | None, option: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("not a date of the form YYYY-MM-DD", path=option, value=text) from None
+
+
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help="Chronic nonbacterial osteomyelitis: treatment ladder and disease course.", no_args_is_help=True)
 
@@ -39,6 +48,9 @@ def register(app: typer.Typer) -> None:
              start: str = typer.Option(None, "--start", help="Date of the first pamidronate infusion (YYYY-MM-DD)."),
              regimen: str = typer.Option(None, "--regimen", help="One pamidronate regimen (simm2008, miettunen2009, kerrison2004, carra_ctp)."),
              ladder_only: bool = typer.Option(False, "--ladder-only", help="Only the ladder: no dose, no calendar (for a child without a recorded weight)."),
+             reason: str = typer.Option(None, "--reason", help="Why a pamidronate calendar is wanted although the ladder does not offer it (printed on the plan)."),
+             as_of: str = typer.Option(None, "--as-of", help="Date the plan is made (YYYY-MM-DD; default today): an ongoing NSAID trial is measured to it."),
+             anakinra_max: float = typer.Option(None, "--anakinra-max-mg-per-day", help="The prescriber's daily anakinra maximum (replaces the UNVERIFIED default; printed as set by the prescriber)."),
              format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf (pdf needs -o)."),
              output: Path = OutputOption) -> None:
         """Where the child is on the CNO ladder, the next options, and pamidronate calendars."""
@@ -46,15 +58,11 @@ def register(app: typer.Typer) -> None:
         from rarebone.report.cno_render import plan_html, plan_text
         from rarebone.workflows.cno_plan import build_plan
 
-        start_date = None
-        if start:
-            try:
-                start_date = dt.date.fromisoformat(start)
-            except ValueError:
-                raise InputError("not a date of the form YYYY-MM-DD", path="--start", value=start) from None
+        start_date, as_of_date = _date(start, "--start"), _date(as_of, "--as-of")
         kb = load()
         _need_file_for_pdf(format, output)
-        result = build_plan(child, kb, start_date, regimen, ladder_only=ladder_only)
+        result = build_plan(child, kb, start_date, regimen, ladder_only=ladder_only, as_of=as_of_date, reason=reason,
+                            anakinra_max_mg_per_day=anakinra_max)
         write_output(_render(format, result, lambda: plan_text(result, kb), lambda: plan_html(result, kb)), output)
 
     @sub.command("course")

@@ -84,6 +84,9 @@ class CnoDifferential(Entry):
     defining: list[str] = []
     clue: str = ""
     tempers: bool = True  # pointed to and not excluded -> the CNO level is at most moderate
+    # always: on the list whatever the picture; when_atypical: a biopsy-decided look-alike the Bristol pathway
+    # leaves out while criterion 1 is met and nothing points to it (CNO-PATHWAY-*).
+    pathway: Literal["always", "when_atypical"] = "always"
 
 
 class CnoMonogenic(Entry):
@@ -116,6 +119,13 @@ class CnoLadderStep(Entry):
     dose_text: str
     dose_mg_per_kg_per_day: float | None = None
     max_mg_per_day: float | None = None
+    # When the step may be offered (CARRA entry rules, S4 refractory definition); rarebone.cno.ladder decides.
+    requires: Literal["first_line", "second_line", "refractory"] = "first_line"
+    max_certainty: Literal["verified", "secondary", "unverified"] | None = None
+    max_note: str | None = None  # where the daily maximum comes from, printed beside a capped dose
+    min_weight_kg: float | None = None  # below it no dose is computed (label lower limit)
+    min_weight_note: str | None = None
+    duration_note: str | None = None
 
 
 class CnoRegimen(Entry):
@@ -131,6 +141,10 @@ class CnoRegimen(Entry):
     interval_days_max: int
     duration_months_min: float | None = None
     duration_months_max: float | None = None
+    duration_note: str | None = None  # course length / stopping rule as the source words it
+    review_months: list[float] = []  # review points in months from the first infusion (course-level)
+    review_note: str | None = None
+    review_certainty: Literal["verified", "secondary", "unverified"] = "unverified"
     max_mg_per_dose: float | None = None
     max_mg_per_dose_certainty: Literal["verified", "secondary", "unverified"] | None = None
     max_cumulative_mg_per_kg_per_year: float | None = None

@@ -122,6 +122,11 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     warnings += [f"Cumulative incidence: {inc.note}" for inc in incidences if inc.note]
     cno_block = cno.section(frame, engine, figs if figures else None, synthetic) if engine is not None else None
     s1 = has_s1_records(frame)
+    s1_count = int(frame["patient_key"].astype(str).str.startswith(S1_KEY_PREFIX).sum()) if s1 else 0
+    reconstructed = (f"{s1_count} of the {len(frame)} patients are RECONSTRUCTED from the printed tables of S1 "
+                     "(examples/registry, scripts/build_s1_cohort.py): their counts, medians and ranges are the paper's, "
+                     "their individual values are invented, so group comparisons and hazard ratios computed from them "
+                     "are not evidence of any effect.") if s1 else None
     checks = published_checks(kb) if s1 else []
     if any(not c.consistent for c in checks):
         warnings.append("Some percentages printed in S1 do not follow from its own counts; see 'Published "
@@ -132,7 +137,7 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
         title="Outcomes report" + (" (SYNTHETIC data)" if synthetic else ""), synthetic=synthetic,
         banner=BANNER if synthetic else None, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
         knowledge_version=kb.version, cohort=cohort, origin=origin, time_unit=time_unit, at=at, n=int(len(frame)),
-        transplanted=int(frame["transplant.followup_days"].notna().sum()) if len(frame) else 0,
+        transplanted=int(frame["transplant.followup_days"].notna().sum()) if len(frame) else 0, reconstructed=reconstructed,
         tables=table_list, survival=survival_block, comparisons=comparisons, cox=cox_block,
         cumulative_incidence=incidences, cno=cno_block, published_checks=checks, warnings=warnings,
         citations=[_citation(kb, s) for s in cites])

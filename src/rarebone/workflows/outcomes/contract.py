@@ -195,6 +195,7 @@ class OutcomesReport(Contract):
     at: list[float]
     n: int
     transplanted: int | None = None  # patients with a transplant and follow-up: the transplant analyses' population
+    reconstructed: str | None = None  # set when the cohort holds records rebuilt from a paper's printed tables (S1)
     tables: list[Table]
     survival: Survival | None
     comparisons: list[Comparison]
