@@ -149,3 +149,44 @@ def differential_file(path: Path | str, top: int = 20, on_build=None) -> Differe
 
     result = read_phenopacket(path)
     return differential_for(result.patient, top=top, warnings=list(result.warnings), on_build=on_build)
+
+
+_LEVELS = ("none", "low", "moderate", "high")
+
+
+def add_differential(assessment, patient: Patient, top: int, kb: KnowledgeBase | None = None, on_build=None):
+    """The assessment with its differential block, and a warning when a disease of neither family ranks above
+    both while one of them is in question, with the knowledge base's distinguishing tests where it has them."""
+    kb = kb or load()
+    block = differential_for(patient, top=top, kb=kb, on_build=on_build)
+    warnings = list(assessment.warnings)
+    in_question = [key for key, s in assessment.suspicion.items() if _LEVELS.index(s.level.value) >= 1]
+    if block.diseases and in_question and block.diseases[0].family is None:
+        first = block.diseases[0]
+        best_family = {key: next((d for d in block.diseases if d.family == key), None) for key in in_question}
+        behind = "; ".join(f"best {key} entry {d.name} at rank {d.rank}" if d else f"no {key} entry in the top {top}"
+                           for key, d in best_family.items())
+        tests = _distinguishing_tests(first.name, kb)
+        warnings.append(f"differential: {first.name} ({first.disease_id}) ranks above "
+                           f"{' and '.join(in_question)} on the recorded features ({behind})"
+                           + (f"; to tell them apart: {tests}" if tests else "")
+                           + " — a ranking to think with, not a diagnosis")
+    return assessment.model_copy(update={"differential": block, "warnings": warnings})
+
+
+def _distinguishing_tests(disease_name: str, kb: KnowledgeBase) -> str:
+    """Distinguishing tests from the mimic and CNO look-alike entries whose name shares a word with the disease."""
+    from rarebone.knowledge.kinds.cno import CnoDifferential
+    from rarebone.knowledge.kinds.osteopetrosis import Mimic
+
+    name = disease_name.lower()
+    found = []
+    for entry in kb.of_kind(CnoDifferential):
+        words = [w for w in entry.name.lower().replace("/", " ").replace("(", " ").replace(")", " ").split() if len(w) > 4]
+        if any(w in name for w in words):
+            found.append(f"{entry.deciding_test} [{entry.id}]")
+    for entry in kb.of_kind(Mimic):
+        words = [w for w in entry.label.lower().replace("/", " ").split() if len(w) > 4 and w != "mimic"]
+        if any(w in name for w in words):
+            found.append(f"{'; '.join(entry.distinguish)} [{entry.id}]")
+    return "; ".join(found)

@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import threading
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -363,7 +364,7 @@ def _cached(params_json: str, on_build) -> DiseaseIndex:
     if path.exists():
         try:
             index = _load(path, params)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             index = None  # a truncated or foreign file: rebuild below
     if index is None:
         index = _build_and_save(params, path, on_build)
