@@ -39,6 +39,7 @@ class CaseResult:
     group: str
     truth: list[str]
     rank: int | None  # None: the true disease is not among the indexed diseases
+    family_rank: int | None = None  # best rank of any disease of the truth's family (osteopetrosis, cno), if any
     baseline_rank: int | None = None
     seconds: float = 0.0
     baseline_seconds: float = 0.0
@@ -54,6 +55,8 @@ class GroupFigures:
     mrr: float = 0.0
     baseline_top: dict[int, float] = field(default_factory=dict)
     baseline_mrr: float | None = None
+    family_n: int = 0
+    family_top10: float | None = None
 
 
 def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigures:
@@ -67,6 +70,9 @@ def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigure
             out.baseline_top[k] = (sum(1 for c in cases if c.baseline_rank is not None and c.baseline_rank <= k) / n
                                    if n else 0.0)
     out.mrr = sum(1 / c.rank for c in cases if c.rank) / n if n else 0.0
+    in_family = [c for c in cases if c.family_rank is not None]
+    out.family_n = len(in_family)
+    out.family_top10 = (sum(1 for c in in_family if c.family_rank <= 10) / len(in_family)) if in_family else None
     if baseline:
         out.baseline_mrr = sum(1 / c.baseline_rank for c in cases if c.baseline_rank) / n if n else 0.0
     return out
@@ -186,9 +192,18 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
     from rarebone.knowledge import load
     from rarebone.phenotype.differential import Query, load_index, parameters, query_from_patient, rank_of
 
+    from rarebone.workflows.differential import _families, family_of
+
     kb = load()
     params = parameters(kb)
     index = load_index(params)
+    families = _families(kb)
+    family_rows: dict[str, set[str]] = {}
+    for d, (disease_id, name) in enumerate(zip(index.disease_ids, index.disease_names)):
+        key = family_of([disease_id], name, families)
+        if key:
+            family_rows.setdefault(key, set()).add(disease_id)
+    names = dict(zip(index.disease_ids, index.disease_names))
     ranker = BaselineRanker(index) if baseline else None
     results: list[CaseResult] = []
     errors: list[str] = []
@@ -217,6 +232,10 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
         position = rank_of(index, query, params, truth)
         elapsed = time.perf_counter() - start
         result = CaseResult(name, group, sorted(truth), position, seconds=elapsed)
+        family = next((family_of([t], names.get(t, ""), families) for t in truth
+                       if family_of([t], names.get(t, ""), families)), None)
+        if family:
+            result.family_rank = rank_of(index, query, params, family_rows[family])
         if ranker is not None:
             start = time.perf_counter()
             result.baseline_rank = ranker.rank_of(query.observed, truth)
@@ -249,6 +268,8 @@ def _as_dict(f: GroupFigures) -> dict:
         "mrr": round(f.mrr, 4),
         "baseline_top": {str(k): round(v, 4) for k, v in f.baseline_top.items()} or None,
         "baseline_mrr": None if f.baseline_mrr is None else round(f.baseline_mrr, 4),
+        "family_cases": f.family_n,
+        "family_top10": None if f.family_top10 is None else round(f.family_top10, 4),
     }
 
 
@@ -265,6 +286,9 @@ def render_text(report: dict) -> str:
         ci = g["top_wilson95"]["10"]
         lines.append(f"{g['group']:<22} {g['n']:>5} {g['indexed']:>7} {g['top']['1']:>7.1%} {g['top']['3']:>7.1%} "
                      f"{g['top']['10']:>7.1%} {f'{ci[0]:.1%}-{ci[1]:.1%}':>15} {g['mrr']:>6.3f}")
+        if g["family_top10"] is not None:
+            lines.append(f"{'  any disease of the family':<30} top-10 {g['family_top10']:.1%} of {g['family_cases']} cases "
+                         "(osteopetrosis / CNO: the right family, any subtype)")
         if g["baseline_top"]:
             b = g["baseline_top"]
             ratio = (g["top"]["10"] / b["10"]) if b["10"] else float("inf")

@@ -37,6 +37,26 @@ MALE_LIMITED = "HP:0001475"
 FEMALE_LIMITED = "HP:0034344"
 
 
+class _Ragged:
+    """A read-only list of lists over flat arrays, made row by row on demand (loading 12,000 Python lists at
+    start-up would cost more than the rest of the load)."""
+
+    def __init__(self, ptr: np.ndarray, *columns: np.ndarray) -> None:
+        self._ptr, self._columns = ptr, columns
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+    def __getitem__(self, i: int) -> list:
+        start, end = int(self._ptr[i]), int(self._ptr[i + 1])
+        if len(self._columns) == 1:
+            return self._columns[0][start:end].tolist()
+        return list(zip(*(column[start:end].tolist() for column in self._columns)))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 def _hp(value: int) -> str:
     return f"HP:{value:07d}"
 
@@ -89,12 +109,16 @@ class DiseaseIndex:
     @cached_property
     def feature_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each disease's own annotations as flat arrays: (start offsets, term rows, frequencies)."""
-        ptr = np.zeros(self.n_diseases + 1, dtype=np.int64)
-        rows, freqs = [], []
-        for d, features in enumerate(self.top_features):
-            rows.extend(r for r, _ in features)
-            freqs.extend(f for _, f in features)
-            ptr[d + 1] = len(rows)
+        if isinstance(self.top_features, _Ragged):
+            ptr, rows_array, freqs_raw = self.top_features._ptr, *self.top_features._columns
+            rows, freqs = rows_array, freqs_raw
+        else:
+            ptr = np.zeros(self.n_diseases + 1, dtype=np.int64)
+            rows, freqs = [], []
+            for d, features in enumerate(self.top_features):
+                rows.extend(r for r, _ in features)
+                freqs.extend(f for _, f in features)
+                ptr[d + 1] = len(rows)
         freqs_array = np.asarray(freqs, dtype=np.float64)
         default, floor, ceiling = self.frequency_bounds
         freqs_array = np.clip(np.where(freqs_array < 0, default, freqs_array), floor, ceiling)
@@ -319,15 +343,13 @@ def _load(path: Path, params: dict) -> DiseaseIndex:
     with np.load(path, allow_pickle=False) as data:
         hpo, annotations, ids, names, genes = bytes(data["text"]).decode().split("\n")
         arrays = {name: data[name] for name in _ARRAYS}
-        on_ptr, on_idx = data["on_ptr"], data["on_idx"].tolist()
-        tf_ptr, tf_idx, tf_freq = data["tf_ptr"], data["tf_idx"].tolist(), data["tf_freq"].tolist()
+        on_ptr, on_idx = data["on_ptr"], data["on_idx"]
+        tf_ptr, tf_idx, tf_freq = data["tf_ptr"], data["tf_idx"], data["tf_freq"]
     disease_ids = ids.split(_SEP)
     return DiseaseIndex(
         hpo_release=hpo, annotation_release=annotations, disease_ids=disease_ids, disease_names=names.split(_SEP),
         disease_genes=[g.split(",") if g else [] for g in genes.split(_SEP)],
-        disease_onsets=[on_idx[on_ptr[i]:on_ptr[i + 1]] for i in range(len(disease_ids))],
-        top_features=[list(zip(tf_idx[tf_ptr[i]:tf_ptr[i + 1]], tf_freq[tf_ptr[i]:tf_ptr[i + 1]]))
-                      for i in range(len(disease_ids))],
+        disease_onsets=_Ragged(on_ptr, on_idx), top_features=_Ragged(tf_ptr, tf_idx, tf_freq),
         frequency_bounds=(params["frequency_default"], params["frequency_floor"], params["frequency_ceiling"]),
         **arrays,
     )
