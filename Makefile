@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_monitor.py
 	$(BIN)/python benchmarks/bench_cno.py
 	$(BIN)/python benchmarks/bench_registry.py
+	$(BIN)/python benchmarks/bench_differential.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -16,6 +16,15 @@ EXAMPLES = ROOT / "examples" / "phenopackets"
 STORE = Path(os.environ.get("RAREBONE_STORE_SAMPLE", ROOT / "tests" / "data" / "phenopacket-store-sample"))
 
 
+def pytest_configure(config):
+    # The differential's disease index is cached per HPO release; the tests (and the CLI they start) build it once
+    # into a folder of their own instead of the user's cache. An existing RAREBONE_CACHE_DIR is respected.
+    if "RAREBONE_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["RAREBONE_CACHE_DIR"] = tempfile.mkdtemp(prefix="rarebone-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def kb():
     from rarebone.knowledge import load

@@ -18,6 +18,7 @@ from rarebone.osteopetrosis.results import Genetics, HsctAssessment, MimicWarnin
 from rarebone.patient import Patient
 from rarebone.phenotype import ontology
 from rarebone.phenotype.labs import with_lab_findings
+from rarebone.workflows.differential import Differential
 
 
 class PatientSummary(Contract):
@@ -51,6 +52,8 @@ class Assessment(Contract):
     missing_data: list[str] = []
     warnings: list[str] = []
     citations: dict[str, str] = Field(default_factory=dict, description="source id -> full citation, for every id used")
+    differential: Differential | None = Field(default=None, description="phenotype-driven differential over all rare "
+                                              "diseases (beside the rules, never instead of them)")
 
 
 _CITATION_LISTS = re.compile(r'"citations":\[([^\]]*)\]')
@@ -98,6 +101,13 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
     return Assessment(**fields)
 
 
-def assess_file(path: Path | str) -> Assessment:
+def assess_file(path: Path | str, differential_top: int = 0, on_build=None) -> Assessment:
+    """``differential_top`` > 0 adds the differential block (that many diseases); 0 leaves it out (the rules alone
+    run at over a thousand children a second; the differential costs ~20 ms a child)."""
     result = read_phenopacket(path)
-    return assess_patient(result.patient, result.warnings)
+    assessment = assess_patient(result.patient, result.warnings)
+    if differential_top:
+        from rarebone.workflows.differential import add_differential
+
+        assessment = add_differential(assessment, result.patient, differential_top, on_build=on_build)
+    return assessment

@@ -22,6 +22,11 @@ def _progress(total: int):
                     console=Console(stderr=True), disable=total < 20 or not sys.stderr.isatty(), transient=True)
 
 
+def _tell_build(path: Path) -> None:
+    print(f"rarebone: building the differential index once for this HPO release (about 15 s); cached in {path.parent}",
+          file=sys.stderr)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
@@ -29,6 +34,9 @@ def register(app: typer.Typer) -> None:
         format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
                                               help="text, json (JSON Lines for several files), html or pdf (needs -o)."),
         output: Path | None = OutputOption,
+        differential: int = typer.Option(10, "--differential", min=0, max=500,
+                                         help="How many diseases the phenotype-driven differential lists (0: leave "
+                                              "it out)."),
     ) -> None:
         """Assess children for osteopetrosis (and CNO): suspicion with evidence, genetics, HSCT indication, urgency,
         work-up and donor ranking. Decision support: to be checked by the responsible clinician."""
@@ -46,7 +54,7 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("assess", total=len(files))
             for path in files:
                 try:
-                    results.append(assess_file(path))
+                    results.append(assess_file(path, differential_top=differential, on_build=_tell_build))
                 except RareboneError as error:
                     if single:
                         raise

@@ -17,3 +17,12 @@ class LabFinding(Entry):
 
 
 KINDS = {"lab_finding": LabFinding}
+
+
+class DifferentialParameter(Entry):
+    """A number of the phenotype-driven differential model (a frequency, a likelihood-ratio bound, an age band)."""
+
+    values: dict[str, float | int | str]
+
+
+KINDS["differential_parameter"] = DifferentialParameter

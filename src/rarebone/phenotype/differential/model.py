@@ -1,0 +1,287 @@
+"""The likelihood-ratio ranking (docs/differential.md).
+
+For each disease D and each of the child's features, a likelihood ratio LR = P(feature | D) / P(feature | any
+annotated disease), in the spirit of LIRICAL (Robinson 2020):
+- observed term q: take the most specific ancestor-or-self ``a`` of q that D has (directly or through a
+  descendant; "D has a" with frequency f). LR = f / background(a) x exp(-penalty x (ic(q) - ic(a))): an exact
+  match keeps the full ratio, a match through a vaguer ancestor loses the information the ancestor does not
+  carry. No shared phenotypic ancestor, or a ratio below it: the false-positive floor.
+- excluded term q: LR = (1 - f) / (1 - background(q)) where D has q with frequency f; else 1.
+- onset class and sex limitation, when recorded and annotated.
+The composite LR is the product; the post-test probability assumes the child has exactly one of the N annotated
+diseases, each equally likely beforehand (pre-test 1/N). Every number comes from DDX-* knowledge entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rarebone.phenotype.differential.index import DiseaseIndex
+
+LN10 = np.log(10.0)
+
+
+@dataclass(frozen=True)
+class Query:
+    observed: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+    onset_term: str | None = None  # HPO onset class of the earliest feature
+    sex: str | None = None  # "male" | "female" | None
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    query_id: str
+    matched_id: str | None  # the disease's term the match went through (None: unexplained)
+    frequency: float | None
+    log10_lr: float
+
+
+@dataclass
+class RankedDisease:
+    rank: int
+    disease_id: str
+    name: str
+    genes: list[str]
+    same_disease_ids: list[str]  # the same disease under another id (Orphanet entry named like the OMIM one)
+    log10_lr: float
+    post_test_probability: float
+    matches: list[TermMatch] = field(default_factory=list)
+    excluded_conflicts: list[TermMatch] = field(default_factory=list)
+    onset_log10_lr: float = 0.0
+    sex_log10_lr: float = 0.0
+    look_for: list[tuple[str, float | None]] = field(default_factory=list)  # (HPO id, published frequency) not recorded
+
+
+def _most_specific(index: DiseaseIndex, rows: list[int]) -> list[int]:
+    """Drop a term when a more specific observed term implies it: "optic atrophy" adds nothing beside
+    "bilateral optic atrophy", and counting both would count one finding twice."""
+    keep = []
+    ancestors_of_others = set()
+    for r in rows:
+        ancestors_of_others.update(int(a) for a in index.ancestors(r) if a != r)
+    for r in rows:
+        if r not in ancestors_of_others and r not in keep:
+            keep.append(r)
+    return keep
+
+
+def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Natural-log LR of one observed term for every disease, and the term row each disease matched through.
+
+    Two kinds of match: the disease is annotated with the term or one of its ancestors (the child shows a
+    specific form of a disease feature: LR = f / background of that feature, as in LIRICAL), or the disease only
+    shares an ancestor through another branch (a related but different feature: the ratio of the shared ancestor,
+    reduced by the information it does not carry). The better of the two counts."""
+    n = index.n_diseases
+    floor = np.log(params["unexplained_floor_lr"])
+    scores = np.full(n, floor)
+    through = np.full(n, -1, dtype=np.int32)
+    assigned = np.zeros(n, dtype=bool)
+    ic_q = index.ic[row]
+    penalty = params["unexplained_penalty"]
+    for a in index.ancestors(row):  # most specific first
+        diseases, freqs = index.diseases_of(int(a))
+        if diseases.size == 0:
+            continue
+        fresh = ~assigned[diseases]
+        if not fresh.any():
+            continue
+        d = diseases[fresh]
+        value = np.log(freqs[fresh] / index.background[a]) - penalty * (ic_q - index.ic[a])
+        better = value > scores[d]
+        scores[d[better]] = value[better]
+        through[d[better]] = a
+        assigned[d] = True
+    for a in index.ancestors(row):
+        diseases, freqs = index.direct_of(int(a))
+        if diseases.size == 0:
+            continue
+        value = np.log(freqs / index.background[a]) - params["specific_penalty"] * (ic_q - index.ic[a])
+        better = value > scores[diseases]
+        scores[diseases[better]] = value[better]
+        through[diseases[better]] = a
+    return scores, through
+
+
+def excluded_scores(index: DiseaseIndex, row: int, params: dict) -> np.ndarray:
+    scores = np.zeros(index.n_diseases)
+    diseases, freqs = index.diseases_of(row)
+    if diseases.size:
+        weight = params["excluded_weight"]
+        lr = (1.0 - weight * freqs) / (1.0 - weight * min(index.background[row], 0.99))
+        scores[diseases] = np.log(np.maximum(lr, params["excluded_floor_lr"]))
+    return scores
+
+
+_ONSET_CACHE: dict[tuple[int, int], np.ndarray] = {}
+
+
+def onset_scores(index: DiseaseIndex, onset_row: int | None, params: dict) -> np.ndarray:
+    if onset_row is None:
+        return np.zeros(index.n_diseases)
+    key = (id(index), onset_row, params["onset_match_lr"], params["onset_mismatch_lr"])
+    cached = _ONSET_CACHE.get(key)
+    if cached is None:
+        related = {int(a) for a in index.ancestors(onset_row)}
+        match, mismatch = np.log(params["onset_match_lr"]), np.log(params["onset_mismatch_lr"])
+        cached = np.zeros(index.n_diseases)
+        for d, onsets in enumerate(index.disease_onsets):
+            if onsets:
+                hit = any(o in related or onset_row in index.ancestors(o) for o in onsets)
+                cached[d] = match if hit else mismatch
+        _ONSET_CACHE[key] = cached
+    return cached
+
+
+def sex_scores(index: DiseaseIndex, sex: str | None, params: dict) -> np.ndarray:
+    scores = np.zeros(index.n_diseases)
+    if sex in ("male", "female"):
+        other = 2 if sex == "male" else 1  # 1 male-limited, 2 female-limited
+        scores[index.disease_sex == other] = np.log(params["sex_mismatch_lr"])
+    return scores
+
+
+def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_rows: list[int],
+                      params: dict) -> np.ndarray:
+    """A disease's own features that the record neither shows nor rules out lower its ratio a little: a present
+    feature is written down only with probability ``recorded``, so LR = 1 - recorded x frequency each."""
+    rate = params["unrecorded_rate"]
+    n = index.n_diseases
+    if rate <= 0 or not observed_rows:
+        return np.zeros(n)
+    ptr, rows, freqs = index.feature_arrays
+    explained = np.zeros(len(index.term_ids), dtype=bool)
+    for row in observed_rows:
+        explained[index.ancestors(row)] = True  # the record shows it, or a more specific form of it
+    below = np.asarray(index.ancestor_matrix[:, observed_rows].sum(axis=1)).ravel() > 0
+    explained |= below  # the record shows a vaguer form of it: neither for nor against
+    explained[excluded_rows] = True  # counted by the excluded-feature ratio instead
+    contribution = np.where(explained[rows], 0.0, np.log1p(-rate * freqs))
+    sums = np.add.reduceat(contribution, ptr[:-1]) if len(contribution) else np.zeros(n)
+    sums[ptr[:-1] == ptr[1:]] = 0.0  # reduceat repeats a value for empty groups
+    return sums
+
+
+@dataclass
+class _Scored:
+    total: np.ndarray
+    observed: list  # (row, scores, through)
+    excluded: list  # (row, scores)
+    onset: np.ndarray
+    sex: np.ndarray
+    unknown: list[str]
+
+
+def score(index: DiseaseIndex, query: Query, params: dict) -> _Scored:
+    """Natural-log composite LR of every indexed disease, with the per-term parts kept for the explanation."""
+    unknown: list[str] = []
+    observed_rows, excluded_rows = [], []
+    for hpo_id in query.observed:
+        row = index.row(hpo_id)
+        if row is None:
+            unknown.append(hpo_id)
+        else:
+            observed_rows.append(row)
+    for hpo_id in query.excluded:
+        row = index.row(hpo_id)
+        if row is None:
+            unknown.append(hpo_id)
+        else:
+            excluded_rows.append(row)
+    observed_rows = _most_specific(index, observed_rows)
+    # an excluded term that is an ancestor of an observed one contradicts it: the observed finding wins
+    implied = set()
+    for row in observed_rows:
+        implied.update(int(a) for a in index.ancestors(row))
+    excluded_rows = [r for r in dict.fromkeys(excluded_rows) if r not in implied]
+    total = np.zeros(index.n_diseases)
+    observed = []
+    for row in observed_rows:
+        scores, through = observed_scores(index, row, params)
+        total += scores
+        observed.append((row, scores, through))
+    excluded = []
+    for row in excluded_rows:
+        scores = excluded_scores(index, row, params)
+        total += scores
+        excluded.append((row, scores))
+    onset = onset_scores(index, index.row(query.onset_term) if query.onset_term else None, params)
+    sex = sex_scores(index, query.sex, params)
+    unrecorded = unrecorded_scores(index, observed_rows, [row for row, _ in excluded], params)
+    total = total + onset + sex + unrecorded
+    return _Scored(total, observed, excluded, onset, sex, unknown)
+
+
+def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tuple[list[RankedDisease], list[str]]:
+    """The top diseases with their explanations, and the query terms the index does not know."""
+    scored = score(index, query, params)
+    total = scored.total
+    # one line per disease group (an OMIM entry and its same-named Orphanet entry), at the better of the two
+    order = []
+    seen_groups: set[int] = set()
+    for d in np.argsort(-total, kind="stable"):
+        g = int(index.disease_group[d])
+        if g not in seen_groups:
+            seen_groups.add(g)
+            order.append(int(d))
+            if len(order) == top:
+                break
+    shifted = np.exp(total - total.max())
+    group_mass = np.zeros(index.n_diseases)
+    np.maximum.at(group_mass, index.disease_group, shifted)
+    posterior = shifted / group_mass.sum()
+    observed_rows = [row for row, _, _ in scored.observed]
+    implied = set()
+    for row in observed_rows:
+        implied.update(int(a) for a in index.ancestors(row))
+    excluded_rows = {row for row, _ in scored.excluded}
+    results = []
+    for position, d in enumerate(order, start=1):
+        d = int(d)
+        matches = [TermMatch(index.term_id(row), index.term_id(int(through[d])) if through[d] >= 0 else None,
+                             _freq(index, int(through[d]), d) if through[d] >= 0 else None, float(scores[d] / LN10))
+                   for row, scores, through in scored.observed]
+        conflicts = [TermMatch(index.term_id(row), index.term_id(row), _freq(index, row, d), float(scores[d] / LN10))
+                     for row, scores in scored.excluded if scores[d] < 0]
+        look_for = []
+        for feature_row, freq in index.top_features[d]:
+            if feature_row in implied or feature_row in excluded_rows:
+                continue
+            if any(o in index.ancestors(feature_row) for o in observed_rows):
+                continue  # the child has a more general form of it already; not news
+            look_for.append((index.term_id(feature_row), float(freq) if freq >= 0 else None))
+            if len(look_for) == 5:
+                break
+        same = [index.disease_ids[o] for o in np.flatnonzero(index.disease_group == index.disease_group[d]) if o != d]
+        results.append(RankedDisease(
+            rank=position, disease_id=index.disease_ids[d], name=index.disease_names[d], genes=index.disease_genes[d],
+            same_disease_ids=same,
+            log10_lr=float(total[d] / LN10), post_test_probability=float(posterior[d]), matches=matches,
+            excluded_conflicts=conflicts, onset_log10_lr=float(scored.onset[d] / LN10),
+            sex_log10_lr=float(scored.sex[d] / LN10), look_for=look_for,
+        ))
+    return results, scored.unknown
+
+
+def rank_of(index: DiseaseIndex, query: Query, params: dict, disease_ids: set[str]) -> int | None:
+    """1-based rank of the best-placed of ``disease_ids`` (for evaluation); None when none is indexed.
+    Ties are broken against the answer (a tie counts as the worse rank)."""
+    total = score(index, query, params).total
+    rows = [i for i, d in enumerate(index.disease_ids) if d in disease_ids] if len(disease_ids) else []
+    if not rows:
+        return None
+    groups = np.full(index.n_diseases, -np.inf)
+    np.maximum.at(groups, index.disease_group, total)
+    best = max(groups[index.disease_group[r]] for r in rows)
+    return int((groups >= best).sum())
+
+
+def _freq(index: DiseaseIndex, term_row: int, disease_row: int) -> float | None:
+    diseases, freqs = index.diseases_of(term_row)
+    pos = np.searchsorted(diseases, disease_row)
+    if pos < diseases.size and diseases[pos] == disease_row:
+        return float(freqs[pos])
+    return None

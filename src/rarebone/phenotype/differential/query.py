@@ -1,0 +1,54 @@
+"""From rarebone's Patient and knowledge base to the differential's query and parameters."""
+
+from __future__ import annotations
+
+from rarebone.knowledge import KnowledgeBase
+from rarebone.patient import Patient
+from rarebone.phenotype.differential.model import Query
+
+# HPO onset classes (HP:0003674 subtree), youngest first, with the DDX-ONSET-BANDS key that ends each band
+_ONSET_CLASSES = (
+    ("HP:0003623", "neonatal_below_days"),  # Neonatal onset
+    ("HP:0003593", "infantile_below_days"),  # Infantile onset
+    ("HP:0011463", "childhood_below_days"),  # Childhood onset
+    ("HP:0003621", "juvenile_below_days"),  # Juvenile onset
+)
+_ADULT_ONSET = "HP:0003581"
+_CONGENITAL_ONSET = "HP:0003577"
+
+
+def parameters(kb: KnowledgeBase) -> dict:
+    """The model's numbers, read from their knowledge entries (their digest names the cache file)."""
+    freq = kb.get("DDX-FREQUENCY-DEFAULT").values
+    unexplained = kb.get("DDX-UNEXPLAINED-FEATURE").values
+    onset = kb.get("DDX-ONSET").values
+    return {
+        "frequency_terms": dict(kb.get("DDX-FREQUENCY-TERMS").values),
+        "frequency_default": freq["default"], "frequency_floor": freq["floor"], "frequency_ceiling": freq["ceiling"],
+        "unexplained_penalty": unexplained["penalty"], "specific_penalty": unexplained["specific_penalty"], "unexplained_floor_lr": unexplained["floor_likelihood_ratio"],
+        "excluded_floor_lr": kb.get("DDX-EXCLUDED-FEATURE").values["floor_likelihood_ratio"],
+        "excluded_weight": kb.get("DDX-EXCLUDED-FEATURE").values["weight"],
+        "unrecorded_rate": kb.get("DDX-UNRECORDED-FEATURE").values["recorded_probability"],
+        "onset_match_lr": onset["match_likelihood_ratio"], "onset_mismatch_lr": onset["mismatch_likelihood_ratio"],
+        "onset_bands": dict(kb.get("DDX-ONSET-BANDS").values),
+        "sex_mismatch_lr": kb.get("DDX-SEX-LIMITED").values["mismatch_likelihood_ratio"],
+    }
+
+
+def onset_class(age_days: float, bands: dict) -> str:
+    if age_days <= 0:
+        return _CONGENITAL_ONSET
+    for term, key in _ONSET_CLASSES:
+        if age_days < bands[key]:
+            return term
+    return _ADULT_ONSET
+
+
+def query_from_patient(patient: Patient, params: dict) -> Query:
+    """Observed and excluded HPO terms, the earliest recorded onset (as an HPO onset class) and the sex."""
+    ages = [f.onset.age_days for f in patient.features if f.onset and f.onset.age_days is not None and not f.excluded]
+    terms = [f.onset.onset_term for f in patient.features if f.onset and f.onset.onset_term and not f.excluded]
+    onset = onset_class(min(ages), params["onset_bands"]) if ages else (terms[0] if len(set(terms)) == 1 else None)
+    sex = patient.sex.value if patient.sex.value in ("male", "female") else None
+    return Query(observed=tuple(dict.fromkeys(patient.present_terms())),
+                 excluded=tuple(dict.fromkeys(patient.excluded_terms())), onset_term=onset, sex=sex)

@@ -1,0 +1,154 @@
+"""The cached disease index (its cache mechanics on a toy index; its content on the real one) and the job."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from rarebone.phenotype.differential import index as index_module
+from tests.conftest import EXAMPLES, run_cli
+from tests.phenotype.test_differential_model import A1, toy_index
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAREBONE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(index_module, "_BUILT", {})
+    builds = []
+
+    def fake_build(params):
+        builds.append(params)
+        return toy_index([[(A1, 0.8)], [(A1, 0.4)]])
+
+    monkeypatch.setattr(index_module, "build_index", fake_build)
+    return tmp_path / "cache", builds
+
+
+def test_index_is_built_once_then_read_from_an_owner_only_cache_file(kb, fresh_cache):
+    from rarebone.phenotype.differential import parameters
+
+    folder, builds = fresh_cache
+    params = parameters(kb)
+    told = []
+    first = index_module.load_index(params, on_build=told.append)
+    files = list(folder.glob("differential-*.npz"))
+    assert len(builds) == 1 and len(told) == 1 and len(files) == 1
+    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
+    index_module._BUILT.clear()
+    second = index_module.load_index(params, on_build=told.append)
+    assert len(builds) == 1 and len(told) == 1  # read from disk, not rebuilt
+    assert second.disease_ids == first.disease_ids and (second.dis_freq == first.dis_freq).all()
+
+
+def test_a_truncated_cache_file_is_rebuilt_not_trusted(kb, fresh_cache):
+    from rarebone.phenotype.differential import parameters
+
+    folder, builds = fresh_cache
+    params = parameters(kb)
+    index_module.load_index(params)
+    path = next(folder.glob("differential-*.npz"))
+    path.write_bytes(path.read_bytes()[:100])
+    index_module._BUILT.clear()
+    index_module.load_index(params)
+    assert len(builds) == 2
+
+
+def test_query_time_parameters_do_not_invalidate_the_cache(kb, fresh_cache):
+    from rarebone.phenotype.differential import parameters
+
+    folder, builds = fresh_cache
+    params = parameters(kb)
+    index_module.load_index(params)
+    index_module._BUILT.clear()
+    index_module.load_index(dict(params, unexplained_penalty=params["unexplained_penalty"] + 1))
+    assert len(builds) == 1
+    index_module._BUILT.clear()
+    index_module.load_index(dict(params, frequency_default=0.3))  # a build-time number: a new cache file
+    assert len(builds) == 2 and len(list(folder.glob("differential-*.npz"))) == 2
+
+
+@pytest.fixture(scope="module")
+def real_index(kb):
+    from rarebone.phenotype.differential import load_index, parameters
+
+    return load_index(parameters(kb))
+
+
+def test_real_index_covers_omim_and_orphanet_with_osteopetrosis_genes(real_index):
+    ids = set(real_index.disease_ids)
+    assert "OMIM:259700" in ids and "ORPHA:667" in ids  # AR osteopetrosis 1 (TCIRG1); Orphanet ARO
+    d = real_index.disease_ids.index("OMIM:259700")
+    assert "TCIRG1" in real_index.disease_genes[d]
+    assert real_index.n_diseases > 10000
+
+
+def test_tcirg1_infant_ranks_osteopetrosis_first(kb):
+    from rarebone.workflows.differential import differential_file
+
+    result = differential_file(EXAMPLES / "tcirg1-infant.json", top=10)
+    assert result.diseases[0].family == "osteopetrosis"
+    first = result.diseases[0]
+    assert any(m.match == "exact" and m.term_id == "HP:0011002" for m in first.matched)  # Osteopetrosis itself
+    assert 0 < first.post_test_probability <= 1
+    assert sum(d.post_test_probability for d in result.diseases) <= 1 + 1e-9
+
+
+def test_assessment_carries_the_differential_beside_the_rules(kb):
+    from rarebone.workflows.assess import assess_file
+
+    with_block = assess_file(EXAMPLES / "tcirg1-infant.json", differential_top=5)
+    without = assess_file(EXAMPLES / "tcirg1-infant.json")
+    assert without.differential is None and len(with_block.differential.diseases) == 5
+    assert with_block.suspicion == without.suspicion  # the rules are untouched by the ranking
+    assert with_block.hsct == without.hsct
+
+
+def test_cli_differential_json_text_and_schema(tmp_path):
+    result = run_cli("differential", str(EXAMPLES / "tcirg1-infant.json"), "--top", "3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["diseases"]) == 3 and "Decision support" in data["notice"]
+    text = run_cli("differential", str(EXAMPLES / "tcirg1-infant.json"), "--top", "3")
+    assert "fits:" in text.stdout and "post-test" in text.stdout
+    schema = json.loads(run_cli("schema", "assessment").stdout)
+    assert "differential" in schema["properties"]
+    assert "Differential" in json.dumps(schema)
+
+
+def test_cli_differential_html_escapes_hostile_ids(tmp_path):
+    document = json.loads((EXAMPLES / "tcirg1-infant.json").read_text())
+    document["subject"]["id"] = "<script>alert(1)</script>"
+    document["id"] = "<b>x</b>"
+    case = tmp_path / "hostile.json"
+    case.write_text(json.dumps(document))
+    out = tmp_path / "d.html"
+    result = run_cli("differential", str(case), "--format", "html", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_cli_differential_bad_input_is_one_line_exit_2(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = run_cli("differential", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "broken.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
+    # Regression guard, not a target: on the first 80 vendored phenopacket-store cases plus 60 simulated ones
+    # the overall top-10 was 0.70 when this floor was set (measured 2026-11-30); the floor sits below that.
+    from tests.conftest import STORE
+
+    result = run_cli("validate-differential", str(STORE), "--limit", "80", "--simulate", "60", "--format", "json",
+                     "--floor-top10", "0.55")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    groups = {g["group"]: g for g in report["groups"]}
+    assert groups["simulated"]["n"] == 60 and groups["phenopacket files"]["n"] <= 80
+    low, high = groups["all"]["top_wilson95"]["10"]
+    assert low <= groups["all"]["top"]["10"] <= high
