@@ -18,12 +18,14 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     PHENOPACKETS = "phenopackets"
     RESEARCH = "research"
+    REDCAP = "redcap"
 
 
 class DictFormat(StrEnum):
     CSV = "csv"
     MARKDOWN = "markdown"
     JSON = "json"
+    REDCAP = "redcap"
 
 
 def _notice_lines() -> list[str]:
@@ -148,29 +150,45 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
 
     @sub.command("export")
-    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder) or research (de-identified JSON lines)."),
-               db: str = DbOption, salt: str = typer.Option(None, "--salt", help="Research export: key for re-linkable pseudonyms."),
+    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder), research (de-identified JSON lines) or redcap (REDCap flat CSV)."),
+               db: str = DbOption,
+               key_file: Path = typer.Option(None, "--key-file", help="Research export: the local key file (secret and date shifts; created 0600 when missing). Default: $RAREBONE_EXPORT_KEY_FILE."),
+               salt: str = typer.Option(None, "--salt", hidden=True),
                output: Path = OutputOption) -> None:
-        """Export the registry: flat CSV, Phenopackets v2 (one file each into -o FOLDER), or a de-identified research export."""
+        """Export the registry: flat CSV, Phenopackets v2 (one file each into -o FOLDER, with a .rarebone sidecar),
+        a de-identified research export, or REDCap's flat CSV (import it into a project made from `registry dictionary --format redcap`)."""
         from rarebone.registry import db as dbm
         from rarebone.registry import export as ex
 
+        if salt is not None:  # a secret on the command line is visible to every user through ps
+            raise InputError("--salt is removed: put the secret in a key file (--key-file) or $RAREBONE_EXPORT_KEY, "
+                             "never on the command line", path="--salt")
         engine = dbm.open_registry(db)
         if what == ExportFormat.CSV:
             write_output(ex.to_csv(ex.iter_records(engine)), output)
+        elif what == ExportFormat.REDCAP:
+            from rarebone.registry import redcap
+
+            write_output(redcap.to_flat_csv(ex.iter_records(engine)), output)
         elif what == ExportFormat.RESEARCH:
-            lines = [json.dumps(r, sort_keys=True) for r in ex.deidentify(ex.iter_records(engine), salt=salt)]
-            write_output("\n".join(lines) + "\n", output)
+            from rarebone.registry import deidentify as de
+
+            key = de.open_key(key_file)
+            lines = [json.dumps(r, sort_keys=True) for r in de.deidentify(ex.iter_records(engine), key)]
+            key.save()
+            write_output("\n".join(lines) + "\n" if lines else "", output)
+            typer.echo(f"research export: {len(lines)} records; rule: {de.RULE}; key file: {key.path}", err=True)
         else:
+            from rarebone.registry import phenopacket_out
+
             if output is None:
                 raise InputError("Phenopackets are written one file per patient; give -o FOLDER", path="--output")
             output.mkdir(parents=True, exist_ok=True)
             count = 0
             for record in ex.iter_records(engine):
-                name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["patient"]["patient_key"])
-                write_output(json.dumps(ex.to_phenopacket(record), indent=2), output / f"{name}.json")
+                phenopacket_out.write(record, output)
                 count += 1
-            typer.echo(f"{count} Phenopackets written to {output}")
+            typer.echo(f"{count} Phenopackets written to {output} (each with a .rarebone sidecar)")
 
     @sub.command("history")
     def history(patient: str = typer.Argument(..., help="Patient key."), db: str = DbOption,
