@@ -26,6 +26,7 @@ class DictFormat(StrEnum):
     MARKDOWN = "markdown"
     JSON = "json"
     REDCAP = "redcap"
+    REDCAP_REPEATING = "redcap-repeating"
 
 
 def _notice_lines() -> list[str]:
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         _summary_out(summary, fmt, output, {"label": "SYNTHETIC demo data (patient ids start with SYNTHETIC-)"})
 
     @sub.command("import")
-    def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
+    def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, a REDCap flat CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
                 db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
         elif tables:
             if len(paths) != 1 or paths[0].suffix.lower() != ".csv":
                 raise InputError("a spreadsheet needs --mapping unless it is one data-dictionary CSV", source=str(tables[0]))
-            items = importers.dictionary_csv_items(paths[0])
+            items = _csv_items(paths[0])
             total = None
         else:
             from rarebone.intake.phenopacket import expand_inputs
@@ -229,18 +230,40 @@ def register(app: typer.Typer) -> None:
         write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
 
     @sub.command("dictionary")
-    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format"), output: Path = OutputOption) -> None:
-        """The data dictionary (REDCap style): every field of the flat CSV and of mapping files."""
+    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format", help="csv, markdown, json (rarebone's flat-CSV dictionary); redcap (a REDCap data dictionary to upload); redcap-repeating (REDCap's repeating-instruments CSV)."),
+                   output: Path = OutputOption) -> None:
+        """The data dictionary: every field of the flat CSV and of mapping files, or a REDCap data dictionary."""
         from dataclasses import asdict
 
         from rarebone.registry import dictionary as dd
 
-        if fmt == DictFormat.CSV:
+        if fmt in (DictFormat.REDCAP, DictFormat.REDCAP_REPEATING):
+            from rarebone.registry import redcap
+
+            write_output(redcap.dictionary_csv() if fmt == DictFormat.REDCAP else redcap.repeating_instruments_csv(),
+                         output)
+        elif fmt == DictFormat.CSV:
             write_output(dd.to_csv(), output)
         elif fmt == DictFormat.MARKDOWN:
             write_output(dd.to_markdown(), output)
         else:
             write_output(json.dumps([asdict(f) for f in dd.FIELDS], indent=2), output)
+
+
+def _csv_items(path: Path):
+    """A CSV whose first column is record_id is REDCap's flat CSV; any other is rarebone's dictionary CSV."""
+    import csv
+
+    from rarebone.registry import importers, redcap
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", source=str(path)) from None
+    if first[:1] == ["record_id"]:
+        return redcap.flat_csv_items(path)
+    return importers.dictionary_csv_items(path)
 
 
 def _pick(snapshot, part):
