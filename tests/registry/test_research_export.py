@@ -152,6 +152,11 @@ def test_secret_from_environment_is_not_written(tmp_path):
     path = tmp_path / "k.key"
     de.open_key(path, environ={de.KEY_ENV: "s" * 40})
     assert json.loads(path.read_text())["secret"] is None
+    with pytest.raises(InputError, match="holds no secret"):
+        de.open_key(path, environ={})
+    de.open_key(tmp_path / "k3.key", environ={})  # a file with its own secret
+    with pytest.raises(InputError, match="unset one"):  # never overwrite a stored secret with another one
+        de.open_key(tmp_path / "k3.key", environ={de.KEY_ENV: "t" * 40})
     with pytest.raises(InputError, match="too short"):
         de.open_key(tmp_path / "k2.key", environ={de.KEY_ENV: "short"})
     with pytest.raises(InputError, match="--key-file"):

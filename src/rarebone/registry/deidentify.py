@@ -123,6 +123,9 @@ def open_key(key_file: Path | str | None, *, environ=os.environ) -> ResearchKey:
             raise InputError(f"not a rarebone research key file (format {KEY_FORMAT})", source=str(path), path="format")
         shifts = data.get("shifts") or {}
         if env_secret is not None:
+            if data.get("secret"):  # two secrets: which pseudonyms are meant is not ours to guess
+                raise InputError(f"the key file holds a secret and ${KEY_ENV} is set too; unset one", source=str(path),
+                                 path="secret")
             return ResearchKey(path, env_secret.encode("utf-8"), dict(shifts), secret_in_file=False)
         if not data.get("secret"):
             raise InputError(f"key file holds no secret; set ${KEY_ENV}", source=str(path), path="secret")
