@@ -92,13 +92,16 @@ class ResearchKey:
 def _write_private(path: Path, text: str) -> None:
     """Write owner-only (0600) from the first byte: the file is created with that mode, then renamed over."""
     tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o600)  # the umask cannot widen it, but an inherited ACL might: say it again
-    os.replace(tmp, path)
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o600)  # the umask cannot widen it, but an inherited ACL might: say it again
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write the key file: {exc.strerror}", source=str(path), path="--key-file") from None
 
 
 def open_key(key_file: Path | str | None, *, environ=os.environ) -> ResearchKey:
