@@ -82,7 +82,7 @@ def test_mapped_import_and_exports(capsys, tmp_path):
     assert again.startswith("27 records: 0 inserted, 0 updated, 27 unchanged")
     flat = run(capsys, "registry", "export", "--db", db)
     assert flat.count("\n") == 28
-    research = run(capsys, "registry", "export", "--as", "research", "--db", db)
+    research = run(capsys, "registry", "export", "--as", "research", "--db", db, "--key-file", str(tmp_path / "k.key"))
     assert "SYNTHETIC-S1-01" not in research and research.count("\n") == 27
     folder = tmp_path / "pp"
     run(capsys, "registry", "export", "--as", "phenopackets", "--db", db, "-o", str(folder))

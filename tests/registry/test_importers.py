@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rarebone.errors import InputError
-from rarebone.registry import export, importers, store
+from rarebone.registry import export, importers, phenopacket_out, store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "registry"
 SHEET, MAPPING = EXAMPLES / "s1-reconstructed-cohort.csv", EXAMPLES / "s1-reconstructed-map.yaml"
@@ -36,7 +36,7 @@ def test_phenopacket_export_reimports_to_the_same_records(engine, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     for record in _records(engine):
-        (folder / f"{record['patient']['patient_key']}.json").write_text(json.dumps(export.to_phenopacket(record)))
+        phenopacket_out.write(record, folder)
     from rarebone.registry import db
 
     other = db.open_registry(f"sqlite:///{tmp_path / 'copy.sqlite'}", create=True)
@@ -108,21 +108,25 @@ def test_dictionary_csv_round_trip(engine, tmp_path):
     assert export.to_csv(_records(other)) == flat.read_text()
 
 
-def test_research_export_deidentifies(engine):
+def test_research_export_deidentifies(engine, tmp_path):
+    from rarebone.registry import deidentify
+
     store.import_records(engine, importers.phenopacket_items([EXAMPLES / "phenopackets"]))
     originals = {r["patient"]["patient_key"]: r for r in _records(engine)}
-    out = list(export.deidentify(_records(engine), salt="k"))
-    assert all(r["patient"]["patient_key"].startswith("SYNTHETIC-R-") for r in out)
-    assert not any(r["patient"]["patient_key"] in originals for r in out)
+    key = deidentify.open_key(tmp_path / "research.key", environ={})
+    out = list(deidentify.deidentify(_records(engine), key))
+    assert all(r["patient"]["pseudonym"].startswith("SYNTHETIC-R-") for r in out)
+    assert not any(k in json.dumps(out) for k in originals)
     assert all("notes" not in r["patient"] and "cause_of_death" not in r["patient"] for r in out)
-    # dates shifted per patient by one offset: intervals are kept exactly
+    # intervals are kept exactly, as days from birth
     for r, o in zip(out, originals.values()):
-        gap = lambda rec: (dt.date.fromisoformat(rec["patient"]["last_contact_date"])
-                           - dt.date.fromisoformat(rec["transplants"][0]["transplant_date"]))
-        assert gap(r) == gap(o)
-    # same salt, same pseudonyms (re-linkable by whoever holds the key); no salt, fresh ones
-    assert [r["patient"]["patient_key"] for r in export.deidentify(_records(engine), salt="k")] == \
-        [r["patient"]["patient_key"] for r in out]
+        gap = (dt.date.fromisoformat(o["patient"]["last_contact_date"])
+               - dt.date.fromisoformat(o["transplants"][0]["transplant_date"])).days
+        assert r["patient"]["last_contact_day"] - r["transplants"][0]["transplant_day"] == gap
+    # same key file, same pseudonyms (re-linkable by whoever holds the key)
+    again = deidentify.open_key(tmp_path / "research.key", environ={})
+    assert [r["patient"]["pseudonym"] for r in deidentify.deidentify(_records(engine), again)] == \
+        [r["patient"]["pseudonym"] for r in out]
 
 
 MEASURED = [Path(__file__).resolve().parents[2] / "examples" / p
@@ -142,12 +146,12 @@ def test_demo_registry_round_trips_through_phenopackets_with_measurements(engine
     folder = tmp_path / "out"
     folder.mkdir()
     for record in before:
-        document = export.to_phenopacket(record)
+        document, _ = phenopacket_out.to_phenopacket(record)
         if record["measurements"]:
             first = document["measurements"][0]
             assert first["assay"]["id"].startswith("LOINC:") and "timeObserved" in first
             assert set(first["value"]["quantity"]) == {"unit", "value"}
-        (folder / f"{record['patient']['patient_key']}.json").write_text(json.dumps(document))
+        phenopacket_out.write(record, folder)
     other = db.open_registry(f"sqlite:///{tmp_path / 'copy.sqlite'}", create=True)
     summary = store.import_records(other, importers.phenopacket_items([folder]))
     assert (summary.inserted, summary.rejected) == (len(before), [])

@@ -1,4 +1,4 @@
-"""The data dictionary: every field of the flat registry CSV, REDCap style (name, form, type, unit, choices, text).
+"""The data dictionary: every field of the flat registry CSV (name, form, type, unit, choices, text); REDCap's own format is in redcap.py.
 
 The flat CSV has one row per patient: patient fields, the first transplant's fields as ``transplant.<name>``,
 and three lists (``hpo_terms``, ``complications``, ``cno_lesions``) written ``a;b;c``. The same fields name the

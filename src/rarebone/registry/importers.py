@@ -182,9 +182,30 @@ def _read_one(path: Path) -> tuple[str, Any]:
 
     try:
         result = pp.read_phenopacket(path)
-        return path.name, patient_to_record(result.patient, source=path.name)
+        return path.name, patient_to_record(result.patient, source=path.name, extension=read_sidecar(path))
     except RareboneError as exc:
         return path.name, exc
+
+
+def read_sidecar(path: Path) -> tuple[str, Any] | None:
+    """The rarebone sidecar beside a Phenopacket (``NAME.rarebone`` next to ``NAME.json``), written by
+    ``registry export --as phenopackets``: ``(source, registry block)``, or None when there is none (an older
+    export carries the block inside the Phenopacket as ``rareboneExtensions.registry``)."""
+    import json
+
+    from rarebone.registry.phenopacket_out import SIDECAR_FORMAT, SIDECAR_SUFFIX
+
+    side = path.with_suffix(SIDECAR_SUFFIX)
+    if not side.is_file():
+        return None
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot read the rarebone sidecar: {str(exc).splitlines()[0]}", source=str(side)) from None
+    if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
+        raise InputError(f"not a rarebone sidecar (format must be {SIDECAR_FORMAT})", source=str(side),
+                         path="$.format", value=data.get("format") if isinstance(data, dict) else None)
+    return side.name, data.get("registry") or {}
 
 
 def phenopacket_items(paths: list[Path], workers: int | None = None) -> Iterator[tuple[str, Any]]:
@@ -206,10 +227,15 @@ def phenopacket_items(paths: list[Path], workers: int | None = None) -> Iterator
         yield from pool.map(_read_one, files, chunksize=100)
 
 
-def patient_to_record(patient, *, source: str) -> dict:
-    """rarebone's Patient (+ the ``registry`` extension block) into a record."""
-    ext = patient.extensions.get(EXTENSION) or {}
-    base = f"$.rareboneExtensions.{EXTENSION}"
+def patient_to_record(patient, *, source: str, extension: tuple[str, Any] | None = None) -> dict:
+    """rarebone's Patient (+ the ``registry`` block: from the sidecar ``extension`` when given, else from the
+    Phenopacket's ``rareboneExtensions``) into a record."""
+    if extension is not None:
+        sidecar, ext = extension
+        base = f"{sidecar}: $.registry"  # errors name the sidecar file and the path inside it
+    else:
+        ext = patient.extensions.get(EXTENSION) or {}
+        base = f"$.rareboneExtensions.{EXTENSION}"
     if not isinstance(ext, dict):
         raise InputError("must be a JSON object", source=source, path=base)
     unknown = set(ext) - {"patient", *CHILDREN}

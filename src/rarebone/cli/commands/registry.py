@@ -18,12 +18,15 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     PHENOPACKETS = "phenopackets"
     RESEARCH = "research"
+    REDCAP = "redcap"
 
 
 class DictFormat(StrEnum):
     CSV = "csv"
     MARKDOWN = "markdown"
     JSON = "json"
+    REDCAP = "redcap"
+    REDCAP_REPEATING = "redcap-repeating"
 
 
 def _notice_lines() -> list[str]:
@@ -104,7 +107,7 @@ def register(app: typer.Typer) -> None:
         _summary_out(summary, fmt, output, {"label": "SYNTHETIC demo data (patient ids start with SYNTHETIC-)"})
 
     @sub.command("import")
-    def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
+    def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, a REDCap flat CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
                 db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
@@ -127,7 +130,7 @@ def register(app: typer.Typer) -> None:
         elif tables:
             if len(paths) != 1 or paths[0].suffix.lower() != ".csv":
                 raise InputError("a spreadsheet needs --mapping unless it is one data-dictionary CSV", source=str(tables[0]))
-            items = importers.dictionary_csv_items(paths[0])
+            items = _csv_items(paths[0])
             total = None
         else:
             from rarebone.intake.phenopacket import expand_inputs
@@ -148,29 +151,45 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
 
     @sub.command("export")
-    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder) or research (de-identified JSON lines)."),
-               db: str = DbOption, salt: str = typer.Option(None, "--salt", help="Research export: key for re-linkable pseudonyms."),
+    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder), research (de-identified JSON lines) or redcap (REDCap flat CSV)."),
+               db: str = DbOption,
+               key_file: Path = typer.Option(None, "--key-file", help="Research export: the local key file (secret and date shifts; created 0600 when missing). Default: $RAREBONE_EXPORT_KEY_FILE."),
+               salt: str = typer.Option(None, "--salt", hidden=True),
                output: Path = OutputOption) -> None:
-        """Export the registry: flat CSV, Phenopackets v2 (one file each into -o FOLDER), or a de-identified research export."""
+        """Export the registry: flat CSV, Phenopackets v2 (one file each into -o FOLDER, with a .rarebone sidecar),
+        a de-identified research export, or REDCap's flat CSV (import it into a project made from `registry dictionary --format redcap`)."""
         from rarebone.registry import db as dbm
         from rarebone.registry import export as ex
 
+        if salt is not None:  # a secret on the command line is visible to every user through ps
+            raise InputError("--salt is removed: put the secret in a key file (--key-file) or $RAREBONE_EXPORT_KEY, "
+                             "never on the command line", path="--salt")
         engine = dbm.open_registry(db)
         if what == ExportFormat.CSV:
             write_output(ex.to_csv(ex.iter_records(engine)), output)
+        elif what == ExportFormat.REDCAP:
+            from rarebone.registry import redcap
+
+            write_output(redcap.to_flat_csv(ex.iter_records(engine)), output)
         elif what == ExportFormat.RESEARCH:
-            lines = [json.dumps(r, sort_keys=True) for r in ex.deidentify(ex.iter_records(engine), salt=salt)]
-            write_output("\n".join(lines) + "\n", output)
+            from rarebone.registry import deidentify as de
+
+            key = de.open_key(key_file)
+            lines = [json.dumps(r, sort_keys=True) for r in de.deidentify(ex.iter_records(engine), key)]
+            key.save()
+            write_output("\n".join(lines) + "\n" if lines else "", output)
+            typer.echo(f"research export: {len(lines)} records; rule: {de.RULE}; key file: {key.path}", err=True)
         else:
+            from rarebone.registry import phenopacket_out
+
             if output is None:
                 raise InputError("Phenopackets are written one file per patient; give -o FOLDER", path="--output")
             output.mkdir(parents=True, exist_ok=True)
             count = 0
             for record in ex.iter_records(engine):
-                name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["patient"]["patient_key"])
-                write_output(json.dumps(ex.to_phenopacket(record), indent=2), output / f"{name}.json")
+                phenopacket_out.write(record, output)
                 count += 1
-            typer.echo(f"{count} Phenopackets written to {output}")
+            typer.echo(f"{count} Phenopackets written to {output} (each with a .rarebone sidecar)")
 
     @sub.command("history")
     def history(patient: str = typer.Argument(..., help="Patient key."), db: str = DbOption,
@@ -211,18 +230,40 @@ def register(app: typer.Typer) -> None:
         write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
 
     @sub.command("dictionary")
-    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format"), output: Path = OutputOption) -> None:
-        """The data dictionary (REDCap style): every field of the flat CSV and of mapping files."""
+    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format", help="csv, markdown, json (rarebone's flat-CSV dictionary); redcap (a REDCap data dictionary to upload); redcap-repeating (REDCap's repeating-instruments CSV)."),
+                   output: Path = OutputOption) -> None:
+        """The data dictionary: every field of the flat CSV and of mapping files, or a REDCap data dictionary."""
         from dataclasses import asdict
 
         from rarebone.registry import dictionary as dd
 
-        if fmt == DictFormat.CSV:
+        if fmt in (DictFormat.REDCAP, DictFormat.REDCAP_REPEATING):
+            from rarebone.registry import redcap
+
+            write_output(redcap.dictionary_csv() if fmt == DictFormat.REDCAP else redcap.repeating_instruments_csv(),
+                         output)
+        elif fmt == DictFormat.CSV:
             write_output(dd.to_csv(), output)
         elif fmt == DictFormat.MARKDOWN:
             write_output(dd.to_markdown(), output)
         else:
             write_output(json.dumps([asdict(f) for f in dd.FIELDS], indent=2), output)
+
+
+def _csv_items(path: Path):
+    """A CSV whose first column is record_id is REDCap's flat CSV; any other is rarebone's dictionary CSV."""
+    import csv
+
+    from rarebone.registry import importers, redcap
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", source=str(path)) from None
+    if first[:1] == ["record_id"]:
+        return redcap.flat_csv_items(path)
+    return importers.dictionary_csv_items(path)
 
 
 def _pick(snapshot, part):
