@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,12 +28,22 @@ def environment(strict: bool = False):
 
 def css_string(text) -> str:
     """A quoted CSS string (for ``content:`` in the printed page margins). HTML escaping does not apply inside
-    <style>, so quotes, backslashes and '<' are escaped the CSS way and the result is marked safe."""
+    <style>, and CSS ends a string at \\n, \\r *and* \\f, so every character that is not a letter, digit, space or
+    printable non-ASCII is written as a 6-digit CSS hex escape (no delimiter, newline, '<' or backslash can
+    survive); control characters become spaces first. The result is marked safe."""
     from markupsafe import Markup
 
-    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-               .replace("\n", " ").replace("\r", " "))
-    return Markup(f'"{escaped}"')
+    return Markup('"' + "".join(_css_char(ch) for ch in str(text)) + '"')
+
+
+def _css_char(ch: str) -> str:
+    if ch.isascii() and (ch.isalnum() or ch == " "):
+        return ch
+    if unicodedata.category(ch)[0] in "CZ" and ch != " ":  # controls, format chars, line/paragraph separators
+        return " "
+    if not ch.isascii():
+        return ch
+    return f"\\{ord(ch):06x}"
 
 
 def first_sentence(text) -> str:
