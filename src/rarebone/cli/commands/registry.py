@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.registry import db as dbm
 
         engine = dbm.open_registry(db, create=True)
-        info = {"database": dbm._safe(dbm.resolve_url(db)), "schema_revision": dbm.current_revision(engine)}
+        info = {"database": dbm.mask_url(dbm.resolve_url(db)), "schema_revision": dbm.current_revision(engine)}
         if fmt == OutputFormat.JSON:
             write_output(json.dumps(info, indent=2), output)
         else:
