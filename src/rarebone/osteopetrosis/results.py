@@ -84,6 +84,7 @@ class RankedDonor(Contract):
     graft_source: str | None = None
     notes: list[str] = []
     excluded_reason: str | None = None
+    warnings: list[str] = []  # must be acted on before this donor is used (e.g. confirm the sibling is unaffected)
     outcome_figures: list[OutcomeFigureOut] = []
     knowledge_id: str | None = None
     citations: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from rarebone.report.summary import summary_lines
 from rarebone.workflows.assess import Assessment
 
 _MARK = {"verified": "", "secondary": " [secondary source]", "unverified": " [UNVERIFIED]"}
@@ -25,6 +26,10 @@ def render_text(a: Assessment) -> str:
         f"{a.patient.features_excluded} excluded, {a.patient.measurements} measurements, {a.patient.variants} variants")
     add(f"knowledge {a.knowledge_version} · HPO {a.hpo_version} · rarebone {a.rarebone_version}")
     add("!! " + a.notice)
+    add("")
+    for line in summary_lines(a):  # the answer first; the evidence follows
+        indent = line[: len(line) - len(line.lstrip())]
+        add(_wrap(line.strip(), indent))
     add("")
     for condition, s in a.suspicion.items():
         add(f"SUSPICION of {condition}: {s.level.value.upper()} (score {s.score:g}) — {s.explanation}")

@@ -23,7 +23,18 @@ def environment(strict: bool = False):
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
     env.filters["first_sentence"] = first_sentence
+    env.filters["answer_first"] = answer_first
+    from rarebone.report.pdf import CSP
+
+    env.globals["CSP"] = CSP  # the no-fetch, no-script policy of every report (base.html)
     return env
+
+
+def answer_first(assessment):
+    """The ten-second summary of an Assessment (report/summary.py), for the top of the HTML/PDF report."""
+    from rarebone.report.summary import summarise
+
+    return summarise(assessment)
 
 
 def css_string(text) -> str:
@@ -43,7 +54,7 @@ def _css_char(ch: str) -> str:
         return " "
     if not ch.isascii():
         return ch
-    return f"\\{ord(ch):06x}"
+    return f"\\{ord(ch):06x} "  # the space ends the escape (CSS eats one whitespace after hex digits)
 
 
 def first_sentence(text) -> str:
