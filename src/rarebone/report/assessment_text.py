@@ -92,8 +92,15 @@ def render_text(a: Assessment) -> str:
                 add(_wrap(f"– {d.donor_id} ({d.relation}, {d.hla_match}): not ranked — {d.excluded_reason}"))
                 continue
             add(_wrap(f"{d.rank}. {d.donor_id}: {d.relation}, HLA {d.hla_match}, {d.tier_label}{_cite(d.citations)}"))
+            for w in d.warnings:
+                add(_wrap(f"  !! {w}", "    "))
             for n in d.notes:
                 add(_wrap(f"  note: {n}", "    "))
+            if d.time_to_transplant:
+                add(_wrap(f"  expected time to transplant: {d.time_to_transplant}{_MARK.get(d.time_certainty, '')}"
+                          f"{_cite(d.time_citations)}", "    "))
+            if d.expected_days_to_transplant is not None:
+                add(_wrap(f"  centre's estimate for this donor: {d.expected_days_to_transplant:g} days", "    "))
             for o in d.outcome_figures:
                 extra = f", P = {o.p_value:g}" if o.p_value is not None else ""
                 flag = f" (sources disagree: {o.disagreement})" if o.disagreement else ""
