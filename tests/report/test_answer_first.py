@@ -72,3 +72,13 @@ def test_pdf_page_one_carries_the_hsct_call_and_the_suspicion(tmp_path):
     assert "Suspicion of osteopetrosis: high" in first
     assert "Refer for urgent transplant evaluation" in first
     assert "Decision support only: to be checked" in first  # the CSS escape keeps the space after the colon
+
+
+def test_batch_html_lists_first_action_and_first_warning_per_child(tmp_path):
+    out = tmp_path / "all.html"
+    r = run_cli("assess", str(EXAMPLES), "-f", "html", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    html = out.read_text()
+    assert "<th>first action</th><th>warnings</th>" in html
+    assert "Look-alike: Leukaemia / JMML mimic" in html
+    assert "[urgent] Refer for urgent transplant evaluation" in html

@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
         else:
             if output is None:
                 raise InputError("Phenopackets are written one file per patient; give -o FOLDER", path="--output")
-            output.mkdir(parents=True, exist_ok=True)
+            output.mkdir(mode=0o700, parents=True, exist_ok=True)  # patient records: owner only (docs/security.md)
             count = 0
             for record in ex.iter_records(engine):
                 name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["patient"]["patient_key"])
