@@ -77,5 +77,6 @@ def test_pdf_without_an_output_file_is_refused_before_any_work():
 def test_css_string_cannot_break_out_of_the_print_style():
     from rarebone.report.html import css_string
 
-    assert css_string('P"1</style>\\x') == '"P\\"1\\3C /style>\\\\x"'
+    # every delimiter as a 6-digit hex escape ended by one space (issue 11 item 2: form feed and braces too)
+    assert css_string('P"1</style>\\x') == '"P\\000022 1\\00003c \\00002f style\\00003e \\00005c x"'
     assert not re.search(r"</style", str(css_string("</style><script>")))

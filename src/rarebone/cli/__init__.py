@@ -14,6 +14,7 @@ import sys
 import typer
 
 from rarebone.errors import RareboneError
+from rarebone.report.terminal import strip_controls
 
 app = typer.Typer(
     name="rarebone",
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except RareboneError as error:
-        print(f"rarebone: error: {error}", file=sys.stderr)
+        print(f"rarebone: error: {strip_controls(str(error))}", file=sys.stderr)  # no escape codes from input
         sys.exit(error.exit_code)
     except SystemExit:
         raise

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from rarebone.errors import InputError
+from rarebone.report.terminal import strip_controls
 
 
 class OutputFormat(StrEnum):
@@ -35,20 +36,18 @@ def write_output(content: str | bytes, output: Path | None) -> None:
     if output is None:
         if isinstance(content, bytes):
             raise InputError("this format is binary; give -o FILE", path="--output")
-        typer.echo(content, nl=not content.endswith("\n"))
+        typer.echo(strip_controls(content), nl=not content.endswith("\n"))
         return
     output = Path(output)
     if output.parent and not output.parent.exists():
         raise InputError("folder does not exist", source=str(output.parent), path="--output")
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = strip_controls(content).encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        # mkstemp creates 0600; reports and calendars are shared on the ward, so use the usual umask mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        # mkstemp creates the file 0600 and it stays so: reports, plans and exports hold patient data, so they are
+        # readable by their owner only whatever the umask (share them on purpose; docs/security.md).
         os.replace(tmp, output)
     except BaseException:
         if os.path.exists(tmp):

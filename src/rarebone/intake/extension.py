@@ -15,8 +15,11 @@ EXTENSION_KEY = "rareboneExtensions"
 DONOR_RELATIONS = ("sibling", "father", "mother", "parent", "other_relative", "unrelated", "cord_blood")
 GRAFT_SOURCES = ("bone_marrow", "peripheral_blood", "cord_blood")
 _HLA = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
+GENOTYPES = ("unaffected", "carrier", "affected", "not_tested")
+AVAILABILITY = ("available", "confirmed", "unconfirmed", "searching")
 _DONOR_FIELDS = {"id", "relation", "hlaMatch", "aboCompatible", "carrier", "affected", "graftSource", "ageYears",
-                 "sex", "cmvSeropositive", "note"}
+                 "sex", "cmvSeropositive", "note", "genotype", "availability", "expectedDaysToTransplant"}
+_MAX_DAYS = 3650  # a plausibility bound on a centre's estimate (ten years), not a clinical figure
 
 
 def _bool(value: Any, path: str) -> bool | None:
@@ -57,6 +60,15 @@ def read_donors(extension: Any) -> Iterator[Donor]:
         age = d.get("ageYears")
         if age is not None and (not isinstance(age, (int, float)) or isinstance(age, bool) or not 0 <= age <= 100):
             raise InputError("ageYears must be a number from 0 to 100", path=f"{base}.ageYears", value=age)
+        for name, allowed in (("genotype", GENOTYPES), ("availability", AVAILABILITY)):
+            if d.get(name) is not None and d[name] not in allowed:
+                raise InputError(f"{name} must be one of {', '.join(allowed)}", path=f"{base}.{name}", value=d[name])
+        days = d.get("expectedDaysToTransplant")
+        if days is not None and (not isinstance(days, (int, float)) or isinstance(days, bool) or not 0 <= days <= _MAX_DAYS):
+            raise InputError(f"expectedDaysToTransplant must be a number of days from 0 to {_MAX_DAYS}",
+                             path=f"{base}.expectedDaysToTransplant", value=days)
+        if d.get("genotype") == "carrier" and d.get("carrier") is False or d.get("genotype") == "affected" and d.get("affected") is False:
+            raise InputError("genotype contradicts carrier/affected", path=f"{base}.genotype", value=d["genotype"])
         yield Donor(
             donor_id=str(d.get("id") or f"donor-{i + 1}"), relation=relation, hla_matched=matched, hla_total=total,
             abo_compatible=_bool(d.get("aboCompatible"), f"{base}.aboCompatible"),
@@ -64,4 +76,6 @@ def read_donors(extension: Any) -> Iterator[Donor]:
             graft_source=graft or ("cord_blood" if relation == "cord_blood" else None),
             age_years=float(age) if age is not None else None, sex=d.get("sex"),
             cmv_seropositive=_bool(d.get("cmvSeropositive"), f"{base}.cmvSeropositive"), json_path=base,
+            genotype=d.get("genotype"), availability=d.get("availability"),
+            expected_days_to_transplant=float(days) if days is not None else None,
         )

@@ -78,7 +78,7 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto) -> Osteopetr
     )
 
     mimics = mimic_warnings(patient, kb, onto)
-    donors = rank_donors(patient.donors, kb)
+    donors = rank_donors(patient.donors, kb, urgent=urgency is Urgency.URGENT)
     workup = workup_checklist(patient, kb, onto, genes) if relevant else []
 
     recs: list[Recommendation] = []

@@ -84,6 +84,13 @@ class RankedDonor(Contract):
     graft_source: str | None = None
     notes: list[str] = []
     excluded_reason: str | None = None
+    warnings: list[str] = []  # must be acted on before this donor is used (e.g. confirm the sibling is unaffected)
+    availability: str | None = None
+    time_to_transplant: str | None = None  # expected time, from the knowledge base (op_donor_timing)
+    time_knowledge_id: str | None = None
+    time_certainty: str = "verified"
+    time_citations: list[str] = []
+    expected_days_to_transplant: float | None = None  # the centre's own estimate, when recorded
     outcome_figures: list[OutcomeFigureOut] = []
     knowledge_id: str | None = None
     citations: list[str] = []

@@ -138,6 +138,9 @@ class Donor:
     age_years: float | None = None
     sex: str | None = None
     cmv_seropositive: bool | None = None
+    genotype: str | None = None  # unaffected, carrier, affected, not_tested (None: not recorded)
+    availability: str | None = None  # available, confirmed, unconfirmed, searching (None: not recorded)
+    expected_days_to_transplant: float | None = None  # the centre's own estimate for this donor
     json_path: str = ""
 
     @property

@@ -7,6 +7,7 @@ directory (platformdirs). PostgreSQL: ``postgresql+psycopg://user@host:port/db``
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from rarebone.errors import RegistryError
@@ -22,14 +23,15 @@ def resolve_url(db: str | None = None) -> str:
         import platformdirs
 
         folder = Path(platformdirs.user_data_dir("rarebone", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # patient data: owner only
         return f"sqlite:///{folder / 'rarebone.sqlite'}"
     if "://" not in value:  # a plain path means a SQLite file
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     if value.startswith(("postgresql://", "postgres://")):
         value = "postgresql+psycopg://" + value.split("://", 1)[1]
     if not value.startswith(("sqlite://", "postgresql+psycopg://")):
-        raise RegistryError("database URL must be sqlite:///FILE or postgresql+psycopg://...", path="--db", value=value)
+        raise RegistryError("database URL must be sqlite:///FILE or postgresql+psycopg://...", path="--db",
+                            value=mask_url(value))
     return value
 
 
@@ -84,30 +86,65 @@ def current_revision(engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty SQLite file readable by its owner only (0600) before SQLite does it under the umask
+    (usually 0644). SQLite gives its -wal and -shm files the mode of the database file. An existing file is left
+    as it is."""
+    if str(path) in ("", ":memory:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise RegistryError(f"cannot create the registry file: {exc.strerror}", source=mask_url(str(path))) from None
+
+
 def open_registry(db: str | None = None, *, create: bool = False):
     """An engine on an up-to-date registry. Without ``create``, a missing SQLite file is an error."""
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not create:
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
-            raise RegistryError("no registry here; run `rarebone registry init` first", source=str(path))
+            raise RegistryError("no registry here; run `rarebone registry init` first", source=mask_url(str(path)))
+    if url.startswith("sqlite:///") and create:
+        create_private_file(Path(url.removeprefix("sqlite:///")))
     engine = make_engine(url)
     try:
         upgrade(engine)
     except Exception as exc:  # connection refused, bad credentials, ...
         if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
-            raise RegistryError(f"cannot open the registry: {str(exc).splitlines()[0]}", source=_safe(url)) from None
+            raise RegistryError(f"cannot open the registry: {mask_url(str(exc).splitlines()[0], url)}",
+                                source=mask_url(url)) from None
         raise
     return engine
 
 
-def _safe(url: str) -> str:
-    """The URL without a password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':')[0]}@{host}"
-    return url
+# the password may itself contain '@' or ':' (unencoded): it runs to the last '@' before the host
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/?#\s]*):(?P<secret>\S*)@(?=[^@\s/?#]*(?:[/?#\s]|$))")
+_MIN_SECRET_PIECE = 3  # shorter pieces of a split password would mask ordinary words of the message
+_SECRET_PARAM = re.compile(r"(?i)(?P<key>\b(?:password|passwd|pwd|pass|sslpassword|sslkey_password|secret|token|"
+                           r"api_?key|access_token)\s*=\s*)(?P<secret>'[^']*'|\"[^\"]*\"|[^&;\s]*)")
+
+
+def mask_url(text: str, url: str | None = None) -> str:
+    """Any database URL or connection string with its secrets replaced by ***: the password of
+    scheme://user:password@host (every scheme, supported or not) and password=/token=... in a query string or a
+    libpq "key=value" string. With ``url``, every secret of that URL is also masked wherever it appears in
+    ``text`` (a driver may split an unencoded '@' differently and echo part of the password as a host name).
+    Every message, warning and `registry info` that names a database goes through here."""
+    text = str(text)
+    if url:
+        for secret in _secrets(url):
+            text = text.replace(secret, "***")
+    text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    return _SECRET_PARAM.sub(lambda m: f"{m['key']}***", text)
+
+
+def _secrets(url: str) -> list[str]:
+    found = [m["secret"] for m in _USERINFO.finditer(url)] + [m["secret"].strip("'\"") for m in _SECRET_PARAM.finditer(url)]
+    pieces = {piece for s in found for piece in [s, *re.split(r"[@:]", s)] if len(piece) >= _MIN_SECRET_PIECE}
+    return sorted(pieces, key=len, reverse=True)  # longest first: a piece never hides the rest of a secret
 
 
 def reader(engine):

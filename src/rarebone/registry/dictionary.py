@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from rarebone.errors import InputError
+from rarebone.report.csv_safe import safe_row
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def to_csv() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["field_name", "form", "field_type", "unit", "choices", "field_label", "identifying"])
     for f in FIELDS:
-        writer.writerow([f.name, f.form, f.type, f.unit, " | ".join(f.choices), f.text, "y" if f.identifying else ""])
+        writer.writerow(safe_row([f.name, f.form, f.type, f.unit, " | ".join(f.choices), f.text, "y" if f.identifying else ""]))
     return out.getvalue()
 
 

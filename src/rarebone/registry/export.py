@@ -11,6 +11,7 @@ from typing import Iterator
 from rarebone.registry import dictionary as dd
 from rarebone.registry import models as m
 from rarebone.registry.store import CHILDREN, snapshot
+from rarebone.report.csv_safe import safe_row
 
 
 def iter_records(engine, batch: int = 500) -> Iterator[dict]:
@@ -60,7 +61,7 @@ def to_csv(records) -> str:
     writer.writerow(names)
     for record in records:
         flat = record_to_flat(record)
-        writer.writerow([_cell(flat.get(n)) for n in names])
+        writer.writerow(safe_row(_cell(flat.get(n)) for n in names))  # notes, cause of death: no formulas
     return out.getvalue()
 
 

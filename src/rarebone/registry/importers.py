@@ -16,6 +16,7 @@ from rarebone.core.time import DAYS_PER_MONTH, DAYS_PER_YEAR
 from rarebone.errors import InputError, RareboneError
 from rarebone.registry import dictionary as dd
 from rarebone.registry.store import CHILDREN, columns
+from rarebone.report.csv_safe import restore_cell
 
 EXTENSION = "registry"  # key inside the Phenopacket's rareboneExtensions
 TIME_UNITS = {"d": 1.0, "day": 1.0, "days": 1.0, "w": 7.0, "week": 7.0, "weeks": 7.0,
@@ -78,7 +79,8 @@ def dictionary_csv_items(path: Path) -> Iterator[tuple[str, Any]]:
         for number, row in enumerate(reader, start=2):
             where = f"{path.name} row {number}"
             try:
-                yield where, flat_to_record(row, where=where)
+                # our own export escapes formula-like text with an apostrophe: read back the original text
+                yield where, flat_to_record({k: restore_cell(v) for k, v in row.items()}, where=where)
             except RareboneError as exc:
                 yield where, exc
 

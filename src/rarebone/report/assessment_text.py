@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from rarebone.report.summary import summary_lines
 from rarebone.workflows.assess import Assessment
 
 _MARK = {"verified": "", "secondary": " [secondary source]", "unverified": " [UNVERIFIED]"}
@@ -44,6 +45,10 @@ def render_text(a: Assessment) -> str:
         f"{a.patient.features_excluded} excluded, {a.patient.measurements} measurements, {a.patient.variants} variants")
     add(f"knowledge {a.knowledge_version} · HPO {a.hpo_version} · rarebone {a.rarebone_version}")
     add("!! " + a.notice)
+    add("")
+    for line in summary_lines(a):  # the answer first; the evidence follows
+        indent = line[: len(line) - len(line.lstrip())]
+        add(_wrap(line.strip(), indent))
     add("")
     for condition, s in a.suspicion.items():
         add(f"SUSPICION of {condition}: {s.level.value.upper()} (score {s.score:g}) — {s.explanation}")
@@ -116,8 +121,15 @@ def render_text(a: Assessment) -> str:
                 add(_wrap(f"– {d.donor_id} ({d.relation}, {d.hla_match}): not ranked — {d.excluded_reason}"))
                 continue
             add(_wrap(f"{d.rank}. {d.donor_id}: {d.relation}, HLA {d.hla_match}, {d.tier_label}{_cite(d.citations)}"))
+            for w in d.warnings:
+                add(_wrap(f"  !! {w}", "    "))
             for n in d.notes:
                 add(_wrap(f"  note: {n}", "    "))
+            if d.time_to_transplant:
+                add(_wrap(f"  expected time to transplant: {d.time_to_transplant}{_MARK.get(d.time_certainty, '')}"
+                          f"{_cite(d.time_citations)}", "    "))
+            if d.expected_days_to_transplant is not None:
+                add(_wrap(f"  centre's estimate for this donor: {d.expected_days_to_transplant:g} days", "    "))
             for o in d.outcome_figures:
                 extra = f", P = {o.p_value:g}" if o.p_value is not None else ""
                 flag = f" (sources disagree: {o.disagreement})" if o.disagreement else ""

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 
+from rarebone.report.csv_safe import safe_row
 from rarebone.workflows.plan import TransplantPlan
 
 CSV_COLUMNS = ["patient_id", "protocol", "kind", "study_day", "date", "day_source", "drug", "role", "dose_value", "dose_unit",
@@ -72,7 +73,7 @@ def plan_csv(plan: TransplantPlan) -> str:
                                        plan.knowledge_version, plan.notice])
              for s in plan.surveillance]
     for *_, row in sorted(rows, key=lambda r: r[:3]):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))  # free text (override reason) must not run as a formula
     return out.getvalue()
 
 

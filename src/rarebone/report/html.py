@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,17 +23,38 @@ def environment(strict: bool = False):
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
     env.filters["first_sentence"] = first_sentence
+    env.filters["answer_first"] = answer_first
+    from rarebone.report.pdf import CSP
+
+    env.globals["CSP"] = CSP  # the no-fetch, no-script policy of every report (base.html)
     return env
+
+
+def answer_first(assessment):
+    """The ten-second summary of an Assessment (report/summary.py), for the top of the HTML/PDF report."""
+    from rarebone.report.summary import summarise
+
+    return summarise(assessment)
 
 
 def css_string(text) -> str:
     """A quoted CSS string (for ``content:`` in the printed page margins). HTML escaping does not apply inside
-    <style>, so quotes, backslashes and '<' are escaped the CSS way and the result is marked safe."""
+    <style>, and CSS ends a string at \\n, \\r *and* \\f, so every character that is not a letter, digit, space or
+    printable non-ASCII is written as a 6-digit CSS hex escape (no delimiter, newline, '<' or backslash can
+    survive); control characters become spaces first. The result is marked safe."""
     from markupsafe import Markup
 
-    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-               .replace("\n", " ").replace("\r", " "))
-    return Markup(f'"{escaped}"')
+    return Markup('"' + "".join(_css_char(ch) for ch in str(text)) + '"')
+
+
+def _css_char(ch: str) -> str:
+    if ch.isascii() and (ch.isalnum() or ch == " "):
+        return ch
+    if unicodedata.category(ch)[0] in "CZ" and ch != " ":  # controls, format chars, line/paragraph separators
+        return " "
+    if not ch.isascii():
+        return ch
+    return f"\\{ord(ch):06x} "  # the space ends the escape (CSS eats one whitespace after hex digits)
 
 
 def first_sentence(text) -> str:

@@ -10,6 +10,7 @@ import typer
 
 from rarebone.cli.options import DocumentFormat, OutputOption, write_output
 from rarebone.errors import InputError, RareboneError
+from rarebone.report.terminal import strip_controls
 
 SCHEMAS = {"assessment": "rarebone.workflows.assess:Assessment"}
 
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
                     if single:
                         raise
                     failures.append(str(error))
-                    print(f"rarebone: error: {error}", file=sys.stderr)
+                    print(f"rarebone: error: {strip_controls(str(error))}", file=sys.stderr)
                 progress.advance(task)
         if format is DocumentFormat.JSON:
             if single:

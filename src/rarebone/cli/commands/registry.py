@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.registry import db as dbm
 
         engine = dbm.open_registry(db, create=True)
-        info = {"database": dbm._safe(dbm.resolve_url(db)), "schema_revision": dbm.current_revision(engine)}
+        info = {"database": dbm.mask_url(dbm.resolve_url(db)), "schema_revision": dbm.current_revision(engine)}
         if fmt == OutputFormat.JSON:
             write_output(json.dumps(info, indent=2), output)
         else:
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
 
             if output is None:
                 raise InputError("Phenopackets are written one file per patient; give -o FOLDER", path="--output")
-            output.mkdir(parents=True, exist_ok=True)
+            output.mkdir(mode=0o700, parents=True, exist_ok=True)  # patient records: owner only (docs/security.md)
             count = 0
             for record in ex.iter_records(engine):
                 phenopacket_out.write(record, output)

@@ -115,6 +115,17 @@ class DonorTier(Entry):
     outcome_ids: list[str] = []
 
 
+class DonorTiming(Entry):
+    """How soon a donor of this kind can usually give: printed beside each ranked donor (issue 10 item 4).
+    ``fast``: available at once (no registry search). The matching donor is the first entry whose relations
+    contain the donor's relation and whose availability list is empty or contains the donor's availability."""
+
+    relations: list[str]
+    availability: list[str] = []
+    fast: bool
+    text: str
+
+
 class OutcomeFigure(Entry):
     study: str
     n: int | None = None
@@ -140,5 +151,6 @@ KINDS = {
     "op_workup": WorkupItem,
     "op_donor_tier": DonorTier,
     "op_outcome": OutcomeFigure,
+    "op_donor_timing": DonorTiming,
     "op_text_rule": TextRule,
 }
