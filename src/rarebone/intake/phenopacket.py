@@ -1,8 +1,11 @@
 """Phenopacket v2 JSON -> Patient.
 
-The file is validated against the GA4GH schema itself (the ``phenopackets`` protobuf classes) after the
-rarebone extension block has been taken out (see docs/phenopacket-extension.md), then walked into the
-Patient model with units converted, HPO ids checked and every problem named by JSON path.
+The file is parsed into the GA4GH message itself (the ``phenopackets`` protobuf classes) after the rarebone
+extension block has been taken out (see docs/phenopacket-extension.md). The Patient is built from the PARSED
+MESSAGE, never from the raw JSON: protobuf JSON accepts both ``phenotypicFeatures`` and ``phenotypic_features``,
+and a walker over the raw dict read snake_case files as empty (suspicion none, exit 0: a silent false negative).
+The message is walked through its canonical JSON form (``MessageToDict``: camelCase, defaults dropped), so the
+JSON paths in messages are the standard ones; an error path is then re-spelled the way the file wrote it.
 """
 
 from __future__ import annotations
@@ -79,12 +82,54 @@ def read_phenopacket(path: Path | str) -> IntakeResult:
         raise
 
 
-def _check_schema(document: dict[str, Any]) -> None:
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _check_duplicate_spellings(node: Any, path: str = "$") -> None:
+    """One field written twice (``phenotypicFeatures`` and ``phenotypic_features``): protobuf would keep one
+    silently; refuse instead, because half the record would be lost without a word."""
+    if isinstance(node, dict):
+        seen: dict[str, str] = {}
+        for key, value in node.items():
+            camel = _camel(key)
+            if camel in seen and seen[camel] != key:
+                raise PhenopacketError(f"field written twice, as {seen[camel]!r} and {key!r}; keep one",
+                                       path=f"{path}.{key}", value=key)
+            seen[camel] = key
+            _check_duplicate_spellings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _check_duplicate_spellings(item, f"{path}[{i}]")
+
+
+def as_written(document: Any, path: str | None) -> str | None:
+    """A canonical (camelCase) JSON path re-spelled with the keys the file actually uses (snake_case files)."""
+    if not path or not path.startswith("$"):
+        return path
+    node, out = document, "$"
+    for name, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]", path.removeprefix("$")):
+        if index:
+            out += f"[{index}]"
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            continue
+        if isinstance(node, dict) and name not in node:
+            snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+            name = snake if snake in node else name
+        out += f".{name}"
+        node = node.get(name) if isinstance(node, dict) else None
+    return out
+
+
+def _parse_message(document: dict[str, Any]) -> dict[str, Any]:
+    """The Phenopacket message, strictly parsed (unknown fields are errors), as canonical camelCase JSON."""
     from google.protobuf import json_format
     from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket
 
+    _check_duplicate_spellings(document)
     try:
-        json_format.ParseDict(document, Phenopacket())
+        message = json_format.ParseDict(document, Phenopacket())
     except json_format.ParseError as exc:
         first = str(exc).splitlines()[0]
         match = re.search(r' at "?Phenopacket\.?([^"\s]*?)"?\.*$', first)
@@ -94,6 +139,7 @@ def _check_schema(document: dict[str, Any]) -> None:
         value = lookup(document, path) if match else None
         raise PhenopacketError(f"does not follow the Phenopacket v2 schema: {inner}", path=path,
                                **({"value": value} if value is not None and not isinstance(value, (dict, list)) else {})) from None
+    return json_format.MessageToDict(message)
 
 
 def _time(node: dict | None, path: str) -> TimePoint | None:
@@ -131,8 +177,16 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             source=source, path=f"$.{marker}", value=schema_version or marker,
         )
     extension = document.get(EXTENSION_KEY)
-    core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
-    _check_schema(core)
+    try:
+        return _from_message(_parse_message({k: v for k, v in document.items() if k != EXTENSION_KEY}),
+                             extension, source)
+    except InputError as exc:
+        exc.path = as_written(document, exc.path)
+        raise
+
+
+def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeResult:
+    """Build the Patient from the parsed message (``core``: its canonical JSON, see the module docstring)."""
     warnings: list[str] = []
     if "metaData" not in core:
         warnings.append("no metaData block (required by the Phenopacket schema); ontology versions unknown")
@@ -170,12 +224,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             modifiers=tuple(m.get("id", "") for m in pf.get("modifiers", [])),
             description=pf.get("description"), json_path=f"$.phenotypicFeatures[{i}]",
         ))
-    seen = {}
-    for f in features:
-        if f.hpo_id in seen and seen[f.hpo_id] != f.excluded:
-            warnings.append(f"{f.hpo_id} ({f.label}) is recorded both as observed and as excluded; treated as observed")
-        seen.setdefault(f.hpo_id, f.excluded)
-    features = [f for f in features if not (f.excluded and seen.get(f.hpo_id) is False)]
+    features = _resolve_contradictions(features, onto, warnings)
 
     return IntakeResult(
         Patient(
@@ -200,6 +249,34 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
         ),
         warnings,
     )
+
+
+def _resolve_contradictions(features: list[Feature], onto, warnings: list[str]) -> list[Feature]:
+    """An exclusion contradicted by an observation of the same term or of a more specific term.
+
+    Rule (docs/phenopacket-extension.md): the OBSERVED term wins and the contradicted exclusion is dropped.
+    Observing "Osteosclerosis" means the skeleton is abnormal, so "no abnormality of the skeletal system" cannot
+    also hold; an observation is a positive statement about this child, an exclusion is often a checklist default.
+    Both terms are named in a warning so the clinician can correct the record.
+    """
+    observed = [f for f in features if not f.excluded]
+    kept: list[Feature] = []
+    for f in features:
+        if f.excluded:
+            same = next((o for o in observed if o.hpo_id == f.hpo_id), None)
+            if same is not None:
+                warnings.append(f"{f.hpo_id} ({f.label}) is recorded both as observed and as excluded; "
+                                "treated as observed (rule: an observed term wins over its exclusion)")
+                continue
+            below = next((o for o in observed if onto.is_a(o.hpo_id, f.hpo_id)), None)
+            if below is not None:
+                warnings.append(
+                    f"{f.json_path}: excluded {f.hpo_id} ({f.label}) contradicts observed {below.hpo_id} ({below.label}), "
+                    f"which is a kind of it; the exclusion is dropped (rule: an observed descendant wins over an "
+                    "excluded ancestor)")
+                continue
+        kept.append(f)
+    return kept
 
 
 def _measurements(core: dict) -> Iterator[Measurement]:
