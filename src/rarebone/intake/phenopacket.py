@@ -57,7 +57,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     return out
 
 
-def read_phenopacket(path: Path | str) -> IntakeResult:
+def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeResult:
+    """Read one file. ``strip``: top-level fields (camelCase names) removed before reading, in either spelling;
+    ``rarebone validate --phenotype-only`` strips diseases and interpretations."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -75,6 +77,9 @@ def read_phenopacket(path: Path | str) -> IntakeResult:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=str(path)) from None
+    if strip and isinstance(document, dict):
+        names = {spelling for name in strip for spelling in (name, re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))}
+        document = {k: v for k, v in document.items() if k not in names}
     try:
         return read_phenopacket_dict(document, source=path.name)
     except InputError as exc:
