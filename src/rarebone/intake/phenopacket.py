@@ -20,9 +20,10 @@ from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
-from rarebone.knowledge import unit_converter
+from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.patient import (
-    AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, Sex, TimePoint, Treatment, Variant,
+    AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, RecordedDiagnosis, Sex, TimePoint,
+    Treatment, Variant,
 )
 from rarebone.phenotype import ontology
 
@@ -250,6 +251,7 @@ def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeRe
             treatments=tuple(_treatments(core)),
             procedures=tuple(_procedures(core)),
             donors=tuple(read_donors(extension)),
+            recorded_diagnoses=tuple(_recorded_diagnoses(core)),
             extensions={k: v for k, v in (extension or {}).items() if k != "donors"},
         ),
         warnings,
@@ -282,6 +284,30 @@ def _resolve_contradictions(features: list[Feature], onto, warnings: list[str]) 
                 continue
         kept.append(f)
     return kept
+
+
+def _recorded_diagnoses(core: dict) -> Iterator[RecordedDiagnosis]:
+    """Diagnoses the record states, recognised by OMIM/MONDO/Orphanet id. Excluded diseases are not diagnoses."""
+    index = disease_index()
+    nodes = [(d.get("term") or {}, f"$.diseases[{i}].term") for i, d in enumerate(core.get("diseases", []))
+             if not d.get("excluded")]
+    nodes += [((interp.get("diagnosis") or {}).get("disease") or {}, f"$.interpretations[{i}].diagnosis.disease")
+              for i, interp in enumerate(core.get("interpretations", []))]
+    seen: set[str] = set()
+    for term, path in nodes:
+        if not term.get("id"):
+            continue
+        term_id = normalise_disease_id(term["id"])
+        if term_id in seen:
+            continue
+        seen.add(term_id)
+        xref = index.get(term_id)
+        yield RecordedDiagnosis(
+            term_id=term_id, label=term.get("label", ""), json_path=path,
+            xref_id=xref.id if xref else None, kb_entry=xref.kb_entry if xref else None,
+            condition=xref.condition if xref else None, gene=xref.gene if xref else None,
+            kb_label=xref.label if xref else None,
+        )
 
 
 def _measurements(core: dict) -> Iterator[Measurement]:

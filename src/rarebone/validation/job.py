@@ -88,7 +88,8 @@ def run_validation(
                     levels={c: a.suspicion[c].level.value for c in CONDITIONS},
                     scores={c: a.suspicion[c].score for c in CONDITIONS},
                     expected_hsct=row.expected_hsct, given_hsct=a.hsct.recommendation.value,
-                    recorded_diagnoses=[d.describe() for d in getattr(a, "recorded_diagnoses", [])],
+                    recorded_diagnoses=[f"{d.id} {d.label}" + (f" -> {d.maps_to or d.knowledge_id}" if d.recognised else "")
+                                        for d in a.recorded_diagnoses],
                 ))
         if on_case:
             on_case(path)
