@@ -93,21 +93,34 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _check_duplicate_spellings(node: Any, path: str = "$") -> None:
+def _check_duplicate_spellings(document: Any) -> None:
     """One field written twice (``phenotypicFeatures`` and ``phenotypic_features``): protobuf would keep one
     silently; refuse instead, because half the record would be lost without a word."""
+    found = _duplicate_spelling(document)
+    if found:
+        where, key, other = found
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+        raise PhenopacketError(f"field written twice, as {other!r} and {key!r}; keep one", path=f"{path}.{key}", value=key)
+
+
+def _duplicate_spelling(node: Any) -> tuple[list, str, str] | None:
+    # Hot path (every file): only keys with an underscore can clash, and paths are built only for a clash.
     if isinstance(node, dict):
-        seen: dict[str, str] = {}
-        for key, value in node.items():
-            camel = _camel(key)
-            if camel in seen and seen[camel] != key:
-                raise PhenopacketError(f"field written twice, as {seen[camel]!r} and {key!r}; keep one",
-                                       path=f"{path}.{key}", value=key)
-            seen[camel] = key
-            _check_duplicate_spellings(value, f"{path}.{key}")
+        for key in node:
+            if "_" in key and _camel(key) in node and _camel(key) != key:
+                return [], key, _camel(key)
+        children = node.items()
     elif isinstance(node, list):
-        for i, item in enumerate(node):
-            _check_duplicate_spellings(item, f"{path}[{i}]")
+        children = enumerate(node)
+    else:
+        return None
+    for name, child in children:
+        if isinstance(child, (dict, list)):
+            found = _duplicate_spelling(child)
+            if found:
+                found[0].insert(0, name)
+                return found
+    return None
 
 
 def as_written(document: Any, path: str | None) -> str | None:
