@@ -195,7 +195,7 @@ def test_exit_3_below_the_floor_one_line_per_figure(tmp_path):
     floor.write_text("osteopetrosis: {sensitivity_moderate: 0.76}\ncno: {specificity: 0.86, sensitivity_moderate: 1.0}\n")
     done = _cli("--floor", str(floor))
     assert done.returncode == 3
-    lines = [l for l in done.stderr.splitlines() if "below floor" in l]
+    lines = [l for l in done.stderr.splitlines() if "floor check failed" in l]
     assert len(lines) == 2 and "osteopetrosis sensitivity_moderate 0.750 (3/4)" in lines[0]
     floor.write_text("osteopetrosis: {sensitivity_moderate: 0.75}\ncno: {specificity: 0.857}\n")  # just at the floor
     assert _cli("--floor", str(floor)).returncode == 0

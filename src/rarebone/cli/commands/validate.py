@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         for line in report.errors:
             print(f"rarebone: error: {line}", file=sys.stderr)
         for line in failures:
-            print(f"rarebone: below floor: {line}", file=sys.stderr)
+            print(f"rarebone: floor check failed: {line}", file=sys.stderr)
         if report.errors:
             raise typer.Exit(2)
         if failures:
