@@ -88,3 +88,12 @@ def test_every_gene_table_disease_has_a_cross_reference(kb):
             assert x.kb_entry == entry.id and (x.gene is None or x.gene == entry.gene), entry.id
             checked += 1
     assert checked >= 17
+
+
+def test_no_disease_id_is_claimed_by_two_entries(kb):
+    # An id in two entries would silently map to whichever loaded last.
+    owners: dict[str, str] = {}
+    for x in kb.of_kind(DiseaseXref):
+        for i in x.ids:
+            assert i.split(":")[0] in ("OMIM", "MONDO", "ORPHA"), (x.id, i)
+            assert owners.setdefault(i, x.id) == x.id, (i, owners[i], x.id)

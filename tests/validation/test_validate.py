@@ -229,3 +229,12 @@ def test_text_report_lists_misses_with_evidence():
 def test_schema_command_knows_the_validation_report():
     done = run_cli("schema", "validation")
     assert done.returncode == 0 and "ConditionFigures" in done.stdout
+
+
+def test_wilson_interval_agrees_with_scipy_binomtest():
+    # An independent implementation (scipy.stats.binomtest(...).proportion_ci(method="wilson")) over a grid.
+    stats = pytest.importorskip("scipy.stats")
+    for n in (1, 2, 7, 28, 33, 72):
+        for k in range(n + 1):
+            ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            assert wilson_interval(k, n) == pytest.approx((ci.low, ci.high), abs=1e-9), (k, n)
