@@ -90,6 +90,10 @@ def test_levels_per_category(report):
     assert report.conditions["osteopetrosis"].levels["osteopetrosis"] == {"none": 1, "low": 0, "moderate": 0, "high": 3}
     assert report.conditions["cno"].levels["cno"] == {"none": 0, "low": 0, "moderate": 1, "high": 1}
     assert report.conditions["cno"].levels["negative"] == {"none": 1, "low": 0, "moderate": 0, "high": 0}
+    # subgroups of the fixture key: MIOP op-tcirg1 (high) + op-thin (none); OP-neuro op-ostm1 (high); ADO op-clcn7-het (high)
+    assert report.conditions["osteopetrosis"].subgroup_levels == {
+        "ADO": {"none": 0, "low": 0, "moderate": 0, "high": 1}, "MIOP": {"none": 1, "low": 0, "moderate": 0, "high": 1},
+        "OP-neuro": {"none": 0, "low": 0, "moderate": 0, "high": 1}}
 
 
 def test_every_miss_and_false_alarm_is_listed_with_its_evidence(report):

@@ -122,6 +122,9 @@ def run_validation(
             lookalike_called_high=proportion(sum(level(a) is SuspicionLevel.HIGH for _, a in look), len(look), confidence),
             levels={cat: {lv.value: sum(r.category == cat and level(a) is lv for r, a in assessed) for lv in SuspicionLevel}
                     for cat in categories if any(r.category == cat for r, _ in assessed)},
+            subgroup_levels={sub or "(none)": {lv.value: sum(r.subgroup == sub and level(a) is lv for r, a in pos)
+                                               for lv in SuspicionLevel}
+                             for sub in sorted({r.subgroup for r, _ in pos})},
         )
 
     # Without the genotype there is no HSCT question to agree on: the table is left empty, and says why.

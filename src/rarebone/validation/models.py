@@ -34,6 +34,8 @@ class ConditionFigures(Contract):
     lookalike_called_moderate: Proportion = Field(description="look-alike cases called moderate or high")
     lookalike_called_high: Proportion = Field(description="look-alike cases called high")
     levels: dict[str, dict[str, int]] = Field(description="category -> suspicion level -> number of cases")
+    subgroup_levels: dict[str, dict[str, int]] = Field(
+        default={}, description="subgroup of this condition's cases (MIOP, ADO, CRMO, ...) -> level -> number of cases")
 
 
 class HsctAgreement(Contract):

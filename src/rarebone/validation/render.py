@@ -27,6 +27,10 @@ def render_text(report: ValidationReport) -> str:
         levels = "none low moderate high".split()
         out.append("    levels by category:        " + " ".join(f"{lv:>9}" for lv in levels))
         out += [f"      {cat:<24} " + " ".join(f"{counts.get(lv, 0):>9}" for lv in levels) for cat, counts in c.levels.items()]
+        if c.subgroup_levels:
+            out.append(f"    {c.condition} cases by subgroup:")
+            out += [f"      {sub:<24} " + " ".join(f"{counts.get(lv, 0):>9}" for lv in levels)
+                    for sub, counts in c.subgroup_levels.items()]
         out.append("")
     h = report.hsct
     out.append(f"HSCT AGREEMENT (expected x given): {h.agreement.describe()}")
