@@ -138,3 +138,35 @@ def test_compound_heterozygous_variants_are_read(base):
     patient = read_phenopacket_dict(base).patient
     assert [v.gene_symbol for v in patient.variants] == ["TCIRG1", "TCIRG1"]
     assert {v.allelic_state.value for v in patient.variants} == {"heterozygous"}
+
+
+def _with_features(base, *features):
+    document = copy.deepcopy(base)
+    document["phenotypicFeatures"] = [
+        {"type": {"id": hpo, "label": label}, **({"excluded": True} if excluded else {})} for hpo, label, excluded in features
+    ]
+    return document
+
+
+def test_excluded_ancestor_with_observed_descendant_is_dropped_with_a_warning(base):
+    # Rule stated in docs/phenopacket-extension.md: the observed descendant wins, the excluded ancestor is dropped.
+    result = read_phenopacket_dict(_with_features(
+        base, ("HP:0000924", "Abnormality of the skeletal system", True), ("HP:0011002", "Osteopetrosis", False)))
+    assert [(f.hpo_id, f.excluded) for f in result.patient.features] == [("HP:0011002", False)]
+    warning = next(w for w in result.warnings if "HP:0000924" in w)
+    assert "HP:0011002" in warning and "observed descendant wins" in warning
+
+
+def test_excluded_descendant_with_observed_ancestor_is_not_a_contradiction(base):
+    # "abnormal skeleton" observed, "osteopetrosis" excluded: both can be true, both kept, no warning.
+    result = read_phenopacket_dict(_with_features(
+        base, ("HP:0000924", "Abnormality of the skeletal system", False), ("HP:0011002", "Osteopetrosis", True)))
+    assert [(f.hpo_id, f.excluded) for f in result.patient.features] == [("HP:0000924", False), ("HP:0011002", True)]
+    assert not [w for w in result.warnings if "contradicts" in w]
+
+
+def test_same_term_observed_and_excluded_keeps_the_observation(base):
+    result = read_phenopacket_dict(_with_features(
+        base, ("HP:0011002", "Osteopetrosis", True), ("HP:0011002", "Osteopetrosis", False)))
+    assert [(f.hpo_id, f.excluded) for f in result.patient.features] == [("HP:0011002", False)]
+    assert any("both as observed and as excluded" in w for w in result.warnings)

@@ -1,8 +1,11 @@
 """Phenopacket v2 JSON -> Patient.
 
-The file is validated against the GA4GH schema itself (the ``phenopackets`` protobuf classes) after the
-rarebone extension block has been taken out (see docs/phenopacket-extension.md), then walked into the
-Patient model with units converted, HPO ids checked and every problem named by JSON path.
+The file is parsed into the GA4GH message itself (the ``phenopackets`` protobuf classes) after the rarebone
+extension block has been taken out (see docs/phenopacket-extension.md). The Patient is built from the PARSED
+MESSAGE, never from the raw JSON: protobuf JSON accepts both ``phenotypicFeatures`` and ``phenotypic_features``,
+and a walker over the raw dict read snake_case files as empty (suspicion none, exit 0: a silent false negative).
+The message is walked through its canonical JSON form (``MessageToDict``: camelCase, defaults dropped), so the
+JSON paths in messages are the standard ones; an error path is then re-spelled the way the file wrote it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
-from rarebone.knowledge import unit_converter
+from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.patient import (
-    AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, Sex, TimePoint, Treatment, Variant,
+    AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, RecordedDiagnosis, Sex, TimePoint,
+    Treatment, Variant,
 )
 from rarebone.phenotype import ontology
 
@@ -54,7 +58,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     return out
 
 
-def read_phenopacket(path: Path | str) -> IntakeResult:
+def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeResult:
+    """Read one file. ``strip``: top-level fields (camelCase names) removed before reading, in either spelling;
+    ``rarebone validate --phenotype-only`` strips diseases and interpretations."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -72,6 +78,9 @@ def read_phenopacket(path: Path | str) -> IntakeResult:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=str(path)) from None
+    if strip and isinstance(document, dict):
+        names = {spelling for name in strip for spelling in (name, re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))}
+        document = {k: v for k, v in document.items() if k not in names}
     try:
         return read_phenopacket_dict(document, source=path.name)
     except InputError as exc:
@@ -79,12 +88,67 @@ def read_phenopacket(path: Path | str) -> IntakeResult:
         raise
 
 
-def _check_schema(document: dict[str, Any]) -> None:
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _check_duplicate_spellings(document: Any) -> None:
+    """One field written twice (``phenotypicFeatures`` and ``phenotypic_features``): protobuf would keep one
+    silently; refuse instead, because half the record would be lost without a word."""
+    found = _duplicate_spelling(document)
+    if found:
+        where, key, other = found
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+        raise PhenopacketError(f"field written twice, as {other!r} and {key!r}; keep one", path=f"{path}.{key}", value=key)
+
+
+def _duplicate_spelling(node: Any) -> tuple[list, str, str] | None:
+    # Hot path (every file): only keys with an underscore can clash, and paths are built only for a clash.
+    if isinstance(node, dict):
+        for key in node:
+            if "_" in key and _camel(key) in node and _camel(key) != key:
+                return [], key, _camel(key)
+        children = node.items()
+    elif isinstance(node, list):
+        children = enumerate(node)
+    else:
+        return None
+    for name, child in children:
+        if isinstance(child, (dict, list)):
+            found = _duplicate_spelling(child)
+            if found:
+                found[0].insert(0, name)
+                return found
+    return None
+
+
+def as_written(document: Any, path: str | None) -> str | None:
+    """A canonical (camelCase) JSON path re-spelled with the keys the file actually uses (snake_case files)."""
+    if not path or not path.startswith("$"):
+        return path
+    node, out = document, "$"
+    for name, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]", path.removeprefix("$")):
+        if index:
+            out += f"[{index}]"
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            continue
+        if isinstance(node, dict) and name not in node:
+            snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+            name = snake if snake in node else name
+        out += f".{name}"
+        node = node.get(name) if isinstance(node, dict) else None
+    return out
+
+
+def _parse_message(document: dict[str, Any]) -> dict[str, Any]:
+    """The Phenopacket message, strictly parsed (unknown fields are errors), as canonical camelCase JSON."""
     from google.protobuf import json_format
     from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket
 
+    _check_duplicate_spellings(document)
     try:
-        json_format.ParseDict(document, Phenopacket())
+        message = json_format.ParseDict(document, Phenopacket())
     except json_format.ParseError as exc:
         first = str(exc).splitlines()[0]
         match = re.search(r' at "?Phenopacket\.?([^"\s]*?)"?\.*$', first)
@@ -94,6 +158,7 @@ def _check_schema(document: dict[str, Any]) -> None:
         value = lookup(document, path) if match else None
         raise PhenopacketError(f"does not follow the Phenopacket v2 schema: {inner}", path=path,
                                **({"value": value} if value is not None and not isinstance(value, (dict, list)) else {})) from None
+    return json_format.MessageToDict(message)
 
 
 def _time(node: dict | None, path: str) -> TimePoint | None:
@@ -131,8 +196,16 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             source=source, path=f"$.{marker}", value=schema_version or marker,
         )
     extension = document.get(EXTENSION_KEY)
-    core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
-    _check_schema(core)
+    try:
+        return _from_message(_parse_message({k: v for k, v in document.items() if k != EXTENSION_KEY}),
+                             extension, source)
+    except InputError as exc:
+        exc.path = as_written(document, exc.path)
+        raise
+
+
+def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeResult:
+    """Build the Patient from the parsed message (``core``: its canonical JSON, see the module docstring)."""
     warnings: list[str] = []
     if "metaData" not in core:
         warnings.append("no metaData block (required by the Phenopacket schema); ontology versions unknown")
@@ -170,12 +243,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             modifiers=tuple(m.get("id", "") for m in pf.get("modifiers", [])),
             description=pf.get("description"), json_path=f"$.phenotypicFeatures[{i}]",
         ))
-    seen = {}
-    for f in features:
-        if f.hpo_id in seen and seen[f.hpo_id] != f.excluded:
-            warnings.append(f"{f.hpo_id} ({f.label}) is recorded both as observed and as excluded; treated as observed")
-        seen.setdefault(f.hpo_id, f.excluded)
-    features = [f for f in features if not (f.excluded and seen.get(f.hpo_id) is False)]
+    features = _resolve_contradictions(features, onto, warnings)
 
     return IntakeResult(
         Patient(
@@ -196,10 +264,63 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             treatments=tuple(_treatments(core)),
             procedures=tuple(_procedures(core)),
             donors=tuple(read_donors(extension)),
+            recorded_diagnoses=tuple(_recorded_diagnoses(core)),
             extensions={k: v for k, v in (extension or {}).items() if k != "donors"},
         ),
         warnings,
     )
+
+
+def _resolve_contradictions(features: list[Feature], onto, warnings: list[str]) -> list[Feature]:
+    """An exclusion contradicted by an observation of the same term or of a more specific term.
+
+    Rule (docs/phenopacket-extension.md): the OBSERVED term wins and the contradicted exclusion is dropped.
+    Observing "Osteosclerosis" means the skeleton is abnormal, so "no abnormality of the skeletal system" cannot
+    also hold; an observation is a positive statement about this child, an exclusion is often a checklist default.
+    Both terms are named in a warning so the clinician can correct the record.
+    """
+    observed = [f for f in features if not f.excluded]
+    kept: list[Feature] = []
+    for f in features:
+        if f.excluded:
+            same = next((o for o in observed if o.hpo_id == f.hpo_id), None)
+            if same is not None:
+                warnings.append(f"{f.hpo_id} ({f.label}) is recorded both as observed and as excluded; "
+                                "treated as observed (rule: an observed term wins over its exclusion)")
+                continue
+            below = next((o for o in observed if onto.is_a(o.hpo_id, f.hpo_id)), None)
+            if below is not None:
+                warnings.append(
+                    f"{f.json_path}: excluded {f.hpo_id} ({f.label}) contradicts observed {below.hpo_id} ({below.label}), "
+                    f"which is a kind of it; the exclusion is dropped (rule: an observed descendant wins over an "
+                    "excluded ancestor)")
+                continue
+        kept.append(f)
+    return kept
+
+
+def _recorded_diagnoses(core: dict) -> Iterator[RecordedDiagnosis]:
+    """Diagnoses the record states, recognised by OMIM/MONDO/Orphanet id. Excluded diseases are not diagnoses."""
+    index = disease_index()
+    nodes = [(d.get("term") or {}, f"$.diseases[{i}].term") for i, d in enumerate(core.get("diseases", []))
+             if not d.get("excluded")]
+    nodes += [((interp.get("diagnosis") or {}).get("disease") or {}, f"$.interpretations[{i}].diagnosis.disease")
+              for i, interp in enumerate(core.get("interpretations", []))]
+    seen: set[str] = set()
+    for term, path in nodes:
+        if not term.get("id"):
+            continue
+        term_id = normalise_disease_id(term["id"])
+        if term_id in seen:
+            continue
+        seen.add(term_id)
+        xref = index.get(term_id)
+        yield RecordedDiagnosis(
+            term_id=term_id, label=term.get("label", ""), json_path=path,
+            xref_id=xref.id if xref else None, kb_entry=xref.kb_entry if xref else None,
+            condition=xref.condition if xref else None, gene=xref.gene if xref else None,
+            kb_label=xref.label if xref else None,
+        )
 
 
 def _measurements(core: dict) -> Iterator[Measurement]:

@@ -8,6 +8,7 @@ from rarebone.patient.model import (
     Measurement,
     Patient,
     Procedure,
+    RecordedDiagnosis,
     Sex,
     TimePoint,
     Treatment,
@@ -16,6 +17,6 @@ from rarebone.patient.model import (
 )
 
 __all__ = [
-    "AllelicState", "Disease", "DoseInterval", "Donor", "Feature", "Measurement", "Patient", "Procedure",
+    "AllelicState", "Disease", "DoseInterval", "Donor", "Feature", "Measurement", "Patient", "Procedure", "RecordedDiagnosis",
     "Sex", "TimePoint", "Treatment", "Variant",
 ]

@@ -93,6 +93,21 @@ class Disease:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedDiagnosis:
+    """A diagnosis the record states (``diseases`` or ``interpretations[].diagnosis.disease``), recognised through
+    the knowledge base's cross-references (OMIM, MONDO, Orphanet). Information only: suspicion is not scored from it."""
+
+    term_id: str  # as recorded, prefix normalised (Orphanet:/ORPHANET: -> ORPHA:)
+    label: str
+    json_path: str
+    xref_id: str | None = None  # DX-... knowledge entry when recognised
+    kb_entry: str | None = None  # the knowledge base's disease entry (OP-GENE-..., CNO-MONO-...)
+    condition: str | None = None  # osteopetrosis, cno, lookalike
+    gene: str | None = None
+    kb_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DoseInterval:
     value: float | None
     unit: str | None
@@ -167,6 +182,7 @@ class Patient:
     treatments: tuple[Treatment, ...] = ()
     procedures: tuple[Procedure, ...] = ()
     donors: tuple[Donor, ...] = ()
+    recorded_diagnoses: tuple[RecordedDiagnosis, ...] = ()
     # Extension blocks other rooms read (e.g. CNO lesions, visits); raw JSON, validated by their owners.
     extensions: dict[str, Any] = field(default_factory=dict)
 

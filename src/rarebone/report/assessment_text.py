@@ -148,6 +148,13 @@ def render_text(a: Assessment) -> str:
         for i, r in enumerate(a.recommendations, 1):
             add(_wrap(f"{i}. [{r.strength.value}] {r.text}{_MARK.get(r.certainty, '')}{_cite(r.citations)} ({r.id})"))
         add("")
+    if a.recorded_diagnoses:
+        add("RECORDED DIAGNOSES (as the record states them; not used for the suspicion level)")
+        for d in a.recorded_diagnoses:
+            known = (f" = {d.kb_label} ({d.condition}{', ' + d.gene if d.gene else ''}) [{d.knowledge_id}]"
+                     f"{_MARK.get(d.certainty, '')}{_cite(d.citations)}") if d.recognised else " — not a disease rarebone knows"
+            add(_wrap(f"· {d.id} {d.label}{known}"))
+        add("")
     if a.missing_data:
         add("MISSING DATA (what rarebone would need to say more)")
         for m in a.missing_data:

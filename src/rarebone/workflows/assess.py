@@ -19,6 +19,7 @@ from rarebone.patient import Patient
 from rarebone.phenotype import ontology
 from rarebone.phenotype.labs import with_lab_findings
 from rarebone.workflows.differential import Differential
+from rarebone.workflows.recorded_diagnoses import RecordedDiagnosisOut, recorded_diagnoses
 
 
 class PatientSummary(Contract):
@@ -49,6 +50,9 @@ class Assessment(Contract):
     mimics: list[MimicWarning] = []
     cno: CnoBlock | None = Field(default=None, description="CNO criteria, exclusions still due, monogenic forms")
     recommendations: list[Recommendation] = []
+    recorded_diagnoses: list[RecordedDiagnosisOut] = Field(
+        default=[], description="diagnoses the record states (diseases, interpretations), recognised by OMIM/MONDO/"
+        "Orphanet cross-reference; listed, not used for the suspicion level")
     missing_data: list[str] = []
     warnings: list[str] = []
     citations: dict[str, str] = Field(default_factory=dict, description="source id -> full citation, for every id used")
@@ -81,6 +85,8 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
                              key=lambda r: (order.index(r.strength), not r.id.startswith("CNO-DDX-")))
     from rarebone.core.time import format_age
 
+    diagnoses, diagnosis_warnings, diagnosis_missing = recorded_diagnoses(patient, kb)
+
     fields = dict(
         patient_id=patient.patient_id, source=patient.source, knowledge_version=kb.version, hpo_version=onto.version,
         notice=kb.get("NOTICE-DECISION-SUPPORT").text,
@@ -92,9 +98,10 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
         ),
         suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics, hsct=op.hsct,
         donors=op.donors, workup=op.workup, mimics=op.mimics, cno=cno_block, recommendations=recommendations,
-        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data],
+        recorded_diagnoses=diagnoses,
+        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data] + diagnosis_missing,
         warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings
-        + [f"CNO: {w}" for w in cno_block.warnings],
+        + [f"CNO: {w}" for w in cno_block.warnings] + diagnosis_warnings,
     )
     draft = Assessment.model_construct(**fields)
     fields["citations"] = _collect_citations(draft.model_dump_json(), kb)

@@ -55,3 +55,16 @@ class UnitAlias(Entry):
 
 
 KINDS = {"text": Text, "analyte": Analyte, "unit_alias": UnitAlias}
+
+
+class DiseaseXref(Entry):
+    """One disease of the knowledge base under its ids in OMIM, MONDO and Orphanet (``ORPHA:`` spelling)."""
+
+    condition: Literal["osteopetrosis", "cno", "lookalike"]
+    label: str
+    ids: list[str] = Field(min_length=1)
+    kb_entry: str | None = None
+    gene: str | None = None
+
+
+KINDS["disease_xref"] = DiseaseXref
