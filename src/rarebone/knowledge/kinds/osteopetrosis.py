@@ -25,6 +25,8 @@ class RedFlag(Entry):
 
     label: str
     terms: list[str] = Field(min_length=1)
+    exact_terms: list[str] = []  # count only as written, not their descendants
+    except_terms: list[str] = []  # descendants of ``terms`` under one of these do not count
     role: Literal["hallmark", "red_flag", "supportive", "contraindication", "pointer"]
     domain: Literal["radiology", "haematology", "calcium", "neuro_ophthalmic", "growth", "skeletal_clinical",
                     "neurodegeneration", "other"]
@@ -40,6 +42,9 @@ class SuspicionRules(Entry):
     high_min_score: float
     high_requires_role: str
     min_domains_without_hallmark: int
+    radiology_domain: str = "radiology"
+    # A radiological finding of any rank beside a finding in one of these domains is at least moderate.
+    moderate_with_radiology_domains: list[str] = []
     excluded_hallmark_caps_level_at: Literal["none", "low", "moderate"]
     neonatal_onset_terms: list[str]
     neonatal_days: float
