@@ -89,6 +89,13 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
         if _ORDER.index(level) > _ORDER.index(cap):
             level = cap
             explanation += f"; capped at {cap.value}: a radiological hallmark is recorded as absent"
+    from rarebone.osteopetrosis.mimics import pointed_lookalikes  # here, not at import: mimics imports matching too
+
+    for entry, _ in pointed_lookalikes(patient, kb, onto):
+        cap = SuspicionLevel(entry.caps_level_at)
+        if _ORDER.index(level) > _ORDER.index(cap):
+            level = cap
+            explanation += f"; held at {cap.value}: findings point to the look-alike {entry.label} ({entry.id})"
     if not radiology_present and level is not SuspicionLevel.NONE and not hallmark_excluded:
         explanation += "; no skeletal radiograph finding recorded (radiographs are diagnostic)"
     elif radiology_present and not hallmark_present and level is not SuspicionLevel.NONE:

@@ -89,7 +89,21 @@ class Mimic(Entry):
     label: str
     cytopenia_terms: list[str]
     trigger_terms: list[str]
-    radiology_terms: list[str]
+    radiology_terms: list[str]  # a generalised hallmark on a skeletal survey (present or excluded) settles it
+    marrow_terms: list[str] = []  # a recorded marrow examination (finding present or excluded) settles it
+    trigger_analytes: list[str] = []  # measured analytes above the lab's reference (or > 0 without one) trigger
+    distinguish: list[str]
+
+
+class LookAlike(Entry):
+    """A sclerosing bone dysplasia that can pass for osteopetrosis. Pointed to when every group of ``all_of``
+    has a present term (a group is HPO roots, descendants included) and no ``unless_terms`` term is present;
+    then osteopetrosis suspicion is held at ``caps_level_at`` and a mimic warning comes first."""
+
+    label: str
+    all_of: list[list[str]] = Field(min_length=1)
+    unless_terms: list[str] = []
+    caps_level_at: Literal["low", "moderate"] = "moderate"
     distinguish: list[str]
 
 
@@ -141,6 +155,7 @@ KINDS = {
     "op_suspicion_rules": SuspicionRules,
     "op_gene": Gene,
     "op_mimic": Mimic,
+    "op_lookalike": LookAlike,
     "op_urgency": UrgencyTrigger,
     "op_workup": WorkupItem,
     "op_donor_tier": DonorTier,
