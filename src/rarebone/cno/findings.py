@@ -36,6 +36,7 @@ class FindingEvaluator:
         self._cache: dict[str, FindingValue] = {}
         self._sites = {e.key: e for e in kb.of_kind(CnoSite)}
         self._min_sites = kb.get("CNO-MULTIFOCAL-MIN-SITES").value
+        self._hpo_lesions = None
 
     def __call__(self, finding_id: str) -> FindingValue:
         if finding_id not in self._cache:
@@ -101,6 +102,13 @@ class FindingEvaluator:
         return None, False
 
     def _lesions(self, rule: str) -> tuple[FactStatus, str | None]:
+        if self._hpo_lesions is None:
+            from rarebone.cno.hpo_lesions import read_hpo_lesions
+
+            self._hpo_lesions = read_hpo_lesions(self.patient, self.kb, self.onto)
+        from_hpo = self._hpo_lesions.rule(rule, self._min_sites)
+        if from_hpo is not None:
+            return from_hpo
         if not self.record.has_imaging:
             return FactStatus.UNKNOWN, None
         seen = [les for s in self.record.studies for les in s.lesions if les.present]

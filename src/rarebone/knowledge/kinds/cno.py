@@ -41,6 +41,22 @@ class CnoFinding(Entry):
     extension_flag: str | None = None
 
 
+class CnoHpoConcept(Entry):
+    """An HPO concept set the CNO room reads lesions from (lesion, lytic, sclerotic, laterality modifiers)."""
+
+    key: Literal["lesion", "not_lesion", "inflammatory", "lytic", "sclerotic", "bilateral", "single", "left", "right"]
+    terms: list[str] = Field(min_length=1)
+
+
+class CnoHpoBone(Entry):
+    """A bone (or region) named by an HPO subtree; a finding under ``roots`` beside a lesion locates it."""
+
+    key: str
+    region: Literal["skull", "mandible", "clavicle", "sternum", "vertebra", "sacrum", "pelvis", "rib", "upper_limb",
+                    "lower_limb", "hand", "foot", "scapula", "metaphysis"]
+    roots: list[str] = Field(min_length=1)
+
+
 class CnoSuspicionWeight(Entry):
     """How much a finding weighs for or against CNO in rarebone's suspicion score (our weighting)."""
 
@@ -162,6 +178,8 @@ class CnoResponseDefinition(Entry):
 
 
 KINDS = {
+    "cno_hpo_concept": CnoHpoConcept,
+    "cno_hpo_bone": CnoHpoBone,
     "cno_finding": CnoFinding, "cno_suspicion_weight": CnoSuspicionWeight, "cno_threshold": CnoThreshold,
     "cno_criterion_set": CnoCriterionSet, "cno_criterion_item": CnoCriterionItem, "cno_differential": CnoDifferential,
     "cno_monogenic": CnoMonogenic, "cno_site": CnoSite, "cno_ladder_step": CnoLadderStep, "cno_regimen": CnoRegimen,

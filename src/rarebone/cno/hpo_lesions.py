@@ -1,0 +1,119 @@
+"""CNO lesions read from HPO terms and modifiers (no rareboneExtensions imaging needed). Real case reports
+name a finding of a site ("Mandibular osteomyelitis", "Clavicular sclerosis") or a lesion beside a site term
+("Osteolysis" + "Abnormal clavicle morphology"), with modifiers such as Bilateral. The concept sets live in
+knowledge/data/cno/hpo_lesions.yaml and hpo_bones.yaml. Imaging in the extension stays the detailed source;
+this is what a plain Phenopacket can say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rarebone.core.evidence import FactStatus
+from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.cno import CnoHpoBone, CnoHpoConcept
+from rarebone.patient import Feature, Patient
+from rarebone.cno.record import SIDES
+
+TYPICAL_REGIONS = ("clavicle", "sternum", "vertebra", "pelvis", "sacrum", "metaphysis")
+AXIAL_REGIONS = ("clavicle", "sternum", "vertebra")
+
+
+@dataclass
+class HpoSite:
+    key: str
+    region: str
+    labels: list[str] = field(default_factory=list)
+    sides: set[str] = field(default_factory=set)  # left / right / both (Bilateral)
+
+    @property
+    def bones(self) -> int:
+        return len(SIDES) if self.bilateral else 1
+
+    @property
+    def bilateral(self) -> bool:
+        return "both" in self.sides or set(SIDES) <= self.sides
+
+    def describe(self) -> str:
+        side = " (bilateral)" if self.bilateral else ""
+        return f"{self.key}{side}: {', '.join(dict.fromkeys(self.labels))}"
+
+
+@dataclass
+class HpoLesions:
+    lesions: list[Feature]
+    sites: dict[str, HpoSite]
+    lytic: list[Feature]
+    sclerotic: list[Feature]
+    single: bool
+
+    def _labels(self, features: list[Feature]) -> str:
+        return ", ".join(dict.fromkeys(f"{f.label} ({f.hpo_id})" for f in features))
+
+    def rule(self, rule: str, min_sites: int) -> tuple[FactStatus, str] | None:
+        """PRESENT with the fact when the HPO terms show the rule; None when they do not say."""
+        if not self.lesions:
+            return None
+        sites = list(self.sites.values())
+        hit: list[str] = []
+        if rule == "any_lesion":
+            return FactStatus.PRESENT, f"HPO: {self._labels(self.lesions)}"
+        if rule == "multifocal":
+            if sum(s.bones for s in sites) >= min_sites:
+                hit = [s.describe() for s in sites]
+        elif rule == "clavicle_only":
+            hit = [s.describe() for s in sites] if sites and all(s.region == "clavicle" for s in sites) else []
+        elif rule == "axial_site":
+            hit = [s.describe() for s in sites if s.region in AXIAL_REGIONS]
+        elif rule == "typical_site":
+            hit = [s.describe() for s in sites if s.region in TYPICAL_REGIONS]
+        elif rule == "skull":
+            hit = [s.describe() for s in sites if s.region == "skull"]
+        elif rule == "symmetric":
+            hit = [s.describe() for s in sites if s.bilateral]
+        elif rule == "unifocal_non_clavicle":
+            if self.single and len(sites) == 1 and not sites[0].bilateral and sites[0].region != "clavicle":
+                hit = [sites[0].describe()]
+        elif rule == "marginal_sclerosis":
+            if self.lytic and self.sclerotic:
+                return FactStatus.PRESENT, (f"HPO: lytic ({self._labels(self.lytic)}) and sclerotic "
+                                            f"({self._labels(self.sclerotic)}) change recorded; read as marginal sclerosis")
+        if hit:
+            return FactStatus.PRESENT, "HPO sites: " + "; ".join(hit)
+        return None
+
+
+def read_hpo_lesions(patient: Patient, kb: KnowledgeBase, onto) -> HpoLesions:
+    concepts = {c.key: set(c.terms) for c in kb.of_kind(CnoHpoConcept)}
+    bones = list(kb.of_kind(CnoHpoBone))
+    present = [f for f in patient.features if not f.excluded]
+
+    def under(f: Feature, terms: set[str] | list[str]) -> bool:
+        return not onto.ancestors_or_self(f.hpo_id).isdisjoint(terms)
+
+    def modified(f: Feature, key: str) -> bool:
+        return any(not onto.ancestors_or_self(m).isdisjoint(concepts[key]) for m in f.modifiers if m)
+
+    lesions = [f for f in present if under(f, concepts["lesion"]) and not under(f, concepts["not_lesion"])]
+    if not any(under(f, concepts["inflammatory"]) for f in present):
+        # Sclerosis or hyperostosis with no sign of inflammation is a dysplasia's picture, not a CNO lesion.
+        lesions = [f for f in lesions if not under(f, concepts["sclerotic"]) or under(f, concepts["lytic"])]
+    sites: dict[str, HpoSite] = {}
+    if lesions:
+        # A site term counts only beside a lesion: "Short clavicles" alone is not a CNO site.
+        for f in present:
+            for bone in bones:
+                if under(f, bone.roots):
+                    site = sites.setdefault(bone.key, HpoSite(bone.key, bone.region))
+                    site.labels.append(f.label)
+                    if modified(f, "bilateral"):
+                        site.sides.add("both")
+                    if modified(f, "left"):
+                        site.sides.add("left")
+                    if modified(f, "right"):
+                        site.sides.add("right")
+    return HpoLesions(
+        lesions=lesions, sites=sites,
+        lytic=[f for f in lesions if under(f, concepts["lytic"])],
+        sclerotic=[f for f in lesions if under(f, concepts["sclerotic"])],
+        single=any(modified(f, "single") for f in lesions),
+    )
