@@ -48,8 +48,11 @@ class FindingEvaluator:
         """(present fact, all terms excluded)."""
         wanted = f.hpo_any
         for feature in self.patient.features:
+            if feature.excluded:
+                continue
             # set test on the feature's ancestors: the same as is_a for each term, without a call per pair
-            if not feature.excluded and not self.onto.ancestors_or_self(feature.hpo_id).isdisjoint(wanted):
+            ancestors = self.onto.ancestors_or_self(feature.hpo_id)
+            if feature.hpo_id in f.hpo_exact or (not ancestors.isdisjoint(wanted) and ancestors.isdisjoint(f.hpo_except)):
                 return f"{feature.label} ({feature.hpo_id})", False
         excluded = {x.hpo_id for x in self.patient.features if x.excluded}
         all_excluded = bool(wanted) and bool(excluded) and all(

@@ -45,12 +45,18 @@ class HpoLesions:
     lytic: list[Feature]
     sclerotic: list[Feature]
     single: bool
+    pain_sites: dict[str, HpoSite] = field(default_factory=dict)
 
     def _labels(self, features: list[Feature]) -> str:
         return ", ".join(dict.fromkeys(f"{f.label} ({f.hpo_id})" for f in features))
 
     def rule(self, rule: str, min_sites: int) -> tuple[FactStatus, str] | None:
         """PRESENT with the fact when the HPO terms show the rule; None when they do not say."""
+        if rule == "multifocal_pain":
+            pain = list(self.pain_sites.values())
+            if sum(s.bones for s in pain) >= min_sites:
+                return FactStatus.PRESENT, "HPO pain sites: " + "; ".join(s.describe() for s in pain)
+            return None
         if not self.lesions:
             return None
         sites = list(self.sites.values())
@@ -97,23 +103,29 @@ def read_hpo_lesions(patient: Patient, kb: KnowledgeBase, onto) -> HpoLesions:
     if not any(under(f, concepts["inflammatory"]) for f in present):
         # Sclerosis or hyperostosis with no sign of inflammation is a dysplasia's picture, not a CNO lesion.
         lesions = [f for f in lesions if not under(f, concepts["sclerotic"]) or under(f, concepts["lytic"])]
-    sites: dict[str, HpoSite] = {}
-    if lesions:
-        # A site term counts only beside a lesion: "Short clavicles" alone is not a CNO site.
-        for f in present:
+    pain = [f for f in present if under(f, concepts["pain"])]
+    if not lesions and pain:
+        # "Bone pain" + "Abnormal clavicle morphology": the author's way of naming a painful bone lesion.
+        lesions = [f for f in present if any(b.lesion_with_pain and under(f, b.roots) for b in bones)]
+
+    def locate(features: list[Feature]) -> dict[str, HpoSite]:
+        found: dict[str, HpoSite] = {}
+        for f in features:
             for bone in bones:
                 if under(f, bone.roots):
-                    site = sites.setdefault(bone.key, HpoSite(bone.key, bone.region))
+                    site = found.setdefault(bone.key, HpoSite(bone.key, bone.region))
                     site.labels.append(f.label)
-                    if modified(f, "bilateral"):
-                        site.sides.add("both")
-                    if modified(f, "left"):
-                        site.sides.add("left")
-                    if modified(f, "right"):
-                        site.sides.add("right")
+                    for key, side in (("bilateral", "both"), ("left", "left"), ("right", "right")):
+                        if modified(f, key):
+                            site.sides.add(side)
+        return found
+
+    # A site term counts only beside a lesion: "Short clavicles" alone is not a CNO site.
+    sites = locate(present) if lesions else {}
     return HpoLesions(
         lesions=lesions, sites=sites,
         lytic=[f for f in lesions if under(f, concepts["lytic"])],
         sclerotic=[f for f in lesions if under(f, concepts["sclerotic"])],
         single=any(modified(f, "single") for f in lesions),
+        pain_sites=locate(pain),
     )
