@@ -96,6 +96,15 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
         if _ORDER.index(level) > _ORDER.index(cap):
             level = cap
             explanation += f"; held at {cap.value}: findings point to the look-alike {entry.label} ({entry.id})"
+    diagnosed = [d for d in patient.diseases if not d.excluded and d.term_id in rules.diagnosis_ids]
+    if diagnosed:
+        target = SuspicionLevel(rules.diagnosis_raises_to)
+        fact = "; ".join(f"{d.term_id} {d.label or ''}".strip() for d in diagnosed)
+        evidence_for.append(Evidence(knowledge_id=rules.id, label="recorded diagnosis of osteopetrosis", status=FactStatus.PRESENT,
+                                     patient_fact=fact, citations=list(rules.sources)))
+        if _ORDER.index(level) < _ORDER.index(target):
+            level = target
+            explanation += f"; raised to {target.value}: recorded diagnosis {fact} (the phenotype alone gives less)"
     if not radiology_present and level is not SuspicionLevel.NONE and not hallmark_excluded:
         explanation += "; no skeletal radiograph finding recorded (radiographs are diagnostic)"
     elif radiology_present and not hallmark_present and level is not SuspicionLevel.NONE:

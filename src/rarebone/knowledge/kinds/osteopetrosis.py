@@ -45,6 +45,9 @@ class SuspicionRules(Entry):
     radiology_domain: str = "radiology"
     # A radiological finding of any rank beside a finding in one of these domains is at least moderate.
     moderate_with_radiology_domains: list[str] = []
+    # A recorded diagnosis (Phenopacket diseases) of osteopetrosis confirms: the level is raised to this one.
+    diagnosis_ids: list[str] = []
+    diagnosis_raises_to: Literal["moderate", "high"] = "high"
     excluded_hallmark_caps_level_at: Literal["none", "low", "moderate"]
     neonatal_onset_terms: list[str]
     neonatal_days: float
