@@ -100,7 +100,7 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
     if diagnosed:
         target = SuspicionLevel(rules.diagnosis_raises_to)
         fact = "; ".join(f"{d.term_id} {d.label or ''}".strip() for d in diagnosed)
-        evidence_for.append(Evidence(knowledge_id=rules.id, label="recorded diagnosis of osteopetrosis", status=FactStatus.PRESENT,
+        evidence_for.append(Evidence(knowledge_id=rules.id, label="recorded diagnosis of osteopetrosis (confirms; not scored)", status=FactStatus.PRESENT, weight=0.0,
                                      patient_fact=fact, citations=list(rules.sources)))
         if _ORDER.index(level) < _ORDER.index(target):
             level = target
