@@ -27,7 +27,7 @@ RAISED = ("moderate", "high")
 DEFAULT_ROOTS = [Path("tests/data/real-cases")] + [Path(f"/work/wt/cases-{b}/tests/data/real-cases") for b in ("op", "cno", "lookalike")]
 
 
-def _levels(document: dict, source: str, strip: bool):
+def _levels(document: dict, source: str, strip: bool, kb=None):
     from rarebone.intake.phenopacket import read_phenopacket_dict
     from rarebone.workflows.assess import assess_patient
 
@@ -36,8 +36,7 @@ def _levels(document: dict, source: str, strip: bool):
         document.pop("diseases", None)
         document.pop("interpretations", None)
     intake = read_phenopacket_dict(document, source)
-    a = assess_patient(intake.patient, intake.warnings)
-    return a
+    return assess_patient(intake.patient, intake.warnings, kb=kb)
 
 
 def _rows(roots: list[Path]) -> list[tuple[Path, dict]]:
@@ -134,6 +133,51 @@ def store_rate(store: Path, limit: int | None) -> None:
         print("   STORE", h)
 
 
+# Candidate cut-offs for the trade-off table (docs/knowledge.md): each row changes one knowledge value.
+GRID = [
+    ("OP-SUSPICION-LEVELS", "moderate_min_score", [4.0, 5.0, 6.0, 7.0]),
+    ("OP-SUSPICION-LEVELS", "high_min_score", [7.0, 8.0, 9.0, 10.0]),
+    ("CNO-SUSPICION-MODERATE", "value", [2.0, 3.0, 3.5, 4.0, 5.0]),
+    ("CNO-SUSPICION-HIGH", "value", [5.0, 6.0, 7.0, 8.0]),
+]
+
+
+def grid(roots: list[Path], store: Path, limit: int | None) -> None:
+    """Sensitivity (phenotype-only) vs look-alikes called high vs store >=moderate, one knob at a time."""
+    from rarebone.knowledge import load
+
+    rows = [(row["category"], json.loads(path.read_text(encoding="utf-8")), str(path)) for path, row in _rows(roots)]
+    store_docs = [(json.loads(p.read_text(encoding="utf-8")), str(p)) for p in sorted(store.glob("*.json"))[:limit]]
+    print("| entry | field | value | OP >=moderate | CNO >=moderate | look-alikes high | store OP >=mod | store CNO >=mod |")
+    print("|---|---|---|---|---|---|---|---|")
+    from dataclasses import replace
+
+    base = load()  # cached per process: change a copy, never the shared one
+    for entry_id, field_name, values in GRID:
+        for value in values:
+            entries = dict(base.entries)
+            entries[entry_id] = entries[entry_id].model_copy(update={field_name: value})
+            kb = replace(base, entries=entries)
+            n = Counter()
+            for cat, doc, src in rows:
+                a = _levels(doc, src, True, kb)
+                op, cno = a.suspicion["osteopetrosis"].level.value, a.suspicion["cno"].level.value
+                n["n_" + cat] += 1
+                if cat == "osteopetrosis":
+                    n["op"] += op in RAISED
+                elif cat == "cno":
+                    n["cno"] += cno in RAISED
+                else:
+                    n["la"] += "high" in (op, cno)
+            for doc, src in store_docs:
+                a = _levels(doc, src, True, kb)
+                n["store"] += 1
+                n["sop"] += a.suspicion["osteopetrosis"].level.value in RAISED
+                n["scno"] += a.suspicion["cno"].level.value in RAISED
+            print(f"| {entry_id} | {field_name} | {value:g} | {_pct(n['op'], n['n_osteopetrosis'])} | {_pct(n['cno'], n['n_cno'])} "
+                  f"| {_pct(n['la'], n['n_lookalike'])} | {_pct(n['sop'], n['store'])} | {_pct(n['scno'], n['store'])} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("roots", nargs="*", type=Path)
@@ -141,7 +185,11 @@ def main() -> None:
     parser.add_argument("--no-store", action="store_true")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--misses", action="store_true", help="list every miss and every look-alike called high")
+    parser.add_argument("--grid", action="store_true", help="print the threshold trade-off table (slow: one pass per value)")
     args = parser.parse_args()
+    if args.grid:
+        grid(args.roots or DEFAULT_ROOTS, args.store, args.limit)
+        return
     evaluate(args.roots or DEFAULT_ROOTS, args.misses)
     if not args.no_store and args.store.is_dir():
         store_rate(args.store, args.limit)

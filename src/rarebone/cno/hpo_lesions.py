@@ -108,16 +108,28 @@ def read_hpo_lesions(patient: Patient, kb: KnowledgeBase, onto) -> HpoLesions:
         # "Bone pain" + "Abnormal clavicle morphology": the author's way of naming a painful bone lesion.
         lesions = [f for f in present if any(b.lesion_with_pain and under(f, b.roots) for b in bones)]
 
+    def more_specific(a: CnoHpoBone, b: CnoHpoBone) -> bool:
+        """a's subtree lies inside b's (mandible inside skull): a finding under both names a."""
+        return a is not b and all(not onto.ancestors_or_self(r).isdisjoint(b.roots) for r in a.roots)
+
     def locate(features: list[Feature]) -> dict[str, HpoSite]:
         found: dict[str, HpoSite] = {}
         for f in features:
-            for bone in bones:
-                if under(f, bone.roots):
-                    site = found.setdefault(bone.key, HpoSite(bone.key, bone.region))
-                    site.labels.append(f.label)
-                    for key, side in (("bilateral", "both"), ("left", "left"), ("right", "right")):
-                        if modified(f, key):
-                            site.sides.add(side)
+            matched = [b for b in bones if under(f, b.roots)]
+            matched = [b for b in matched if not any(more_specific(o, b) for o in matched)]
+            # "Abnormal femoral metaphysis": one bone (the femur) at a typical part (the metaphysis).
+            metaphysis = [b for b in matched if b.region == "metaphysis"]
+            if metaphysis and len(matched) > len(metaphysis):
+                matched = [b for b in matched if b.region != "metaphysis"]
+            for bone in matched:
+                region = "metaphysis" if metaphysis else bone.region
+                site = found.setdefault(bone.key, HpoSite(bone.key, region))
+                if metaphysis:
+                    site.region = region
+                site.labels.append(f.label)
+                for key, side in (("bilateral", "both"), ("left", "left"), ("right", "right")):
+                    if modified(f, key):
+                        site.sides.add(side)
         return found
 
     # A site term counts only beside a lesion: "Short clavicles" alone is not a CNO site.
