@@ -47,11 +47,11 @@ class FindingEvaluator:
     def _hpo(self, f: CnoFinding) -> tuple[str | None, bool]:
         """(present fact, all terms excluded)."""
         wanted = f.hpo_any
-        for feature in self.patient.features:
+        features = self.patient.features
+        for feature, ancestors in zip(features, self.onto.feature_ancestors(features)):
             if feature.excluded:
                 continue
             # set test on the feature's ancestors: the same as is_a for each term, without a call per pair
-            ancestors = self.onto.ancestors_or_self(feature.hpo_id)
             if feature.hpo_id in f.hpo_exact or (not ancestors.isdisjoint(wanted) and ancestors.isdisjoint(f.hpo_except)):
                 return f"{feature.label} ({feature.hpo_id})", False
         excluded = {x.hpo_id for x in self.patient.features if x.excluded}

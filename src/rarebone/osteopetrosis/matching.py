@@ -37,7 +37,11 @@ def match_terms(patient: Patient, terms: list[str], onto, exact: list[str] | tup
     """PRESENT when a recorded present term is one of ``terms`` or a descendant ("bilateral optic atrophy" is an
     "optic atrophy"); EXCLUDED when a recorded excluded term is one of them or an ancestor (ruling out "abnormal
     bone density" rules out osteosclerosis); else UNKNOWN. Present wins over excluded."""
-    present = tuple(f for f in patient.features if not f.excluded and _counts(f.hpo_id, terms, onto, exact, except_terms))
+    features = patient.features
+    ancestors = onto.feature_ancestors(features)
+    present = tuple(f for f, anc in zip(features, ancestors)
+                    if not f.excluded and (f.hpo_id in exact or (not anc.isdisjoint(terms)
+                                                                 and (not except_terms or anc.isdisjoint(except_terms)))))
     if present:
         return Match(FactStatus.PRESENT, present)
     excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in (*terms, *exact)))
@@ -45,10 +49,3 @@ def match_terms(patient: Patient, terms: list[str], onto, exact: list[str] | tup
         return Match(FactStatus.EXCLUDED, excluded)
     return Match(FactStatus.UNKNOWN)
 
-
-def _counts(hpo_id: str, terms, onto, exact, except_terms) -> bool:
-    """A concept set: ``terms`` with their descendants, minus the subtrees of ``except_terms``, plus ``exact``."""
-    if hpo_id in exact:
-        return True
-    ancestors = onto.ancestors_or_self(hpo_id)
-    return not ancestors.isdisjoint(terms) and (not except_terms or ancestors.isdisjoint(except_terms))
