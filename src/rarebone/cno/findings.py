@@ -36,6 +36,7 @@ class FindingEvaluator:
         self._cache: dict[str, FindingValue] = {}
         self._sites = {e.key: e for e in kb.of_kind(CnoSite)}
         self._min_sites = kb.get("CNO-MULTIFOCAL-MIN-SITES").value
+        self._hpo_lesions = None
 
     def __call__(self, finding_id: str) -> FindingValue:
         if finding_id not in self._cache:
@@ -46,9 +47,12 @@ class FindingEvaluator:
     def _hpo(self, f: CnoFinding) -> tuple[str | None, bool]:
         """(present fact, all terms excluded)."""
         wanted = f.hpo_any
-        for feature in self.patient.features:
+        features = self.patient.features
+        for feature, ancestors in zip(features, self.onto.feature_ancestors(features)):
+            if feature.excluded:
+                continue
             # set test on the feature's ancestors: the same as is_a for each term, without a call per pair
-            if not feature.excluded and not self.onto.ancestors_or_self(feature.hpo_id).isdisjoint(wanted):
+            if feature.hpo_id in f.hpo_exact or (not ancestors.isdisjoint(wanted) and ancestors.isdisjoint(f.hpo_except)):
                 return f"{feature.label} ({feature.hpo_id})", False
         excluded = {x.hpo_id for x in self.patient.features if x.excluded}
         all_excluded = bool(wanted) and bool(excluded) and all(
@@ -101,6 +105,13 @@ class FindingEvaluator:
         return None, False
 
     def _lesions(self, rule: str) -> tuple[FactStatus, str | None]:
+        if self._hpo_lesions is None:
+            from rarebone.cno.hpo_lesions import read_hpo_lesions
+
+            self._hpo_lesions = read_hpo_lesions(self.patient, self.kb, self.onto)
+        from_hpo = self._hpo_lesions.rule(rule, self._min_sites)
+        if from_hpo is not None:
+            return from_hpo
         if not self.record.has_imaging:
             return FactStatus.UNKNOWN, None
         seen = [les for s in self.record.studies for les in s.lesions if les.present]

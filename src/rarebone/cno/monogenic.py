@@ -15,6 +15,20 @@ from rarebone.patient import Patient
 GENERAL_CLUES = ("CNO-FINDING-EARLY-ONSET", "CNO-FINDING-MICROCYTIC-ANAEMIA", "CNO-FINDING-NEUTROPHILIC-DERMATOSIS")
 
 
+def infant_pattern(form: CnoMonogenic, findings: FindingEvaluator) -> list[str]:
+    """The facts of a form's infant pattern (a specific clue and a companion), or [] when it does not hold.
+    Onset recorded after early childhood (EARLY-ONSET excluded) rules the pattern out."""
+    if not form.pattern_specific or findings("CNO-FINDING-EARLY-ONSET").status is FactStatus.EXCLUDED:
+        return []
+    specific = [findings(c) for c in form.pattern_specific]
+    specific = [c for c in specific if c.status is FactStatus.PRESENT]
+    companions = [findings(c) for c in form.pattern_with]
+    companions = [c for c in companions if c.status is FactStatus.PRESENT]
+    if not specific or not companions:
+        return []
+    return [f"{c.label}: {c.fact}" for c in specific + companions]
+
+
 def monogenic_flags(kb: KnowledgeBase, patient: Patient, findings: FindingEvaluator, bone_inflammation: bool) -> list[MonogenicFlag]:
     """Flag each form: a (likely) pathogenic variant in its gene always flags it; clue findings flag it
     only beside bone inflammation, and need two clues (one clue alone is too common to be a flag).
@@ -31,6 +45,8 @@ def monogenic_flags(kb: KnowledgeBase, patient: Patient, findings: FindingEvalua
         clues = [c for c in clues if c.status is FactStatus.PRESENT]
         if bone_inflammation and len(clues) > len(GENERAL_CLUES[:1]):
             why += [f"{c.label}: {c.fact}" for c in clues]
+        elif pattern := infant_pattern(form, findings):
+            why += ["infant pattern before bone findings: " + "; ".join(pattern)]
         flagged = bool(why)
         if flagged and genotype is None and clues:
             why = why or [f"{c.label}: {c.fact}" for c in clues]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rarebone.core.evidence import ConditionSuspicion, Evidence, FactStatus, SuspicionLevel
 from rarebone.knowledge import KnowledgeBase
-from rarebone.knowledge.kinds.cno import CnoSuspicionWeight
+from rarebone.knowledge.kinds.cno import CnoMonogenic, CnoSuspicionWeight
 from rarebone.cno.findings import FindingEvaluator, threshold
 from rarebone.cno.models import ExclusionStatus, MonogenicFlag
 
@@ -38,6 +38,8 @@ def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: lis
     for w in kb.of_kind(CnoSuspicionWeight):
         value = findings(w.finding)
         finding_entry = kb.get(w.finding)
+        if any(findings(u).status is FactStatus.PRESENT for u in w.unless):
+            continue  # the same fact already counts under another weight
         if value.status is FactStatus.PRESENT:
             sign = -1 if w.role == "against" else 1
             score += sign * w.weight
@@ -64,6 +66,14 @@ def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: lis
     else:
         level = SuspicionLevel.LOW
     reasons = []
+    from rarebone.cno.monogenic import infant_pattern  # here: monogenic imports findings, as we do
+
+    for form in kb.of_kind(CnoMonogenic):
+        if form.pattern_level and infant_pattern(form, findings):
+            target = SuspicionLevel(form.pattern_level)
+            if _ORDER.index(level) < _ORDER.index(target):
+                level = target
+                reasons.append(f"raised to {target.value}: {form.name} pattern (a monogenic form can present before bone pain)")
     genotype_forms = [m for m in monogenic if m.genotype and m.key in CNO_SPECTRUM_FORMS]
     if genotype_forms and level is not SuspicionLevel.NONE and _ORDER.index(level) < _ORDER.index(SuspicionLevel.MODERATE):
         level = SuspicionLevel.MODERATE

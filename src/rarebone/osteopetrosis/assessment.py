@@ -45,7 +45,9 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto) -> Osteopetr
     suspicion = assess_suspicion(patient, kb, onto, matches)
     genetics = assess_genetics(patient, kb)
     recommendation, reasons, certainty, disagreement = hsct_for_genetics(patient, genetics, kb, onto)
-    hallmark_status = max((matches[f.id].status for f in kb.of_kind(RedFlag) if f.role == "hallmark"),
+    # Any radiological flag (hallmark or site-specific sclerosis) shows that the skeleton was imaged.
+    radiology = kb.get("OP-SUSPICION-LEVELS").radiology_domain
+    hallmark_status = max((matches[f.id].status for f in kb.of_kind(RedFlag) if f.role == "hallmark" or f.domain == radiology),
                           key=[FactStatus.UNKNOWN, FactStatus.EXCLUDED, FactStatus.PRESENT].index)
     genes = {f.gene for f in genetics.findings if f.known}
     relevant = suspicion.level in _RAISED or genetics.status is GeneticStatus.CONFIRMED

@@ -79,6 +79,25 @@ def assess_genetics(patient: Patient, kb: KnowledgeBase) -> Genetics:
                     summary=summary, citations=sorted({s for f in known for s in table[f.gene].sources}))
 
 
+def _unknown_state(symbol: str, gene: Gene) -> tuple[HsctRecommendation, Reason, str, str | None]:
+    """Allelic state not recorded: when every state the gene table knows gives the same answer (OSTM1: not
+    indicated), that is the answer; otherwise undetermined, saying what each state would mean."""
+    states = {name: rule for name, rule in (("biallelic", gene.biallelic), ("one variant", gene.monoallelic),
+                                             ("hemizygous", gene.hemizygous)) if rule is not None}
+    answers = {rule.recommendation for rule in states.values()}
+    each = "; ".join(f"{name}: {rule.recommendation} ({rule.subtype})" for name, rule in states.items())
+    if len(answers) == 1:
+        recommendation = HsctRecommendation(answers.pop())
+        text = (f"{symbol}, allelic state not recorded: every allelic state gives the same answer ({each}). "
+                + next(iter(states.values())).reason)
+    else:
+        recommendation = HsctRecommendation.UNDETERMINED
+        text = (f"{symbol}, allelic state not recorded (interpretations[].variationDescriptor.allelicState): the answer "
+                f"depends on it - {each}. Record the allelic state or test the parents.")
+    return recommendation, Reason(text=text, knowledge_id=gene.id, certainty=gene.certainty,
+                                  citations=list(gene.sources)), gene.certainty, gene.disagreement
+
+
 def _rule(gene: Gene, zygosity: str) -> GeneRule | None:
     return {"biallelic": gene.biallelic, "monoallelic": gene.monoallelic, "hemizygous": gene.hemizygous}.get(zygosity)
 
@@ -102,6 +121,9 @@ def hsct_for_genetics(patient: Patient, genetics: Genetics, kb: KnowledgeBase, o
     for finding in known:
         gene = table[finding.gene]
         rule = _rule(gene, finding.zygosity)
+        if rule is None and finding.zygosity == "unknown":
+            decisions.append(_unknown_state(finding.gene, gene))
+            continue
         if rule is None:
             decisions.append((HsctRecommendation.UNDETERMINED, Reason(
                 text=f"{finding.gene}: allelic state {finding.zygosity} not covered by the gene table.",

@@ -32,15 +32,20 @@ class Match:
         return ("excluded: " if self.status is FactStatus.EXCLUDED else "") + "; ".join(parts)
 
 
-def match_terms(patient: Patient, terms: list[str], onto) -> Match:
+def match_terms(patient: Patient, terms: list[str], onto, exact: list[str] | tuple = (),
+                except_terms: list[str] | tuple = ()) -> Match:
     """PRESENT when a recorded present term is one of ``terms`` or a descendant ("bilateral optic atrophy" is an
     "optic atrophy"); EXCLUDED when a recorded excluded term is one of them or an ancestor (ruling out "abnormal
     bone density" rules out osteosclerosis); else UNKNOWN. Present wins over excluded."""
-    present = tuple(f for f in patient.features
-                    if not f.excluded and not onto.ancestors_or_self(f.hpo_id).isdisjoint(terms))
+    features = patient.features
+    ancestors = onto.feature_ancestors(features)
+    present = tuple(f for f, anc in zip(features, ancestors)
+                    if not f.excluded and (f.hpo_id in exact or (not anc.isdisjoint(terms)
+                                                                 and (not except_terms or anc.isdisjoint(except_terms)))))
     if present:
         return Match(FactStatus.PRESENT, present)
-    excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in terms))
+    excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in (*terms, *exact)))
     if excluded:
         return Match(FactStatus.EXCLUDED, excluded)
     return Match(FactStatus.UNKNOWN)
+

@@ -25,7 +25,7 @@ def evaluate_flags(patient: Patient, kb: KnowledgeBase, onto) -> dict[str, Match
     rules = kb.get("OP-SUSPICION-LEVELS")
     matches: dict[str, Match] = {}
     for flag in kb.of_kind(RedFlag):
-        match = match_terms(patient, flag.terms, onto)
+        match = match_terms(patient, flag.terms, onto, flag.exact_terms, flag.except_terms)
         if flag.requires_neonatal_onset and match.status is FactStatus.PRESENT:
             neonatal = tuple(f for f in match.features if _is_neonatal(f, rules, onto))
             match = Match(FactStatus.PRESENT, neonatal) if neonatal else Match(FactStatus.UNKNOWN)
@@ -48,7 +48,7 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
     evidence_for, evidence_against, unknown = [], [], []
     score = 0.0
     domains: set[str] = set()
-    hallmark_present = hallmark_excluded = False
+    hallmark_present = hallmark_excluded = radiology_present = False
     for fid, flag in flags.items():
         if flag.role in ("contraindication", "pointer"):
             continue
@@ -59,6 +59,7 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
             score += flag.weight
             domains.add(flag.domain)
             hallmark_present |= flag.role == rules.high_requires_role
+            radiology_present |= flag.domain == rules.radiology_domain
             evidence_for.append(_evidence(flag, match, kb, flag.weight))
         elif match.status is FactStatus.EXCLUDED:
             hallmark_excluded |= flag.role == rules.high_requires_role
@@ -75,7 +76,12 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
     else:
         level = SuspicionLevel.NONE
     explanation = f"score {score:g} from {len(evidence_for)} finding(s) in {len(domains)} domain(s)"
-    if not hallmark_present and level is SuspicionLevel.MODERATE and len(domains) < rules.min_domains_without_hallmark:
+    systemic = sorted(domains & set(rules.moderate_with_radiology_domains))
+    if radiology_present and systemic and _ORDER.index(level) < _ORDER.index(SuspicionLevel.MODERATE):
+        level = SuspicionLevel.MODERATE
+        explanation += f"; raised to moderate: radiological sclerosis with {', '.join(systemic)} findings"
+    if not hallmark_present and level is SuspicionLevel.MODERATE and len(domains) < rules.min_domains_without_hallmark \
+            and not (radiology_present and systemic):
         level = SuspicionLevel.LOW
         explanation += "; held at low: without a radiological hallmark, moderate needs findings in two domains"
     if hallmark_excluded and not hallmark_present:
@@ -83,8 +89,26 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
         if _ORDER.index(level) > _ORDER.index(cap):
             level = cap
             explanation += f"; capped at {cap.value}: a radiological hallmark is recorded as absent"
-    if not hallmark_present and level is not SuspicionLevel.NONE and not hallmark_excluded:
+    from rarebone.osteopetrosis.mimics import pointed_lookalikes  # here, not at import: mimics imports matching too
+
+    for entry, _ in pointed_lookalikes(patient, kb, onto):
+        cap = SuspicionLevel(entry.caps_level_at)
+        if _ORDER.index(level) > _ORDER.index(cap):
+            level = cap
+            explanation += f"; held at {cap.value}: findings point to the look-alike {entry.label} ({entry.id})"
+    diagnosed = [d for d in patient.diseases if not d.excluded and d.term_id in rules.diagnosis_ids]
+    if diagnosed:
+        target = SuspicionLevel(rules.diagnosis_raises_to)
+        fact = "; ".join(f"{d.term_id} {d.label or ''}".strip() for d in diagnosed)
+        evidence_for.append(Evidence(knowledge_id=rules.id, label="recorded diagnosis of osteopetrosis (confirms; not scored)", status=FactStatus.PRESENT, weight=0.0,
+                                     patient_fact=fact, citations=list(rules.sources)))
+        if _ORDER.index(level) < _ORDER.index(target):
+            level = target
+            explanation += f"; raised to {target.value}: recorded diagnosis {fact} (the phenotype alone gives less)"
+    if not radiology_present and level is not SuspicionLevel.NONE and not hallmark_excluded:
         explanation += "; no skeletal radiograph finding recorded (radiographs are diagnostic)"
+    elif radiology_present and not hallmark_present and level is not SuspicionLevel.NONE:
+        explanation += "; sclerosis recorded at a site only: a skeletal survey decides whether it is generalised"
     return ConditionSuspicion(
         level=level, score=score, evidence_for=evidence_for, evidence_against=evidence_against, unknown=unknown,
         explanation=explanation, citations=list(rules.sources),

@@ -49,6 +49,8 @@ class HpoOntology:
         self._labels: dict[str, list[str]] = index["labels"]
         self._alt_ids: dict[str, str] = index["alt_ids"]
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._last_features: tuple = ()
+        self._last_ancestors: tuple = ()
 
     def _term(self, hpo_id: str):
         try:
@@ -110,6 +112,14 @@ class HpoOntology:
                 cached = frozenset({hpo_id, *(p.id for p in term.all_parents)})
             self._ancestors[hpo_id] = cached
         return cached
+
+    def feature_ancestors(self, features: tuple) -> tuple[frozenset[str], ...]:
+        """Ancestor sets of a record's features, in order. The rules ask about the same record dozens of times
+        in a row, so the last record's answer is kept (a reference to its tuple, so the id cannot be reused)."""
+        if features is not self._last_features:
+            self._last_ancestors = tuple(self.ancestors_or_self(f.hpo_id) for f in features)
+            self._last_features = features
+        return self._last_ancestors
 
     def is_a(self, child_id: str, ancestor_id: str) -> bool:
         """True when child_id is ancestor_id or one of its descendants ("bilateral optic atrophy" is an "optic atrophy")."""

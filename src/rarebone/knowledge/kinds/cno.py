@@ -30,7 +30,9 @@ class CnoFinding(Entry):
     label: str
     hpo_any: list[str] = []
     labs: list[LabRule] = []
-    lesion_rule: Literal["any_lesion", "multifocal", "axial_site", "symmetric", "marginal_sclerosis", "typical_site",
+    hpo_exact: list[str] = []  # terms that count only as written (not their descendants)
+    hpo_except: list[str] = []  # descendants of hpo_any under these do not count
+    lesion_rule: Literal["any_lesion", "multifocal", "multifocal_pain", "axial_site", "symmetric", "marginal_sclerosis", "typical_site",
                          "skull", "clavicle_only", "unifocal_non_clavicle"] | None = None
     genes: list[str] = []
     disease_ids: list[str] = []
@@ -41,12 +43,32 @@ class CnoFinding(Entry):
     extension_flag: str | None = None
 
 
+class CnoHpoConcept(Entry):
+    """An HPO concept set the CNO room reads lesions from (lesion, lytic, sclerotic, laterality modifiers)."""
+
+    key: Literal["lesion", "not_lesion", "inflammatory", "pain", "lytic", "sclerotic", "bilateral", "single", "left", "right"]
+    terms: list[str] = Field(min_length=1)
+
+
+class CnoHpoBone(Entry):
+    """A bone (or region) named by an HPO subtree; a finding under ``roots`` beside a lesion locates it."""
+
+    key: str
+    region: Literal["skull", "mandible", "clavicle", "sternum", "vertebra", "sacrum", "pelvis", "rib", "upper_limb",
+                    "lower_limb", "hand", "foot", "scapula", "metaphysis"]
+    roots: list[str] = Field(min_length=1)
+    # A finding of this bone beside bone pain is read as a lesion even without a lesion term
+    # ("Bone pain" + "Abnormal clavicle morphology"): only for bones whose morphology terms are bony.
+    lesion_with_pain: bool = False
+
+
 class CnoSuspicionWeight(Entry):
     """How much a finding weighs for or against CNO in rarebone's suspicion score (our weighting)."""
 
     finding: str
     role: Literal["core", "for", "against"]
     weight: float
+    unless: list[str] = []  # finding ids: when one is present this weight does not count (one fact, one count)
 
 
 class CnoThreshold(Entry):
@@ -96,6 +118,11 @@ class CnoMonogenic(Entry):
     omim: str | None = None
     inheritance: str
     clue_findings: list[str] = []
+    # The infant pattern before bone findings (issue 9): a specific clue and one of pattern_with raise CNO
+    # suspicion to pattern_level, unless onset is recorded after early childhood.
+    pattern_specific: list[str] = []
+    pattern_with: list[str] = []
+    pattern_level: Literal["low", "moderate"] | None = None
     test: str
     treatment_note: str = ""
 
@@ -176,6 +203,8 @@ class CnoResponseDefinition(Entry):
 
 
 KINDS = {
+    "cno_hpo_concept": CnoHpoConcept,
+    "cno_hpo_bone": CnoHpoBone,
     "cno_finding": CnoFinding, "cno_suspicion_weight": CnoSuspicionWeight, "cno_threshold": CnoThreshold,
     "cno_criterion_set": CnoCriterionSet, "cno_criterion_item": CnoCriterionItem, "cno_differential": CnoDifferential,
     "cno_monogenic": CnoMonogenic, "cno_site": CnoSite, "cno_ladder_step": CnoLadderStep, "cno_regimen": CnoRegimen,

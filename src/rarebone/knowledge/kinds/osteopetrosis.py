@@ -25,6 +25,8 @@ class RedFlag(Entry):
 
     label: str
     terms: list[str] = Field(min_length=1)
+    exact_terms: list[str] = []  # count only as written, not their descendants
+    except_terms: list[str] = []  # descendants of ``terms`` under one of these do not count
     role: Literal["hallmark", "red_flag", "supportive", "contraindication", "pointer"]
     domain: Literal["radiology", "haematology", "calcium", "neuro_ophthalmic", "growth", "skeletal_clinical",
                     "neurodegeneration", "other"]
@@ -40,6 +42,12 @@ class SuspicionRules(Entry):
     high_min_score: float
     high_requires_role: str
     min_domains_without_hallmark: int
+    radiology_domain: str = "radiology"
+    # A radiological finding of any rank beside a finding in one of these domains is at least moderate.
+    moderate_with_radiology_domains: list[str] = []
+    # A recorded diagnosis (Phenopacket diseases) of osteopetrosis confirms: the level is raised to this one.
+    diagnosis_ids: list[str] = []
+    diagnosis_raises_to: Literal["moderate", "high"] = "high"
     excluded_hallmark_caps_level_at: Literal["none", "low", "moderate"]
     neonatal_onset_terms: list[str]
     neonatal_days: float
@@ -84,7 +92,21 @@ class Mimic(Entry):
     label: str
     cytopenia_terms: list[str]
     trigger_terms: list[str]
-    radiology_terms: list[str]
+    radiology_terms: list[str]  # a generalised hallmark on a skeletal survey (present or excluded) settles it
+    marrow_terms: list[str] = []  # a recorded marrow examination (finding present or excluded) settles it
+    trigger_analytes: list[str] = []  # measured analytes above the lab's reference (or > 0 without one) trigger
+    distinguish: list[str]
+
+
+class LookAlike(Entry):
+    """A sclerosing bone dysplasia that can pass for osteopetrosis. Pointed to when every group of ``all_of``
+    has a present term (a group is HPO roots, descendants included) and no ``unless_terms`` term is present;
+    then osteopetrosis suspicion is held at ``caps_level_at`` and a mimic warning comes first."""
+
+    label: str
+    all_of: list[list[str]] = Field(min_length=1)
+    unless_terms: list[str] = []
+    caps_level_at: Literal["low", "moderate"] = "moderate"
     distinguish: list[str]
 
 
@@ -147,6 +169,7 @@ KINDS = {
     "op_suspicion_rules": SuspicionRules,
     "op_gene": Gene,
     "op_mimic": Mimic,
+    "op_lookalike": LookAlike,
     "op_urgency": UrgencyTrigger,
     "op_workup": WorkupItem,
     "op_donor_tier": DonorTier,

@@ -16,7 +16,19 @@ class LabFinding(Entry):
     label: str
 
 
-KINDS = {"lab_finding": LabFinding}
+class CoverageScope(Entry):
+    """The diseases whose HPO annotations a room's concept sets must cover (OMIM ids, hpo3 annotations)."""
+
+    room: Literal["osteopetrosis", "cno"]
+    omim: list[str]
+
+
+class CoverageExclusion(Entry):
+    """Annotation terms (roots, descendants included) deliberately left out of a room's concept sets, and why."""
+
+    rooms: list[Literal["osteopetrosis", "cno"]]
+    terms: list[str]
+    reason: str
 
 
 class DifferentialParameter(Entry):
@@ -25,4 +37,5 @@ class DifferentialParameter(Entry):
     values: dict[str, float | int | str]
 
 
-KINDS["differential_parameter"] = DifferentialParameter
+KINDS = {"lab_finding": LabFinding, "coverage_scope": CoverageScope, "coverage_exclusion": CoverageExclusion,
+         "differential_parameter": DifferentialParameter}
