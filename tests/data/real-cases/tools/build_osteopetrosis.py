@@ -52,11 +52,14 @@ def expected_hsct(gene, allelic, neurodegeneration_stated=False):
     if gene == "CLCN7" and allelic in ("homozygous", "compound_heterozygous") and neurodegeneration_stated:
         # A1 rule: biallelic CLCN7 is indicated only without primary neurodegeneration, else not indicated.
         return "not_indicated"
+    if gene == "OSTM1":
+        # Every OSTM1 form is neuronopathic (reference A1): not a transplant candidate whatever the allelic state.
+        return "not_indicated"
     if not allelic:
         return "undetermined"        # zygosity not stated in the text read: biallelic disease not shown
     biallelic = allelic in ("homozygous", "compound_heterozygous")
     rules = {"TCIRG1": ("indicated", "undetermined"), "CLCN7": ("case_by_case", "case_by_case"),
-             "OSTM1": ("not_indicated", "undetermined"), "TNFRSF11A": ("indicated", "undetermined"),
+             "TNFRSF11A": ("indicated", "undetermined"),
              "FERMT3": ("indicated", "undetermined"), "LRP5": ("undetermined", "not_indicated"),
              "TNFSF11": ("not_indicated", "undetermined"), "PLEKHM1": ("case_by_case", "case_by_case")}
     return rules[gene][0 if biallelic else 1]
