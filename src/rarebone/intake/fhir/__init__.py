@@ -293,7 +293,8 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         return
     q = res["valueQuantity"]
     unit = q.get("code") or q.get("unit")
-    quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": q.get("unit") or unit}}
+    # The UCUM code is what the unit means; the display string is only read when no code is given.
+    quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
     sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
            ".value.quantity": ".valueQuantity"}
     ranges = res.get("referenceRange") or []
