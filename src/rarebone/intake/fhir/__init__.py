@@ -315,8 +315,9 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
 def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]) -> None:
     gene = _codings((components.get(C.GENE_STUDIED) or {}).get("valueCodeableConcept"))
     if not gene:
-        raise InputError("genomic Observation without a gene-studied (48018-6) component coded in HGNC",
-                         path=f"{path}.component", value=None)
+        # As the Phenopacket reader does for a variant without geneContext: listed, not used.
+        tr.warnings.append(f"FHIR: variant Observation at {path} has no gene-studied (48018-6) component; not used")
+        return
     symbol = gene[0].get("display") or gene[0].get("code")
     hgnc = gene[0].get("code") if str(gene[0].get("code", "")).startswith("HGNC:") else None
     descriptor: dict[str, Any] = {"id": res.get("id") or path, "geneContext": {"symbol": symbol, "valueId": hgnc or symbol}}
