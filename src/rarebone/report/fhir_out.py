@@ -48,10 +48,13 @@ def assessment_bundle(a) -> dict:
                 code = {"coding": [{"system": HPO, "code": h} for h in hpo[:1]], "text": ev.label}
                 if not code["coding"]:
                     code.pop("coding")
+                # The value is the finding's status (present / excluded); "for" or "against" the condition is the
+                # rule's reading of it, said in the note (a cytopenia is present and counts against CNO).
+                value = {"present": {"valueBoolean": True}, "excluded": {"valueBoolean": False}}.get(
+                    ev.status.value, {"valueString": ev.status.value})
                 entries.append(_entry(url, {
-                    "resourceType": "Observation", "status": "final", "code": code, "subject": subject,
-                    "valueBoolean": present,
-                    "note": [{"text": f"{ev.patient_fact or ev.label} [{ev.knowledge_id}; {ev.status.value}; "
+                    "resourceType": "Observation", "status": "final", "code": code, "subject": subject, **value,
+                    "note": [{"text": f"{ev.patient_fact or ev.label} [{group} {key}; {ev.knowledge_id}; {ev.status.value}; "
                                       f"sources {', '.join(ev.citations) or 'none'}; {ev.certainty}]"}]}))
                 basis.append({"reference": url, "display": ev.label})
         predictions.append({
