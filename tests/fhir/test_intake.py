@@ -173,3 +173,14 @@ def test_official_compound_heterozygote_bundle():
     result = read_phenopacket_dict(bundle)
     assert result.patient.variants == ()
     assert sum("no gene-studied (48018-6) component; not used" in w for w in result.warnings) == 3
+
+
+def test_cno_plan_from_the_bundle_matches_the_phenopacket():
+    """The same ladder step and next options; only the weight line (the Bundle has a real birth date, so the age
+    at the weight is exact) and the FHIR family-history warning may differ."""
+    def lines(path):
+        r = run_cli("cno", "plan", str(path))
+        assert r.returncode == 0, r.stderr
+        return [x for x in r.stdout.splitlines() if not x.startswith("Weight:") and "FHIR:" not in x]
+
+    assert lines(CNO_FHIR) == lines(CNO_PP)

@@ -30,7 +30,7 @@ def _tell_build(path: Path) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON files or folders of them."),
+        inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON or FHIR R4 Bundle files, or folders of them."),
         format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
                                               help="text, json (JSON Lines for several files), html, pdf (needs -o) or fhir "
                                                    "(an R4 Bundle; JSON Lines of Bundles for several files)."),

@@ -48,7 +48,7 @@ def parse_options(values: list[str]) -> dict[str, str]:
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan(
-        phenopacket: Path = typer.Argument(..., help="The child's Phenopacket v2 JSON."),
+        phenopacket: Path = typer.Argument(..., help="The child's Phenopacket v2 JSON or FHIR R4 Bundle."),
         protocol: str = typer.Option(..., "--protocol", help="Protocol key, e.g. beijing-haplo, iewp-treo-flu-thiotepa."),
         day0: str = typer.Option(..., "--day0", help="Date of stem-cell infusion (day 0), YYYY-MM-DD."),
         weight: float = typer.Option(None, "--weight", help="Actual body weight in kg (else the latest in the file)."),
