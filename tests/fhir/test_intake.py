@@ -184,3 +184,16 @@ def test_cno_plan_from_the_bundle_matches_the_phenopacket():
         return [x for x in r.stdout.splitlines() if not x.startswith("Weight:") and "FHIR:" not in x]
 
     assert lines(CNO_FHIR) == lines(CNO_PP)
+
+
+def test_condition_onset_age_and_range():
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"][2]["resource"].pop("onsetAge")
+    bundle["entry"][2]["resource"]["onsetRange"] = {"low": {"value": 1, "unit": "mo", "system": "http://unitsofmeasure.org", "code": "mo"},
+                                                    "high": {"value": 2, "unit": "mo", "system": "http://unitsofmeasure.org", "code": "mo"}}
+    nystagmus = next(f for f in read_phenopacket_dict(bundle).patient.features if f.hpo_id == "HP:0000639")
+    assert nystagmus.onset.age_days == pytest.approx(read_phenopacket(TCIRG1_FHIR).patient.features[0].onset.age_days)
+    bundle["entry"][1]["resource"]["onsetAge"] = {"value": 1, "unit": "furlong"}
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(bundle)
+    assert err.value.path == "$.entry[1].resource.onsetAge" and err.value.value == "furlong"

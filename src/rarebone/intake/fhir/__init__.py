@@ -201,11 +201,13 @@ def _onset(tr: _Translation, res: dict, path: str) -> tuple[dict | None, str]:
         tr.note_date(res["onsetDateTime"])
         return {"timestamp": _timestamp(res["onsetDateTime"])}, f"{path}.onsetDateTime"
     if "onsetRange" in res:
-        low = res["onsetRange"].get("low") or {}
+        low, high = res["onsetRange"].get("low") or {}, res["onsetRange"].get("high") or {}
         unit = _AGE_UNITS.get(low.get("code") or low.get("unit") or "")
+        high_unit = _AGE_UNITS.get(high.get("code") or high.get("unit") or "") or unit
         if unit and low.get("value") is not None:
+            end = high if high.get("value") is not None else low
             return {"ageRange": {"start": {"iso8601duration": f"P{int(low['value'])}{unit}"},
-                                 "end": {"iso8601duration": f"P{int(low['value'])}{unit}"}}}, f"{path}.onsetRange"
+                                 "end": {"iso8601duration": f"P{int(end['value'])}{high_unit}"}}}, f"{path}.onsetRange"
     if "onsetString" in res:
         # An HPO onset class written as text ("HP:0003623 Neonatal onset"): FHIR has no coded onset element.
         text = res["onsetString"].strip()
