@@ -347,8 +347,8 @@ def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]
                                                 **({"acmgPathogenicityClassification": acmg.upper()} if acmg else {})}}
     if not tr.packet["interpretations"]:
         tr.packet["interpretations"].append({"id": "fhir-genomics", "progressStatus": "UNKNOWN_PROGRESS",
-                                             "diagnosis": {"disease": {"id": "NCIT:C0", "label": "not stated"},
-                                                           "genomicInterpretations": []}})
+                                             # no disease: a variant Observation does not state a diagnosis
+                                             "diagnosis": {"genomicInterpretations": []}})
     gis = tr.packet["interpretations"][0]["diagnosis"]["genomicInterpretations"]
     tr.paths[f"$.interpretations[0].diagnosis.genomicInterpretations[{len(gis)}]"] = path
     gis.append(interpretation)
