@@ -26,6 +26,13 @@ class DocumentFormat(StrEnum):
     JSON = "json"
     HTML = "html"
     PDF = "pdf"
+    FHIR = "fhir"  # FHIR R4 Bundle (docs/ehr-integration.md); assess only
+
+
+def refuse_fhir(fmt) -> None:
+    """FHIR output exists for assess (RiskAssessment) and plan (CarePlan) only; elsewhere say so, never print text."""
+    if fmt == DocumentFormat.FHIR:
+        raise InputError("FHIR output is written by assess and plan only", path="--format", value="fhir")
 
 
 OutputOption = typer.Option(None, "-o", "--output", help="Write to this file instead of the terminal.")

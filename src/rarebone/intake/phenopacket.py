@@ -188,6 +188,10 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     """Validate and convert one Phenopacket (already parsed JSON)."""
     if not isinstance(document, dict):
         raise PhenopacketError("top level must be a JSON object (one Phenopacket)", source=source, path="$")
+    if "resourceType" in document:  # a FHIR R4 Bundle (docs/ehr-integration.md): its own reader
+        from rarebone.intake.fhir import read_bundle_dict
+
+        return read_bundle_dict(document, source=source)
     schema_version = str(document.get("metaData", {}).get("phenopacketSchemaVersion", ""))
     if schema_version.startswith("1") or any(key in document for key in _V1_MARKERS):
         marker = next((k for k in _V1_MARKERS if k in document), "metaData.phenopacketSchemaVersion")

@@ -31,9 +31,10 @@ def _tell_build(path: Path) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON files or folders of them."),
+        inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON or FHIR R4 Bundle files, or folders of them."),
         format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
-                                              help="text, json (JSON Lines for several files), html or pdf (needs -o)."),
+                                              help="text, json (JSON Lines for several files), html, pdf (needs -o) or fhir "
+                                                   "(an R4 Bundle; JSON Lines of Bundles for several files)."),
         output: Path | None = OutputOption,
         differential: int = typer.Option(10, "--differential", min=0, max=500,
                                          help="How many diseases the phenotype-driven differential lists (0: leave "
@@ -67,6 +68,11 @@ def register(app: typer.Typer) -> None:
                 content = results[0].model_dump_json(indent=2)
             else:
                 content = "\n".join(r.model_dump_json() for r in results) + ("\n" if results else "")
+        elif format is DocumentFormat.FHIR:
+            from rarebone.report.fhir_out import assessment_bundle, dumps
+
+            content = (dumps(assessment_bundle(results[0])) if single else
+                       "".join(json.dumps(assessment_bundle(r)) + "\n" for r in results))
         elif format in (DocumentFormat.HTML, DocumentFormat.PDF):
             from rarebone.report.html import render
 

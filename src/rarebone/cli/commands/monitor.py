@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, refuse_fhir, write_output
 
 SCHEMAS = {"monitoring-report": "rarebone.workflows.monitor:MonitoringReport"}
 
@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.report import transplant
         from rarebone.workflows.monitor import monitor as run
 
+        refuse_fhir(format)
         kb = load()
         patient = read_phenopacket(phenopacket).patient
         report = run(kb, patient, day0=parse_date(day0, "--day0") if day0 else None,

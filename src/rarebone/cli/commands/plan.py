@@ -21,6 +21,7 @@ class PlanFormat(StrEnum):
     ICS = "ics"
     HTML = "html"
     PDF = "pdf"
+    FHIR = "fhir"
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -47,7 +48,7 @@ def parse_options(values: list[str]) -> dict[str, str]:
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan(
-        phenopacket: Path = typer.Argument(..., help="The child's Phenopacket v2 JSON."),
+        phenopacket: Path = typer.Argument(..., help="The child's Phenopacket v2 JSON or FHIR R4 Bundle."),
         protocol: str = typer.Option(..., "--protocol", help="Protocol key, e.g. beijing-haplo, iewp-treo-flu-thiotepa."),
         day0: str = typer.Option(..., "--day0", help="Date of stem-cell infusion (day 0), YYYY-MM-DD."),
         weight: float = typer.Option(None, "--weight", help="Actual body weight in kg (else the latest in the file)."),
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
         option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
                                          "(e.g. serotherapy=alg); repeatable."),
         until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
-        format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html or pdf."),
+        format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html, pdf or fhir (CarePlan)."),
         output: Path = OutputOption,
     ) -> None:
         """Day-by-day conditioning, GVHD prophylaxis and supportive-care calendar with doses for this child."""
@@ -95,6 +96,10 @@ def render_plan(result, format: PlanFormat) -> str | bytes:
 
     if format == PlanFormat.JSON:
         return result.model_dump_json(indent=2)
+    if format == PlanFormat.FHIR:
+        from rarebone.report.fhir_out import dumps, plan_bundle
+
+        return dumps(plan_bundle(result))
     if format == PlanFormat.CSV:
         return calendar.plan_csv(result)
     if format == PlanFormat.ICS:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, refuse_fhir, write_output
 
 SCHEMAS = {"outcomes": "rarebone.workflows.outcomes:OutcomesReport"}
 
@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         if fmt is None:
             suffix = output.suffix.lower().lstrip(".") if output else ""
             fmt = DocumentFormat(suffix) if suffix in ("json", "html", "pdf") else DocumentFormat.TEXT
+        refuse_fhir(fmt)
         engine = dbm.open_registry(db)
         result, figures = outcomes.run(engine, cohort=cohort, by=by or [], at=at or None, time_unit=time_unit,
                                        origin=origin, covariates=covariate or None, spread=spread,

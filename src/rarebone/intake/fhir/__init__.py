@@ -1,0 +1,432 @@
+"""FHIR R4 Bundle -> Patient (docs/ehr-integration.md).
+
+The Bundle is validated with ``fhir.resources`` (R4B models, the ``[fhir]`` extra), then translated into a
+Phenopacket v2 document and read by the Phenopacket reader, so units, HPO checks and every later rule are the
+same for both formats. Each translated element remembers where it came from, so an error names the FHIR JSON
+path (``$.entry[3].resource.valueQuantity.code``), never the internal Phenopacket one. A code rarebone does not
+understand is listed as a warning (``FHIR: code SYSTEM|CODE not understood``), never dropped silently.
+
+``read_resources`` takes resources rather than a Bundle so that a CDS Hooks prefetch (a dict of resources and
+Bundles) can reuse the reader later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from typing import Any, Iterable
+
+from rarebone.errors import InputError, PhenopacketError
+from rarebone.intake.fhir import codes as C
+
+EXTENSION_URL = "https://rarebone.org/fhir/StructureDefinition/phenopacket-extensions"
+_AGE_UNITS = {"a": "Y", "mo": "M", "wk": "W", "d": "D", "yr": "Y", "year": "Y", "years": "Y", "month": "M",
+              "months": "M", "week": "W", "weeks": "W", "day": "D", "days": "D"}
+_GENDER = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
+_READ = ("Patient", "Condition", "Observation", "FamilyMemberHistory", "MedicationStatement",
+         "MedicationAdministration", "Procedure", "Medication")
+
+
+def is_fhir(document: Any) -> bool:
+    return isinstance(document, dict) and "resourceType" in document
+
+
+def _validate(document: dict) -> None:
+    try:
+        from fhir.resources.R4B.bundle import Bundle
+        from pydantic import ValidationError
+    except ImportError:
+        raise InputError("this is a FHIR Bundle; reading FHIR needs the fhir extra: pip install 'rarebone[fhir]'",
+                         path="$.resourceType", value="Bundle") from None
+    try:
+        Bundle.model_validate(document)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+        value = error.get("input")
+        raise PhenopacketError(f"does not follow the FHIR R4 Bundle schema: {error['msg']}", path=path,
+                               **({"value": value} if not isinstance(value, (dict, list)) else {})) from None
+
+
+class _Translation:
+    """The Phenopacket being built, the FHIR path of each part, and the warnings."""
+
+    def __init__(self) -> None:
+        self.packet: dict[str, Any] = {"phenotypicFeatures": [], "measurements": [], "diseases": [],
+                                       "medicalActions": [], "interpretations": []}
+        self.paths: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.dates: list[dt.date] = []
+
+    def add(self, key: str, item: dict, fhir_path: str, sub: dict[str, str] | None = None) -> None:
+        index = len(self.packet[key])
+        self.packet[key].append(item)
+        base = f"$.{key}[{index}]"
+        self.paths[base] = fhir_path
+        for pp, fp in (sub or {}).items():
+            self.paths[base + pp] = fhir_path + fp
+
+    def not_understood(self, coding: dict | None, path: str, what: str = "code") -> None:
+        coding = coding or {}
+        label = f" ({coding['display']})" if coding.get("display") else ""
+        self.warnings.append(f"FHIR: {what} {coding.get('system', '?')}|{coding.get('code', '?')} not understood"
+                             f"{label} at {path}; not used")
+
+    def fhir_path(self, pp_path: str | None) -> str | None:
+        if not pp_path:
+            return pp_path
+        best = max((k for k in self.paths if pp_path == k or pp_path.startswith(k + ".") or pp_path.startswith(k + "[")),
+                   key=len, default=None)
+        # Sub-paths registered with ``add`` are exact; otherwise the FHIR resource itself is named.
+        return self.paths[best] if best else pp_path
+
+    def note_date(self, text: str | None) -> None:
+        if text:
+            try:
+                self.dates.append(dt.date.fromisoformat(text[:10]))
+            except ValueError:
+                pass
+
+
+def read_bundle_dict(document: dict, source: str = "<bundle>"):
+    """Validate one FHIR R4 Bundle and read it into an IntakeResult (as ``read_phenopacket_dict`` does)."""
+    from rarebone.intake.phenopacket import read_phenopacket_dict
+
+    if document.get("resourceType") != "Bundle":
+        raise PhenopacketError("a FHIR resource other than a Bundle; give a Bundle (type collection, searchset, "
+                               "document or transaction) with the Patient and the findings", source=source,
+                               path="$.resourceType", value=document.get("resourceType"))
+    try:
+        _validate(document)
+    except InputError as exc:
+        exc.source = exc.source or source
+        raise
+    entries = [(f"$.entry[{i}].resource", e["resource"]) for i, e in enumerate(document.get("entry") or [])
+               if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+    tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"))
+    try:
+        result = read_phenopacket_dict(tr.packet, source=source)
+    except InputError as exc:
+        exc.path = tr.fhir_path(exc.path)
+        exc.source = exc.source or source
+        raise
+    result.warnings[:0] = tr.warnings
+    # Evidence lines quote json_path: point them at the FHIR resource the finding came from.
+    p = result.patient
+    fix = lambda items: tuple(replace(x, json_path=tr.fhir_path(x.json_path)) for x in items)  # noqa: E731
+    result.patient = replace(p, features=fix(p.features), measurements=fix(p.measurements), variants=fix(p.variants),
+                             treatments=fix(p.treatments), procedures=fix(p.procedures))
+    return result
+
+
+def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = None,
+                   timestamp: str | None = None) -> _Translation:
+    """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read."""
+    tr = _Translation()
+    entries = list(entries)
+    by_ref = {f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}
+    patients = [(p, r) for p, r in entries if r["resourceType"] == "Patient"]
+    if len(patients) != 1:
+        raise PhenopacketError(f"the Bundle must hold exactly one Patient (found {len(patients)})", path="$.entry",
+                               value=len(patients))
+    ppath, patient = patients[0]
+    subject: dict[str, Any] = {"id": patient.get("id") or "fhir-patient",
+                               "sex": _GENDER.get(patient.get("gender", "unknown"), "UNKNOWN_SEX")}
+    if patient.get("birthDate"):
+        subject["dateOfBirth"] = patient["birthDate"][:10] + "T00:00:00Z"
+        tr.paths["$.subject.dateOfBirth"] = f"{ppath}.birthDate"
+    if patient.get("deceasedBoolean") or patient.get("deceasedDateTime"):
+        subject["vitalStatus"] = {"status": "DECEASED"}
+    for ext in patient.get("extension") or []:
+        if ext.get("url") == EXTENSION_URL:
+            try:
+                tr.packet["rareboneExtensions"] = json.loads(ext.get("valueString", ""))
+            except json.JSONDecodeError as exc:
+                raise PhenopacketError(f"rarebone extension is not JSON: {exc.msg}", path=f"{ppath}.extension",
+                                       value=ext.get("valueString", "")[:40]) from None
+            tr.paths["$.rareboneExtensions"] = f"{ppath}.extension"
+    for path, res in entries:
+        kind = res["resourceType"]
+        if kind == "Condition":
+            _condition(tr, path, res)
+        elif kind == "Observation":
+            _observation(tr, path, res)
+        elif kind in ("MedicationStatement", "MedicationAdministration"):
+            _medication(tr, path, res, by_ref)
+        elif kind == "Procedure":
+            _procedure(tr, path, res)
+        elif kind == "FamilyMemberHistory":
+            _family(tr, path, res)
+        elif kind not in _READ:
+            tr.warnings.append(f"FHIR: resource {kind} at {path} not read by rarebone")
+    birth = patient.get("birthDate")
+    last = max(tr.dates, default=None) or (dt.date.fromisoformat(timestamp[:10]) if timestamp else None)
+    if birth and last:
+        # Age at the last clinical date in the Bundle (not today), so the same Bundle gives the same result tomorrow.
+        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{(last - dt.date.fromisoformat(birth[:10])).days}D"}}
+    tr.packet["id"] = bundle_id or subject["id"]
+    tr.packet["subject"] = subject
+    tr.packet["metaData"] = {"created": (timestamp or "1970-01-01T00:00:00Z"),
+                             "createdBy": "rarebone FHIR reader", "phenopacketSchemaVersion": "2.0.2",
+                             "resources": []}
+    if not tr.packet["interpretations"][0:1]:
+        tr.packet.pop("interpretations")
+    return tr
+
+
+def _codings(concept: dict | None) -> list[dict]:
+    return list((concept or {}).get("coding") or [])
+
+
+def _first_mapped(concept: dict | None, path: str) -> tuple[C.Mapped | None, dict | None, str]:
+    codings = _codings(concept)
+    for k, coding in enumerate(codings):
+        mapped = C.map_code(coding.get("system"), coding.get("code"))
+        if mapped:
+            return mapped, coding, f"{path}.coding[{k}]"
+    return None, (codings[0] if codings else {"system": None, "code": (concept or {}).get("text")}), f"{path}.coding[0]"
+
+
+def _onset(tr: _Translation, res: dict, path: str) -> tuple[dict | None, str]:
+    if "onsetAge" in res:
+        age = res["onsetAge"]
+        unit = _AGE_UNITS.get(age.get("code") or age.get("unit") or "")
+        if unit is None or age.get("value") is None:
+            raise InputError("onsetAge needs a value and a UCUM unit a, mo, wk or d", path=f"{path}.onsetAge",
+                             value=age.get("code") or age.get("unit"))
+        value = age["value"]
+        return {"age": {"iso8601duration": f"P{int(value) if float(value).is_integer() else value}{unit}"}}, f"{path}.onsetAge"
+    if "onsetDateTime" in res:
+        tr.note_date(res["onsetDateTime"])
+        return {"timestamp": _timestamp(res["onsetDateTime"])}, f"{path}.onsetDateTime"
+    if "onsetRange" in res:
+        low, high = res["onsetRange"].get("low") or {}, res["onsetRange"].get("high") or {}
+        unit = _AGE_UNITS.get(low.get("code") or low.get("unit") or "")
+        high_unit = _AGE_UNITS.get(high.get("code") or high.get("unit") or "") or unit
+        if unit and low.get("value") is not None:
+            end = high if high.get("value") is not None else low
+            return {"ageRange": {"start": {"iso8601duration": f"P{int(low['value'])}{unit}"},
+                                 "end": {"iso8601duration": f"P{int(end['value'])}{high_unit}"}}}, f"{path}.onsetRange"
+    if "onsetString" in res:
+        # An HPO onset class written as text ("HP:0003623 Neonatal onset"): FHIR has no coded onset element.
+        text = res["onsetString"].strip()
+        if text.startswith("HP:"):
+            term, _, label = text.partition(" ")
+            return {"ontologyClass": {"id": term, "label": label or term}}, f"{path}.onsetString"
+    return None, path
+
+
+def _timestamp(text: str) -> str:
+    return text if "T" in text else text[:10] + "T00:00:00Z"
+
+
+def _feature(tr: _Translation, mapped: C.Mapped, coding: dict, coding_path: str, path: str, excluded: bool,
+             onset: tuple[dict | None, str] = (None, "")) -> None:
+    if mapped.disease_id:
+        tr.packet["diseases"].append({"term": {"id": mapped.disease_id, "label": coding.get("display") or mapped.disease_id},
+                                      **({"excluded": True} if excluded else {})})
+        return
+    item: dict[str, Any] = {"type": {"id": mapped.hpo_id}}
+    if excluded:
+        item["excluded"] = True
+    if onset[0]:
+        item["onset"] = onset[0]
+    if mapped.source != "HPO code":
+        item["description"] = f"from {coding.get('system')}|{coding.get('code')} via {mapped.source}"
+    elif coding.get("display"):
+        item["type"]["label"] = coding["display"]
+    tr.add("phenotypicFeatures", item, path, {".type": f"{coding_path[len(path):]}", ".type.id": f"{coding_path[len(path):]}.code",
+                                              ".type.label": f"{coding_path[len(path):]}.display",
+                                              ".onset": onset[1][len(path):]})
+
+
+def _condition(tr: _Translation, path: str, res: dict) -> None:
+    status = {c.get("code") for c in _codings(res.get("verificationStatus"))}
+    if "entered-in-error" in status:
+        tr.warnings.append(f"FHIR: Condition at {path} entered in error; not used")
+        return
+    tr.note_date(res.get("recordedDate"))
+    mapped, coding, cpath = _first_mapped(res.get("code"), f"{path}.code")
+    if mapped is None:
+        tr.not_understood(coding, cpath)
+        return
+    _feature(tr, mapped, coding, cpath, path, excluded="refuted" in status, onset=_onset(tr, res, path))
+
+
+def _observation(tr: _Translation, path: str, res: dict) -> None:
+    if res.get("status") == "entered-in-error":
+        tr.warnings.append(f"FHIR: Observation at {path} entered in error; not used")
+        return
+    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
+    tr.note_date(effective)
+    components = {c2.get("code"): comp for comp in res.get("component") or []
+                  for c2 in _codings(comp.get("code")) if c2.get("system") == C.LOINC}
+    loinc = [c for c in _codings(res.get("code")) if c.get("system") == C.LOINC]
+    if C.GENE_STUDIED in components or any(c.get("code") in C.VARIANT_CODES for c in loinc):
+        _variant(tr, path, res, components)
+        return
+    if "valueQuantity" in res and loinc:
+        _measurement(tr, path, res, loinc, effective)
+        return
+    mapped, coding, cpath = _first_mapped(res.get("code"), f"{path}.code")
+    value_concept = res.get("valueCodeableConcept")
+    value_key = {(c.get("system"), c.get("code")) for c in _codings(value_concept)}
+    if mapped is None and value_concept and not value_key & (C.ABSENT_VALUES | C.PRESENT_VALUES):
+        # The finding is the value (e.g. code "Phenotypic feature", value an HPO or SNOMED CT term).
+        mapped, coding, cpath = _first_mapped(value_concept, f"{path}.valueCodeableConcept")
+    if mapped is None:
+        tr.not_understood(coding, cpath)
+        return
+    excluded = res.get("valueBoolean") is False or bool(value_key & C.ABSENT_VALUES) or any(
+        c.get("code") == "NEG" for i in res.get("interpretation") or [] for c in _codings(i))
+    onset = ({"timestamp": _timestamp(effective)}, f"{path}.effectiveDateTime") if effective else (None, "")
+    _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
+
+
+def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: str | None) -> None:
+    from rarebone.knowledge import unit_converter
+
+    converter = unit_converter()
+    known = next((c for c in loinc if converter.analyte_for_loinc(f"LOINC:{c.get('code')}")), None)
+    coding = known or loinc[0]
+    if known is None:
+        tr.not_understood(coding, f"{path}.code", "laboratory code")
+        return
+    q = res["valueQuantity"]
+    unit = q.get("code") or q.get("unit")
+    # The UCUM code is what the unit means; the display string is only read when no code is given.
+    quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
+    sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
+           ".value.quantity": ".valueQuantity"}
+    ranges = res.get("referenceRange") or []
+    if ranges and "low" in ranges[0] and "high" in ranges[0]:
+        low, high = ranges[0]["low"], ranges[0]["high"]
+        ref_unit = low.get("code") or low.get("unit") or unit
+        quantity["referenceRange"] = {"unit": {"id": f"UCUM:{ref_unit}", "label": ref_unit},
+                                      "low": low.get("value"), "high": high.get("value")}
+        sub[".value.quantity.referenceRange"] = ".referenceRange[0]"
+    item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
+            "value": {"quantity": quantity}}
+    if effective:
+        item["timeObserved"] = {"timestamp": _timestamp(effective)}
+        sub[".timeObserved"] = ".effectiveDateTime"
+    tr.add("measurements", item, path, sub)
+
+
+def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]) -> None:
+    gene = _codings((components.get(C.GENE_STUDIED) or {}).get("valueCodeableConcept"))
+    if not gene:
+        # As the Phenopacket reader does for a variant without geneContext: listed, not used.
+        tr.warnings.append(f"FHIR: variant Observation at {path} has no gene-studied (48018-6) component; not used")
+        return
+    symbol = gene[0].get("display") or gene[0].get("code")
+    hgnc = gene[0].get("code") if str(gene[0].get("code", "")).startswith("HGNC:") else None
+    descriptor: dict[str, Any] = {"id": res.get("id") or path, "geneContext": {"symbol": symbol, "valueId": hgnc or symbol}}
+    state = _codings((components.get(C.ALLELIC_STATE) or {}).get("valueCodeableConcept"))
+    if state:
+        allelic = C.ALLELIC_ANSWERS.get(state[0].get("code"))
+        if allelic is None:
+            tr.not_understood(state[0], f"{path}.component", "allelic state")
+        else:
+            geno = {"homozygous": "GENO:0000136", "heterozygous": "GENO:0000135", "hemizygous": "GENO:0000134"}
+            descriptor["allelicState"] = {"id": geno[allelic.value], "label": allelic.value}
+    change = components.get(C.DNA_CHANGE) or {}
+    hgvs = [c.get("code") for c in _codings(change.get("valueCodeableConcept")) if c.get("code")]
+    if hgvs:
+        descriptor["expressions"] = [{"syntax": "hgvs.c" if ":c." in h else "hgvs", "value": h} for h in hgvs]
+    significance = _codings((components.get(C.CLINICAL_SIGNIFICANCE) or {}).get("valueCodeableConcept"))
+    acmg = C.SIGNIFICANCE_ANSWERS.get(significance[0].get("code")) if significance else None
+    if significance and acmg is None:
+        tr.not_understood(significance[0], f"{path}.component", "clinical significance")
+    interpretation = {"subjectOrBiosampleId": "subject",
+                      # The Genomics Reporting shape has no "causative" flag: ACMG class stands in for it.
+                      "interpretationStatus": {"pathogenic": "CAUSATIVE", "likely_pathogenic": "CAUSATIVE",
+                                               "benign": "REJECTED", "likely_benign": "REJECTED"}.get(acmg or "", "UNKNOWN_STATUS"),
+                      "variantInterpretation": {"variationDescriptor": descriptor,
+                                                **({"acmgPathogenicityClassification": acmg.upper()} if acmg else {})}}
+    if not tr.packet["interpretations"]:
+        tr.packet["interpretations"].append({"id": "fhir-genomics", "progressStatus": "UNKNOWN_PROGRESS",
+                                             # no disease: a variant Observation does not state a diagnosis
+                                             "diagnosis": {"genomicInterpretations": []}})
+    gis = tr.packet["interpretations"][0]["diagnosis"]["genomicInterpretations"]
+    tr.paths[f"$.interpretations[0].diagnosis.genomicInterpretations[{len(gis)}]"] = path
+    gis.append(interpretation)
+
+
+def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) -> None:
+    concept = res.get("medicationCodeableConcept")
+    if concept is None and res.get("medicationReference"):
+        medication = by_ref.get(res["medicationReference"].get("reference", ""), {})
+        concept = medication.get("code")
+    codings = _codings(concept)
+    coding = next((c for c in codings if c.get("system") == C.RXNORM), codings[0] if codings else {})
+    label = coding.get("display") or (concept or {}).get("text")
+    if not label:
+        tr.not_understood(coding, f"{path}.medicationCodeableConcept", "medication")
+        return
+    prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
+    treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}
+    dosage = (res.get("dosage") or [{}])
+    dosage = dosage[0] if isinstance(dosage, list) else dosage
+    dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or dosage.get("dose")
+    period = res.get("effectivePeriod") or {}
+    start = period.get("start") or res.get("effectiveDateTime")
+    tr.note_date(start)
+    if dosage.get("route"):
+        route = _codings(dosage["route"])
+        treatment["routeOfAdministration"] = {"id": f"SNOMED:{route[0].get('code')}" if route else "text",
+                                              "label": (route[0].get("display") if route else None) or dosage["route"].get("text", "")}
+    if dose:
+        interval: dict[str, Any] = {"quantity": {"value": dose.get("value"),
+                                                 "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
+                                                          "label": dose.get("unit") or dose.get("code") or ""}}}
+        timing = (dosage.get("timing") or {})
+        frequency = (timing.get("code") or {}).get("text") or _repeat_text(timing.get("repeat"))
+        if frequency:
+            interval["scheduleFrequency"] = {"id": "text", "label": frequency}
+        if start:
+            interval["interval"] = {"start": _timestamp(start), **({"end": _timestamp(period["end"])} if period.get("end") else {})}
+        treatment["doseIntervals"] = [interval]
+    reasons = [c.get("text") or (_codings(c) or [{}])[0].get("display") for c in res.get("statusReason") or []]
+    action: dict[str, Any] = {"treatment": treatment}
+    if any(reasons):
+        # FHIR has no "response to treatment" element; why it was stopped is the nearest (e.g. "no response").
+        action["treatmentTerminationReason"] = {"id": "text", "label": "; ".join(r for r in reasons if r)}
+    tr.add("medicalActions", action, path,
+           {".treatment.doseIntervals[0].quantity": ".dosage[0].doseAndRate[0].doseQuantity"})
+
+
+def _repeat_text(repeat: dict | None) -> str | None:
+    if not repeat or "frequency" not in repeat:
+        return None
+    return f"{repeat['frequency']} per {repeat.get('period', 1)} {repeat.get('periodUnit', 'd')}"
+
+
+def _procedure(tr: _Translation, path: str, res: dict) -> None:
+    codings = _codings(res.get("code"))
+    known = next((c for c in codings if c.get("system") == C.SNOMED and c.get("code") in C.PROCEDURES), None)
+    if known is None:
+        tr.not_understood(codings[0] if codings else None, f"{path}.code", "procedure")
+        return
+    code_id, label = C.PROCEDURES[known["code"]]
+    procedure: dict[str, Any] = {"code": {"id": code_id, "label": label}}
+    performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
+    if performed:
+        tr.note_date(performed)
+        procedure["performed"] = {"timestamp": _timestamp(performed)}
+    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"})
+
+
+def _family(tr: _Translation, path: str, res: dict) -> None:
+    relation = (_codings(res.get("relationship")) or [{}])[0]
+    who = relation.get("display") or relation.get("code") or "relative"
+    for k, condition in enumerate(res.get("condition") or []):
+        mapped, coding, cpath = _first_mapped(condition.get("code"), f"{path}.condition[{k}].code")
+        if mapped is None:
+            tr.not_understood(coding, cpath)
+            continue
+        term = mapped.hpo_id or mapped.disease_id
+        # Read and shown, but rarebone's rules have no family-history input yet (docs/ehr-integration.md).
+        tr.warnings.append(f"FHIR: family history ({who}) {term} from {coding.get('system')}|{coding.get('code')} "
+                           f"read at {path}; rarebone's rules do not use family history yet")

@@ -1,0 +1,199 @@
+"""FHIR R4 intake: the same child as a Bundle and as a Phenopacket gives the same calls; official HL7 examples are
+read or refused as the specification says; every code rarebone does not understand is listed, never dropped."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+pytest.importorskip("fhir.resources", reason="the [fhir] extra (fhir.resources) is not installed")
+
+from rarebone.errors import InputError  # noqa: E402
+from rarebone.intake import read_phenopacket, read_phenopacket_dict  # noqa: E402
+from rarebone.intake.fhir import codes  # noqa: E402
+from rarebone.workflows.assess import assess_file, assess_patient  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+TCIRG1_PP = ROOT / "examples/phenopackets/tcirg1-infant.json"
+TCIRG1_FHIR = ROOT / "examples/fhir/tcirg1-infant-bundle.json"
+CNO_PP = ROOT / "examples/cno/cno-clavicle-tibia.json"
+CNO_FHIR = ROOT / "examples/fhir/cno-clavicle-tibia-bundle.json"
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _features(patient) -> set[tuple[str, bool]]:
+    return {(f.hpo_id, f.excluded) for f in patient.features}
+
+
+@pytest.mark.parametrize("pp, bundle", [(TCIRG1_PP, TCIRG1_FHIR), (CNO_PP, CNO_FHIR)], ids=["tcirg1", "cno"])
+def test_bundle_and_phenopacket_give_the_same_calls(pp, bundle):
+    a, b = assess_file(pp), assess_file(bundle)
+    for key in a.suspicion:
+        assert (b.suspicion[key].level, b.suspicion[key].score) == (a.suspicion[key].level, a.suspicion[key].score), key
+    assert b.hsct.recommendation == a.hsct.recommendation
+    assert b.hsct.urgency == a.hsct.urgency
+    assert b.genetics.status == a.genetics.status
+    assert [r.id for r in b.recommendations] == [r.id for r in a.recommendations]
+    x, y = read_phenopacket(pp).patient, read_phenopacket(bundle).patient
+    assert _features(y) == _features(x)
+    assert {(m.analyte, round(m.value, 3)) for m in y.measurements} == {(m.analyte, round(m.value, 3)) for m in x.measurements}
+    assert {(v.gene_symbol, v.allelic_state, v.hgvs) for v in y.variants} == {(v.gene_symbol, v.allelic_state, v.hgvs) for v in x.variants}
+    assert len(y.donors) == len(x.donors)
+
+
+def test_tcirg1_bundle_reads_each_resource_kind():
+    patient = read_phenopacket(TCIRG1_FHIR).patient
+    assert patient.sex.value == "male" and str(patient.date_of_birth) == "2026-08-01"
+    # SNOMED CT 1926006 -> HP:0011002 through the HPO xref; ICD-10-CM E83.51 through the cited table
+    assert ("HP:0011002", False) in _features(patient) and ("HP:0002901", False) in _features(patient)
+    # refuted Condition and an Observation valued "Absent" (SNOMED CT 2667000) are excluded findings
+    assert ("HP:0000365", True) in _features(patient) and ("HP:0002376", True) in _features(patient)
+    calcium = next(m for m in patient.measurements if m.analyte == "calcium")
+    assert calcium.unit == "mmol/L" and calcium.value == pytest.approx(7.1 * 0.249501)  # LAB-CALCIUM, UCUM mg/dL
+    assert {v.acmg for v in patient.variants} == {"pathogenic"}  # LOINC LA6668-3
+    assert all(f.json_path.startswith("$.entry[") for f in patient.features)
+    hypocalcaemia = next(f for f in patient.features if f.hpo_id == "HP:0002901")
+    assert hypocalcaemia.onset.onset_term == "HP:0003623"
+
+
+def test_cno_bundle_reads_medication_and_family_history():
+    result = read_phenopacket(CNO_FHIR)
+    naproxen = result.patient.treatments[0]
+    assert naproxen.agent_label == "naproxen" and naproxen.agent_id == "RxNorm:7258"
+    assert naproxen.termination_reason == "no response" and naproxen.doses[0].value == 250
+    assert any("family history (mother) HP:0003765" in w for w in result.warnings)
+
+
+def test_snomed_xrefs_against_hpo_2025_01_16_obo():
+    # hp.obo 2025-01-16: HP:0011002 Osteopetrosis has xref SNOMEDCT_US:1926006; HP:0000639 Nystagmus SNOMEDCT_US:563001
+    assert codes.map_code(codes.SNOMED, "1926006").hpo_id == "HP:0011002"
+    assert codes.map_code(codes.SNOMED, "563001").hpo_id == "HP:0000639"
+    assert codes.map_code(codes.SNOMED, "999999999") is None
+    assert codes.counts()["snomed_hpo_xrefs"] > 4000
+
+
+def test_icd10_table_against_who_icd10_2019():
+    # WHO ICD-10 2019: Q78.2 Osteopetrosis; M86.3 Chronic multifocal osteomyelitis (kept as a disease)
+    assert codes.map_code(codes.ICD10[0], "Q78.2").hpo_id == "HP:0011002"
+    assert codes.map_code(codes.ICD10[0], "M86.3").disease_id == "ICD10:M86.3"
+    assert codes.map_code(codes.ICD10[0], "Q78.9") is None
+
+
+def test_unmapped_code_is_listed_not_dropped():
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"][1]["resource"]["code"]["coding"][0]["code"] = "999999999"
+    result = read_phenopacket_dict(bundle, source="x.json")
+    assert "FHIR: code http://snomed.info/sct|999999999 not understood (Osteopetrosis) at " \
+           "$.entry[1].resource.code.coding[0]; not used" in result.warnings
+    assessment = assess_patient(result.patient, result.warnings)
+    assert any("999999999 not understood" in w for w in assessment.warnings)
+
+
+def test_bad_value_is_one_line_with_the_fhir_json_path(tmp_path):
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"][7]["resource"]["code"]["coding"][0]["code"] = 718
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle))
+    r = run_cli("assess", str(path))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().count("\n") == 0
+    assert f"{path}: $.entry[7].resource.code.coding[0].code:" in r.stderr and "(value: 718)" in r.stderr
+
+
+def test_unconvertible_unit_names_the_fhir_path(tmp_path):
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"][7]["resource"]["valueQuantity"]["code"] = "[lb_av]"
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(bundle, source="b.json")
+    assert err.value.path == "$.entry[7].resource.valueQuantity.code"
+
+
+def test_missing_extra_says_which_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "fhir.resources.R4B.bundle", None)  # as if fhir.resources were absent
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(_load(TCIRG1_FHIR), source="b.json")
+    assert "pip install 'rarebone[fhir]'" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_bundle_needs_exactly_one_patient():
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"].append(copy.deepcopy(bundle["entry"][0]))
+    with pytest.raises(InputError, match="exactly one Patient"):
+        read_phenopacket_dict(bundle)
+
+
+def test_a_single_resource_is_refused_with_its_type():
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(_load(DATA / "hl7-r4b-observation-2minute-apgar-score.json"))
+    assert err.value.path == "$.resourceType" and err.value.value == "Observation"
+
+
+def test_official_r4b_apgar_example_newborn_and_unknown_score():
+    """HL7 example observation-example-2minute-apgar-score (tests/fhir/data/SOURCES.md): its contained newborn
+    Patient is the Bundle's Patient; the Apgar score (LOINC 9273-4) is not something rarebone reads."""
+    observation = _load(DATA / "hl7-r4b-observation-2minute-apgar-score.json")
+    newborn = observation.pop("contained")[0]
+    observation["subject"] = {"reference": "Patient/newborn"}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": newborn}, {"resource": observation}]}
+    result = read_phenopacket_dict(bundle)
+    assert result.patient.sex.value == "male" and str(result.patient.date_of_birth) == "2016-05-18"
+    assert any("laboratory code http://loinc.org|9273-4 not understood" in w for w in result.warnings)
+    assert result.patient.age_days == 0  # effectiveDateTime is the day of birth
+
+
+def test_official_genomics_snv_example_gene_and_unknown_state():
+    """HL7 Genomics Reporting example SNVexample: gene studied AR (HGNC:644), no allelic state, no ACMG class."""
+    variant = _load(DATA / "hl7-genomics-observation-SNVexample.json")
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": {"resourceType": "Patient", "id": "p"}}, {"resource": variant}]}
+    result = read_phenopacket_dict(bundle)
+    (v,) = result.patient.variants
+    assert (v.gene_symbol, v.hgnc_id, v.allelic_state.value, v.acmg) == ("AR", "HGNC:644", "unknown", None)
+    genetics = assess_patient(result.patient, result.warnings).genetics
+    assert [g.known for g in genetics.findings] == [False]  # AR is not an osteopetrosis gene
+
+
+def test_official_compound_heterozygote_bundle():
+    """HL7 Genomics Reporting example compound-heterozygote: a transaction Bundle with no Patient and variants
+    without a gene-studied component. Refused without a Patient; with one, each variant is listed as not used."""
+    bundle = _load(DATA / "hl7-genomics-bundle-compound-heterozygote.json")
+    with pytest.raises(InputError, match="exactly one Patient"):
+        read_phenopacket_dict(bundle)
+    bundle["entry"].insert(0, {"resource": {"resourceType": "Patient", "id": "p"}})
+    result = read_phenopacket_dict(bundle)
+    assert result.patient.variants == ()
+    assert sum("no gene-studied (48018-6) component; not used" in w for w in result.warnings) == 3
+
+
+def test_cno_plan_from_the_bundle_matches_the_phenopacket():
+    """The same ladder step and next options; only the weight line (the Bundle has a real birth date, so the age
+    at the weight is exact) and the FHIR family-history warning may differ."""
+    def lines(path):
+        r = run_cli("cno", "plan", str(path))
+        assert r.returncode == 0, r.stderr
+        return [x for x in r.stdout.splitlines() if not x.startswith("Weight:") and "FHIR:" not in x]
+
+    assert lines(CNO_FHIR) == lines(CNO_PP)
+
+
+def test_condition_onset_age_and_range():
+    bundle = _load(TCIRG1_FHIR)
+    bundle["entry"][2]["resource"].pop("onsetAge")
+    bundle["entry"][2]["resource"]["onsetRange"] = {"low": {"value": 1, "unit": "mo", "system": "http://unitsofmeasure.org", "code": "mo"},
+                                                    "high": {"value": 2, "unit": "mo", "system": "http://unitsofmeasure.org", "code": "mo"}}
+    nystagmus = next(f for f in read_phenopacket_dict(bundle).patient.features if f.hpo_id == "HP:0000639")
+    assert nystagmus.onset.age_days == pytest.approx(read_phenopacket(TCIRG1_FHIR).patient.features[0].onset.age_days)
+    bundle["entry"][1]["resource"]["onsetAge"] = {"value": 1, "unit": "furlong"}
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(bundle)
+    assert err.value.path == "$.entry[1].resource.onsetAge" and err.value.value == "furlong"
