@@ -17,6 +17,7 @@ from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
+from rarebone.intake.extension_models import validate_extensions
 from rarebone.knowledge import unit_converter
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, Sex, TimePoint, Treatment, Variant,
@@ -133,6 +134,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     extension = document.get(EXTENSION_KEY)
     core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
     _check_schema(core)
+    validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers below check meaning
     warnings: list[str] = []
     if "metaData" not in core:
         warnings.append("no metaData block (required by the Phenopacket schema); ontology versions unknown")
