@@ -36,3 +36,16 @@ def missing_extra(error: ModuleNotFoundError) -> MissingExtraError | None:
         hint += " (or 'rarebone[registry]', which includes it)"
     return MissingExtraError(f"the optional package '{root}' is not installed (needed for {PURPOSE[extra]}): {hint}")
 
+
+
+def require(extra: str) -> None:
+    """Fail early, before any other check, when the modules of an extra are not installed."""
+    from importlib.util import find_spec
+
+    for module in (m for m, e in PROVIDED_BY.items() if e == extra and m not in _NOT_REQUIRED):
+        if find_spec(module) is None:
+            raise missing_extra(ModuleNotFoundError(f"No module named {module!r}", name=module))
+
+
+# provided by the extra but not imported by rarebone itself (psycopg2: an alternative driver; sklearn: via sksurv)
+_NOT_REQUIRED = {"psycopg2", "sklearn"}

@@ -28,7 +28,8 @@ sys.meta_path.insert(0, Block())
 """
 
 # optional rooms: they may import the extras (inside functions or at module level)
-OPTIONAL = ("rarebone.registry", "rarebone.analytics", "rarebone.workflows.outcomes", "rarebone.report.outcomes")
+OPTIONAL = ("rarebone.registry", "rarebone.analytics", "rarebone.workflows.outcomes", "rarebone.report.outcomes",
+            "rarebone.__main__")  # __main__ runs the command line on import
 
 
 def run(code: str) -> subprocess.CompletedProcess:
