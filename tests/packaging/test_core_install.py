@@ -66,6 +66,8 @@ def test_blocker_really_blocks():
     ["assess", "examples/phenopackets/tcirg1-infant.json", "--format", "html"],
     ["plan", "examples/transplant/tcirg1-infant-plan.json", "--protocol", "beijing-haplo", "--day0", "2027-01-15",
      "--format", "ics"],
+    ["plan", "examples/transplant/tcirg1-infant-plan.json", "--protocol", "beijing-haplo", "--day0", "2027-01-15",
+     "--format", "html"],
     ["monitor", "examples/transplant/tcirg1-post-hsct-series.json", "--format", "json"],
     ["cno", "plan", "examples/cno/cno-clavicle-tibia.json"],
     ["cno", "course", "examples/cno/cno-multivisit.json"],
