@@ -16,13 +16,13 @@ from rarebone.extras import PROVIDED_BY
 
 ROOT = Path(__file__).resolve().parents[2]
 
-BLOCKER = f"""
+BLOCKER = """
 import sys
-BLOCKED = {sorted(PROVIDED_BY)!r}
+BLOCKED = {blocked!r}
 class Block:
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(f"No module named {{name!r}} (blocked: optional extra)", name=name)
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked: optional extra)", name=name)
         return None
 sys.meta_path.insert(0, Block())
 """
@@ -32,9 +32,9 @@ OPTIONAL = ("rarebone.registry", "rarebone.analytics", "rarebone.workflows.outco
             "rarebone.__main__")  # __main__ runs the command line on import
 
 
-def run(code: str) -> subprocess.CompletedProcess:
+def run(code: str, blocked=tuple(sorted(PROVIDED_BY))) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-c", BLOCKER + code], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-c", BLOCKER.replace("{blocked!r}", repr(list(blocked))) + code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)
 
 
@@ -98,3 +98,10 @@ def test_a_missing_module_that_is_not_an_extra_stays_a_bug():
 
     assert missing_extra(ModuleNotFoundError("x", name="not_ours")) is None
     assert "rarebone[postgres]" in str(missing_extra(ModuleNotFoundError("x", name="psycopg")))
+
+
+def test_postgres_url_without_the_postgres_extra_names_it(tmp_path):
+    argv = ["registry", "init", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]
+    done = run(f"from rarebone.cli import main; main({argv!r})", blocked=("psycopg", "psycopg2"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "pip install 'rarebone[postgres]'" in done.stderr.strip()
