@@ -54,6 +54,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except SystemExit:
         raise
+    except ModuleNotFoundError as error:
+        # an optional extra (registry, postgres, pdf) that this install lacks: one line naming it, exit 2
+        from rarebone.extras import missing_extra
+
+        friendly = missing_extra(error)
+        if friendly is None:
+            raise
+        print(f"rarebone: error: {friendly}", file=sys.stderr)
+        sys.exit(friendly.exit_code)
     except KeyboardInterrupt:
         print("rarebone: interrupted", file=sys.stderr)
         sys.exit(130)

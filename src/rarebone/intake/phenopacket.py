@@ -21,6 +21,7 @@ from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
 from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
+from rarebone.intake.extension_models import validate_extensions
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, RecordedDiagnosis, Sex, TimePoint,
     Treatment, Variant,
@@ -200,6 +201,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             source=source, path=f"$.{marker}", value=schema_version or marker,
         )
     extension = document.get(EXTENSION_KEY)
+    validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers check meaning
     try:
         return _from_message(_parse_message({k: v for k, v in document.items() if k != EXTENSION_KEY}),
                              extension, source)

@@ -102,6 +102,9 @@ def create_private_file(path: Path) -> None:
 
 def open_registry(db: str | None = None, *, create: bool = False):
     """An engine on an up-to-date registry. Without ``create``, a missing SQLite file is an error."""
+    from rarebone.extras import require
+
+    require("registry")  # before "no registry here": installing the extra comes first
     url = resolve_url(db)
     if url.startswith("sqlite:///") and not create:
         path = Path(url.removeprefix("sqlite:///"))

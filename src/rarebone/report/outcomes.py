@@ -175,7 +175,8 @@ def to_text(report) -> str:
                          f"{c.recomputed_percent}% -> {mark}")
     if report.warnings:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in report.warnings]
-    lines += ["", report.notice, f"knowledge version {report.knowledge_version}", "Sources:"]
+    lines += ["", report.notice, f"knowledge version {report.knowledge_version}",
+              "software: " + ", ".join(f"{k} {v}" for k, v in report.software.items()), "Sources:"]
     lines += [f"  {c.text}" for c in report.citations]
     if report.banner:
         lines += ["", f"*** {report.banner} ***"]

@@ -36,5 +36,6 @@ def schema_for(name: str) -> dict:
 def register(app: typer.Typer) -> None:
     @app.command("schema")
     def schema(name: str = typer.Argument(..., help="Contract name, e.g. assessment.")) -> None:
-        """Print the JSON Schema of a result contract (assessment, transplant-plan, ...)."""
+        """Print the JSON Schema of a result contract (assessment, transplant-plan, ...) or of an input
+        extension block (extension, extension-donors, extension-transplant, extension-cno)."""
         typer.echo(json.dumps(schema_for(name), indent=2))

@@ -138,15 +138,6 @@ class DiseaseIndex:
         term_ptr, diseases, freqs = self.direct_annotations
         return diseases[term_ptr[row]:term_ptr[row + 1]], freqs[term_ptr[row]:term_ptr[row + 1]]
 
-    @cached_property
-    def ancestor_matrix(self):
-        """Sparse term x term matrix, 1 where the column is an ancestor-or-self of the row."""
-        from scipy.sparse import csr_matrix
-
-        n = len(self.term_ids)
-        data = np.ones(len(self.anc_idx), dtype=np.int8)
-        return csr_matrix((data, self.anc_idx, self.anc_ptr), shape=(n, n))
-
 
 def _frequency(values: list[str], table: dict[str, float], default: float) -> float:
     """Pool the published frequencies of one disease-term pair (several references): n/m summed, else mean."""

@@ -156,7 +156,8 @@ def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_ro
     explained = np.zeros(len(index.term_ids), dtype=bool)
     for row in observed_rows:
         explained[index.ancestors(row)] = True  # the record shows it, or a more specific form of it
-    below = np.asarray(index.ancestor_matrix[:, observed_rows].sum(axis=1)).ravel() > 0
+    hits = np.isin(index.anc_idx, observed_rows).astype(np.int32)  # numpy only: the bedside install has no scipy
+    below = np.add.reduceat(hits, index.anc_ptr[:-1]) > 0
     explained |= below  # the record shows a vaguer form of it: neither for nor against
     explained[excluded_rows] = True  # counted by the excluded-feature ratio instead
     contribution = np.where(explained[rows], 0.0, np.log1p(-rate * freqs))

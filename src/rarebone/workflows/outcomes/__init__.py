@@ -88,6 +88,7 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     from rarebone.analytics import tables as table_rows
     from rarebone.knowledge import load
     from rarebone.workflows.outcomes import cno, incidence, survival, tables
+    from rarebone.workflows.outcomes.software import software_versions
 
     kb = load()
     _check(time_unit, origin, spread, at)
@@ -136,7 +137,8 @@ def analyse(frame, *, cohort=None, by=None, at=None, time_unit="months", origin=
     report = OutcomesReport(
         title="Outcomes report" + (" (SYNTHETIC data)" if synthetic else ""), synthetic=synthetic,
         banner=BANNER if synthetic else None, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
-        knowledge_version=kb.version, cohort=cohort, origin=origin, time_unit=time_unit, at=at, n=int(len(frame)),
+        knowledge_version=kb.version, software=software_versions(), cohort=cohort, origin=origin, time_unit=time_unit,
+        at=at, n=int(len(frame)),
         transplanted=int(frame["transplant.followup_days"].notna().sum()) if len(frame) else 0, reconstructed=reconstructed,
         tables=table_list, survival=survival_block, comparisons=comparisons, cox=cox_block,
         cumulative_incidence=incidences, cno=cno_block, published_checks=checks, warnings=warnings,

@@ -189,6 +189,8 @@ class OutcomesReport(Contract):
     banner: str | None
     notice: str
     knowledge_version: str
+    # name -> version of rarebone, Python and the statistics libraries (lifelines, scikit-survival, scipy, ...)
+    software: dict[str, str] = {}
     cohort: str | None
     origin: str
     time_unit: str
