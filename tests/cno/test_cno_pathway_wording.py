@@ -132,3 +132,15 @@ def test_exclusion_table_words_and_json_keep_the_old_status(kb, onto):
     assert {e["status_text"] for e in data["exclusions"]} <= {"ruled out", "present: needs work-up",
                                                               "suspected: needs work-up", "not yet checked",
                                                               "not needed while typical"}
+
+
+def test_evidence_names_the_term_recorded_absent_not_excluded(kb):
+    # review10 (item 10): a Jansson/suspicion row's evidence said "recorded as excluded" for a fever marked
+    # excluded: true; it now says what is absent, and the bare word "excluded" does not appear on the line
+    doc = example("cno-clavicle-tibia.json")  # Fever (HP:0001945) recorded with excluded: true
+    text = render_text(assess_patient(patient_from(doc), kb=kb))
+    rows = [ln for ln in text.splitlines() if "normal body temperature" in ln]
+    assert rows and all("recorded absent: Fever (HP:0001945)" in ln and "excluded" not in ln for ln in rows)
+    doc["phenotypicFeatures"] = [f for f in doc["phenotypicFeatures"] if f["type"]["id"] != "HP:0001945"]
+    text = render_text(assess_patient(patient_from(doc), kb=kb))
+    assert not any("recorded absent: Fever" in ln for ln in text.splitlines())
