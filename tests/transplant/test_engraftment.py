@@ -211,3 +211,17 @@ def test_chimerism_before_day_30_does_not_settle_late_engraftment_against_s1(kb,
     assert gf.status == status
     if status == "not_assessable":
         assert gf.chimerism_needed and "predates day +28" in gf.reason and "Order peripheral-blood" in gf.reason
+
+
+@pytest.mark.parametrize("last_day,status", [(29, "not_assessable"), (30, "primary")])
+def test_low_chimerism_before_day_30_is_not_yet_primary_against_s1(kb, last_day, status):
+    # review10: 2% donor on day +21 with counts observed only to day +29 is a threatened graft, not primary graft
+    # failure (S1 judges at day +30); once counts reach day +30 without engraftment it is primary
+    anc = series(range(0, last_day + 1), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 2.0})
+    assert gf.status == status
+    if status == "not_assessable":
+        assert gf.chimerism_needed and gf.day is None and "threatened" in gf.reason
+    # a value from day +28 on is the day +30 test: primary even while the counts stop before day +30
+    assert graft_failure(kb, neut, anc, {}, {}, {21: 2.0, 28: 2.0}).status == "primary"

@@ -193,6 +193,16 @@ def _primary_without_engraftment(kb: KnowledgeBase, neutrophil: Engraftment, don
             return GraftFailure("secondary", values[-1][0], f"late neutrophil engraftment on day +{neutrophil.day}, "
                                 f"then donor chimerism fell below {cut:g}% ({_chimerism_text(values)}): loss of the "
                                 "graft", "TX-GRAFT-FAILURE-SECONDARY")
+        if neutrophil.day is None and (last is None or last < by_day) and values[-1][0] < judged_from:
+            # too early to call: S1 judges at day +30 and the counts stop before it; the low value is a warning
+            # sign that needs the day +28-30 test, not a graft-failure call on a future day
+            order = str(param(kb, "TX-CHIMERISM-ORDER")["order"])
+            return GraftFailure(
+                "not_assessable", None,
+                f"donor chimerism below {cut:g}% ({_chimerism_text(values)}) before day +{judged_from}, no neutrophil "
+                f"engraftment yet (observed to day {last:+d}): graft failure threatened but not assessable before "
+                f"day +{by_day}; repeat chimerism from day +{judged_from}. {order}", "TX-GRAFT-FAILURE-PRIMARY",
+                chimerism_needed=True)
         what = (f"neutrophil recovery on day +{neutrophil.day} (after day +{by_day}) without donor cells: "
                 "autologous reconstitution" if neutrophil.day is not None else
                 f"no neutrophil engraftment by day +{by_day} (autologous reconstitution or aplasia)")
