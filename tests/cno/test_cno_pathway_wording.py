@@ -57,6 +57,25 @@ def test_biopsy_exclusions_return_when_crp_reaches_30_against_RODERICK2016(kb, o
     assert all(rows[k].needed is needed for k in BIOPSY_DECIDED)
 
 
+def test_pathway_words_say_biopsy_at_crp_30_not_only_above_against_RODERICK2016(kb, onto):
+    """review10: rarebone sends CRP 30 mg/L itself to biopsy (criterion 1 is '< 30'), so the words must not say
+    'above 30' (which would leave a child at exactly 30 reading as still on the no-biopsy pathway)."""
+    block = _block(kb, onto, _typical(29.9))
+    texts = " ".join(r.text for r in block.recommendations)
+    assert "CRP reaches 30 mg/L" in texts and "above 30" not in texts
+    table = [e for e in block.exclusions if e.key == "bristol_pathway" or "not needed while" in (e.status_text or "")]
+    assert table  # the typical child has look-alikes "not needed while typical"
+
+
+def test_pathway_row_words_in_the_printed_report_against_RODERICK2016(tmp_path, capsys):
+    from rarebone.cli import main
+    path = tmp_path / "typical.json"
+    path.write_text(json.dumps(_typical(29.9)))
+    main(["assess", str(path)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "CRP of 30 mg/L or more (criterion 1 needs CRP below 30)" in out and "CRP above 30" not in out
+
+
 @pytest.mark.parametrize("lesions, needed", [
     ([{"site": "tibia", "side": "left", "part": "distal_metaphysis"}], True),          # unifocal, not the clavicle
     ([{"site": "clavicle", "side": "right", "part": "medial"}], False),                # the clavicle alone
@@ -113,3 +132,15 @@ def test_exclusion_table_words_and_json_keep_the_old_status(kb, onto):
     assert {e["status_text"] for e in data["exclusions"]} <= {"ruled out", "present: needs work-up",
                                                               "suspected: needs work-up", "not yet checked",
                                                               "not needed while typical"}
+
+
+def test_evidence_names_the_term_recorded_absent_not_excluded(kb):
+    # review10 (item 10): a Jansson/suspicion row's evidence said "recorded as excluded" for a fever marked
+    # excluded: true; it now says what is absent, and the bare word "excluded" does not appear on the line
+    doc = example("cno-clavicle-tibia.json")  # Fever (HP:0001945) recorded with excluded: true
+    text = render_text(assess_patient(patient_from(doc), kb=kb))
+    rows = [ln for ln in text.splitlines() if "normal body temperature" in ln]
+    assert rows and all("recorded absent: Fever (HP:0001945)" in ln and "excluded" not in ln for ln in rows)
+    doc["phenotypicFeatures"] = [f for f in doc["phenotypicFeatures"] if f["type"]["id"] != "HP:0001945"]
+    text = render_text(assess_patient(patient_from(doc), kb=kb))
+    assert not any("recorded absent: Fever" in ln for ln in text.splitlines())

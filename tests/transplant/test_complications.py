@@ -246,3 +246,31 @@ def test_tma_transfusion_anaemia_not_counted_while_aiha_not_excluded_against_sch
     lab.findings = {39: {"redCellTransfusion": True}}
     assert tma.time_point(kb, lab, 39, "harmonised2023", None, {40}).criteria[0].status == "not_counted"
     assert tma.time_point(kb, lab, 39, "harmonised2023", None, set()).criteria[0].status == "met"
+
+
+@pytest.mark.parametrize("value,words", [(999.0, "is within the review's range"),
+                                         (1000.0, "is at or above the upper end (1000 IU/mL) of the review's range")])
+def test_cmv_warning_words_at_the_review_range_top_against_cmv_review_2024(capsys, tmp_path, value, words):
+    # review10: 1000 IU/mL is the top of the 100-1,000 IU/mL range, not "above the range"
+    data = json.loads((EX / "tma-aiha-course.json").read_text())
+    del data["rareboneExtensions"]["transplant"]["settings"]["cmvThreshold"]
+    cmv_rows = [m for m in data["measurements"] if m["assay"]["id"] == "LOINC:72493-0"]
+    data["measurements"] = [m for m in data["measurements"] if m["assay"]["id"] != "LOINC:72493-0"] + cmv_rows[:1]
+    cmv_rows[0]["value"]["quantity"]["value"] = value
+    path = tmp_path / "cmv.json"
+    path.write_text(json.dumps(data))
+    texts = [a["text"] for a in run_json(capsys, path)["alerts"] if a["text"].startswith("CMV DNAemia")]
+    assert len(texts) == 1 and words in texts[0] and "above the range" not in texts[0]
+
+
+def test_positive_dat_without_episode_names_what_is_missing_against_working_definition(capsys, tmp_path):
+    # review10: a positive DAT with a fall of < 10 g/L must not read "without ... haemolysis markers" when the
+    # markers are there: the text names the working definition's two conditions
+    data = json.loads((EX / "tma-aiha-course.json").read_text())
+    for m in data["measurements"]:
+        if m["assay"]["id"] == "LOINC:718-7":
+            m["value"]["quantity"]["value"] = 95  # flat haemoglobin: no fall at all
+    path = tmp_path / "dat.json"
+    path.write_text(json.dumps(data))
+    texts = [a["text"] for a in run_json(capsys, path)["alerts"] if a["text"].startswith("DAT positive")]
+    assert texts and "no haemoglobin fall of >= 10 g/L together with >= 2 haemolysis markers" in texts[0]

@@ -174,3 +174,54 @@ def test_engraftment_never_claimed_across_a_gap(kb, values):
             assert d in values and values[d] > 0.5
         earlier = [d for d in range(0, result.day) if all(k in values and values[k] > 0.5 for k in range(d, d + 3))]
         assert not earlier  # it is the first qualifying run
+
+
+# --- review10: the latest chimerism decides (S1: no donor-derived myeloid cells at day +30) ---
+
+def test_lost_donor_cells_without_engraftment_is_primary_against_s1(kb):
+    # donor cells on day +21 (5%, the EBMT < 5% cut-off: donor) but 4.9% on day +35: the graft is gone
+    anc = series(range(0, 41), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 60.0, 35: 4.9})
+    assert gf.status == "primary" and "latest donor chimerism below 5%" in gf.reason
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 60.0, 35: 5.0})
+    assert gf.status == "delayed_engraftment"
+
+
+def test_late_recovery_without_donor_cells_is_autologous_against_s1(kb):
+    # neutrophils on day +36 with 97% donor on day +14 but 3% on day +42: autologous reconstitution, not "late
+    # engraftment" (S1: primary graft failure includes autologous reconstitution)
+    anc = {**series(range(0, 36), 0.2), **series(range(36, 46), 1.2)}
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {14: 97.0, 42: 4.9})
+    assert gf.status == "primary" and "autologous reconstitution" in gf.reason
+    assert graft_failure(kb, neut, anc, {}, {}, {14: 97.0, 42: 5.0}).status == "late_engraftment"
+    # donor cells established on/after day +30, then lost: secondary graft failure
+    gf = graft_failure(kb, neut, anc, {}, {}, {35: 97.0, 45: 3.0})
+    assert gf.status == "secondary"
+
+
+@pytest.mark.parametrize("last_day,status", [(27, "not_assessable"), (28, "late_engraftment")])
+def test_chimerism_before_day_30_does_not_settle_late_engraftment_against_s1(kb, last_day, status):
+    # S1 judges primary graft failure on donor myeloid cells *at day +30* (EBMT: day +28; a value from day +28 on
+    # counts): an earlier donor value cannot tell whether neutrophils recovering on day +36 are donor-derived
+    anc = {**series(range(0, 36), 0.2), **series(range(36, 46), 1.2)}
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {14: 97.0, last_day: 98.0})
+    assert gf.status == status
+    if status == "not_assessable":
+        assert gf.chimerism_needed and "predates day +28" in gf.reason and "Order peripheral-blood" in gf.reason
+
+
+@pytest.mark.parametrize("last_day,status", [(29, "not_assessable"), (30, "primary")])
+def test_low_chimerism_before_day_30_is_not_yet_primary_against_s1(kb, last_day, status):
+    # review10: 2% donor on day +21 with counts observed only to day +29 is a threatened graft, not primary graft
+    # failure (S1 judges at day +30); once counts reach day +30 without engraftment it is primary
+    anc = series(range(0, last_day + 1), 0.1)
+    neut = neutrophil_engraftment(kb, anc)
+    gf = graft_failure(kb, neut, anc, {}, {}, {21: 2.0})
+    assert gf.status == status
+    if status == "not_assessable":
+        assert gf.chimerism_needed and gf.day is None and "threatened" in gf.reason
+    # a value from day +28 on is the day +30 test: primary even while the counts stop before day +30
+    assert graft_failure(kb, neut, anc, {}, {}, {21: 2.0, 28: 2.0}).status == "primary"

@@ -93,3 +93,13 @@ def test_iewp_small_child_warning_matches_doses_against_cca(kb, kg, small):
         assert "Treosulfan: dosed by its published BSA band (per m2, not converted)" in warning[0]
     else:
         assert units["Fludarabine"] == "mg/m2" and not warning
+
+
+def test_ics_busulfan_title_shows_single_doses_against_ema_label(capsys):
+    # review10: busulfan is given q6h (EMA label: 4 doses a day); a title with the day's total alone reads as one
+    # 2-h infusion of four times the dose. Once-daily drugs keep a plain amount.
+    lines = _unfold(run(capsys, PLAN + ["--format", "ics"]))
+    bu = [x for x in lines if x.startswith("SUMMARY:") and "Busulfan" in x]
+    assert bu and all("mg/day as 4 doses of" in x for x in bu)
+    flu = [x for x in lines if x.startswith("SUMMARY:") and "Fludarabine" in x]
+    assert flu and not any("doses of" in x for x in flu)

@@ -103,8 +103,8 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
                 citations=list(entry.sources),
                 text="Bristol criterion 1 is met with nothing pointing elsewhere: no biopsy is needed to exclude "
                      + ", ".join(skipped) + " while the picture stays typical. Biopsy if the disease becomes unifocal "
-                     "(not the clavicle), CRP rises above 30 mg/L, or a feature is atypical (the reference gives no "
-                     "age cut-off)."))
+                     "(not the clavicle), CRP reaches 30 mg/L (criterion 1 needs CRP below 30), or a feature is "
+                     "atypical (the reference gives no age cut-off)."))
         bristol = criteria[1]
         if bristol.result == "undetermined" and findings("CNO-FINDING-BIOPSY-STERILE").status is FactStatus.UNKNOWN:
             c1 = [i for i in bristol.items if i.group == "c1"]

@@ -166,7 +166,11 @@ class FindingEvaluator:
         if hpo_fact:
             return FindingValue(f.id, f.label, FactStatus.PRESENT, hpo_fact)
         if hpo_all_excluded:
-            facts_absent.append("recorded as excluded")
+            # name the term the record marks absent: "recorded as excluded" read as if the look-alike were
+            # excluded (issue 10 item 10)
+            absent = [f"{x.label} ({x.hpo_id})" for x in self.patient.features if x.excluded and any(
+                not self.onto.ancestors_or_self(term).isdisjoint({x.hpo_id}) for term in f.hpo_any)]
+            facts_absent.append(f"recorded absent: {', '.join(absent)}" if absent else "recorded absent")
         lab_states = []
         for rule in f.labs:
             state, fact = self._lab(rule)

@@ -116,6 +116,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _doses_in_title(a) -> str:
+    """A drug given several times a day (busulfan q6h) shows its single doses in the event title, so the day's
+    total is never read as one infusion: '59.52 mg/day as 4 doses of 14.88 mg'."""
+    if not a.amounts_per_dose or a.amount is None:
+        return ""
+    values = [f"{q.value:g}" for q in a.amounts_per_dose]
+    doses = (f"{len(values)} doses of {values[0]} {a.amount.unit}" if len(set(values)) == 1
+             else f"doses of {', '.join(values)} {a.amount.unit}")
+    return f"/day as {doses}"
+
+
 def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
     stamp = dtstamp.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rarebone//transplant plan//EN", "CALSCALE:GREGORIAN",
@@ -123,7 +134,8 @@ def plan_ics(plan: TransplantPlan, dtstamp: dt.datetime) -> str:
              f"X-WR-CALDESC:{_escape(' '.join(x for x in (_override(plan), plan.notice, f'Knowledge {plan.knowledge_version}.') if x))}"]
     for a in plan.administrations:
         day = f"{a.study_day:+d}" if a.study_day else "0"
-        summary = " ".join(x for x in (f"Day {day}: {a.drug} {amount_text(a)} {a.route}", day_mark(a)) if x)
+        summary = " ".join(x for x in (f"Day {day}: {a.drug} {amount_text(a)}{_doses_in_title(a)} {a.route}",
+                                       day_mark(a)) if x)
         per_dose = (" (" + ", ".join(f"{q.value:g}" for q in a.amounts_per_dose) + f" {a.amount.unit} per dose)"
                     if a.amounts_per_dose else "")
         dose = (f"{amount_text(a)}: taper step set by the centre, ceiling {dose_text(a.max_dose.value)} {a.max_dose.unit}"

@@ -183,12 +183,46 @@ def _primary_without_engraftment(kb: KnowledgeBase, neutrophil: Engraftment, don
     order = str(param(kb, "TX-CHIMERISM-ORDER")["order"])
     values = sorted(donor_pct.items())
     last = neutrophil.last_observed_day
-    if values and all(below(kb, x, cut) for _, x in values):
-        return GraftFailure("primary", by_day, f"no donor-derived myeloid cells: donor chimerism below {cut:g}% "
-                            f"({_chimerism_text(values)}) and no neutrophil engraftment by day +{by_day} "
-                            "(autologous reconstitution or aplasia)", "TX-GRAFT-FAILURE-PRIMARY")
+    # The latest chimerism decides, never an earlier donor value: donor cells on day +14 that are gone by day +35
+    # are a lost graft, not "donor cells present" (S1: no donor-derived myeloid cells at day +30).
+    # A value counts as "at day +30" from the EBMT day +28 on (weekly chimerism rarely falls on day +30 itself).
+    judged_from = int(p["ebmt_by_day"])
+    if values and below(kb, values[-1][1], cut):
+        established = [(d, x) for d, x in values if d >= judged_from and at_least(kb, x, cut)]
+        if neutrophil.day is not None and established:
+            return GraftFailure("secondary", values[-1][0], f"late neutrophil engraftment on day +{neutrophil.day}, "
+                                f"then donor chimerism fell below {cut:g}% ({_chimerism_text(values)}): loss of the "
+                                "graft", "TX-GRAFT-FAILURE-SECONDARY")
+        if neutrophil.day is None and (last is None or last < by_day) and values[-1][0] < judged_from:
+            # too early to call: S1 judges at day +30 and the counts stop before it; the low value is a warning
+            # sign that needs the day +28-30 test, not a graft-failure call on a future day
+            order = str(param(kb, "TX-CHIMERISM-ORDER")["order"])
+            return GraftFailure(
+                "not_assessable", None,
+                f"donor chimerism below {cut:g}% ({_chimerism_text(values)}) before day +{judged_from}, no neutrophil "
+                f"engraftment yet (observed to day {last:+d}): graft failure threatened but not assessable before "
+                f"day +{by_day}; repeat chimerism from day +{judged_from}. {order}", "TX-GRAFT-FAILURE-PRIMARY",
+                chimerism_needed=True)
+        what = (f"neutrophil recovery on day +{neutrophil.day} (after day +{by_day}) without donor cells: "
+                "autologous reconstitution" if neutrophil.day is not None else
+                f"no neutrophil engraftment by day +{by_day} (autologous reconstitution or aplasia)")
+        return GraftFailure("primary", by_day, f"no donor-derived myeloid cells: latest donor chimerism below "
+                            f"{cut:g}% ({_chimerism_text(values)}); {what}", "TX-GRAFT-FAILURE-PRIMARY")
     if values:
         donor = [(d, x) for d, x in values if at_least(kb, x, cut)]
+        if values[-1][0] < judged_from:
+            # donor cells were seen, but before the day S1 judges graft failure on: the answer needs a new test
+            order = str(param(kb, "TX-CHIMERISM-ORDER")["order"])
+            when = (f"late neutrophil engraftment on day +{neutrophil.day} (after day +{by_day})"
+                    if neutrophil.day is not None else
+                    f"no neutrophil engraftment by day +{by_day} (observed to day {last:+d})" if last is not None
+                    and last >= by_day else None)
+            if when is not None:
+                return GraftFailure(
+                    "not_assessable", neutrophil.day,
+                    f"{when}; the latest donor chimerism ({_chimerism_text(values[-1:])}) predates day +{judged_from}, "
+                    "so whether the graft is still donor is not known: not assessable, chimerism needed. "
+                    f"{order}", "TX-LATE-ENGRAFTMENT", chimerism_needed=True, anc_definition_met=True)
         if neutrophil.day is not None:
             return GraftFailure(
                 "late_engraftment", neutrophil.day,

@@ -667,8 +667,10 @@ def _complications(kb: KnowledgeBase, labs: Labs, ext: dict, platelet_day: int |
         alerts.append(Alert(level="alert" if e.status != "dat_negative" else "warning",
                             text=f"Haemolysis / AIHA: {summary}", citations=cite("TX-AIHA-WORKING")))
     elif ai.positive_dat_days:
-        summary = (f"positive DAT on {', '.join(_d(d) for d in ai.positive_dat_days)} without a haemoglobin fall and "
-                   "haemolysis markers in the data: not AIHA by the working definition; repeat blood count and markers")
+        w = param(kb, "TX-AIHA-WORKING")
+        summary = (f"positive DAT on {', '.join(_d(d) for d in ai.positive_dat_days)}, but no haemoglobin fall of "
+                   f">= {w['hb_fall_g_l']:g} g/L together with >= {int(w['min_markers'])} haemolysis markers in the data: "
+                   "not AIHA by the working definition; repeat blood count and markers")
         alerts.append(Alert(level="warning", text=f"DAT positive: {summary}", citations=cite("TX-AIHA-WORKING")))
     else:
         summary = "no haemoglobin fall with haemolysis markers in the observed days"
@@ -697,8 +699,12 @@ def _complications(kb: KnowledgeBase, labs: Labs, ext: dict, platelet_day: int |
                             f"{where}{mismatch}: pre-emptive therapy per centre protocol", citations=cite("TX-CMV-THRESHOLD")))
     elif not th and any(p.status in ("within_review_range", "above_review_range") for p in cmv.points):
         p = next(p for p in reversed(cmv.points) if p.status in ("within_review_range", "above_review_range"))
+        # status above_review_range starts *at* the range's upper end (every study's start value was reached),
+        # so the words say "at or above its upper end", never "above the range" for 1000 IU/mL itself
+        place = (f"at or above the upper end ({v['review_high_iu_ml']:g} IU/mL) of the review's range"
+                 if p.status == "above_review_range" else "within the review's range")
         alerts.append(Alert(level="warning", text=f"CMV DNAemia: {p.value:g} {p.unit} on {_d(p.day)} is "
-                            f"{'above' if p.status == 'above_review_range' else 'within'} the range; {where}. Set the "
+                            f"{place}; {where}. Set the "
                             "centre threshold (value, unit, specimen, assay)", citations=cite("TX-CMV-THRESHOLD")))
     if any(p.status == "not_comparable" for p in cmv.points):
         cmv_summary += ("; values in a unit other than the threshold's (copies/mL vs IU/mL) are not compared: the "
