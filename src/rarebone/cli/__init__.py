@@ -25,8 +25,17 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from rarebone import __version__
+
+        typer.echo(f"rarebone {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     """Decision support for osteopetrosis (HSCT) and chronic nonbacterial osteomyelitis."""
 
 

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from rarebone.core.clock import today
+from rarebone.core.files import read_bytes
+from rarebone.core.limits import finite
 from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
+from rarebone.intake.plausibility import check_patient, check_types, prune_empty
 from rarebone.knowledge import unit_converter
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, Sex, TimePoint, Treatment, Variant,
@@ -56,10 +60,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 def read_phenopacket(path: Path | str) -> IntakeResult:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
+    raw = read_bytes(path)  # regular files below the size limit only (a FIFO would block)
     if not raw.strip():
         raise PhenopacketError("file is empty", source=str(path))
     try:
@@ -72,11 +73,15 @@ def read_phenopacket(path: Path | str) -> IntakeResult:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=str(path)) from None
+    except RecursionError:
+        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
     try:
         return read_phenopacket_dict(document, source=path.name)
     except InputError as exc:
         exc.source = str(path)
         raise
+    except RecursionError:
+        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
 
 
 def _check_schema(document: dict[str, Any]) -> None:
@@ -123,6 +128,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     """Validate and convert one Phenopacket (already parsed JSON)."""
     if not isinstance(document, dict):
         raise PhenopacketError("top level must be a JSON object (one Phenopacket)", source=source, path="$")
+    check_types(document)  # finite numbers, bounded depth, before anything reads a value
     schema_version = str(document.get("metaData", {}).get("phenopacketSchemaVersion", ""))
     if schema_version.startswith("1") or any(key in document for key in _V1_MARKERS):
         marker = next((k for k in _V1_MARKERS if k in document), "metaData.phenopacketSchemaVersion")
@@ -130,8 +136,12 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             "this is a Phenopacket v1 file; convert it to v2 first (e.g. phenopacket-tools convert)",
             source=source, path=f"$.{marker}", value=schema_version or marker,
         )
+    if schema_version and not schema_version.startswith("2"):
+        raise PhenopacketError("rarebone reads Phenopacket schema version 2", source=source,
+                               path="$.metaData.phenopacketSchemaVersion", value=schema_version)
     extension = document.get(EXTENSION_KEY)
-    core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
+    # null and empty values mean "not given" in protobuf JSON; pruned so the walk below never meets a None
+    core = prune_empty({k: v for k, v in document.items() if k != EXTENSION_KEY})
     _check_schema(core)
     warnings: list[str] = []
     if "metaData" not in core:
@@ -177,8 +187,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
         seen.setdefault(f.hpo_id, f.excluded)
     features = [f for f in features if not (f.excluded and seen.get(f.hpo_id) is False)]
 
-    return IntakeResult(
-        Patient(
+    patient = Patient(
             patient_id=str(patient_id), source=source,
             sex=_SEX.get(subject.get("sex", "UNKNOWN_SEX"), Sex.UNKNOWN),
             date_of_birth=date_of_birth, age_days=age_days,
@@ -197,9 +206,9 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             procedures=tuple(_procedures(core)),
             donors=tuple(read_donors(extension)),
             extensions={k: v for k, v in (extension or {}).items() if k != "donors"},
-        ),
-        warnings,
-    )
+        )
+    warnings += check_patient(patient, today())  # finite values, plausible ages and dates
+    return IntakeResult(patient, warnings)
 
 
 def _measurements(core: dict) -> Iterator[Measurement]:
@@ -214,7 +223,7 @@ def _measurements(core: dict) -> Iterator[Measurement]:
         low = high = None
         if quantity is not None:
             unit_node = quantity.get("unit", {})
-            value = float(quantity.get("value", 0.0))
+            value = finite(quantity.get("value", 0.0), path=f"{path}.value.quantity.value")
             unit = unit_node.get("id") or unit_node.get("label")
             if spec is not None:
                 try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError, RareboneError
 
 SCHEMAS = {"assessment": "rarebone.workflows.assess:Assessment"}
@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
         inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON files or folders of them."),
-        format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
-                                              help="text, json (JSON Lines for several files), html or pdf (needs -o)."),
+        format: DocumentFormat = typer.Option(None, "--format", "-f",
+                                              help="text, json (JSON Lines for several files), html or pdf (needs -o); default from -o's suffix, else text."),
         output: Path | None = OutputOption,
     ) -> None:
         """Assess children for osteopetrosis (and CNO): suspicion with evidence, genetics, HSCT indication, urgency,
@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.intake import expand_inputs
         from rarebone.workflows.assess import assess_file
 
+        format = resolve_format(format, output, DocumentFormat, DocumentFormat.TEXT)
         if format is DocumentFormat.PDF and output is None:
             raise InputError("PDF is binary; give -o FILE", path="--output")
         files = expand_inputs(list(inputs))

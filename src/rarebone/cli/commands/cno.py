@@ -7,16 +7,18 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError
 
 SCHEMAS = {"cno-block": "rarebone.cno.models:CnoBlock", "cno-course": "rarebone.workflows.cno_course:CnoCourse",
            "cno-plan": "rarebone.workflows.cno_plan:CnoPlan"}
 
 
-def _need_file_for_pdf(format: DocumentFormat, output: Path | None) -> None:
+def _need_file_for_pdf(format: DocumentFormat, output: Path | None) -> DocumentFormat:
+    format = resolve_format(format, output, DocumentFormat, DocumentFormat.TEXT)
     if format == DocumentFormat.PDF and output is None:
         raise InputError("PDF is binary: give -o FILE.pdf", path="--output")
+    return format
 
 
 def _render(format: DocumentFormat, result, text, html) -> str | bytes:
@@ -39,7 +41,7 @@ def register(app: typer.Typer) -> None:
              start: str = typer.Option(None, "--start", help="Date of the first pamidronate infusion (YYYY-MM-DD)."),
              regimen: str = typer.Option(None, "--regimen", help="One pamidronate regimen (simm2008, miettunen2009, kerrison2004, carra_ctp)."),
              ladder_only: bool = typer.Option(False, "--ladder-only", help="Only the ladder: no dose, no calendar (for a child without a recorded weight)."),
-             format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf (pdf needs -o)."),
+             format: DocumentFormat = typer.Option(None, "--format", help="text, json, html or pdf (pdf needs -o); default from -o's suffix."),
              output: Path = OutputOption) -> None:
         """Where the child is on the CNO ladder, the next options, and pamidronate calendars."""
         from rarebone.knowledge import load
@@ -53,13 +55,13 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise InputError("not a date of the form YYYY-MM-DD", path="--start", value=start) from None
         kb = load()
-        _need_file_for_pdf(format, output)
+        format = _need_file_for_pdf(format, output)
         result = build_plan(child, kb, start_date, regimen, ladder_only=ladder_only)
         write_output(_render(format, result, lambda: plan_text(result, kb), lambda: plan_html(result, kb)), output)
 
     @sub.command("course")
     def course(paths: list[Path] = typer.Argument(..., help="Phenopacket files or folders."),
-               format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf (pdf needs -o)."),
+               format: DocumentFormat = typer.Option(None, "--format", help="text, json, html or pdf (pdf needs -o); default from -o's suffix."),
                output: Path = OutputOption) -> None:
         """Activity per visit, PedCNO responses, lesion statuses and S4-style summaries."""
         from rarebone.knowledge import load
@@ -67,7 +69,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.workflows.cno_course import build_course
 
         kb = load()
-        _need_file_for_pdf(format, output)
+        format = _need_file_for_pdf(format, output)
         result = build_course(paths, kb)
         write_output(_render(format, result, lambda: course_text(result, kb), lambda: course_html(result, kb)), output)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputOption, write_output
+from rarebone.cli.options import OutputOption, resolve_format, write_output
 from rarebone.errors import InputError
 
 SCHEMAS = {"transplant-plan": "rarebone.workflows.plan:TransplantPlan"}
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
                                          "(e.g. serotherapy=alg); repeatable."),
         until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
-        format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html or pdf."),
+        format: PlanFormat = typer.Option(None, "--format", help="text, json, csv, ics, html or pdf (default from -o's suffix)."),
         output: Path = OutputOption,
     ) -> None:
         """Day-by-day conditioning, GVHD prophylaxis and supportive-care calendar with doses for this child."""
@@ -79,6 +79,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise InputError(f"must be one of {', '.join(e.value for e in enum)}", path=option, value=value) from None
 
+        format = resolve_format(format, output, PlanFormat, PlanFormat.TEXT)
         kb = load()
         patient = read_phenopacket(phenopacket).patient
         result = make_plan(

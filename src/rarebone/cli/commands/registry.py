@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.cli.options import OutputFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError
 
 DbOption = typer.Option(None, "--db", help="Database URL or SQLite file (default: $RAREBONE_DB, else the user data folder).")
@@ -72,9 +72,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sub, name="registry")
 
     @sub.command("init")
-    def init(db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    def init(db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
              output: Path = OutputOption) -> None:
         """Create the registry (or bring its schema up to date)."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
 
         engine = dbm.open_registry(db, create=True)
@@ -86,9 +87,10 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("demo")
     def demo(patients: int = typer.Option(500, "--patients", min=1, max=1_000_000), seed: int = typer.Option(1, "--seed"),
-             db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+             db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
              output: Path = OutputOption) -> None:
         """Fill the registry with a SYNTHETIC cohort (rates from the published figures; never real patients)."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
         from rarebone.registry import demo as demo_mod
         from rarebone.registry.store import import_records
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
     def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
-                db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+                db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
                 output: Path = OutputOption) -> None:
         """Import records: idempotent (same file twice changes nothing), one transaction per record.
         Exit status 2 when any record was rejected (the others are still imported; the summary lists them)."""
@@ -115,6 +117,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.registry import importers
         from rarebone.registry.store import import_records
 
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         for p in paths:
             if not p.exists():
                 raise InputError("no such file or folder", source=str(p))
@@ -174,8 +177,9 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("history")
     def history(patient: str = typer.Argument(..., help="Patient key."), db: str = DbOption,
-                fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"), output: Path = OutputOption) -> None:
+                fmt: OutputFormat = typer.Option(None, "--format"), output: Path = OutputOption) -> None:
         """Every insert, update and delete of one patient: who, when, what changed, before and after."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
         from rarebone.registry.store import history as hist
 
@@ -211,12 +215,13 @@ def register(app: typer.Typer) -> None:
         write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
 
     @sub.command("dictionary")
-    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format"), output: Path = OutputOption) -> None:
+    def dictionary(fmt: DictFormat = typer.Option(None, "--format"), output: Path = OutputOption) -> None:
         """The data dictionary (REDCap style): every field of the flat CSV and of mapping files."""
         from dataclasses import asdict
 
         from rarebone.registry import dictionary as dd
 
+        fmt = resolve_format(fmt, output, DictFormat, DictFormat.CSV)
         if fmt == DictFormat.CSV:
             write_output(dd.to_csv(), output)
         elif fmt == DictFormat.MARKDOWN:
