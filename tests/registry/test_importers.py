@@ -51,8 +51,9 @@ def test_mapped_sheet_import_is_idempotent(engine):
     records = _records(engine)
     assert sum(r["patient"]["vital_status"] == "dead" for r in records) == 7
     one = next(r for r in records if r["patient"]["patient_key"] == "SYNTHETIC-S1-01")
-    # FU_months 0.5 -> 0.5 x 365.25 / 12 = 15.21875 days
-    assert one["transplants"][0]["followup_days"] == pytest.approx(15.21875)
+    # FU_months 0.9 -> 0.9 x 365.25 / 12 = 27.39375 days (0.9, not 0.5: the invented neutrophil day 26 must fall
+    # within follow-up, which the importer now checks)
+    assert one["transplants"][0]["followup_days"] == pytest.approx(27.39375)
     assert one["patient"]["synthetic"] is True
 
 

@@ -97,6 +97,9 @@ def _validate(record: dict) -> None:
             bad = set(child) - allowed
             if bad:
                 raise InputError("unknown field", path=f"{name}[{i}].{sorted(bad)[0]}")
+    from rarebone.registry.plausibility import check_record
+
+    check_record(record)  # every importer's records pass here: finite numbers, dates, fields against each other
 
 
 def _fill(row: m.PatientRow, record: dict) -> None:
