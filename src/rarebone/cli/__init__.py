@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> None:
         # Usage errors of the (vendored) click library arrive here in standalone_mode=False.
         if type(error).__name__ == "Abort":
             sys.exit(130)
-        if hasattr(error, "show") and hasattr(error, "exit_code"):
-            error.show()
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            # one line, like every other refusal (click's usage block would be three)
+            print(f"rarebone: error: {' '.join(error.format_message().split())}", file=sys.stderr)
             sys.exit(2)
         raise

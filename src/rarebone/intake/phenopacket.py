@@ -129,7 +129,11 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     if not isinstance(document, dict):
         raise PhenopacketError("top level must be a JSON object (one Phenopacket)", source=source, path="$")
     check_types(document)  # finite numbers, bounded depth, before anything reads a value
-    schema_version = str(document.get("metaData", {}).get("phenopacketSchemaVersion", ""))
+    for name in ("subject", "metaData"):  # protobuf would read [] as an empty message: a wrong shape, refused
+        if isinstance(document.get(name), list):
+            raise PhenopacketError("must be a JSON object", source=source, path=f"$.{name}", value=document[name])
+    meta = document.get("metaData")
+    schema_version = str(meta.get("phenopacketSchemaVersion", "")) if isinstance(meta, dict) else ""
     if schema_version.startswith("1") or any(key in document for key in _V1_MARKERS):
         marker = next((k for k in _V1_MARKERS if k in document), "metaData.phenopacketSchemaVersion")
         raise PhenopacketError(

@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         if not files:
             raise InputError("no .json files found", source=", ".join(map(str, inputs)))
         single = len(files) == 1 and not inputs[0].is_dir()
-        results, failures = [], []
+        results, failures, bugs = [], [], 0
         with _progress(len(files)) as progress:
             task = progress.add_task("assess", total=len(files))
             for path in files:
@@ -53,6 +53,12 @@ def register(app: typer.Typer) -> None:
                         raise
                     failures.append(str(error))
                     print(f"rarebone: error: {error}", file=sys.stderr)
+                except Exception as error:  # noqa: BLE001 - a bug on one file must not lose the whole folder
+                    if single:
+                        raise
+                    bugs += 1
+                    failures.append(f"{path}: internal error ({type(error).__name__}); please report it")
+                    print(f"rarebone: bug: {failures[-1]}", file=sys.stderr)
                 progress.advance(task)
         if format is DocumentFormat.JSON:
             if single:
@@ -84,4 +90,4 @@ def register(app: typer.Typer) -> None:
         if failures:
             print(f"rarebone: {len(failures)} of {len(files)} files failed (listed above); the others were assessed",
                   file=sys.stderr)
-            raise typer.Exit(2)
+            raise typer.Exit(1 if bugs else 2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -48,12 +47,9 @@ def register(app: typer.Typer) -> None:
         from rarebone.report.cno_render import plan_html, plan_text
         from rarebone.workflows.cno_plan import build_plan
 
-        start_date = None
-        if start:
-            try:
-                start_date = dt.date.fromisoformat(start)
-            except ValueError:
-                raise InputError("not a date of the form YYYY-MM-DD", path="--start", value=start) from None
+        from rarebone.cli.commands.plan import parse_date
+
+        start_date = parse_date(start, "--start") if start else None
         kb = load()
         format = _need_file_for_pdf(format, output)
         result = build_plan(child, kb, start_date, regimen, ladder_only=ladder_only)
@@ -71,6 +67,16 @@ def register(app: typer.Typer) -> None:
         kb = load()
         format = _need_file_for_pdf(format, output)
         result = build_course(paths, kb)
-        write_output(_render(format, result, lambda: course_text(result, kb), lambda: course_html(result, kb)), output)
+        if result.patients:
+            write_output(_render(format, result, lambda: course_text(result, kb), lambda: course_html(result, kb)),
+                         output)
+        if result.errors:  # a folder with a broken file: the others are reported, the exit status says not all were
+            import sys
+
+            for error in result.errors:
+                print(f"rarebone: error: {error}", file=sys.stderr)
+            print(f"rarebone: {len(result.errors)} file(s) failed (listed above); the others are in the course",
+                  file=sys.stderr)
+            raise typer.Exit(2)
 
     app.add_typer(sub, name="cno")

@@ -31,9 +31,10 @@ def register(app: typer.Typer) -> None:
 
         format = resolve_format(format, output, DocumentFormat, DocumentFormat.TEXT)
         kb = load()
-        patient = read_phenopacket(phenopacket).patient
-        report = run(kb, patient, day0=parse_date(day0, "--day0") if day0 else None,
+        intake = read_phenopacket(phenopacket)
+        report = run(kb, intake.patient, day0=parse_date(day0, "--day0") if day0 else None,
                      platelet_definition=platelet_definition)
+        report.warnings[:0] = [w for w in intake.warnings if w.startswith("warning:")]  # e.g. dates after today
         if format == DocumentFormat.JSON:
             write_output(report.model_dump_json(indent=2), output)
         elif format == DocumentFormat.HTML:

@@ -24,10 +24,15 @@ class PlanFormat(StrEnum):
 
 
 def parse_date(text: str, option: str) -> dt.date:
+    """A date option (day 0, a first infusion): a real date from 1900 to about five years ahead of today
+    (``--start 9999-12-31`` would overflow every calendar built on it)."""
+    from rarebone.core import clock, limits
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError("not a date such as 2027-01-15", path=option, value=text) from None
+    return limits.plan_date(day, clock.today(), path=option)
 
 
 def parse_options(values: list[str]) -> dict[str, str]:
@@ -62,7 +67,7 @@ def register(app: typer.Typer) -> None:
                                             help="Plan although HSCT is not indicated for the genotype; printed on the plan."),
         option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
                                          "(e.g. serotherapy=alg); repeatable."),
-        until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
+        until: int = typer.Option(30, "--until", min=0, max=3650, help="Last study day of the calendar for open-ended drugs."),
         format: PlanFormat = typer.Option(None, "--format", help="text, json, csv, ics, html or pdf (default from -o's suffix)."),
         output: Path = OutputOption,
     ) -> None:

@@ -109,6 +109,9 @@ def register(app: typer.Typer) -> None:
     def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
+                allow_identity_change: bool = typer.Option(False, "--allow-identity-change",
+                                                           help="Let an update change sex, birth date or gene "
+                                                           "(flagged in the history)."),
                 db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
                 output: Path = OutputOption) -> None:
         """Import records: idempotent (same file twice changes nothing), one transaction per record.
@@ -140,7 +143,8 @@ def register(app: typer.Typer) -> None:
         engine = dbm.open_registry(db, create=True)
         progress, tick = _progress(total, "importing")
         try:
-            summary = import_records(engine, items, batch_size=batch_size, progress=tick)
+            summary = import_records(engine, items, batch_size=batch_size, progress=tick,
+                                     allow_identity_change=allow_identity_change)
         finally:
             if progress:
                 progress.stop()
@@ -200,19 +204,51 @@ def register(app: typer.Typer) -> None:
         write_output("\n".join(lines + _notice_lines()) + "\n", output)
 
     @sub.command("delete")
-    def delete(patient: str = typer.Argument(..., help="Patient key."),
+    def delete(patients: list[str] = typer.Argument(None, help="Patient key(s)."),
                reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+               pattern: str = typer.Option(None, "--pattern", help="Every key matching this pattern (* and ?), "
+                                           "e.g. 'SYNTHETIC-*'."),
+               keys_file: Path = typer.Option(None, "--keys-file", help="A file of keys, one per line."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted; delete nothing."),
                db: str = DbOption, output: Path = OutputOption) -> None:
-        """Delete one patient; the full record stays in the audit trail (registry history PATIENT)."""
+        """Delete patients (keys, a pattern or a file of keys); each full record stays in the audit trail
+        (registry history PATIENT). All or nothing: an unknown key deletes none."""
+        import fnmatch
+
+        from sqlalchemy import select
         from sqlalchemy.orm import Session
 
+        from rarebone.core.files import read_text
         from rarebone.registry import db as dbm
+        from rarebone.registry import models as m
         from rarebone.registry.store import delete as remove
 
+        keys = list(patients or [])
+        if keys_file is not None:
+            keys += [line.strip() for line in read_text(keys_file).splitlines() if line.strip()]
         engine = dbm.open_registry(db)
+        if pattern is not None:
+            with Session(engine) as session:
+                stored = session.scalars(select(m.PatientRow.patient_key)).all()
+            matched = [k for k in stored if fnmatch.fnmatchcase(k, pattern)]
+            if not matched:
+                raise InputError("no patient key matches", path="--pattern", value=pattern)
+            keys += matched
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            raise InputError("give patient keys, --pattern or --keys-file", path="PATIENTS")
+        if dry_run:
+            with Session(engine) as session:
+                known = set(session.scalars(select(m.PatientRow.patient_key)
+                                            .where(m.PatientRow.patient_key.in_(keys))).all())
+            lines = [f"would delete {k}" if k in known else f"not in the registry: {k}" for k in keys]
+            write_output("\n".join(lines + [f"dry run: {len(known)} of {len(keys)} key(s) would be deleted; "
+                                            "nothing was deleted"]) + "\n", output)
+            return
         with Session(engine) as session, session.begin():
-            remove(session, patient, reason=reason)
-        write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
+            for key in keys:
+                remove(session, key, reason=reason)
+        write_output("".join(f"deleted {k}; before-image kept in the audit trail\n" for k in keys), output)
 
     @sub.command("dictionary")
     def dictionary(fmt: DictFormat = typer.Option(None, "--format"), output: Path = OutputOption) -> None:
