@@ -7,11 +7,12 @@ import os
 import stat
 from pathlib import Path
 
-from rarebone.core.limits import MAX_FILE_BYTES
+from rarebone.core import limits as _limits
 from rarebone.errors import InputError
 
 
-def read_bytes(path: Path | str, *, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path | str, *, limit: int | None = None) -> bytes:
+    limit = limit if limit is not None else _limits.MAX_FILE_BYTES
     path = Path(path)
     try:
         info = os.stat(path)
@@ -50,5 +51,5 @@ def decode_text(data: bytes, source: str) -> str:
                          "save it as UTF-8", source=source) from None
 
 
-def read_text(path: Path | str, *, limit: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path | str, *, limit: int | None = None) -> str:
     return decode_text(read_bytes(path, limit=limit), str(path))

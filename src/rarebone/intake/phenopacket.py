@@ -204,7 +204,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
             diseases=tuple(
                 Disease(d["term"]["id"], d["term"].get("label", ""), bool(d.get("excluded", False)),
                         _time(d.get("onset"), f"$.diseases[{i}].onset"))
-                for i, d in enumerate(core.get("diseases", []))
+                for i, d in enumerate(core.get("diseases", [])) if (d.get("term") or {}).get("id")  # no term: no disease
             ),
             treatments=tuple(_treatments(core)),
             procedures=tuple(_procedures(core)),

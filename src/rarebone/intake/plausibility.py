@@ -1,7 +1,7 @@
 """Checks every Phenopacket value before it becomes part of a Patient (issue 11, items 6-8; docs/robustness.md).
 
 Three layers, each naming the JSON path and the value:
-  * ``prune_empty``: null, [] and {} mean "not given" in protobuf JSON and are removed, so the walk never meets None;
+  * ``prune_empty``: null, "", [] and {} mean "not given" in protobuf JSON and are removed, so the walk never meets None;
   * ``check_types``: every number finite and of plausible size, the document not nested absurdly deep, ``sex`` text;
   * ``check_patient``: dates between 1900 and today (+1 day), ages and durations within 0-120 years; a measurement
     dated after today is kept but named in a warning (a planned series is legitimate in examples and simulations).
@@ -18,17 +18,24 @@ from rarebone.core.limits import age_days, record_date
 from rarebone.errors import ImplausibleValueError, PhenopacketError
 
 
+# Phenopacket enum fields: protobuf also takes their numbers (sex 7 would silently read as unknown); names only.
+ENUM_FIELDS = frozenset({"sex", "status", "interpretationStatus", "acmgPathogenicityClassification",
+                         "therapeuticActionability", "progressStatus", "karyotypicSex", "drugType"})
+
+
 def prune_empty(node: Any) -> Any:
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             value = prune_empty(value)
-            if value is None or (isinstance(value, (list, dict)) and not value):
+            # "" too: protobuf reads an empty string even where a message belongs (it iterates no keys)
+            if value is None or (isinstance(value, (list, dict, str)) and not value):
                 continue
             out[key] = value
         return out
-    if isinstance(node, list):
-        return [prune_empty(item) for item in node]
+    if isinstance(node, list):  # an empty item of a repeated message is no item (protobuf would read it as {})
+        items = (prune_empty(item) for item in node)
+        return [item for item in items if not (item is None or (isinstance(item, (list, dict, str)) and not item))]
     return node
 
 
@@ -47,16 +54,15 @@ def check_types(document: Any) -> None:
             stack.extend((v, (*parts, k)) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, (*parts, i)) for i, v in enumerate(node))
+        elif parts and parts[-1] in ENUM_FIELDS and not isinstance(node, str):
+            raise PhenopacketError("must be the enum value's name in capitals (e.g. MALE, CAUSATIVE)",
+                                   path=_path(parts), value=node)
         elif isinstance(node, float) and not math.isfinite(node):
             raise ImplausibleValueError("not a finite number", path=_path(parts), value=node)
         elif isinstance(node, (int, float)) and not isinstance(node, bool) and abs(node) > MAX_NUMBER:
             raise ImplausibleValueError(f"implausible number (larger than {MAX_NUMBER:g})", path=_path(parts),
                                         value=float(node) if abs(node) < 1e300 else "a number with "
                                         f"{len(str(int(node))) if isinstance(node, int) else 309}+ digits")
-    subject = document.get("subject") if isinstance(document, dict) else None
-    if isinstance(subject, dict) and "sex" in subject and not isinstance(subject["sex"], str):
-        raise PhenopacketError("must be one of MALE, FEMALE, OTHER_SEX, UNKNOWN_SEX", path="$.subject.sex",
-                               value=subject["sex"])
 
 
 def check_patient(patient, today: dt.date) -> list[str]:

@@ -67,6 +67,11 @@ def register(app: typer.Typer) -> None:
         kb = load()
         format = _need_file_for_pdf(format, output)
         result = build_course(paths, kb)
+        warned = [f"rarebone: {p.source}: {w}" for p in result.patients for w in p.warnings]
+        if warned:  # the course itself does not print record warnings: say them, and count them
+            import sys
+
+            print("\n".join(warned) + f"\nrarebone: {len(warned)} warning(s) about the records (above)", file=sys.stderr)
         if result.patients:
             write_output(_render(format, result, lambda: course_text(result, kb), lambda: course_html(result, kb)),
                          output)
