@@ -304,6 +304,8 @@ def patient_to_record(patient, *, source: str) -> dict:
         patient_part["diagnosis_term"] = diseases[0].term_id
         if diseases[0].onset and diseases[0].onset.age_days is not None:
             patient_part["age_at_onset_days"] = diseases[0].onset.age_days
+    if not isinstance(ext.get("patient") or {}, dict):
+        raise InputError("must be a JSON object", source=source, path=f"{base}.patient")
     for name, raw in (ext.get("patient") or {}).items():
         if name not in dd.PATIENT_FIELDS or name == "patient_key":
             raise InputError("not a patient field of the data dictionary", source=source, path=f"{base}.patient.{name}")
