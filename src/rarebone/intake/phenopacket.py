@@ -20,7 +20,7 @@ from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
-from rarebone.intake.plausibility import check_patient, check_types, prune_empty
+from rarebone.intake.plausibility import check_patient, check_required, check_types, prune_empty
 from rarebone.knowledge import unit_converter
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, Sex, TimePoint, Treatment, Variant,
@@ -147,6 +147,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     # null and empty values mean "not given" in protobuf JSON; pruned so the walk below never meets a None
     core = prune_empty({k: v for k, v in document.items() if k != EXTENSION_KEY})
     _check_schema(core)
+    check_required(core)
     warnings: list[str] = []
     if "metaData" not in core:
         warnings.append("no metaData block (required by the Phenopacket schema); ontology versions unknown")

@@ -65,6 +65,14 @@ def check_types(document: Any) -> None:
                                         f"{len(str(int(node))) if isinstance(node, int) else 309}+ digits")
 
 
+def check_required(core: dict) -> None:
+    """What protobuf leaves optional but a record cannot do without: a phenotypic feature without a term says
+    nothing (silently dropping it would hide a typing error, e.g. ``"type": null``)."""
+    for i, feature in enumerate(core.get("phenotypicFeatures", [])):
+        if not isinstance(feature.get("type"), dict) or not feature["type"].get("id"):
+            raise PhenopacketError("a phenotypic feature needs a type with an HPO id", path=f"$.phenotypicFeatures[{i}].type")
+
+
 def check_patient(patient, today: dt.date) -> list[str]:
     """Refuse what cannot be true; return warnings for what is odd but possible."""
     warnings: list[str] = []
