@@ -129,6 +129,7 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     if not isinstance(document, dict):
         raise PhenopacketError("top level must be a JSON object (one Phenopacket)", source=source, path="$")
     check_types(document)  # finite numbers, bounded depth, before anything reads a value
+    check_required(document)
     for name in ("subject", "metaData"):  # protobuf would read [] as an empty message: a wrong shape, refused
         if isinstance(document.get(name), list):
             raise PhenopacketError("must be a JSON object", source=source, path=f"$.{name}", value=document[name])
@@ -147,7 +148,6 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     # null and empty values mean "not given" in protobuf JSON; pruned so the walk below never meets a None
     core = prune_empty({k: v for k, v in document.items() if k != EXTENSION_KEY})
     _check_schema(core)
-    check_required(core)
     warnings: list[str] = []
     if "metaData" not in core:
         warnings.append("no metaData block (required by the Phenopacket schema); ontology versions unknown")

@@ -68,8 +68,9 @@ def check_types(document: Any) -> None:
 def check_required(core: dict) -> None:
     """What protobuf leaves optional but a record cannot do without: a phenotypic feature without a term says
     nothing (silently dropping it would hide a typing error, e.g. ``"type": null``)."""
-    for i, feature in enumerate(core.get("phenotypicFeatures", [])):
-        if not isinstance(feature.get("type"), dict) or not feature["type"].get("id"):
+    features = core.get("phenotypicFeatures") or []  # read before pruning: an emptied item would vanish
+    for i, feature in enumerate(features if isinstance(features, list) else []):
+        if not isinstance(feature, dict) or not isinstance(feature.get("type"), dict) or not feature["type"].get("id"):
             raise PhenopacketError("a phenotypic feature needs a type with an HPO id", path=f"$.phenotypicFeatures[{i}].type")
 
 
