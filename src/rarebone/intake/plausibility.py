@@ -72,6 +72,17 @@ def check_required(core: dict) -> None:
     for i, feature in enumerate(features if isinstance(features, list) else []):
         if not isinstance(feature, dict) or not isinstance(feature.get("type"), dict) or not feature["type"].get("id"):
             raise PhenopacketError("a phenotypic feature needs a type with an HPO id", path=f"$.phenotypicFeatures[{i}].type")
+    measurements = core.get("measurements") or []
+    for i, m in enumerate(measurements if isinstance(measurements, list) else []):
+        if not isinstance(m, dict) or not (m.get("value") or m.get("complexValue")):
+            raise PhenopacketError("a measurement needs a value (quantity or ontologyClass)",
+                                   path=f"$.measurements[{i}].value")
+        quantity = m["value"].get("quantity") if isinstance(m.get("value"), dict) else None
+        if isinstance(m.get("value"), dict) and "quantity" in m["value"] and (
+                not isinstance(quantity, dict) or ("value" in quantity and quantity["value"] is None)):
+            # an absent value is protobuf's default 0 (writers omit it); an explicit null is a gap, not a zero
+            raise PhenopacketError("a quantity needs a value (null is not 0)",
+                                   path=f"$.measurements[{i}].value.quantity.value")
 
 
 def check_patient(patient, today: dt.date) -> list[str]:
