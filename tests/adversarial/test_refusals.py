@@ -273,8 +273,9 @@ def test_registry_delete_many_keys_with_a_dry_run(tmp_path, db):
 
 
 def test_usage_errors_are_one_line():
-    _refused(run_inprocess("plan", str(CHILD), "--protocol", "beijing-haplo", "--day0", "2027-01-15", "--until", "-5"),
-             "--until")
+    _refused(run_inprocess("assess"), "Missing argument")
+    _refused(run_inprocess("plan", str(CHILD), "--protocol", "beijing-haplo", "--day0", "2027-01-15", "--weight", "x"),
+             "--weight")
 
 
 def test_clock_module_is_the_only_reader_of_today():

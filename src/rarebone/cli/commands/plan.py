@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
                                             help="Plan although HSCT is not indicated for the genotype; printed on the plan."),
         option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
                                          "(e.g. serotherapy=alg); repeatable."),
-        until: int = typer.Option(30, "--until", min=0, max=3650, help="Last study day of the calendar for open-ended drugs."),
+        until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
         format: PlanFormat = typer.Option(None, "--format", help="text, json, csv, ics, html or pdf (default from -o's suffix)."),
         output: Path = OutputOption,
     ) -> None:
