@@ -34,7 +34,8 @@ def test_update_is_audited_with_before_and_after(engine):
     record = {"patient": {"patient_key": "P-1", "sex": "male", "diagnosis": "MIOP"},
               "transplants": [{"donor_relation": "father", "followup_days": 100.0}]}
     store.import_records(engine, [("a.csv row 2", record)], who="tester")
-    changed = {"patient": {"patient_key": "P-1", "sex": "female", "diagnosis": "MIOP"},
+    # diagnosis, not sex: changing sex is an identity change and needs allow_identity_change (tests/adversarial)
+    changed = {"patient": {"patient_key": "P-1", "sex": "male", "diagnosis": "IOP"},
                "transplants": [{"donor_relation": "mother", "followup_days": 100.0}]}
     summary = store.import_records(engine, [("b.csv row 2", changed)], who="tester")
     assert summary.updated == 1
@@ -42,8 +43,8 @@ def test_update_is_audited_with_before_and_after(engine):
     assert [h["action"] for h in history] == ["insert", "update"]
     update = history[1]
     assert update["actor"] == "tester" and update["source"] == "b.csv row 2"
-    assert update["changed"] == ["patient.sex", "transplants"]
-    assert update["before"]["patient"]["sex"] == "male" and update["after"]["patient"]["sex"] == "female"
+    assert update["changed"] == ["patient.diagnosis", "transplants"]
+    assert update["before"]["patient"]["diagnosis"] == "MIOP" and update["after"]["patient"]["diagnosis"] == "IOP"
     assert update["before"]["transplants"][0]["donor_relation"] == "father"
     assert update["after"]["transplants"][0]["donor_relation"] == "mother"
 

@@ -26,8 +26,17 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from rarebone import __version__
+
+        typer.echo(f"rarebone {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     """Decision support for osteopetrosis (HSCT) and chronic nonbacterial osteomyelitis."""
 
 
@@ -70,7 +79,8 @@ def main(argv: list[str] | None = None) -> None:
         # Usage errors of the (vendored) click library arrive here in standalone_mode=False.
         if type(error).__name__ == "Abort":
             sys.exit(130)
-        if hasattr(error, "show") and hasattr(error, "exit_code"):
-            error.show()
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            # one line, like every other refusal (click's usage block would be three)
+            print(f"rarebone: error: {' '.join(error.format_message().split())}", file=sys.stderr)
             sys.exit(2)
         raise

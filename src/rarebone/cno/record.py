@@ -205,8 +205,8 @@ def read_cno_record(raw: Any, kb: KnowledgeBase) -> CnoRecord:
             lpath = f"{path}.lesions[{j}]"
             les = _object(les, lpath, _LESION)
             site = les.get("site")
-            if not site:
-                raise InputError("a lesion needs a site", path=f"{lpath}.site", value=site)
+            if not site or not isinstance(site, str):
+                raise InputError("a lesion needs a site (text)", path=f"{lpath}.site", value=site)
             if site not in sites:
                 raise InputError("unknown skeletal site (see the cno_site vocabulary in docs/cno-extension.md)",
                                  path=f"{lpath}.site", value=site)

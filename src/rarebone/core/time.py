@@ -23,13 +23,16 @@ def parse_iso8601_age_days(text: str) -> float:
     if not match:
         raise InputError("not an ISO 8601 duration such as P3M or P1Y2M", value=text)
     part = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
-    return (
+    days = (
         part["years"] * DAYS_PER_YEAR
         + part["months"] * DAYS_PER_MONTH
         + part["weeks"] * 7
         + part["days"]
         + (part["hours"] * 3600 + part["minutes"] * 60 + part["seconds"]) / 86400
     )
+    from rarebone.core.limits import age_days
+
+    return age_days(days, value=text)  # "P999Y" or 400 nines is a typing error, not an age
 
 
 def format_age(days: float | None) -> str:

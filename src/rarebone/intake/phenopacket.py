@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from rarebone.core.clock import today
+from rarebone.core.files import read_bytes
+from rarebone.core.limits import finite
 from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
-from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.intake.extension_models import validate_extensions
+from rarebone.intake.plausibility import check_patient, check_required, check_types, prune_empty
+from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, RecordedDiagnosis, Sex, TimePoint,
     Treatment, Variant,
@@ -63,10 +67,7 @@ def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeRes
     """Read one file. ``strip``: top-level fields (camelCase names) removed before reading, in either spelling;
     ``rarebone validate --phenotype-only`` strips diseases and interpretations."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=str(path)) from None
+    raw = read_bytes(path)  # regular files below the size limit only (a FIFO would block)
     if not raw.strip():
         raise PhenopacketError("file is empty", source=str(path))
     try:
@@ -79,6 +80,8 @@ def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeRes
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=str(path)) from None
+    except RecursionError:
+        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
     if strip and isinstance(document, dict):
         names = {spelling for name in strip for spelling in (name, re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))}
         document = {k: v for k, v in document.items() if k not in names}
@@ -87,6 +90,8 @@ def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeRes
     except InputError as exc:
         exc.source = str(path)
         raise
+    except RecursionError:
+        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
 
 
 def _camel(name: str) -> str:
@@ -193,17 +198,26 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
         from rarebone.intake.fhir import read_bundle_dict
 
         return read_bundle_dict(document, source=source)
-    schema_version = str(document.get("metaData", {}).get("phenopacketSchemaVersion", ""))
+    check_types(document)  # finite numbers, bounded depth, before anything reads a value
+    check_required(document)
+    for name in ("subject", "metaData"):  # protobuf would read [] as an empty message: a wrong shape, refused
+        if isinstance(document.get(name), list):
+            raise PhenopacketError("must be a JSON object", source=source, path=f"$.{name}", value=document[name])
+    meta = document.get("metaData")
+    schema_version = str(meta.get("phenopacketSchemaVersion", "")) if isinstance(meta, dict) else ""
     if schema_version.startswith("1") or any(key in document for key in _V1_MARKERS):
         marker = next((k for k in _V1_MARKERS if k in document), "metaData.phenopacketSchemaVersion")
         raise PhenopacketError(
             "this is a Phenopacket v1 file; convert it to v2 first (e.g. phenopacket-tools convert)",
             source=source, path=f"$.{marker}", value=schema_version or marker,
         )
+    if schema_version and not schema_version.startswith("2"):
+        raise PhenopacketError("rarebone reads Phenopacket schema version 2", source=source,
+                               path="$.metaData.phenopacketSchemaVersion", value=schema_version)
     extension = document.get(EXTENSION_KEY)
     validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers check meaning
     try:
-        return _from_message(_parse_message({k: v for k, v in document.items() if k != EXTENSION_KEY}),
+        return _from_message(_parse_message(prune_empty({k: v for k, v in document.items() if k != EXTENSION_KEY})),
                              extension, source)
     except InputError as exc:
         exc.path = as_written(document, exc.path)
@@ -251,8 +265,7 @@ def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeRe
         ))
     features = _resolve_contradictions(features, onto, warnings)
 
-    return IntakeResult(
-        Patient(
+    patient = Patient(
             patient_id=str(patient_id), source=source,
             sex=_SEX.get(subject.get("sex", "UNKNOWN_SEX"), Sex.UNKNOWN),
             date_of_birth=date_of_birth, age_days=age_days,
@@ -265,16 +278,16 @@ def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeRe
             diseases=tuple(
                 Disease(d["term"]["id"], d["term"].get("label", ""), bool(d.get("excluded", False)),
                         _time(d.get("onset"), f"$.diseases[{i}].onset"))
-                for i, d in enumerate(core.get("diseases", []))
+                for i, d in enumerate(core.get("diseases", [])) if (d.get("term") or {}).get("id")  # no term: no disease
             ),
             treatments=tuple(_treatments(core)),
             procedures=tuple(_procedures(core)),
             donors=tuple(read_donors(extension)),
             recorded_diagnoses=tuple(_recorded_diagnoses(core)),
             extensions={k: v for k, v in (extension or {}).items() if k != "donors"},
-        ),
-        warnings,
-    )
+        )
+    warnings += check_patient(patient, today())  # finite values, plausible ages and dates
+    return IntakeResult(patient, warnings)
 
 
 def _resolve_contradictions(features: list[Feature], onto, warnings: list[str]) -> list[Feature]:
@@ -341,7 +354,7 @@ def _measurements(core: dict) -> Iterator[Measurement]:
         low = high = None
         if quantity is not None:
             unit_node = quantity.get("unit", {})
-            value = float(quantity.get("value", 0.0))
+            value = finite(quantity.get("value", 0.0), path=f"{path}.value.quantity.value")
             unit = unit_node.get("id") or unit_node.get("label")
             if spec is not None:
                 try:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 
+from rarebone.core import clock, limits
+from rarebone.core.limits import MAX_CELL_CHARS, MAX_NUMBER
 from rarebone.errors import InputError
 from rarebone.report.csv_safe import safe_row
 
@@ -102,6 +105,18 @@ def to_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _date(raw) -> dt.date:
+    """YYYY-MM-DD, or a date-time (Excel writes ``2020-01-01 00:00:00``); ``2020-01-01garbage`` is not a date."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    if len(text) > 10:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    return dt.date.fromisoformat(text)
+
+
 _TRUE = {"1", "yes", "y", "true", "t"}
 _FALSE = {"0", "no", "n", "false", "f"}
 
@@ -117,22 +132,23 @@ def coerce(name: str, raw, *, where: str):
             return None
     try:
         if f.type == "text":
-            return str(raw)
+            text = str(raw)
+            if len(text) > MAX_CELL_CHARS:
+                raise InputError(f"longer than {MAX_CELL_CHARS} characters", path=where, value=text[:20] + "...")
+            return text
         if f.type == "integer":
             value = float(raw)
-            if value != int(value):
+            if not math.isfinite(value) or value != int(value) or abs(value) > MAX_NUMBER:
                 raise ValueError
             value = int(value)
         elif f.type == "number":
             value = float(raw)
-            if value != value or value < 0:
+            if not math.isfinite(value) or value < 0:
                 raise ValueError
+            # days are ages or durations (0-120 years); other numbers (cell doses) only need a plausible size
+            limits.finite(value, path=where, low=0, high=limits.MAX_AGE_DAYS if f.unit == "d" else MAX_NUMBER)
         elif f.type == "date":
-            if isinstance(raw, dt.datetime):
-                return raw.date()
-            if isinstance(raw, dt.date):
-                return raw
-            return dt.date.fromisoformat(str(raw)[:10])
+            return limits.record_date(_date(raw), clock.today(), path=where)
         elif f.type == "yesno":
             if isinstance(raw, bool):
                 return raw
@@ -153,7 +169,7 @@ def coerce(name: str, raw, *, where: str):
             return [part.strip() for part in str(raw).split(";") if part.strip()]
         else:  # pragma: no cover
             raise ValueError
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise InputError(f"not a valid {f.type}", path=where, value=raw) from None
     if f.choices and str(value) not in f.choices:
         raise InputError(f"must be one of {', '.join(f.choices)}", path=where, value=raw)

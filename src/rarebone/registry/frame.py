@@ -35,6 +35,7 @@ def dates(series):
 
 
 def cohort_frame(engine):
+    import numpy as np
     from sqlalchemy import select
 
     from rarebone.registry import dictionary as dd
@@ -66,6 +67,12 @@ def cohort_frame(engine):
         for col in present.columns:
             frame[col] = frame[col].eq(True)
     frame = frame.drop(columns=["_id"])
+    # A row stored before values were checked (an infinite or absurd number) must not crash every later report:
+    # such a value is treated as missing here; the importer now refuses it (docs/robustness.md).
+    numeric = frame.select_dtypes(include="number").columns
+    if len(numeric):
+        values = frame[numeric]
+        frame[numeric] = values.mask(~np.isfinite(values) | (values.abs() > 1e15))
     for col in ("synthetic", "transplant.abo_matched"):
         if col in frame:
             frame[col] = frame[col].map(lambda v: None if v is None or v != v else bool(v))

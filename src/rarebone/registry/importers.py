@@ -7,11 +7,14 @@ Each reader yields ``(where, record)`` or ``(where, error)``: one bad row reject
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
+from rarebone.core.files import read_bytes, read_text
+from rarebone.core.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, finite
 from rarebone.core.time import DAYS_PER_MONTH, DAYS_PER_YEAR
 from rarebone.errors import InputError, RareboneError
 from rarebone.registry import dictionary as dd
@@ -69,29 +72,72 @@ def _lesion(item: str) -> dict:
     return {"site": site.strip(), "status": status.strip() or None}
 
 
+def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict | InputError]]]:
+    """Header and ``(line number, row or error)``. The whole file is refused (one line) when it cannot be read as
+    UTF-8 CSV: wrong encoding, too large, not a regular file, a quote left open (it would swallow the rows after
+    it). A row with too few or too many cells, or an over-long cell, is an error for that row only.
+    Semicolon-separated files (European Excel) are detected from the header line."""
+    text = read_text(path)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    old_limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(old_limit, MAX_FILE_BYTES))  # the cell check below names the row instead
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            table = list(reader)
+        except csv.Error as exc:
+            raise InputError(f"not readable as CSV near line {reader.line_num}: {exc} (a quote left open?)",
+                             source=str(path)) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    if not table:
+        raise InputError("file has no header line", source=str(path))
+    header = [h.strip() for h in table[0]]
+    rows: list[tuple[int, dict | InputError]] = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"{path.name} row {number}"
+        long_cell = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if len(cells) != len(header):
+            rows.append((number, InputError(f"row has {len(cells)} cells, the header has {len(header)}"
+                                            + (" (semicolon-separated?)" if delimiter == "," and ";" in "".join(cells) else ""),
+                                            path=where)))
+        elif long_cell is not None:
+            rows.append((number, InputError(f"cell longer than {MAX_CELL_CHARS} characters", path=f"{where}, column "
+                                            f"{header[long_cell]!r}", value=cells[long_cell][:20] + "...")))
+        else:
+            rows.append((number, dict(zip(header, cells))))
+    return header, rows
+
+
 def dictionary_csv_items(path: Path) -> Iterator[tuple[str, Any]]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        unknown = [c for c in reader.fieldnames or [] if c not in dd.BY_NAME]
-        if unknown:
-            raise InputError("column is not a data-dictionary field (see `rarebone registry dictionary`)",
-                             source=str(path), path=f"column {unknown[0]!r}")
-        for number, row in enumerate(reader, start=2):
-            where = f"{path.name} row {number}"
-            try:
-                # our own export escapes formula-like text with an apostrophe: read back the original text
-                yield where, flat_to_record({k: restore_cell(v) for k, v in row.items()}, where=where)
-            except RareboneError as exc:
-                yield where, exc
+    header, rows = read_csv(path)
+    unknown = [c for c in header if c not in dd.BY_NAME]
+    if unknown:
+        raise InputError("column is not a data-dictionary field (see `rarebone registry dictionary`)",
+                         source=str(path), path=f"column {unknown[0]!r}")
+    for number, row in rows:
+        where = f"{path.name} row {number}"
+        if isinstance(row, RareboneError):
+            yield where, row
+            continue
+        try:
+            # our own export escapes formula-like text with an apostrophe: read back the original text
+            yield where, flat_to_record({k: restore_cell(v) for k, v in row.items()}, where=where)
+        except RareboneError as exc:
+            yield where, exc
 
 
 # ---------------------------------------------------------------- mapped spreadsheets
 
 def load_mapping(path: Path) -> dict:
+    text = read_text(path)
     try:
-        mapping = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read mapping: {str(exc).splitlines()[0]}", source=str(path)) from None
+        mapping = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"cannot read mapping: {' '.join(str(exc).split())[:200]}", source=str(path)) from None
     if not isinstance(mapping, dict) or not isinstance(mapping.get("columns"), dict):
         raise InputError("a mapping needs a 'columns' table (registry field: spreadsheet column)", source=str(path),
                          path="columns")
@@ -100,6 +146,7 @@ def load_mapping(path: Path) -> dict:
         if target not in dd.BY_NAME:
             raise InputError("not a data-dictionary field", source=str(path), path=where, value=target)
         if isinstance(spec, dict):
+            _check_spec_shape(spec, str(path), where)
             bad = set(spec) - {"column", "codes", "unit", "value", "prefix"}
             if bad:
                 raise InputError("unknown key (column, codes, unit, value, prefix)", source=str(path),
@@ -110,9 +157,27 @@ def load_mapping(path: Path) -> dict:
             if unit is not None and str(unit) not in TIME_UNITS:
                 raise InputError(f"unit must be one of {', '.join(TIME_UNITS)}", source=str(path),
                                  path=f"{where}.unit", value=unit)
-        elif not isinstance(spec, str):
+        elif not isinstance(spec, (str, int)) or isinstance(spec, bool):
             raise InputError("must be a column name or a table", source=str(path), path=where, value=spec)
     return mapping
+
+
+def _check_spec_shape(spec: dict, source: str, where: str) -> None:
+    """The shape of one column's table: a wrong shape is one line naming the key, never a crash later."""
+    scalar = (str, int, float, bool)
+    if "column" in spec and (not isinstance(spec["column"], (str, int)) or isinstance(spec["column"], bool)):
+        raise InputError("must be a column name", source=source, path=f"{where}.column", value=spec["column"])
+    if "codes" in spec:
+        codes = spec["codes"]
+        if not isinstance(codes, dict):
+            raise InputError("must be a table of code: value", source=source, path=f"{where}.codes", value=codes)
+        for code, value in codes.items():
+            if code is None or not isinstance(code, scalar) or not (value is None or isinstance(value, scalar)):
+                raise InputError("codes and their values must be plain values", source=source,
+                                 path=f"{where}.codes.{code}", value=value)
+    for key in ("value", "prefix", "unit"):
+        if key in spec and spec[key] is not None and not isinstance(spec[key], scalar):
+            raise InputError("must be a plain value", source=source, path=f"{where}.{key}", value=spec[key])
 
 
 def _read_table(path: Path) -> tuple[list[str], list[dict]]:
@@ -120,17 +185,20 @@ def _read_table(path: Path) -> tuple[list[str], list[dict]]:
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        data = read_bytes(path)  # regular file, below the size limit
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike: not a readable workbook
+            raise InputError(f"not a readable Excel workbook ({type(exc).__name__})", source=str(path)) from None
         sheet = workbook.active
         rows = list(sheet.iter_rows(values_only=True))
         workbook.close()
         if not rows:
             return [], []
         header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        return header, [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
+        return header, [(n, dict(zip(header, r))) for n, r in enumerate(rows[1:], start=2)
+                        if any(v is not None for v in r)]
+    return read_csv(path)
 
 
 def _code_key(value) -> str:
@@ -147,8 +215,11 @@ def mapped_items(path: Path, mapping_path: Path) -> Iterator[tuple[str, Any]]:
         if "column" in spec and spec["column"] not in header:
             raise InputError(f"mapped column not in the file (columns: {', '.join(header)})", source=str(path),
                              path=f"{mapping_path.name}: columns.{target}.column", value=spec["column"])
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         where = f"{path.name} row {number}"
+        if isinstance(row, RareboneError):
+            yield where, row
+            continue
         try:
             flat: dict[str, Any] = {}
             for target, spec in specs.items():
@@ -162,8 +233,8 @@ def mapped_items(path: Path, mapping_path: Path) -> Iterator[tuple[str, Any]]:
                     value = codes[_code_key(value)]
                 if "unit" in spec and value not in (None, ""):
                     try:
-                        value = float(value) * TIME_UNITS[str(spec["unit"])]
-                    except (TypeError, ValueError):
+                        value = finite(value, path=f"{where}, column {column!r}") * TIME_UNITS[str(spec["unit"])]
+                    except (TypeError, ValueError, OverflowError):
                         raise InputError("not a number", path=f"{where}, column {column!r}", value=value) from None
                 if "prefix" in spec and value not in (None, ""):
                     value = f"{spec['prefix']}{_code_key(value)}"
@@ -261,6 +332,8 @@ def patient_to_record(patient, *, source: str, extension: tuple[str, Any] | None
         patient_part["diagnosis_term"] = diseases[0].term_id
         if diseases[0].onset and diseases[0].onset.age_days is not None:
             patient_part["age_at_onset_days"] = diseases[0].onset.age_days
+    if not isinstance(ext.get("patient") or {}, dict):
+        raise InputError("must be a JSON object", source=source, path=f"{base}.patient")
     for name, raw in (ext.get("patient") or {}).items():
         if name not in dd.PATIENT_FIELDS or name == "patient_key":
             raise InputError("not a patient field of the data dictionary", source=source, path=f"{base}.patient.{name}")
@@ -322,9 +395,9 @@ def _by_type(model, key: str, value, *, where: str):
         if python_type is float:
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)
+            return finite(value, path=where)
         if python_type is int:
-            if isinstance(value, bool) or float(value) != int(float(value)):
+            if isinstance(value, bool) or finite(value, path=where) != int(float(value)):
                 raise ValueError
             return int(float(value))
         if python_type is bool:

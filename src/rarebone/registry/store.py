@@ -97,6 +97,9 @@ def _validate(record: dict) -> None:
             bad = set(child) - allowed
             if bad:
                 raise InputError("unknown field", path=f"{name}[{i}].{sorted(bad)[0]}")
+    from rarebone.registry.plausibility import check_record
+
+    check_record(record)  # every importer's records pass here: finite numbers, dates, fields against each other
 
 
 def _fill(row: m.PatientRow, record: dict) -> None:
@@ -114,8 +117,25 @@ def _fill(row: m.PatientRow, record: dict) -> None:
         setattr(row, name, items)
 
 
-def upsert(session, record: dict, *, source: str | None = None, who: str | None = None) -> str:
-    """Insert or update one patient. Returns ``inserted``, ``updated`` or ``unchanged``."""
+IDENTITY_FIELDS = ("sex", "birth_date", "gene")
+
+
+def identity_changes(before: dict | None, record: dict) -> list[str]:
+    """Identity fields a stored value of which the record would change (filling an empty one is no change)."""
+    if before is None:
+        return []
+    old, new = before.get("patient", {}), normalise({"patient": record["patient"]})["patient"]
+    return [f"{name}: {old.get(name)} -> {new.get(name)}" for name in IDENTITY_FIELDS
+            if old.get(name) is not None and old.get(name) != new.get(name)]
+
+
+def upsert(session, record: dict, *, source: str | None = None, who: str | None = None,
+           allow_identity_change: bool = False) -> str:
+    """Insert or update one patient. Returns ``inserted``, ``updated`` or ``unchanged``.
+
+    An update that changes sex, birth date or gene is refused unless ``allow_identity_change``: two children
+    under one key (several papers' "Patient 2") would otherwise become one record whose gene changes from file
+    to file. When allowed, the audit row's source says so (``registry history`` shows it)."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
@@ -131,6 +151,13 @@ def upsert(session, record: dict, *, source: str | None = None, who: str | None 
         return "unchanged"
     before = snapshot(row) if row is not None else None
     action = "update" if row is not None else "insert"
+    changes = identity_changes(before, record)
+    if changes and not allow_identity_change:
+        raise InputError(f"update would change identity fields ({'; '.join(changes)}): a different child under the "
+                         "same key? If it is the same child, rerun with --allow-identity-change",
+                         path="patient.patient_key", value=key)
+    if changes:
+        source = f"{source or '-'} [IDENTITY CHANGED: {'; '.join(changes)}]"[:300]  # the column holds 300
     if row is None:
         row = m.PatientRow(patient_key=key)
         session.add(row)
@@ -179,8 +206,27 @@ class ImportSummary:
 Item = tuple[str, "dict | RareboneError"]
 
 
+def one_per_key(items: Iterable[Item]) -> Iterator[Item]:
+    """Within one import, a key seen again with different content is rejected naming both sources (a folder of
+    papers that each call a child "Patient 2"; a duplicated row of a CSV). The same content again is harmless."""
+    seen: dict[str, tuple[str, str]] = {}
+    for where, record in items:
+        if isinstance(record, dict) and isinstance(record.get("patient"), dict) and record["patient"].get("patient_key"):
+            key = str(record["patient"]["patient_key"])
+            try:
+                digest = content_hash(record)
+            except TypeError:
+                digest = None
+            if key in seen and seen[key][1] != digest:
+                yield where, InputError(f"patient_key {key!r} already used in this import by {seen[key][0]} with "
+                                        "different content; give each child its own key")
+                continue
+            seen.setdefault(key, (where, digest))
+        yield where, record
+
+
 def import_records(engine, items: Iterable[Item], *, batch_size: int = 200, who: str | None = None,
-                   progress=None) -> ImportSummary:
+                   progress=None, allow_identity_change: bool = False) -> ImportSummary:
     """Each record in its own savepoint (a bad record rolls back alone); a batch commits together.
 
     A crash loses at most the uncommitted batch, never half a record; a rerun completes it (idempotent).
@@ -189,7 +235,7 @@ def import_records(engine, items: Iterable[Item], *, batch_size: int = 200, who:
     from sqlalchemy.orm import Session
 
     summary = ImportSummary()
-    items = iter(items)
+    items = iter(one_per_key(items))
     while True:
         batch = _take(items, batch_size)
         if not batch:
@@ -200,7 +246,7 @@ def import_records(engine, items: Iterable[Item], *, batch_size: int = 200, who:
                 with Session(engine) as session, session.begin():
                     slow = _bulk_insert_new(session, batch, partial, who)
                     for where, record in slow:
-                        _one(session, where, record, partial, who, IntegrityError)
+                        _one(session, where, record, partial, who, IntegrityError, allow_identity_change)
                 break
             except OperationalError as exc:  # lock timeout / serialisation: retry the batch
                 if attempt == 4:
@@ -220,14 +266,14 @@ def rejection(where: str, error) -> str:
     return text if text.startswith(where) else f"{where}: {text}"
 
 
-def _one(session, where, record, summary, who, integrity_error) -> None:
+def _one(session, where, record, summary, who, integrity_error, allow_identity_change=False) -> None:
     if isinstance(record, RareboneError):
         summary.rejected.append(rejection(where, record))
         return
     for attempt in range(2):
         savepoint = session.begin_nested()
         try:
-            outcome = upsert(session, record, source=where, who=who)
+            outcome = upsert(session, record, source=where, who=who, allow_identity_change=allow_identity_change)
             savepoint.commit()
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             return

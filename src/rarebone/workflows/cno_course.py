@@ -23,6 +23,7 @@ class PatientCourse(Contract):
     lesions: list[LesionTrack]
     studies: list[str]
     summary: LesionSummary
+    warnings: list[str] = []  # intake warnings about the record itself (e.g. dates after today)
 
 
 class CnoCourse(Contract):
@@ -42,7 +43,8 @@ def lab_window_text(kb: KnowledgeBase) -> str:
 
 
 def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
-    patient = read_phenopacket(path).patient
+    intake = read_phenopacket(path)
+    patient = intake.patient
     try:
         record = read_cno_record(patient.extensions.get("cno"), kb)
         check_dose_dates(patient)
@@ -54,7 +56,8 @@ def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
     follow_up = record.studies[-1].date if len(record.studies) > len(record.studies[:1]) else None
     return PatientCourse(patient_id=patient.patient_id, source=str(path), visits=visits, responses=responses(kb, visits),
                          lesions=tracks, studies=[f"{s.date} {s.modality}" for s in record.studies],
-                         summary=summarise_lesions(tracks, follow_up))
+                         summary=summarise_lesions(tracks, follow_up),
+                         warnings=[w for w in intake.warnings if w.startswith("warning:")])
 
 
 def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCourse:

@@ -240,6 +240,17 @@ def _date_of(patient: Patient, time) -> dt.date | None:
     return None
 
 
+def _objects(raw: dict, key: str, base: str) -> list[dict]:
+    """A list of JSON objects, or one line naming the item that is not one (never a crash on null or 5)."""
+    items = raw.get(key) or []
+    if not isinstance(items, list):
+        raise InputError("must be a list", path=f"{base}.{key}")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError("must be a JSON object", path=f"{base}.{key}[{i}]", value=item)
+    return items
+
+
 def collect_series(patient: Patient, day0: dt.date, warnings: list[str]) -> dict[str, dict[int, float]]:
     points: dict[str, list[tuple[int, float]]] = {a: [] for a in ANALYTES}
     undated = 0
@@ -306,7 +317,7 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
                            "liver": {}, "settings": {}, "findings": {}, "events": []}
     try:
         out["settings"] = _settings(raw.get("settings") or {}, f"{base}.settings")
-        for i, node in enumerate(raw.get("findings", [])):
+        for i, node in enumerate(_objects(raw, "findings", base)):
             p = f"{base}.findings[{i}]"
             for key in node:
                 if key not in ("date", "bpCentile", "redCellTransfusion", "tmaBiopsy"):
@@ -317,7 +328,7 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
             _bool(node, "tmaBiopsy", p)
             day = _day(node, p, day0)
             out["findings"][day] = {**out["findings"].get(day, {}), **node}
-        for i, node in enumerate(raw.get("events", [])):
+        for i, node in enumerate(_objects(raw, "events", base)):
             p = f"{base}.events[{i}]"
             if node.get("type") not in EVENT_TYPES:
                 raise InputError(f"event type must be one of {', '.join(EVENT_TYPES)}", path=f"{p}.type",
@@ -326,7 +337,7 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
             if detail is not None and not isinstance(detail, str):
                 raise InputError("must be text", path=f"{p}.detail", value=detail)
             out["events"].append((_day(node, p, day0), node["type"], detail))
-        for i, node in enumerate(raw.get("gvhd", [])):
+        for i, node in enumerate(_objects(raw, "gvhd", base)):
             p = f"{base}.gvhd[{i}]"
             for key in node:
                 if key not in ("date", "skinRashBsaPct", "bullaeDesquamationBsaPct", "upperGiPersistent", "lowerGiSevere",
@@ -339,16 +350,18 @@ def read_extension(patient: Patient, day0: dt.date) -> dict[str, Any]:
             _number(node, "stoolEpisodesPerDay", p, 0, 100)
             _bool(node, "liverAttributedToGvhd", p)
             out["gvhd"][_day(node, p, day0)] = node, p
-        for i, node in enumerate(raw.get("cgvhd", [])):
+        for i, node in enumerate(_objects(raw, "cgvhd", base)):
             p = f"{base}.cgvhd[{i}]"
             scores = node.get("scores", {})
+            if not isinstance(scores, dict):
+                raise InputError("must be a JSON object of organ: score", path=f"{p}.scores")
             for organ, score in scores.items():
                 if organ not in gvhd.CGVHD_ORGANS:
                     raise InputError(f"unknown organ (known: {', '.join(gvhd.CGVHD_ORGANS)})", path=f"{p}.scores.{organ}")
                 if score is not None and (isinstance(score, bool) or score not in (0, 1, 2, 3)):
                     raise InputError("organ score must be 0-3 or null (not assessed)", path=f"{p}.scores.{organ}", value=score)
             out["cgvhd"].append((_day(node, p, day0), scores))
-        for i, node in enumerate(raw.get("liver", [])):
+        for i, node in enumerate(_objects(raw, "liver", base)):
             p = f"{base}.liver[{i}]"
             ascites = node.get("ascites")
             if ascites is not None and ascites not in ("none", "minimal", "moderate", "paracentesis"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError, RareboneError
 from rarebone.report.terminal import strip_controls
 
@@ -32,9 +32,9 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
         inputs: list[Path] = typer.Argument(..., help="Phenopacket v2 JSON or FHIR R4 Bundle files, or folders of them."),
-        format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", "-f",
-                                              help="text, json (JSON Lines for several files), html, pdf (needs -o) or fhir "
-                                                   "(an R4 Bundle; JSON Lines of Bundles for several files)."),
+        format: DocumentFormat = typer.Option(None, "--format", "-f",
+                                              help="text, json (JSON Lines for several files), html, pdf (needs -o) or "
+                                                   "fhir (an R4 Bundle); default from -o's suffix, else text."),
         output: Path | None = OutputOption,
         differential: int = typer.Option(10, "--differential", min=0, max=500,
                                          help="How many diseases the phenotype-driven differential lists (0: leave "
@@ -45,13 +45,14 @@ def register(app: typer.Typer) -> None:
         from rarebone.intake import expand_inputs
         from rarebone.workflows.assess import assess_file
 
+        format = resolve_format(format, output, DocumentFormat, DocumentFormat.TEXT)
         if format is DocumentFormat.PDF and output is None:
             raise InputError("PDF is binary; give -o FILE", path="--output")
         files = expand_inputs(list(inputs))
         if not files:
             raise InputError("no .json files found", source=", ".join(map(str, inputs)))
         single = len(files) == 1 and not inputs[0].is_dir()
-        results, failures = [], []
+        results, failures, bugs = [], [], 0
         with _progress(len(files)) as progress:
             task = progress.add_task("assess", total=len(files))
             for path in files:
@@ -62,6 +63,12 @@ def register(app: typer.Typer) -> None:
                         raise
                     failures.append(str(error))
                     print(f"rarebone: error: {strip_controls(str(error))}", file=sys.stderr)
+                except Exception as error:  # noqa: BLE001 - a bug on one file must not lose the whole folder
+                    if single:
+                        raise
+                    bugs += 1
+                    failures.append(f"{path}: internal error ({type(error).__name__}); please report it")
+                    print(f"rarebone: bug: {failures[-1]}", file=sys.stderr)
                 progress.advance(task)
         if format is DocumentFormat.JSON:
             if single:
@@ -98,4 +105,4 @@ def register(app: typer.Typer) -> None:
         if failures:
             print(f"rarebone: {len(failures)} of {len(files)} files failed (listed above); the others were assessed",
                   file=sys.stderr)
-            raise typer.Exit(2)
+            raise typer.Exit(1 if bugs else 2)

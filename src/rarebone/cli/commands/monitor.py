@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import DocumentFormat, OutputOption, refuse_fhir, write_output
+from rarebone.cli.options import DocumentFormat, OutputOption, refuse_fhir, resolve_format, write_output
 
 SCHEMAS = {"monitoring-report": "rarebone.workflows.monitor:MonitoringReport"}
 
@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         day0: str = typer.Option(None, "--day0", help="Day 0 (YYYY-MM-DD); else the HSCT procedure's date."),
         platelet_definition: str = typer.Option("beijing", "--platelet-definition",
                                                 help="beijing (> 50 x10^9/L, 7 days; default) or astct (>= 20)."),
-        format: DocumentFormat = typer.Option(DocumentFormat.TEXT, "--format", help="text, json, html or pdf."),
+        format: DocumentFormat = typer.Option(None, "--format", help="text, json, html or pdf (default from -o's suffix)."),
         output: Path = OutputOption,
     ) -> None:
         """Post-transplant monitoring report with engraftment chart."""
@@ -29,11 +29,13 @@ def register(app: typer.Typer) -> None:
         from rarebone.report import transplant
         from rarebone.workflows.monitor import monitor as run
 
+        format = resolve_format(format, output, DocumentFormat, DocumentFormat.TEXT)
         refuse_fhir(format)
         kb = load()
-        patient = read_phenopacket(phenopacket).patient
-        report = run(kb, patient, day0=parse_date(day0, "--day0") if day0 else None,
+        intake = read_phenopacket(phenopacket)
+        report = run(kb, intake.patient, day0=parse_date(day0, "--day0") if day0 else None,
                      platelet_definition=platelet_definition)
+        report.warnings[:0] = [w for w in intake.warnings if w.startswith("warning:")]  # e.g. dates after today
         if format == DocumentFormat.JSON:
             write_output(report.model_dump_json(indent=2), output)
         elif format == DocumentFormat.HTML:

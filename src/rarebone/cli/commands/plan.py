@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputOption, write_output
+from rarebone.cli.options import OutputOption, resolve_format, write_output
 from rarebone.errors import InputError
 
 SCHEMAS = {"transplant-plan": "rarebone.workflows.plan:TransplantPlan"}
@@ -25,10 +25,15 @@ class PlanFormat(StrEnum):
 
 
 def parse_date(text: str, option: str) -> dt.date:
+    """A date option (day 0, a first infusion): a real date from 1900 to about five years ahead of today
+    (``--start 9999-12-31`` would overflow every calendar built on it)."""
+    from rarebone.core import clock, limits
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError("not a date such as 2027-01-15", path=option, value=text) from None
+    return limits.plan_date(day, clock.today(), path=option)
 
 
 def parse_options(values: list[str]) -> dict[str, str]:
@@ -64,7 +69,7 @@ def register(app: typer.Typer) -> None:
         option: list[str] = typer.Option(None, "--option", help="Choose a published alternative, GROUP=CHOICE "
                                          "(e.g. serotherapy=alg); repeatable."),
         until: int = typer.Option(30, "--until", help="Last study day of the calendar for open-ended drugs."),
-        format: PlanFormat = typer.Option(PlanFormat.TEXT, "--format", help="text, json, csv, ics, html, pdf or fhir (CarePlan)."),
+        format: PlanFormat = typer.Option(None, "--format", help="text, json, csv, ics, html, pdf or fhir (CarePlan); default from -o's suffix."),
         output: Path = OutputOption,
     ) -> None:
         """Day-by-day conditioning, GVHD prophylaxis and supportive-care calendar with doses for this child."""
@@ -80,6 +85,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise InputError(f"must be one of {', '.join(e.value for e in enum)}", path=option, value=value) from None
 
+        format = resolve_format(format, output, PlanFormat, PlanFormat.TEXT)
         kb = load()
         patient = read_phenopacket(phenopacket).patient
         result = make_plan(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rarebone.cli.options import OutputFormat, OutputOption, write_output
+from rarebone.cli.options import OutputFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError
 
 DbOption = typer.Option(None, "--db", help="Database URL or SQLite file (default: $RAREBONE_DB, else the user data folder).")
@@ -75,9 +75,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sub, name="registry")
 
     @sub.command("init")
-    def init(db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+    def init(db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
              output: Path = OutputOption) -> None:
         """Create the registry (or bring its schema up to date)."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
 
         engine = dbm.open_registry(db, create=True)
@@ -89,9 +90,10 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("demo")
     def demo(patients: int = typer.Option(500, "--patients", min=1, max=1_000_000), seed: int = typer.Option(1, "--seed"),
-             db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+             db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
              output: Path = OutputOption) -> None:
         """Fill the registry with a SYNTHETIC cohort (rates from the published figures; never real patients)."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
         from rarebone.registry import demo as demo_mod
         from rarebone.registry.store import import_records
@@ -110,7 +112,10 @@ def register(app: typer.Typer) -> None:
     def import_(paths: list[Path] = typer.Argument(..., help="Phenopacket files/folders, a dictionary CSV, a REDCap flat CSV, or a CSV/XLSX with --mapping."),
                 mapping: Path = typer.Option(None, "--mapping", help="YAML mapping of spreadsheet columns to registry fields."),
                 batch_size: int = typer.Option(200, "--batch-size", min=1, max=100_000, help="Records per commit."),
-                db: str = DbOption, fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"),
+                allow_identity_change: bool = typer.Option(False, "--allow-identity-change",
+                                                           help="Let an update change sex, birth date or gene "
+                                                           "(flagged in the history)."),
+                db: str = DbOption, fmt: OutputFormat = typer.Option(None, "--format"),
                 output: Path = OutputOption) -> None:
         """Import records: idempotent (same file twice changes nothing), one transaction per record.
         Exit status 2 when any record was rejected (the others are still imported; the summary lists them)."""
@@ -118,6 +123,7 @@ def register(app: typer.Typer) -> None:
         from rarebone.registry import importers
         from rarebone.registry.store import import_records
 
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         for p in paths:
             if not p.exists():
                 raise InputError("no such file or folder", source=str(p))
@@ -140,7 +146,8 @@ def register(app: typer.Typer) -> None:
         engine = dbm.open_registry(db, create=True)
         progress, tick = _progress(total, "importing")
         try:
-            summary = import_records(engine, items, batch_size=batch_size, progress=tick)
+            summary = import_records(engine, items, batch_size=batch_size, progress=tick,
+                                     allow_identity_change=allow_identity_change)
         finally:
             if progress:
                 progress.stop()
@@ -193,8 +200,9 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("history")
     def history(patient: str = typer.Argument(..., help="Patient key."), db: str = DbOption,
-                fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format"), output: Path = OutputOption) -> None:
+                fmt: OutputFormat = typer.Option(None, "--format"), output: Path = OutputOption) -> None:
         """Every insert, update and delete of one patient: who, when, what changed, before and after."""
+        fmt = resolve_format(fmt, output, OutputFormat, OutputFormat.TEXT)
         from rarebone.registry import db as dbm
         from rarebone.registry.store import history as hist
 
@@ -215,28 +223,61 @@ def register(app: typer.Typer) -> None:
         write_output("\n".join(lines + _notice_lines()) + "\n", output)
 
     @sub.command("delete")
-    def delete(patient: str = typer.Argument(..., help="Patient key."),
+    def delete(patients: list[str] = typer.Argument(None, help="Patient key(s)."),
                reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+               pattern: str = typer.Option(None, "--pattern", help="Every key matching this pattern (* and ?), "
+                                           "e.g. 'SYNTHETIC-*'."),
+               keys_file: Path = typer.Option(None, "--keys-file", help="A file of keys, one per line."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted; delete nothing."),
                db: str = DbOption, output: Path = OutputOption) -> None:
-        """Delete one patient; the full record stays in the audit trail (registry history PATIENT)."""
+        """Delete patients (keys, a pattern or a file of keys); each full record stays in the audit trail
+        (registry history PATIENT). All or nothing: an unknown key deletes none."""
+        import fnmatch
+
+        from sqlalchemy import select
         from sqlalchemy.orm import Session
 
+        from rarebone.core.files import read_text
         from rarebone.registry import db as dbm
+        from rarebone.registry import models as m
         from rarebone.registry.store import delete as remove
 
+        keys = list(patients or [])
+        if keys_file is not None:
+            keys += [line.strip() for line in read_text(keys_file).splitlines() if line.strip()]
         engine = dbm.open_registry(db)
+        if pattern is not None:
+            with Session(engine) as session:
+                stored = session.scalars(select(m.PatientRow.patient_key)).all()
+            matched = [k for k in stored if fnmatch.fnmatchcase(k, pattern)]
+            if not matched:
+                raise InputError("no patient key matches", path="--pattern", value=pattern)
+            keys += matched
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            raise InputError("give patient keys, --pattern or --keys-file", path="PATIENTS")
+        if dry_run:
+            with Session(engine) as session:
+                known = set(session.scalars(select(m.PatientRow.patient_key)
+                                            .where(m.PatientRow.patient_key.in_(keys))).all())
+            lines = [f"would delete {k}" if k in known else f"not in the registry: {k}" for k in keys]
+            write_output("\n".join(lines + [f"dry run: {len(known)} of {len(keys)} key(s) would be deleted; "
+                                            "nothing was deleted"]) + "\n", output)
+            return
         with Session(engine) as session, session.begin():
-            remove(session, patient, reason=reason)
-        write_output(f"deleted {patient}; before-image kept in the audit trail\n", output)
+            for key in keys:
+                remove(session, key, reason=reason)
+        write_output("".join(f"deleted {k}; before-image kept in the audit trail\n" for k in keys), output)
 
     @sub.command("dictionary")
-    def dictionary(fmt: DictFormat = typer.Option(DictFormat.CSV, "--format", help="csv, markdown, json (rarebone's flat-CSV dictionary); redcap (a REDCap data dictionary to upload); redcap-repeating (REDCap's repeating-instruments CSV)."),
+    def dictionary(fmt: DictFormat = typer.Option(None, "--format", help="(default from -o's suffix, else csv) csv, markdown, json (rarebone's flat-CSV dictionary); redcap (a REDCap data dictionary to upload); redcap-repeating (REDCap's repeating-instruments CSV)."),
                    output: Path = OutputOption) -> None:
         """The data dictionary: every field of the flat CSV and of mapping files, or a REDCap data dictionary."""
         from dataclasses import asdict
 
         from rarebone.registry import dictionary as dd
 
+        fmt = resolve_format(fmt, output, DictFormat, DictFormat.CSV)
         if fmt in (DictFormat.REDCAP, DictFormat.REDCAP_REPEATING):
             from rarebone.registry import redcap
 
