@@ -164,7 +164,7 @@ def test_short_row_and_over_long_cell_reject_their_row_only(tmp_path, db):
     sheet.write_text("\n".join([lines[0], "99,1,1", ",".join(cells), *lines[3:]]) + "\n", encoding="utf-8")
     run = run_inprocess("registry", "import", str(sheet), "--mapping", str(MAPPING))
     assert run.code == 2 and "Traceback" not in run.stderr
-    assert "row 2: row has 3 cells, the header has 18" in run.stdout
+    assert f"row 2: row has 3 cells, the header has {len(lines[0].split(','))}" in run.stdout
     assert "row 3, column 'Donor': cell longer than" in run.stdout
     assert "25 inserted" in run.stdout
 

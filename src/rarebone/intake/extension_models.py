@@ -47,6 +47,10 @@ class DonorEntry(_Block):
     sex: str | None = None
     cmv_seropositive: bool | None = None
     note: str | None = None
+    genotype: str | None = Field(None, description="The sibling's genotype status (values: docs/phenopacket-extension.md).")
+    availability: str | None = Field(None, description="Whether the donor can be collected now (values: "
+                                                       "docs/phenopacket-extension.md).")
+    expected_days_to_transplant: float | None = Field(None, ge=0, description="The centre's own estimate in days.")
 
 
 class DonorsBlock(RootModel[list[DonorEntry]]):
@@ -88,6 +92,44 @@ class LiverDay(_Block):
     alt_times_uln: float | None = Field(None, ge=0)
 
 
+class CmvThreshold(_Block):
+    """The centre's CMV PCR threshold (docs/transplant-monitoring.md); copies/mL and IU/mL are never converted."""
+
+    value: float = Field(gt=0)
+    unit: str = Field(min_length=1)
+    specimen: Literal["plasma", "whole blood"] | None = None
+    assay: str | None = None
+
+
+class TransplantSettings(_Block):
+    """Centre settings: the CMV threshold, the TA-TMA criteria version, reference limits when the lab gives none."""
+
+    cmv_threshold: CmvThreshold | None = None
+    tma_criteria: str | None = None
+    ldh_upper_limit_u_l: float | None = Field(None, ge=0, alias="ldhUpperLimitUL")
+    sc5b9_upper_limit_ng_ml: float | None = Field(None, ge=0, alias="sc5b9UpperLimitNgMl")
+    haptoglobin_lower_limit_g_l: float | None = Field(None, ge=0, alias="haptoglobinLowerLimitGL")
+    indirect_bilirubin_upper_limit_umol_l: float | None = Field(None, ge=0, alias="indirectBilirubinUpperLimitUmolL")
+    reticulocytes_upper_limit_pct: float | None = Field(None, ge=0, alias="reticulocytesUpperLimitPct")
+
+
+class TransplantFinding(_Block):
+    """Bedside findings of one day that labs do not carry (blood-pressure centile, transfusion, TMA biopsy)."""
+
+    date: str = Date
+    bp_centile: float | None = Field(None, ge=0, le=100)
+    red_cell_transfusion: bool | None = None
+    tma_biopsy: bool | None = None
+
+
+class TransplantEvent(_Block):
+    """A recorded complication event (pulmonary haemorrhage)."""
+
+    date: str = Date
+    type: Literal["pulmonary_haemorrhage"]
+    detail: str | None = None
+
+
 class TransplantBlock(_Block):
     """``rareboneExtensions.transplant``: bedside observations after HSCT that Phenopacket v2 has no place for."""
 
@@ -95,6 +137,9 @@ class TransplantBlock(_Block):
     gvhd: list[AcuteGvhdDay] = Field(default_factory=list)
     cgvhd: list[ChronicGvhdAssessment] = Field(default_factory=list)
     liver: list[LiverDay] = Field(default_factory=list)
+    settings: TransplantSettings | None = None
+    findings: list[TransplantFinding] = Field(default_factory=list)
+    events: list[TransplantEvent] = Field(default_factory=list)
 
 
 # --- cno: rarebone.cno.record.read_cno_record -----------------------------------------------------------------

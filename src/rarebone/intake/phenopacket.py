@@ -217,7 +217,9 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     extension = document.get(EXTENSION_KEY)
     validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers check meaning
     try:
-        return _from_message(_parse_message(prune_empty({k: v for k, v in document.items() if k != EXTENSION_KEY})),
+        core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
+        _check_duplicate_spellings(core)  # before pruning: an empty duplicate is still a field written twice
+        return _from_message(_parse_message(prune_empty(core)),
                              extension, source)
     except InputError as exc:
         exc.path = as_written(document, exc.path)
