@@ -11,8 +11,18 @@ from rarebone.core import limits as _limits
 from rarebone.errors import InputError
 
 
+STDIN = "-"  # `rarebone assess -`: the record comes on standard input (a pipe from another program)
+
+
 def read_bytes(path: Path | str, *, limit: int | None = None) -> bytes:
     limit = limit if limit is not None else _limits.MAX_FILE_BYTES
+    if str(path) == STDIN:
+        import sys
+
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"input too large (the limit is {limit / 1e6:.0f} MB)", source="<stdin>")
+        return data
     path = Path(path)
     try:
         info = os.stat(path)

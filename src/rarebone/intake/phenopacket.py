@@ -54,7 +54,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     """Files as given; folders expanded to their *.json files (sorted). A missing path is an InputError."""
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if str(path) == "-":  # standard input, read once by read_phenopacket
+            out.append(path)
+        elif path.is_dir():
             out.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
         elif path.exists():
             out.append(path)
@@ -67,31 +69,32 @@ def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeRes
     """Read one file. ``strip``: top-level fields (camelCase names) removed before reading, in either spelling;
     ``rarebone validate --phenotype-only`` strips diseases and interpretations."""
     path = Path(path)
+    shown = "<stdin>" if str(path) == "-" else str(path)
     raw = read_bytes(path)  # regular files below the size limit only (a FIFO would block)
     if not raw.strip():
-        raise PhenopacketError("file is empty", source=str(path))
+        raise PhenopacketError("file is empty", source=shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PhenopacketError(
-            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", source=str(path)
+            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", source=shown
         ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=str(path)) from None
+        raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=shown) from None
     except RecursionError:
-        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
+        raise PhenopacketError("JSON nested too deeply", source=shown) from None
     if strip and isinstance(document, dict):
         names = {spelling for name in strip for spelling in (name, re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))}
         document = {k: v for k, v in document.items() if k not in names}
     try:
-        return read_phenopacket_dict(document, source=path.name)
+        return read_phenopacket_dict(document, source=path.name if shown != "<stdin>" else shown)
     except InputError as exc:
-        exc.source = str(path)
+        exc.source = shown
         raise
     except RecursionError:
-        raise PhenopacketError("JSON nested too deeply", source=str(path)) from None
+        raise PhenopacketError("JSON nested too deeply", source=shown) from None
 
 
 def _camel(name: str) -> str:

@@ -23,6 +23,9 @@ def environment(strict: bool = False):
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
     env.filters["first_sentence"] = first_sentence
+    from rarebone.report.paper import paper_size
+
+    env.globals["paper_size"] = paper_size  # called at render time: RAREBONE_PAPER or the locale decides
     env.filters["answer_first"] = answer_first
     from rarebone.report.pdf import CSP
 
