@@ -73,9 +73,14 @@ class KnowledgeBase:
         return f"[{source_id}] {source.citation}{extra}"
 
 
+# libyaml's C loader reads the ~50 knowledge files about ten times faster than the pure-Python one (the knowledge
+# base loads on every command); the same safe subset of YAML either way.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"invalid YAML: {str(exc).splitlines()[0]}", source=str(path)) from None
 
