@@ -2,7 +2,7 @@
 
 import pytest
 
-from rarebone.validation.differential_eval import wilson
+from rarebone.validation.stats import wilson_interval as wilson
 
 
 @pytest.mark.parametrize("successes, n, low, high", [

@@ -11,26 +11,15 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rarebone.errors import InputError
+from rarebone.validation.stats import wilson_interval
 
-Z95 = 1.959963984540054  # two-sided 95% normal quantile (a statistical constant, not a clinical number)
-KS = (1, 3, 10)
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (Wilson 1927; Newcombe 1998 method 3)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+KS = (1, 3, 10)  # the top-k figures reported
 
 
 @dataclass
@@ -65,7 +54,7 @@ def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigure
     for k in KS:
         hits = sum(1 for c in cases if c.rank is not None and c.rank <= k)
         out.top[k] = hits / n if n else 0.0
-        out.top_interval[k] = wilson(hits, n)
+        out.top_interval[k] = wilson_interval(hits, n) if n else (0.0, 1.0)
         if baseline:
             out.baseline_top[k] = (sum(1 for c in cases if c.baseline_rank is not None and c.baseline_rank <= k) / n
                                    if n else 0.0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from rarebone.cli.commands.differential import tell_index_build
 from rarebone.cli.options import DocumentFormat, OutputOption, resolve_format, write_output
 from rarebone.errors import InputError, RareboneError
 from rarebone.report.terminal import strip_controls
@@ -21,11 +22,6 @@ def _progress(total: int):
 
     return Progress(TextColumn("assessing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=Console(stderr=True), disable=total < 20 or not sys.stderr.isatty(), transient=True)
-
-
-def _tell_build(path: Path) -> None:
-    print(f"rarebone: building the differential index once for this HPO release (about 15 s); cached in {path.parent}",
-          file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +53,7 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("assess", total=len(files))
             for path in files:
                 try:
-                    results.append(assess_file(path, differential_top=differential, on_build=_tell_build))
+                    results.append(assess_file(path, differential_top=differential, on_build=tell_index_build))
                 except RareboneError as error:
                     if single:
                         raise

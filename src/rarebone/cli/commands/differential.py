@@ -13,7 +13,8 @@ from rarebone.errors import InputError, RareboneError
 SCHEMAS = {"differential": "rarebone.workflows.differential:Differential"}
 
 
-def _tell_build(path: Path) -> None:
+def tell_index_build(path: Path) -> None:
+    """Why the first run waits: said on stderr before the differential index is built (assess and differential)."""
     print(f"rarebone: building the differential index once for this HPO release (about 15 s); cached in {path.parent}",
           file=sys.stderr)
 
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("differential", total=len(files))
             for path in files:
                 try:
-                    results.append(differential_file(path, top=top, on_build=_tell_build))
+                    results.append(differential_file(path, top=top, on_build=tell_index_build))
                 except RareboneError as error:
                     if single:
                         raise

@@ -178,20 +178,9 @@ class _Scored:
 
 def score(index: DiseaseIndex, query: Query, params: dict) -> _Scored:
     """Natural-log composite LR of every indexed disease, with the per-term parts kept for the explanation."""
-    unknown: list[str] = []
-    observed_rows, excluded_rows = [], []
-    for hpo_id in query.observed:
-        row = index.row(hpo_id)
-        if row is None:
-            unknown.append(hpo_id)
-        else:
-            observed_rows.append(row)
-    for hpo_id in query.excluded:
-        row = index.row(hpo_id)
-        if row is None:
-            unknown.append(hpo_id)
-        else:
-            excluded_rows.append(row)
+    unknown = [t for t in (*query.observed, *query.excluded) if index.row(t) is None]
+    observed_rows = [index.row(t) for t in query.observed if t not in unknown]
+    excluded_rows = [index.row(t) for t in query.excluded if t not in unknown]
     observed_rows = _most_specific(index, observed_rows)
     # an excluded term that is an ancestor of an observed one contradicts it: the observed finding wins
     implied = set()
