@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from rarebone.phenotype.differential import index as index_module
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.phenotype.test_differential_model import A1, toy_index
 
 
@@ -152,3 +152,13 @@ def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
     assert groups["simulated"]["n"] == 60 and groups["phenopacket files"]["n"] <= 80
     low, high = groups["all"]["top_wilson95"]["10"]
     assert low <= groups["all"]["top"]["10"] <= high
+
+
+def test_validate_differential_groups_by_the_keys_category():
+    # the key's category names the group; a case not in the key is not evaluated
+    real = ROOT / "tests" / "data" / "real-cases"
+    result = run_cli("validate-differential", str(real / "osteopetrosis"), "--key", str(real / "keys" / "osteopetrosis.csv"),
+                     "--limit", "3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    groups = {g["group"]: g for g in json.loads(result.stdout)["groups"]}
+    assert set(groups) == {"osteopetrosis"} and groups["osteopetrosis"]["n"] == 3

@@ -189,9 +189,9 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
     families = _families(kb)
     family_rows: dict[str, set[str]] = {}
     for d, (disease_id, name) in enumerate(zip(index.disease_ids, index.disease_names)):
-        key = family_of([disease_id], name, families)
-        if key:
-            family_rows.setdefault(key, set()).add(disease_id)
+        family = family_of([disease_id], name, families)
+        if family:
+            family_rows.setdefault(family, set()).add(disease_id)
     names = dict(zip(index.disease_ids, index.disease_names))
     ranker = BaselineRanker(index) if baseline else None
     results: list[CaseResult] = []
