@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	# the full developer install: registry + PostgreSQL + tests (a bedside install is plain `pip install rarebone`)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[registry,postgres,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[registry,postgres,web,screen,test]'
 	touch $(STAMP)
 
 DEMO_DB := out/rarebone-demo.sqlite
