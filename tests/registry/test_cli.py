@@ -99,3 +99,29 @@ def test_pdf_report(capsys, tmp_path):
     out = tmp_path / "report.pdf"
     run(capsys, "report", "--db", db, "--by", "donor_relation", "-o", str(out))
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_export_format_follows_the_output_name(capsys, tmp_path):
+    db = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    run(capsys, "registry", "import", str(EXAMPLES / "s1-reconstructed-cohort.csv"),
+        "--mapping", str(EXAMPLES / "s1-reconstructed-map.yaml"), "--db", db)
+    jsonl = tmp_path / "research.jsonl"
+    run(capsys, "registry", "export", "--db", db, "-o", str(jsonl), "--key-file", str(tmp_path / "k.key"))
+    text = jsonl.read_text()
+    assert text.count("\n") == 27 and "SYNTHETIC-S1-01" not in text  # de-identified, not the flat CSV
+    folder = tmp_path / "packets"
+    run(capsys, "registry", "export", "--db", db, "-o", str(folder))
+    assert len(list(folder.glob("*.json"))) == 27
+
+
+def test_export_refuses_a_name_that_contradicts_the_format(capsys, tmp_path):
+    from rarebone.cli import main
+
+    db = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    run(capsys, "registry", "init", "--db", db)
+    target = tmp_path / "deidentified.jsonl"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["registry", "export", "--as", "csv", "--db", db, "-o", str(target)])
+    assert exit_info.value.code == 2
+    assert not target.exists()
+    assert "--output" in capsys.readouterr().err

@@ -21,6 +21,31 @@ class ExportFormat(StrEnum):
     REDCAP = "redcap"
 
 
+# what each export writes, by the suffix of -o; a folder (no suffix) takes Phenopackets
+_EXPORT_SUFFIXES = {ExportFormat.CSV: {".csv"}, ExportFormat.REDCAP: {".csv"},
+                    ExportFormat.RESEARCH: {".jsonl", ".ndjson", ".json"}, ExportFormat.PHENOPACKETS: {""}}
+
+
+def _export_format(what: ExportFormat | None, output: Path | None) -> ExportFormat:
+    """--as wins; without it the suffix of -o decides. A suffix that contradicts --as is refused rather than
+    writing, say, identifiable CSV into a file named like the de-identified research export."""
+    suffix = output.suffix.lower() if output is not None else None
+    if what is None:
+        if suffix is None or suffix == ".csv":
+            return ExportFormat.CSV
+        for fmt in (ExportFormat.RESEARCH, ExportFormat.PHENOPACKETS):
+            if suffix in _EXPORT_SUFFIXES[fmt]:
+                return fmt
+        raise InputError(f"cannot tell the export format from the file name {output.name!r}; give --as "
+                         "csv, redcap, research or phenopackets", path="--output", value=str(output))
+    if suffix is not None and not (output.is_dir() and what == ExportFormat.PHENOPACKETS) \
+            and suffix not in _EXPORT_SUFFIXES[what]:
+        raise InputError(f"--as {what.value} does not write a {suffix or 'folder'!r} file; name the output "
+                         f"{'a folder' if what == ExportFormat.PHENOPACKETS else 'with ' + ' or '.join(sorted(_EXPORT_SUFFIXES[what]))}",
+                         path="--output", value=str(output))
+    return what
+
+
 class DictFormat(StrEnum):
     CSV = "csv"
     MARKDOWN = "markdown"
@@ -158,7 +183,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
 
     @sub.command("export")
-    def export(what: ExportFormat = typer.Option(ExportFormat.CSV, "--as", help="csv, phenopackets (a folder), research (de-identified JSON lines) or redcap (REDCap flat CSV)."),
+    def export(what: ExportFormat = typer.Option(None, "--as", help="csv, phenopackets (a folder), research (de-identified JSON lines) or redcap (REDCap flat CSV). Default: from -o (.jsonl → research, a folder → phenopackets), else csv."),
                db: str = DbOption,
                key_file: Path = typer.Option(None, "--key-file", help="Research export: the local key file (secret and date shifts; created 0600 when missing). Default: $RAREBONE_EXPORT_KEY_FILE."),
                salt: str = typer.Option(None, "--salt", hidden=True),
@@ -171,6 +196,7 @@ def register(app: typer.Typer) -> None:
         if salt is not None:  # a secret on the command line is visible to every user through ps
             raise InputError("--salt is removed: put the secret in a key file (--key-file) or $RAREBONE_EXPORT_KEY, "
                              "never on the command line", path="--salt")
+        what = _export_format(what, output)
         engine = dbm.open_registry(db)
         if what == ExportFormat.CSV:
             write_output(ex.to_csv(ex.iter_records(engine)), output)
