@@ -170,3 +170,20 @@ def test_same_term_observed_and_excluded_keeps_the_observation(base):
         base, ("HP:0011002", "Osteopetrosis", True), ("HP:0011002", "Osteopetrosis", False)))
     assert [(f.hpo_id, f.excluded) for f in result.patient.features] == [("HP:0011002", False)]
     assert any("both as observed and as excluded" in w for w in result.warnings)
+
+
+def test_age_from_date_of_birth_when_no_age_at_encounter(base, monkeypatch):
+    """An EHR-shaped record: a birth date and no timeAtLastEncounter. The living child's age is today's."""
+    monkeypatch.setenv("RAREBONE_TODAY", "2026-11-30")
+    doc = copy.deepcopy(base)
+    doc["subject"].pop("timeAtLastEncounter", None)
+    doc["subject"]["dateOfBirth"] = "2026-08-30T00:00:00Z"
+    result = read_phenopacket_dict(doc)
+    assert result.patient.age_days == 92.0
+    assert any("age taken from dateOfBirth" in w for w in result.warnings)
+    doc["subject"]["vitalStatus"] = {"status": "DECEASED"}
+    assert read_phenopacket_dict(doc).patient.age_days is None  # a dead child's age is not today's
+    doc["subject"].pop("vitalStatus")
+    doc["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": "P1M"}}
+    recorded = read_phenopacket_dict(doc)
+    assert recorded.patient.age_days < 40 and not any("age taken" in w for w in recorded.warnings)

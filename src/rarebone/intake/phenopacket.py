@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -291,7 +291,13 @@ def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeRe
             recorded_diagnoses=tuple(_recorded_diagnoses(core)),
             extensions={k: v for k, v in (extension or {}).items() if k != "donors"},
         )
-    warnings += check_patient(patient, today())  # finite values, plausible ages and dates
+    day = today()
+    warnings += check_patient(patient, day)  # finite values, plausible ages and dates
+    if patient.age_days is None and patient.date_of_birth is not None and patient.vital_status != "deceased":
+        # An EHR record carries the birth date, rarely an "age at last encounter"; the rules need an age (first
+        # year of life, infant onset), and a living child's age is today's.
+        patient = replace(patient, age_days=float((day - patient.date_of_birth).days))
+        warnings.append(f"$.subject: no timeAtLastEncounter; age taken from dateOfBirth to today ({day.isoformat()})")
     return IntakeResult(patient, warnings)
 
 
