@@ -230,3 +230,11 @@ def test_plan_ics_structure_and_notice_with_tbi(capsys, tmp_path):
     tbi = [x for x in unfolded if x.startswith("SUMMARY:") and "Total body irradiation" in x]
     assert len(tbi) == 3 and all("4 Gy" in x for x in tbi)
     assert "Decision support" in raw.decode("utf-8").replace("\r\n ", "")
+
+
+def test_hypercalcaemia_line_says_when_no_calcium_was_measured():
+    """Without a calcium value the line must not read as reassurance ("no calcium above 11 mg/dL")."""
+    doc = json.loads((EX / "tma-aiha-course.json").read_text())
+    report = monitor(load(), read_phenopacket_dict(doc).patient)
+    assert report.hypercalcaemia.summary.startswith("no calcium recorded")
+    assert "to at least day +60" in report.hypercalcaemia.summary

@@ -594,7 +594,10 @@ def monitor(kb: KnowledgeBase, patient: Patient, *, day0: dt.date | None = None,
                               f"({distinct_text(kb, x / kb.get('LAB-CALCIUM').to_canonical['mg/dL'], hc.threshold_mg_dl, 'mg/dL')})"
                               for d, x in hc.high_values) if hc.high_values else
                   f"no calcium above {hc.threshold_mg_dl:g} mg/dL ({hc.threshold_mmol_l:.2f} mmol/L)")
-    if hc.last_observed_day is None or hc.last_observed_day < hc.monitor_until_day:
+    if hc.last_observed_day is None:  # "no calcium above the threshold" would read as reassurance
+        hc_summary = (f"no calcium recorded; check calcium against {hc.threshold_mg_dl:g} mg/dL "
+                      f"({hc.threshold_mmol_l:.2f} mmol/L) to at least day +{hc.monitor_until_day}")
+    elif hc.last_observed_day < hc.monitor_until_day:
         hc_summary += f"; calcium observed to day {_day_label(hc.last_observed_day)}, monitoring advised to at least day +{hc.monitor_until_day}"
     if hc.high_values:
         alerts.append(Alert(level="alert", text=f"Post-HSCT hypercalcaemia: {hc_summary}",
