@@ -187,3 +187,20 @@ def test_age_from_date_of_birth_when_no_age_at_encounter(base, monkeypatch):
     doc["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": "P1M"}}
     recorded = read_phenopacket_dict(doc)
     assert recorded.patient.age_days < 40 and not any("age taken" in w for w in recorded.warnings)
+
+
+def test_cno_visit_dates_are_checked_like_lab_dates(monkeypatch):
+    """A CNO visit dated before birth is refused with its path; one after today is kept with a warning."""
+    monkeypatch.setenv("RAREBONE_TODAY", "2026-11-30")
+    doc = json.loads((EXAMPLES.parent / "cno" / "cno-multivisit.json").read_text())
+    visits = doc["rareboneExtensions"]["cno"]["visits"]
+    assert visits, "the example has visits"
+    doc["subject"]["dateOfBirth"] = "2015-01-01T00:00:00Z"
+    early = copy.deepcopy(doc)
+    early["rareboneExtensions"]["cno"]["visits"][0]["date"] = "2014-12-31"
+    with pytest.raises(InputError) as err:
+        read_phenopacket_dict(early)
+    assert "cno.visits[0].date" in str(err.value) and "2014-12-31" in str(err.value)
+    late = copy.deepcopy(doc)
+    late["rareboneExtensions"]["cno"]["visits"][-1]["date"] = "2062-01-01"
+    assert any("after today" in w and "cno.visits" in w for w in read_phenopacket_dict(late).warnings)

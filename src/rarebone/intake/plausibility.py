@@ -85,6 +85,31 @@ def check_required(core: dict) -> None:
                                    path=f"$.measurements[{i}].value.quantity.value")
 
 
+# the dated lists of the CNO block: visits with scores, imaging with lesions, work-up results
+_CNO_DATED = ("visits", "imaging", "workup")
+
+
+def _extension_dates(extensions: dict) -> list[tuple[dt.date | None, str]]:
+    """CNO visit, imaging and work-up dates, so that a visit dated 2062 or before birth is caught like a lab value.
+    Malformed dates are left to the typed extension reader, which names them."""
+    cno = extensions.get("cno") if isinstance(extensions, dict) else None
+    if not isinstance(cno, dict):
+        return []
+    out: list[tuple[dt.date | None, str]] = []
+    for key in _CNO_DATED:
+        items = cno.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            text = item.get("date") if isinstance(item, dict) else None
+            if not isinstance(text, str):
+                continue
+            try:
+                day = dt.date.fromisoformat(text[:10])
+            except ValueError:
+                continue
+            out.append((day, f"$.rareboneExtensions.cno.{key}[{i}].date"))
+    return out
+
+
 def check_patient(patient, today: dt.date) -> list[str]:
     """Refuse what cannot be true; return warnings for what is odd but possible."""
     warnings: list[str] = []
@@ -96,12 +121,12 @@ def check_patient(patient, today: dt.date) -> list[str]:
     future = []
     timed = [(f.onset, f"{f.json_path}.onset") for f in patient.features]
     timed += [(m.time, f"{m.json_path}.timeObserved") for m in patient.measurements]
+    dated = [(point.date, path) for point, path in timed if point is not None]
     for point, path in timed:
-        if point is None:
-            continue
-        if point.age_days is not None and not 0 <= point.age_days <= MAX_AGE_DAYS:
+        if point is not None and point.age_days is not None and not 0 <= point.age_days <= MAX_AGE_DAYS:
             raise ImplausibleValueError("implausible age (must be 0 to 120 years)", path=path, value=point.age_days)
-        day = point.date
+    dated += _extension_dates(patient.extensions)
+    for day, path in dated:
         if day is None:
             continue
         if day < EARLIEST_DATE:
