@@ -1,13 +1,13 @@
 """rarebone: decision support for osteopetrosis and chronic nonbacterial osteomyelitis.
 
 The Python API (docs/python-api.md): ``rarebone.assess``, ``rarebone.plan``, ``rarebone.monitor``,
-``rarebone.report`` and ``rarebone.read``. They are loaded on first use (PEP 562), so ``import rarebone`` stays
+``rarebone.report``, ``rarebone.cno_plan``, ``rarebone.cno_course`` and ``rarebone.read``. They are loaded on first use (PEP 562), so ``import rarebone`` stays
 fast and pulls in nothing heavy.
 """
 
 __version__ = "0.1.0"
 
-_API = ("assess", "plan", "monitor", "report", "read")
+_API = ("assess", "plan", "monitor", "report", "read", "cno_plan", "cno_course")
 __all__ = ["__version__", *_API]
 
 

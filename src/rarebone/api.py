@@ -6,6 +6,8 @@
     p = rarebone.plan(child, protocol="beijing-haplo", day0="2027-01-15")
     m = rarebone.monitor(post_hsct_child)
     r = rarebone.report("sqlite:///registry.sqlite", by=["donor_relation"])   # needs rarebone[registry]
+    c = rarebone.cno_plan("examples/cno/cno-clavicle-tibia.json")     # CNO ladder and pamidronate calendars
+    k = rarebone.cno_course(["examples/cno/cno-multivisit.json"])      # activity and lesions across visits
 
 Errors are the exceptions of rarebone.errors (one-line messages naming file, JSON path and value); a missing
 optional extra is a rarebone.extras.MissingExtraError naming the extra. Everything heavy is imported inside the
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from rarebone.workflows.assess import Assessment
     from rarebone.workflows.monitor import MonitoringReport
     from rarebone.workflows.outcomes.contract import OutcomesReport
+    from rarebone.workflows.cno_course import CnoCourse
+    from rarebone.workflows.cno_plan import CnoPlan
     from rarebone.workflows.plan import TransplantPlan
 
 # what a child may be given as
@@ -98,6 +102,41 @@ def monitor(child: Any, *, day0: dt.date | str | None = None, platelet_definitio
 
     patient = read(child, extensions=extensions).patient
     return run(load(), patient, day0=_date(day0, "day0"), platelet_definition=platelet_definition)
+
+
+def cno_plan(child: Any, *, start: dt.date | str | None = None, regimen: str | None = None,
+             ladder_only: bool = False, as_of: dt.date | str | None = None, reason: str | None = None,
+             anakinra_max_mg_per_day: float | None = None, extensions: Mapping[str, Any] | None = None) -> "CnoPlan":
+    """Like ``rarebone cno plan``: the CNO treatment ladder with weight-based doses and pamidronate calendars.
+    Without a plausible body weight no dose is computed: an InputError, unless ``ladder_only``."""
+    from rarebone.knowledge import load
+    from rarebone.workflows.cno_plan import plan_for_intake
+
+    intake = read(child, extensions=extensions)
+    return plan_for_intake(intake, load(), _date(start, "start"), regimen, ladder_only, _date(as_of, "as_of"),
+                           reason, anakinra_max_mg_per_day)
+
+
+def cno_course(children: Any, *, extensions: Mapping[str, Any] | None = None) -> "CnoCourse":
+    """Like ``rarebone cno course``: activity scores and lesions across visits, for one child or a list of
+    children (paths, dicts or Phenopacket messages; a folder path reads every file in it). Errors are raised,
+    not collected: a script should know which child failed."""
+    from rarebone.knowledge import load
+    from rarebone.workflows.cno_course import (CnoCourse, build_course, combine_summaries, course_for_intake,
+                                              lab_window_text)
+
+    items = list(children) if isinstance(children, (list, tuple)) else [children]
+    kb = load()
+    if items and all(isinstance(c, (str, Path)) for c in items) and extensions is None:
+        return build_course([Path(c) for c in items], kb)
+    patients = []
+    for i, child in enumerate(items):
+        intake = read(child, extensions=extensions)
+        patients.append(course_for_intake(intake, kb, intake.patient.source or f"children[{i}]"))
+    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
+                     lab_window=lab_window_text(kb), summary=combine_summaries([p.summary for p in patients]),
+                     errors=[])
 
 
 def report(db: str | None = None, *, cohort: str | None = None, by: list[str] | None = None,

@@ -129,3 +129,40 @@ def test_report_without_a_registry_is_one_line_error(tmp_path):
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError):
         rarebone.no_such_thing  # noqa: B018
+
+
+CNO_CHILD = ROOT / "examples" / "cno" / "cno-clavicle-tibia.json"
+CNO_SERIES = ROOT / "examples" / "cno" / "cno-multivisit.json"
+
+
+def test_cno_plan_from_path_and_dict_match_the_cli(capsys):
+    from rarebone.cli import main
+    from rarebone.workflows.cno_plan import CnoPlan
+
+    as_of = "2026-11-30"
+    by_path = rarebone.cno_plan(CNO_CHILD, as_of=as_of)
+    assert isinstance(by_path, CnoPlan) and by_path.ladder
+    by_dict = rarebone.cno_plan(json.loads(CNO_CHILD.read_text()), as_of=as_of)
+    assert by_dict.model_dump(exclude={"warnings"}) == by_path.model_dump(exclude={"warnings"})
+    main(["cno", "plan", str(CNO_CHILD), "--as-of", as_of, "--format", "json"])
+    assert json.loads(capsys.readouterr().out) == json.loads(by_path.model_dump_json())
+    with pytest.raises(InputError, match="as_of"):
+        rarebone.cno_plan(CNO_CHILD, as_of="30/11/2026")
+
+
+def test_cno_plan_without_weight_is_an_error_not_a_guess():
+    doc = json.loads(CNO_CHILD.read_text())
+    doc["measurements"] = [m for m in doc.get("measurements", [])
+                           if "weight" not in json.dumps(m.get("assay", {})).lower()]
+    with pytest.raises(InputError, match="weight"):
+        rarebone.cno_plan(doc)
+    assert rarebone.cno_plan(doc, ladder_only=True).weight_kg is None
+
+
+def test_cno_course_from_paths_and_dicts_agree():
+    from rarebone.workflows.cno_course import CnoCourse
+
+    by_path = rarebone.cno_course([CNO_SERIES])
+    assert isinstance(by_path, CnoCourse) and by_path.patients[0].visits
+    by_dict = rarebone.cno_course(json.loads(CNO_SERIES.read_text()))
+    assert [v.model_dump() for v in by_dict.patients[0].visits] == [v.model_dump() for v in by_path.patients[0].visits]

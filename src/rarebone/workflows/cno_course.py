@@ -43,18 +43,22 @@ def lab_window_text(kb: KnowledgeBase) -> str:
 
 
 def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
-    intake = read_phenopacket(path)
+    return course_for_intake(read_phenopacket(path), kb, str(path))
+
+
+def course_for_intake(intake, kb: KnowledgeBase, source: str) -> PatientCourse:
+    """One child's course from a child already read (the Python API reads dicts and protobuf messages too)."""
     patient = intake.patient
     try:
         record = read_cno_record(patient.extensions.get("cno"), kb)
         check_dose_dates(patient)
     except InputError as exc:
-        exc.source = str(path)
+        exc.source = source
         raise
     visits = visit_activity(patient, record, kb)
     tracks = track_lesions(record)
     follow_up = record.studies[-1].date if len(record.studies) > len(record.studies[:1]) else None
-    return PatientCourse(patient_id=patient.patient_id, source=str(path), visits=visits, responses=responses(kb, visits),
+    return PatientCourse(patient_id=patient.patient_id, source=source, visits=visits, responses=responses(kb, visits),
                          lesions=tracks, studies=[f"{s.date} {s.modality}" for s in record.studies],
                          summary=summarise_lesions(tracks, follow_up),
                          warnings=[w for w in intake.warnings if w.startswith("warning:")])

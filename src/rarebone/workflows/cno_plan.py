@@ -58,18 +58,23 @@ def build_plan(path: Path, kb: KnowledgeBase | None = None, start: dt.date | Non
     if anakinra_max_mg_per_day is not None and not anakinra_max_mg_per_day > 0:
         raise InputError("the daily maximum must be above 0 mg", path="--anakinra-max-mg-per-day", value=anakinra_max_mg_per_day)
     try:
-        return _build_plan(path, kb, start, regimen, ladder_only, as_of, reason, anakinra_max_mg_per_day)
+        return plan_for_intake(read_phenopacket(path), kb, start, regimen, ladder_only, as_of, reason,
+                               anakinra_max_mg_per_day)
     except RareboneError as exc:
         if not (exc.path or "").startswith("--"):  # a bad option is not the file's fault
             exc.source = exc.source or str(path)
         raise
 
 
-def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: str | None, ladder_only: bool,
-                as_of: dt.date | None, reason: str | None, anakinra_max: float | None) -> CnoPlan:
+def plan_for_intake(intake, kb: KnowledgeBase, start: dt.date | None = None, regimen: str | None = None,
+                    ladder_only: bool = False, as_of: dt.date | None = None, reason: str | None = None,
+                    anakinra_max: float | None = None) -> CnoPlan:
+    """``build_plan`` for a child already read (the Python API reads dicts and protobuf messages too)."""
+    from rarebone.core.clock import today
     from rarebone.phenotype import ontology
 
-    intake = read_phenopacket(path)
+    if anakinra_max is not None and not anakinra_max > 0:
+        raise InputError("the daily maximum must be above 0 mg", path="--anakinra-max-mg-per-day", value=anakinra_max)
     patient = intake.patient
     record = read_cno_record(patient.extensions.get("cno"), kb)
     weights = [m for m in patient.measurements_of("weight") if m.value is not None]
@@ -81,7 +86,7 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
         weight_check = _checked_weight(kb, patient, weight)
     spinal = FindingEvaluator(patient, record, kb, ontology())("CNO-FINDING-AXIAL-SITE")
     spine = bool(spinal.fact and "vertebra" in spinal.fact)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()  # the one clock, so RAREBONE_TODAY replays a run
     caps = {"CNO-LADDER-ANAKINRA": anakinra_max} if anakinra_max is not None else None
     ladder = ladder_position(patient, kb, None if ladder_only else weight_kg, spine, as_of=as_of, max_mg_per_day=caps)
     missing = []
