@@ -122,8 +122,7 @@ def cno_course(children: Any, *, extensions: Mapping[str, Any] | None = None) ->
     children (paths, dicts or Phenopacket messages; a folder path reads every file in it). Errors are raised,
     not collected: a script should know which child failed."""
     from rarebone.knowledge import load
-    from rarebone.workflows.cno_course import (CnoCourse, build_course, combine_summaries, course_for_intake,
-                                              lab_window_text)
+    from rarebone.workflows.cno_course import build_course, course_document, course_of
 
     items = list(children) if isinstance(children, (list, tuple)) else [children]
     kb = load()
@@ -132,11 +131,8 @@ def cno_course(children: Any, *, extensions: Mapping[str, Any] | None = None) ->
     patients = []
     for i, child in enumerate(items):
         intake = read(child, extensions=extensions)
-        patients.append(course_for_intake(intake, kb, intake.patient.source or f"children[{i}]"))
-    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
-                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
-                     lab_window=lab_window_text(kb), summary=combine_summaries([p.summary for p in patients]),
-                     errors=[])
+        patients.append(course_of(intake, intake.patient.source or f"children[{i}]", kb))
+    return course_document(patients, kb)
 
 
 def report(db: str | None = None, *, cohort: str | None = None, by: list[str] | None = None,

@@ -43,11 +43,11 @@ def lab_window_text(kb: KnowledgeBase) -> str:
 
 
 def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
-    return course_for_intake(read_phenopacket(path), kb, str(path))
+    return course_of(read_phenopacket(path), str(path), kb)
 
 
-def course_for_intake(intake, kb: KnowledgeBase, source: str) -> PatientCourse:
-    """One child's course from a child already read (the Python API reads dicts and protobuf messages too)."""
+def course_of(intake, source: str, kb: KnowledgeBase) -> PatientCourse:
+    """The course of one child already read (the workbench reads registry patients, not files)."""
     patient = intake.patient
     try:
         record = read_cno_record(patient.extensions.get("cno"), kb)
@@ -64,6 +64,14 @@ def course_for_intake(intake, kb: KnowledgeBase, source: str) -> PatientCourse:
                          warnings=[w for w in intake.warnings if w.startswith("warning:")])
 
 
+def course_document(patients: list[PatientCourse], kb: KnowledgeBase, errors: list[str] = ()) -> CnoCourse:
+    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
+                     lab_window=lab_window_text(kb),
+                     summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
+                     errors=list(errors))
+
+
 def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCourse:
     kb = kb or load()
     files = expand_inputs(paths)
@@ -78,8 +86,4 @@ def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCours
             patients.append(course_for(f, kb))
         except InputError as exc:
             errors.append(str(exc))
-    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
-                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
-                     lab_window=lab_window_text(kb),
-                     summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
-                     errors=errors)
+    return course_document(patients, kb, errors)
