@@ -22,9 +22,9 @@ log = logging.getLogger("rarebone.web")
 ROUTERS = (
     "rarebone.web.pages.auth",
     "rarebone.web.pages.home",
-    # "rarebone.web.pages.patients",
+    "rarebone.web.pages.patients",
     # "rarebone.web.pages.assessment",
-    # "rarebone.web.pages.hpo",
+    "rarebone.web.pages.hpo",
     # "rarebone.web.pages.imports",
     # "rarebone.web.pages.admin",
     # "rarebone.web.pages.transplant",

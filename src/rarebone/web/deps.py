@@ -2,8 +2,9 @@
 
 - ``current_user``: the signed-in account, or a redirect to the sign-in page.
 - ``require_role("clinician", "admin")``: the account, or 403 for any other role.
-- ``db_read`` / ``db_write``: a SQLAlchemy session per request on the registry (a reading one takes no write lock
-  on SQLite; a writing one commits when the page returns without an error, else rolls back).
+- ``ReadDb`` / ``WriteDb`` (``Depends`` of ``db_read`` / ``db_write``): a SQLAlchemy session per request on the
+  registry (a reading one takes no write lock on SQLite; a writing one commits when the page function returns
+  without an error, before the response is sent, else rolls back).
 - ``csrf_protect``: installed on the whole app (create_app), so every POST/PUT/PATCH/DELETE is checked; a form sends
   the ``csrf_token`` field (``{{ csrf_field() }}`` in templates), a script sends the ``X-CSRF-Token`` header.
 - ``audit(request, action, patient_key)``: a row in the registry's audit trail under the signed-in user.
@@ -138,3 +139,14 @@ def audit(request: Request, user: User, action: str, patient_key: str, *, source
 
 def flash(request: Request, message: str) -> None:
     web_session(request).flash.append(message)
+
+
+async def form_data(request: Request):
+    """The submitted form (for pages whose fields are not fixed, such as rows of HPO terms); parsed once."""
+    return await request.form()
+
+
+# Use these in page signatures (``db=WriteDb``): the session closes, and a writing one commits, when the page
+# function returns, before the response leaves, so the next page (after a redirect) sees the change.
+ReadDb = Depends(db_read, scope="function")
+WriteDb = Depends(db_write, scope="function")

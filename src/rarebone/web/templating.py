@@ -35,6 +35,7 @@ def environment():
     env.filters["first_sentence"] = first_sentence
     env.filters["answer_first"] = _answer_first
     env.filters["num"] = _num
+    env.filters["keyurl"] = _keyurl
     return env
 
 
@@ -42,6 +43,13 @@ def _answer_first(assessment):
     from rarebone.report.summary import summarise
 
     return summarise(assessment)
+
+
+def _keyurl(value) -> str:
+    """A patient key as one URL path segment ('/', '?', '#' and the rest percent-encoded)."""
+    from urllib.parse import quote
+
+    return quote(str(value), safe="")
 
 
 def _num(value) -> str:
