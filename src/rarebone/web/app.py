@@ -23,7 +23,7 @@ ROUTERS = (
     "rarebone.web.pages.auth",
     "rarebone.web.pages.home",
     "rarebone.web.pages.patients",
-    # "rarebone.web.pages.assessment",
+    "rarebone.web.pages.assessment",
     "rarebone.web.pages.hpo",
     # "rarebone.web.pages.imports",
     # "rarebone.web.pages.admin",

@@ -29,7 +29,7 @@ def environment():
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True)
     from rarebone.report.html import first_sentence
 
     env.filters["first_sentence"] = first_sentence
