@@ -525,3 +525,18 @@ def test_assessment_of_an_unknown_patient_is_404(client):
     sign_in(client, "clinician")
     r = client.get("/patients/NOPE/assessment")
     assert r.status_code == 404 and "There is no patient with this key." in r.text
+
+
+def test_assessment_pdf_is_printed_and_audited(client):
+    import shutil
+
+    from rarebone.registry.store import history
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("no chromium (Debian: apt-get install chromium)")
+    key = seed(client, notes=HOSTILE)
+    sign_in(client, "clinician")
+    r = client.get(f"/patients/{key}/assessment.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert r.headers["content-disposition"] == 'attachment; filename="K-1-assessment.pdf"'
+    assert history(client.app.state.workbench.engine, key)[-1]["action"] == "export"
