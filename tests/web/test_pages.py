@@ -540,3 +540,38 @@ def test_assessment_pdf_is_printed_and_audited(client):
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert r.headers["content-disposition"] == 'attachment; filename="K-1-assessment.pdf"'
     assert history(client.app.state.workbench.engine, key)[-1]["action"] == "export"
+
+
+def test_a_long_job_does_not_block_other_pages_and_shows_progress(client):
+    import threading
+    import time
+
+    username = sign_in(client, "clinician")
+    release = threading.Event()
+
+    def work(job):
+        job.done = 40
+        release.wait(30)  # a long import, held until the other pages have been served
+        job.done = 100
+        job.result = {"line": "100 records: 100 inserted, 0 updated, 0 unchanged, 0 rejected", "rejected": [],
+                      "more_rejected": 0}
+
+    job = client.app.state.workbench.jobs.start(username, "Import of big.csv", work, total=100)
+    try:
+        for _ in range(100):
+            if job.done == 40:
+                break
+            time.sleep(0.02)
+        assert client.get("/patients").status_code == 200  # served while the job runs
+        running = client.get(f"/jobs/{job.id}").text
+        assert "Running: 40 of 100 records done" in running and 'http-equiv="refresh"' in running
+    finally:
+        release.set()
+    for _ in range(100):
+        if job.finished:
+            break
+        time.sleep(0.02)
+    done = client.get(f"/jobs/{job.id}").text
+    assert "100 records: 100 inserted" in done and 'http-equiv="refresh"' not in done
+    sign_in(client, "clinician")  # another account cannot see it
+    assert client.get(f"/jobs/{job.id}").status_code == 404
