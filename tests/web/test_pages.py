@@ -575,3 +575,20 @@ def test_a_long_job_does_not_block_other_pages_and_shows_progress(client):
     assert "100 records: 100 inserted" in done and 'http-equiv="refresh"' not in done
     sign_in(client, "clinician")  # another account cannot see it
     assert client.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_every_problem_of_a_form_shown_at_once(client):
+    sign_in(client, "clinician")
+    r = client.post("/patients/new", data=form(client, patient_key="M-1", sex="robot", **{
+        "transplant.hla_matched": "9", "transplant.hla_total": "8", "ph-count": "1", "ph-0-label": "zzzz"}))
+    found = dict(errors(r.text))
+    assert {"sex", "transplant.hla_matched", "ph-0-hpo"} <= set(found)
+
+
+def test_knowledge_base_local_assay_codes_accepted(client):
+    """A measurement the knowledge base codes itself (rarebone:ck-bb, no LOINC code yet) is not refused."""
+    sign_in(client, "clinician")
+    r = client.post("/patients/new", data=form(client, patient_key="CK-1", **{
+        "ms-count": "1", "ms-0-loinc": "rarebone:ck-bb", "ms-0-value": "20", "ms-0-unit": "U/L"}), follow_redirects=False)
+    assert r.status_code == 303, errors(r.text)
+    assert "rarebone:ck-bb" in client.get("/patients/CK-1").text
