@@ -226,7 +226,8 @@ def test_sign_in_form_needs_csrf_token_too(client):
 # ----------------------------------------------------------------------------------------------------- roles
 
 @pytest.mark.parametrize("path", ["/patients", "/patients/K-1", "/patients/K-1/edit", "/patients/K-1/assessment",
-                                  "/patients/K-1/phenopacket", "/patients/new", "/imports", "/api/hpo?q=optic"])
+                                  "/patients/K-1/phenopacket", "/patients/K-1/history", "/patients/new", "/imports",
+                                  "/api/hpo?q=optic"])
 def test_researcher_cannot_open_patient_pages(client, path):
     seed(client)
     sign_in(client, "researcher")
@@ -592,3 +593,12 @@ def test_knowledge_base_local_assay_codes_accepted(client):
         "ms-count": "1", "ms-0-loinc": "rarebone:ck-bb", "ms-0-value": "20", "ms-0-unit": "U/L"}), follow_redirects=False)
     assert r.status_code == 303, errors(r.text)
     assert "rarebone:ck-bb" in client.get("/patients/CK-1").text
+
+
+def test_history_page_lists_changes_and_views_newest_first(client):
+    key = seed(client)
+    username = sign_in(client, "clinician")
+    client.get(f"/patients/{key}")
+    text = client.get(f"/patients/{key}/history").text
+    rows = re.findall(r"<tr><td>[^<]+</td><td>(\w+)</td><td>([^<]+)</td>", text)
+    assert rows[:3] == [("view", f"{username}@workbench"), ("view", f"{username}@workbench"), ("insert", "test@seed")]
