@@ -602,3 +602,18 @@ def test_history_page_lists_changes_and_views_newest_first(client):
     text = client.get(f"/patients/{key}/history").text
     rows = re.findall(r"<tr><td>[^<]+</td><td>(\w+)</td><td>([^<]+)</td>", text)
     assert rows[:3] == [("view", f"{username}@workbench"), ("view", f"{username}@workbench"), ("insert", "test@seed")]
+
+
+def test_admin_disables_an_account_and_its_sessions_end(web_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app) as clinician, TestClient(web_app) as admin:
+        name = sign_in(clinician, "clinician")
+        sign_in(admin, "admin")
+        page = admin.get("/admin/users").text
+        assert name in page and "active" in page
+        r = admin.post(f"/admin/users/{name}/disabled", data={"disabled": "yes", "csrf_token": csrf(admin)})
+        assert f"Account {name} disabled." in r.text
+        assert clinician.get("/patients", follow_redirects=False).status_code == 303
+        r = admin.post(f"/admin/users/{name}/disabled", data={"disabled": "no", "csrf_token": csrf(admin)})
+        assert f"Account {name} enabled." in r.text
