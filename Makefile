@@ -14,12 +14,15 @@ $(STAMP): pyproject.toml
 
 DEMO_DB := out/rarebone-demo.sqlite
 
+# the clinicians' workbench on the SYNTHETIC demo registry (docs/workbench.md); Ctrl+C stops the server
 run: $(STAMP)
-	$(BIN)/rarebone assess examples/phenopackets/tcirg1-infant.json
 	mkdir -p out
 	$(BIN)/rarebone registry demo --patients 500 --seed 1 --db $(DEMO_DB)
 	$(BIN)/rarebone report --db $(DEMO_DB) --by donor_relation --at 60 --time-unit months -o out/report.html
 	@echo "SYNTHETIC demo registry: $(DEMO_DB); outcomes report: out/report.html"
+	$(BIN)/python -m rarebone.web.first_login --db $(DEMO_DB) --out out/first-login.txt --address http://127.0.0.1:8000
+	@echo "Workbench: open http://127.0.0.1:8000 and sign in as 'clinician' (password in out/first-login.txt)"
+	$(BIN)/rarebone serve --db $(DEMO_DB) --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -102,6 +102,10 @@ class HpoOntology:
                     warning = f"label {label!r} is not the current HPO wording for {term.id} ({term.name})"
         return ResolvedTerm(term.id, term.name, warning)
 
+    def labels(self) -> dict[str, list[str]]:
+        """Normalised label, synonym or former name -> HPO ids (the workbench's term autocomplete searches it)."""
+        return self._labels
+
     def ancestors_or_self(self, hpo_id: str) -> frozenset[str]:
         cached = self._ancestors.get(hpo_id)
         if cached is None:

@@ -29,6 +29,9 @@ class Base(DeclarativeBase):
 
 class PatientRow(Base):
     __tablename__ = "patients"
+    # the workbench's patient list filters by diagnosis or gene and pages by key (keyset): one index each
+    __table_args__ = (Index("ix_patients_diagnosis_key", "diagnosis", "patient_key"),
+                      Index("ix_patients_gene_key", "gene", "patient_key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_key: Mapped[str] = mapped_column(String(120), unique=True)  # pseudonymous id
@@ -163,9 +166,23 @@ class AuditRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(120))
-    action: Mapped[str] = mapped_column(String(16))  # insert, update, delete
+    action: Mapped[str] = mapped_column(String(16))  # insert, update, delete; the workbench adds view, assess, export
     patient_key: Mapped[str] = mapped_column(String(120))
     source: Mapped[str | None] = mapped_column(String(300))
     changed: Mapped[list | None] = mapped_column(JSON)  # field paths that differ
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class UserRow(Base):
+    """A workbench account (``rarebone users``). Only an argon2 hash of the password is stored."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(120))  # shown on sign-offs
+    role: Mapped[str] = mapped_column(String(16))  # clinician, pharmacist, researcher, admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

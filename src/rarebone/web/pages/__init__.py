@@ -1,0 +1,1 @@
+"""One router module per page (listed in rarebone.web.app.ROUTERS)."""
