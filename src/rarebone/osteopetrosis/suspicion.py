@@ -116,7 +116,7 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
         if _ORDER.index(level) < _ORDER.index(target):
             level = target
             explanation += (f"; raised to {target.value}: {pattern.label.lower()} ({pattern.id}); differential: "
-                            + " ".join(pattern.differential))
+                            + " ".join(pattern.differential).rstrip("."))
     if hallmark_excluded and not hallmark_present:
         cap = SuspicionLevel(rules.excluded_hallmark_caps_level_at)
         if _ORDER.index(level) > _ORDER.index(cap):
