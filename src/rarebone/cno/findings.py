@@ -158,8 +158,9 @@ class FindingEvaluator:
         facts_absent: list[str] = []
         # A lab rule with its own published threshold decides whenever a value was measured: an HPO term
         # (stated, or derived from the lab's reference range) must not override the criterion's cut-off.
-        measured = [self._lab(rule) for rule in f.labs if rule.threshold is not None]
-        measured = [(state, fact) for state, fact in measured if state is not None]
+        # (each guard below skips a loop over the child's data for the many findings that do not use it)
+        measured = [self._lab(rule) for rule in f.labs if rule.threshold is not None] if f.labs else ()
+        measured = [(state, fact) for state, fact in measured if state is not None] if measured else ()
         if measured:
             fired = [fact for state, fact in measured if state]
             if fired:
@@ -189,13 +190,13 @@ class FindingEvaluator:
             if status is FactStatus.EXCLUDED and not f.hpo_any:
                 facts_absent.append(fact)
                 return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
-        for variant in self.patient.variants:
+        for variant in self.patient.variants if f.genes else ():
             if variant.gene_symbol in f.genes and variant.interpretation_status in PATHOGENIC:
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{variant.gene_symbol} variant ({variant.interpretation_status})")
-        for disease in self.patient.diseases:
+        for disease in self.patient.diseases if f.disease_ids else ():
             if disease.term_id in f.disease_ids and not disease.excluded:
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"diagnosis {disease.label or disease.term_id}")
-        for result in self.record.workup:
+        for result in self.record.workup if f.workup_positive else ():
             if result.test in f.workup_positive and result.result == "positive":
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{result.test} positive")
         if f.extension_flag and self.record.flags.get(f.extension_flag) is not None:

@@ -59,8 +59,8 @@ class HpoOntology:
         self._last_features: tuple = ()
         self._last_ancestors: tuple = ()
         self._any_ancestors: dict[tuple[str, ...], frozenset[str]] = {}
-        self._summary_features: tuple = ()
-        self._summary: FeatureSummary = FeatureSummary(frozenset(), frozenset(), frozenset())
+        # (features, summary) as one tuple, replaced in one assignment so threads never see a mixed pair
+        self._summary: tuple = ((), FeatureSummary(frozenset(), frozenset(), frozenset()))
 
     def _term(self, hpo_id: str):
         try:
@@ -135,17 +135,17 @@ class HpoOntology:
         """One record's present ids, the union of their ancestor sets, and its excluded ids. About sixty rules ask
         "is any present finding under these terms?" and most answer no: one set test against the union answers
         that without a loop over the features (same last-record cache as feature_ancestors)."""
-        if features is not self._summary_features:
-            ancestors = self.feature_ancestors(features)
+        cached_features, summary = self._summary
+        if features is not cached_features:
             union: set[str] = set()
-            for f, anc in zip(features, ancestors):
+            for f in features:
                 if not f.excluded:
-                    union |= anc
-            self._summary = FeatureSummary(
+                    union |= self.ancestors_or_self(f.hpo_id)
+            summary = FeatureSummary(
                 frozenset(f.hpo_id for f in features if not f.excluded), frozenset(union),
                 frozenset(f.hpo_id for f in features if f.excluded))
-            self._summary_features = features
-        return self._summary
+            self._summary = (features, summary)
+        return summary
 
     def ancestors_of_any(self, terms: tuple[str, ...]) -> frozenset[str]:
         """Every term that is one of ``terms`` or an ancestor of one. A recorded excluded term rules the rule's
