@@ -67,7 +67,8 @@ _QUOTED = re.compile(r'"([^"]*)"')
 def _collect_citations(assessment_json: str, kb: KnowledgeBase) -> dict[str, str]:
     """Every source id in any ``citations`` list of the assessment. Read from the serialised JSON (pydantic's
     serialiser is native code), which is several times faster than walking the nested dump in Python."""
-    found = {sid for group in _CITATION_LISTS.findall(assessment_json) for sid in _QUOTED.findall(group)}
+    # the lists hold quoted ids only, so one scan of the joined lists finds the same ids as one scan per list
+    found = set(_QUOTED.findall(",".join(_CITATION_LISTS.findall(assessment_json))))
     return {sid: kb.citation_text(sid) for sid in sorted(found) if sid in kb.sources}
 
 
