@@ -98,3 +98,21 @@ def test_an_assessment_does_not_depend_on_the_child_before(patients):
     first = [assess_patient(p).model_dump_json() for _, p in sample]
     again = [assess_patient(p).model_dump_json() for _, p in reversed(sample)][::-1]
     assert first == again
+
+
+def test_cno_hpo_only_shortcut_equals_the_full_evaluation(kb, onto, patients, monkeypatch):
+    # findings that only HPO terms decide skip the other sources; the full evaluation must give the same value
+    import rarebone.cno.findings as findings_module
+    from rarebone.cno.record import read_cno_record
+
+    shortcut = findings_module._hpo_only(kb)
+    assert shortcut  # the shortcut is in use
+    def values(patient):
+        evaluator = findings_module.FindingEvaluator(patient, read_cno_record(patient.extensions.get("cno"), kb), kb, onto)
+        return [evaluator(f) for f in sorted(shortcut)]
+
+    fast = [values(p) for _, p in patients]
+    monkeypatch.setattr(findings_module, "_hpo_only", lambda kb: frozenset())
+    full = [values(p) for _, p in patients]
+    assert fast == full
+    assert any(v.status is FactStatus.EXCLUDED for row in fast for v in row)  # the "recorded absent" branch is exercised

@@ -155,6 +155,8 @@ class FindingEvaluator:
     def _evaluate(self, f: CnoFinding) -> FindingValue:
         if f.id == STERILE_BIOPSY:
             return self._sterile_biopsy(f)
+        if f.id in _hpo_only(self.kb):
+            return self._evaluate_hpo_only(f)
         facts_absent: list[str] = []
         # A lab rule with its own published threshold decides whenever a value was measured: an HPO term
         # (stated, or derived from the lab's reference range) must not override the criterion's cut-off.
@@ -223,6 +225,19 @@ class FindingEvaluator:
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits(facts_absent)))
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
 
+    def _evaluate_hpo_only(self, f: CnoFinding) -> FindingValue:
+        """_evaluate for a finding read from HPO terms alone (no labs, imaging, genes, diagnoses, work-up, flags,
+        onset or age): the same answers without stepping through the sources it does not use."""
+        hpo_fact, hpo_all_excluded = self._hpo(f)
+        if hpo_fact:
+            return FindingValue(f.id, f.label, FactStatus.PRESENT, hpo_fact)
+        if hpo_all_excluded:
+            absent = [f"{x.label} ({x.hpo_id})" for x in self.patient.features if x.excluded and any(
+                not self.onto.ancestors_or_self(term).isdisjoint({x.hpo_id}) for term in f.hpo_any)]
+            fact = f"recorded absent: {', '.join(absent)}" if absent else "recorded absent"
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits([fact])))
+        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
     def _age_days(self) -> float | None:
         """The youngest recorded age: at last encounter, or at the onset of a feature when earlier."""
         ages = [self.patient.age_days] + [x.onset.age_days for x in self.patient.features
@@ -238,6 +253,21 @@ class FindingEvaluator:
         if histology == "positive" or culture == "positive":
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "bone biopsy abnormal (histology or culture positive)")
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
+
+_HPO_ONLY: tuple = (None, frozenset())  # (knowledge base, ids): computed once per knowledge base
+
+
+def _hpo_only(kb: KnowledgeBase) -> frozenset[str]:
+    """Ids of the findings that only HPO terms decide."""
+    global _HPO_ONLY
+    cached_kb, ids = _HPO_ONLY
+    if cached_kb is not kb:
+        ids = frozenset(f.id for f in kb.of_kind(CnoFinding) if f.id != STERILE_BIOPSY and not (
+            f.labs or f.lesion_rule or f.genes or f.disease_ids or f.workup_positive or f.extension_flag
+            or f.onset_before_days is not None or f.age_below_days is not None))
+        _HPO_ONLY = (kb, ids)
+    return ids
 
 
 def threshold(kb: KnowledgeBase, entry_id: str) -> float:
