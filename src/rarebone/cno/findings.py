@@ -48,13 +48,16 @@ class FindingEvaluator:
         """(present fact, all terms excluded)."""
         wanted = f.hpo_any
         features = self.patient.features
-        for feature, ancestors in zip(features, self.onto.feature_ancestors(features)):
-            if feature.excluded:
-                continue
-            # set test on the feature's ancestors: the same as is_a for each term, without a call per pair
-            if feature.hpo_id in f.hpo_exact or (not ancestors.isdisjoint(wanted) and ancestors.isdisjoint(f.hpo_except)):
-                return f"{feature.label} ({feature.hpo_id})", False
-        excluded = {x.hpo_id for x in self.patient.features if x.excluded}
+        summary = self.onto.feature_summary(features)
+        # Most findings match no present term: one set test on the union of ancestors settles that.
+        if not (summary.present_ancestors.isdisjoint(wanted) and summary.present_ids.isdisjoint(f.hpo_exact)):
+            for feature, ancestors in zip(features, self.onto.feature_ancestors(features)):
+                if feature.excluded:
+                    continue
+                # set test on the feature's ancestors: the same as is_a for each term, without a call per pair
+                if feature.hpo_id in f.hpo_exact or (not ancestors.isdisjoint(wanted) and ancestors.isdisjoint(f.hpo_except)):
+                    return f"{feature.label} ({feature.hpo_id})", False
+        excluded = summary.excluded_ids
         all_excluded = bool(wanted) and bool(excluded) and all(
             not self.onto.ancestors_or_self(term).isdisjoint(excluded) for term in wanted)
         return None, all_excluded
@@ -152,11 +155,14 @@ class FindingEvaluator:
     def _evaluate(self, f: CnoFinding) -> FindingValue:
         if f.id == STERILE_BIOPSY:
             return self._sterile_biopsy(f)
+        if f.id in _hpo_only(self.kb):
+            return self._evaluate_hpo_only(f)
         facts_absent: list[str] = []
         # A lab rule with its own published threshold decides whenever a value was measured: an HPO term
         # (stated, or derived from the lab's reference range) must not override the criterion's cut-off.
-        measured = [self._lab(rule) for rule in f.labs if rule.threshold is not None]
-        measured = [(state, fact) for state, fact in measured if state is not None]
+        # (each guard below skips a loop over the child's data for the many findings that do not use it)
+        measured = [self._lab(rule) for rule in f.labs if rule.threshold is not None] if f.labs else ()
+        measured = [(state, fact) for state, fact in measured if state is not None] if measured else ()
         if measured:
             fired = [fact for state, fact in measured if state]
             if fired:
@@ -186,13 +192,13 @@ class FindingEvaluator:
             if status is FactStatus.EXCLUDED and not f.hpo_any:
                 facts_absent.append(fact)
                 return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(facts_absent))
-        for variant in self.patient.variants:
+        for variant in self.patient.variants if f.genes else ():
             if variant.gene_symbol in f.genes and variant.interpretation_status in PATHOGENIC:
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{variant.gene_symbol} variant ({variant.interpretation_status})")
-        for disease in self.patient.diseases:
+        for disease in self.patient.diseases if f.disease_ids else ():
             if disease.term_id in f.disease_ids and not disease.excluded:
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"diagnosis {disease.label or disease.term_id}")
-        for result in self.record.workup:
+        for result in self.record.workup if f.workup_positive else ():
             if result.test in f.workup_positive and result.result == "positive":
                 return FindingValue(f.id, f.label, FactStatus.PRESENT, f"{result.test} positive")
         if f.extension_flag and self.record.flags.get(f.extension_flag) is not None:
@@ -219,6 +225,19 @@ class FindingEvaluator:
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits(facts_absent)))
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
 
+    def _evaluate_hpo_only(self, f: CnoFinding) -> FindingValue:
+        """_evaluate for a finding read from HPO terms alone (no labs, imaging, genes, diagnoses, work-up, flags,
+        onset or age): the same answers without stepping through the sources it does not use."""
+        hpo_fact, hpo_all_excluded = self._hpo(f)
+        if hpo_fact:
+            return FindingValue(f.id, f.label, FactStatus.PRESENT, hpo_fact)
+        if hpo_all_excluded:
+            absent = [f"{x.label} ({x.hpo_id})" for x in self.patient.features if x.excluded and any(
+                not self.onto.ancestors_or_self(term).isdisjoint({x.hpo_id}) for term in f.hpo_any)]
+            fact = f"recorded absent: {', '.join(absent)}" if absent else "recorded absent"
+            return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits([fact])))
+        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
     def _age_days(self) -> float | None:
         """The youngest recorded age: at last encounter, or at the onset of a feature when earlier."""
         ages = [self.patient.age_days] + [x.onset.age_days for x in self.patient.features
@@ -234,6 +253,21 @@ class FindingEvaluator:
         if histology == "positive" or culture == "positive":
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "bone biopsy abnormal (histology or culture positive)")
         return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+
+
+_HPO_ONLY: tuple = (None, frozenset())  # (knowledge base, ids): computed once per knowledge base
+
+
+def _hpo_only(kb: KnowledgeBase) -> frozenset[str]:
+    """Ids of the findings that only HPO terms decide."""
+    global _HPO_ONLY
+    cached_kb, ids = _HPO_ONLY
+    if cached_kb is not kb:
+        ids = frozenset(f.id for f in kb.of_kind(CnoFinding) if f.id != STERILE_BIOPSY and not (
+            f.labs or f.lesion_rule or f.genes or f.disease_ids or f.workup_positive or f.extension_flag
+            or f.onset_before_days is not None or f.age_below_days is not None))
+        _HPO_ONLY = (kb, ids)
+    return ids
 
 
 def threshold(kb: KnowledgeBase, entry_id: str) -> float:

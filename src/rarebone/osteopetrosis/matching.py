@@ -38,13 +38,20 @@ def match_terms(patient: Patient, terms: list[str], onto, exact: list[str] | tup
     "optic atrophy"); EXCLUDED when a recorded excluded term is one of them or an ancestor (ruling out "abnormal
     bone density" rules out osteosclerosis); else UNKNOWN. Present wins over excluded."""
     features = patient.features
-    ancestors = onto.feature_ancestors(features)
-    present = tuple(f for f, anc in zip(features, ancestors)
-                    if not f.excluded and (f.hpo_id in exact or (not anc.isdisjoint(terms)
-                                                                 and (not except_terms or anc.isdisjoint(except_terms)))))
-    if present:
-        return Match(FactStatus.PRESENT, present)
-    excluded = tuple(f for f in patient.features if f.excluded and any(onto.is_a(t, f.hpo_id) for t in (*terms, *exact)))
+    summary = onto.feature_summary(features)
+    # No present finding lies under any term (the usual answer): skip the per-feature loop.
+    if not (summary.present_ancestors.isdisjoint(terms) and summary.present_ids.isdisjoint(exact)):
+        ancestors = onto.feature_ancestors(features)
+        present = tuple(f for f, anc in zip(features, ancestors)
+                        if not f.excluded and (f.hpo_id in exact or (not anc.isdisjoint(terms)
+                                                                     and (not except_terms or anc.isdisjoint(except_terms)))))
+        if present:
+            return Match(FactStatus.PRESENT, present)
+    if not summary.excluded_ids:
+        return Match(FactStatus.UNKNOWN)
+    # an excluded term rules out the terms it is (an ancestor of): "is_a(term, excluded)" for any term
+    covered = onto.ancestors_of_any((*terms, *exact))
+    excluded = tuple(f for f in features if f.excluded and f.hpo_id in covered)
     if excluded:
         return Match(FactStatus.EXCLUDED, excluded)
     return Match(FactStatus.UNKNOWN)

@@ -11,8 +11,15 @@ from rarebone.osteopetrosis.results import MimicWarning
 from rarebone.patient import Patient
 
 
+_last: tuple = (None, None, [])  # (patient, kb, answer): suspicion and the mimic warnings ask about the same child
+
+
 def pointed_lookalikes(patient: Patient, kb: KnowledgeBase, onto) -> list[tuple[LookAlike, list[Match]]]:
     """Sclerosing dysplasias whose every finding group is present (and no cancelling finding is)."""
+    global _last
+    last_patient, last_kb, answer = _last  # one read: another thread may replace the tuple, never half of it
+    if patient is last_patient and kb is last_kb:
+        return list(answer)
     out = []
     for entry in kb.of_kind(LookAlike):
         groups = [match_terms(patient, group, onto) for group in entry.all_of]
@@ -20,6 +27,7 @@ def pointed_lookalikes(patient: Patient, kb: KnowledgeBase, onto) -> list[tuple[
             if entry.unless_terms and match_terms(patient, entry.unless_terms, onto).status is FactStatus.PRESENT:
                 continue
             out.append((entry, groups))
+    _last = (patient, kb, tuple(out))
     return out
 
 

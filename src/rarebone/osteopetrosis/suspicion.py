@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from rarebone.core.evidence import ConditionSuspicion, Evidence, FactStatus, SuspicionLevel
 from rarebone.knowledge import KnowledgeBase
-from rarebone.knowledge.kinds.osteopetrosis import RedFlag, SuspicionRules
+from rarebone.knowledge.kinds.osteopetrosis import PresentationPattern, RedFlag, SuspicionRules
 from rarebone.osteopetrosis.matching import Match, match_terms
 from rarebone.patient import Feature, Patient
 
 _ORDER = [SuspicionLevel.NONE, SuspicionLevel.LOW, SuspicionLevel.MODERATE, SuspicionLevel.HIGH]
 
 
-def _is_neonatal(feature: Feature, rules: SuspicionRules, onto) -> bool:
+def _is_neonatal(feature: Feature, rules: SuspicionRules, onto, patient_age_days: float | None) -> bool:
     onset = feature.onset
     if onset is None:
-        return False
+        # No onset written, but the child was still a neonate when last seen: the finding began by then.
+        return patient_age_days is not None and patient_age_days <= rules.neonatal_days
     if onset.onset_term and any(onto.is_a(onset.onset_term, t) for t in rules.neonatal_onset_terms):
         return True
     return onset.age_days is not None and onset.age_days <= rules.neonatal_days
@@ -27,10 +28,29 @@ def evaluate_flags(patient: Patient, kb: KnowledgeBase, onto) -> dict[str, Match
     for flag in kb.of_kind(RedFlag):
         match = match_terms(patient, flag.terms, onto, flag.exact_terms, flag.except_terms)
         if flag.requires_neonatal_onset and match.status is FactStatus.PRESENT:
-            neonatal = tuple(f for f in match.features if _is_neonatal(f, rules, onto))
+            neonatal = tuple(f for f in match.features if _is_neonatal(f, rules, onto, patient.age_days))
             match = Match(FactStatus.PRESENT, neonatal) if neonatal else Match(FactStatus.UNKNOWN)
         matches[flag.id] = match
     return matches
+
+
+def _pattern_holds(pattern: PresentationPattern, patient: Patient, matches: dict[str, Match], onto) -> tuple[Feature, ...] | None:
+    """The findings that satisfy every group of the pattern, or None when a group fails."""
+    used: list[Feature] = []
+    for group in pattern.all_of:
+        for alternative in group:
+            found: list[Feature] = []
+            for item in alternative:
+                match = matches[item] if item in matches else match_terms(patient, [item], onto)
+                if match.status is not FactStatus.PRESENT:
+                    break
+                found.extend(match.features)
+            else:
+                used.extend(f for f in found if f not in used)
+                break
+        else:
+            return None
+    return tuple(used)
 
 
 def _evidence(flag: RedFlag, match: Match, kb: KnowledgeBase, weight: float | None) -> Evidence:
@@ -84,6 +104,19 @@ def assess_suspicion(patient: Patient, kb: KnowledgeBase, onto, matches: dict[st
             and not (radiology_present and systemic):
         level = SuspicionLevel.LOW
         explanation += "; held at low: without a radiological hallmark, moderate needs findings in two domains"
+    for pattern in kb.of_kind(PresentationPattern):
+        found = _pattern_holds(pattern, patient, matches, onto)
+        if found is None:
+            continue
+        target = SuspicionLevel(pattern.raises_to)
+        evidence_for.append(Evidence(
+            knowledge_id=pattern.id, label=f"{pattern.label} (published presentation; not scored)", status=FactStatus.PRESENT,
+            patient_fact=Match(FactStatus.PRESENT, found).describe(), weight=0.0, certainty=pattern.certainty,
+            citations=list(pattern.sources)))
+        if _ORDER.index(level) < _ORDER.index(target):
+            level = target
+            explanation += (f"; raised to {target.value}: {pattern.label.lower()} ({pattern.id}); differential: "
+                            + " ".join(pattern.differential).rstrip("."))
     if hallmark_excluded and not hallmark_present:
         cap = SuspicionLevel(rules.excluded_hallmark_caps_level_at)
         if _ORDER.index(level) > _ORDER.index(cap):

@@ -24,8 +24,9 @@ def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str])
         if results:
             status = WorkupStatus.RESULTS_RECORDED
             evidence += [f"{m.assay_label or m.assay_id}: {m.value:.3g} {m.unit or ''}".strip() for m in results]
-        findings = [f for f in patient.features
-                    if not (f.description or "").startswith("derived:") and any(onto.is_a(f.hpo_id, t) for t in item.finding_terms)]
+        # is_a(feature, term) for any term, as one set test on the feature's ancestors
+        findings = [f for f, anc in zip(patient.features, onto.feature_ancestors(patient.features))
+                    if not (f.description or "").startswith("derived:") and not anc.isdisjoint(item.finding_terms)]
         if findings and status is WorkupStatus.NOT_RECORDED:
             status = WorkupStatus.FINDINGS_RECORDED
         evidence += [f"{'absent: ' if f.excluded else ''}{f.label} ({f.hpo_id})" for f in findings]

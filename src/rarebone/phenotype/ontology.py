@@ -35,6 +35,13 @@ class ResolvedTerm:
     usable: bool = True  # False for an obsolete term with no replacement
 
 
+@dataclass(frozen=True, slots=True)
+class FeatureSummary:
+    present_ids: frozenset[str]
+    present_ancestors: frozenset[str]  # union of the present features' ancestor-or-self sets
+    excluded_ids: frozenset[str]
+
+
 class HpoOntology:
     """Thin, fast wrapper over hpo3 with caches for the subsumption questions the rules ask."""
 
@@ -51,6 +58,9 @@ class HpoOntology:
         self._ancestors: dict[str, frozenset[str]] = {}
         self._last_features: tuple = ()
         self._last_ancestors: tuple = ()
+        self._any_ancestors: dict[tuple[str, ...], frozenset[str]] = {}
+        # (features, summary) as one tuple, replaced in one assignment so threads never see a mixed pair
+        self._summary: tuple = ((), FeatureSummary(frozenset(), frozenset(), frozenset()))
 
     def _term(self, hpo_id: str):
         try:
@@ -124,6 +134,31 @@ class HpoOntology:
             self._last_ancestors = tuple(self.ancestors_or_self(f.hpo_id) for f in features)
             self._last_features = features
         return self._last_ancestors
+
+    def feature_summary(self, features: tuple) -> "FeatureSummary":
+        """One record's present ids, the union of their ancestor sets, and its excluded ids. About sixty rules ask
+        "is any present finding under these terms?" and most answer no: one set test against the union answers
+        that without a loop over the features (same last-record cache as feature_ancestors)."""
+        cached_features, summary = self._summary
+        if features is not cached_features:
+            union: set[str] = set()
+            for f in features:
+                if not f.excluded:
+                    union |= self.ancestors_or_self(f.hpo_id)
+            summary = FeatureSummary(
+                frozenset(f.hpo_id for f in features if not f.excluded), frozenset(union),
+                frozenset(f.hpo_id for f in features if f.excluded))
+            self._summary = (features, summary)
+        return summary
+
+    def ancestors_of_any(self, terms: tuple[str, ...]) -> frozenset[str]:
+        """Every term that is one of ``terms`` or an ancestor of one. A recorded excluded term rules the rule's
+        terms out when it is in this set (the rules' term lists are few and fixed, so each is computed once)."""
+        cached = self._any_ancestors.get(terms)
+        if cached is None:
+            cached = frozenset().union(*(self.ancestors_or_self(t) for t in terms))
+            self._any_ancestors[terms] = cached
+        return cached
 
     def is_a(self, child_id: str, ancestor_id: str) -> bool:
         """True when child_id is ancestor_id or one of its descendants ("bilateral optic atrophy" is an "optic atrophy")."""

@@ -67,7 +67,8 @@ _QUOTED = re.compile(r'"([^"]*)"')
 def _collect_citations(assessment_json: str, kb: KnowledgeBase) -> dict[str, str]:
     """Every source id in any ``citations`` list of the assessment. Read from the serialised JSON (pydantic's
     serialiser is native code), which is several times faster than walking the nested dump in Python."""
-    found = {sid for group in _CITATION_LISTS.findall(assessment_json) for sid in _QUOTED.findall(group)}
+    # the lists hold quoted ids only, so one scan of the joined lists finds the same ids as one scan per list
+    found = set(_QUOTED.findall(",".join(_CITATION_LISTS.findall(assessment_json))))
     return {sid: kb.citation_text(sid) for sid in sorted(found) if sid in kb.sources}
 
 
@@ -103,7 +104,9 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
         warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings
         + [f"CNO: {w}" for w in cno_block.warnings] + diagnosis_warnings,
     )
-    draft = Assessment.model_construct(**fields)
+    # citations given (empty) so model_construct does not call the default factory, which pydantic inspects
+    # with inspect.signature on every call (a tenth of the assessment time)
+    draft = Assessment.model_construct(**fields, citations={})
     fields["citations"] = _collect_citations(draft.model_dump_json(), kb)
     return Assessment(**fields)
 

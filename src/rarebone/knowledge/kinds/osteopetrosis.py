@@ -53,6 +53,18 @@ class SuspicionRules(Entry):
     neonatal_days: float
 
 
+class PresentationPattern(Entry):
+    """A published presentation that raises suspicion without a radiograph: when every group of ``all_of`` holds,
+    suspicion is at least ``raises_to`` and the ``differential`` is printed beside it. A group holds when one of
+    its alternatives holds; an alternative is a list of red-flag ids (the flag is present) and HPO ids (a present
+    term is it or a descendant), all required ("pancytopenia, or anaemia with thrombocytopenia")."""
+
+    label: str
+    all_of: list[list[list[str]]] = Field(min_length=1)
+    raises_to: Literal["low", "moderate"] = "moderate"
+    differential: list[str] = Field(min_length=1)
+
+
 class GeneRule(_Part):
     recommendation: Recommendation
     reason: str
@@ -167,6 +179,7 @@ class TextRule(Entry):
 KINDS = {
     "op_red_flag": RedFlag,
     "op_suspicion_rules": SuspicionRules,
+    "op_presentation": PresentationPattern,
     "op_gene": Gene,
     "op_mimic": Mimic,
     "op_lookalike": LookAlike,
