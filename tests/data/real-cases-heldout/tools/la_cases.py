@@ -27,3 +27,78 @@ case(category="lookalike", id="la-cripe2016-p1", subject="12-year-old boy", sex=
          f("HP:6000588", "Periosteal elevation", note="MRI: periosteal reaction"),
          f("HP:0031864", "Bacteremia", note="Staphylococcus aureus isolated from blood"),
      ])
+
+case(category="lookalike", id="la-liuzzoscorpo2021-p1", subject="3-year-old girl", sex="FEMALE", age="P3Y",
+     subgroup="scurvy", disease=SCURVY,
+     ref=doi("10.12659/AJCR.930583", "Scurvy as an Alarm Bell of Autistic Spectrum Disorder in the First World: A Case Report of a 3-Year-Old Girl"),
+     cite="Liuzzo Scorpo M, Corsello G, Maggio MC. Scurvy as an Alarm Bell of Autistic Spectrum Disorder in the First World: A Case Report of a 3-Year-Old Girl. Am J Case Rep 2021;22:e930583",
+     who="the single case (3-year-old girl)",
+     unfilled="abstract read; no laboratory values; radiographic findings not described in the abstract; MONDO id for scurvy as used by the development set",
+     features=[
+         f("HP:0002540", "Inability to walk", note="refused to walk and to stand"),
+         f("HP:0000967", "Petechiae"),
+         f("HP:0007502", "Follicular hyperkeratosis", note="on the limbs"),
+         f("HP:0000225", "Gingival bleeding", note="bleeding gums"),
+         f("HP:0000729", "Autistic behavior", note="suspected autism spectrum disorder (absent eye contact, solitary play, stereotypies)"),
+     ])
+
+case(category="lookalike", id="la-lim2018-p1", subject="9-year-old boy", sex="MALE", age="P9Y",
+     subgroup="scurvy", disease=SCURVY,
+     ref=doi("10.14740/ijcp321", "Scurvy: A Case Report on a Child With Autism"),
+     cite="Lim PP, Juanna B. Scurvy: A Case Report on a Child With Autism. Int J Clin Pediatr 2018;7(4):59-62",
+     who="the single case (9-year-old boy with autism)",
+     unfilled="abstract read; no PMID captured; no laboratory or radiographic values; 'suspicion of a hematological malignancy' not mapped",
+     features=[
+         f("HP:0000729", "Autistic behavior", note="underlying autism"),
+         f("HP:0000212", "Gingival overgrowth", note="gingival swelling"),
+         f("HP:0001945", "Fever"),
+         f("HP:0002540", "Inability to walk", note="refusal to walk"),
+     ])
+
+HPP_ODONTO = ("OMIM:146300", "Hypophosphatasia, adult")
+case(category="lookalike", id="la-mao2019-p1", subject="Patient 1", sex="MALE", age="P3M",
+     subgroup="hypophosphatasia", disease=HPP_INF,
+     gene={"symbol": "ALPL", "variants": [("c.359G>C p.G120A", "hom")]},
+     ref=pmid(31760938, "Two novel mutations in the ALPL gene of unrelated Chinese children with Hypophosphatasia: case reports and literature review"),
+     also=["DOI:10.1186/s12887-019-1800-4"],
+     cite="Mao X, Liu S, Lin Y, Chen Z, Shao Y, Yu Q, Liu H, Lu Z, Sheng H, Lu X, Huang Y, Liu L, Zeng C. Two novel mutations in the ALPL gene of unrelated Chinese children with Hypophosphatasia: case reports and literature review. BMC Pediatr 2019;19:456",
+     who="patient 1 (lethal infantile form; died at 3 months)",
+     unfilled="abstract read; numeric ALP not given ('nearly negligible'); age at last encounter = age at death",
+     features=[
+         f("HP:0002098", "Respiratory distress", onset="P1D", note="respiratory distress and pneumonia at first day of life"),
+         f("HP:0002090", "Pneumonia", onset="P1D"),
+         f("HP:0003282", "Decreased circulating alkaline phosphatase activity", note="nearly negligible serum ALP activity"),
+         f("HP:0004349", "Reduced bone mineral density", note="overall skeletal hypomineralization"),
+     ])
+
+case(category="lookalike", id="la-mao2019-p2", subject="Patient 2",
+     subgroup="hypophosphatasia", disease=HPP_CHILD,
+     ref=pmid(31760938, "Two novel mutations in the ALPL gene of unrelated Chinese children with Hypophosphatasia: case reports and literature review"),
+     also=["DOI:10.1186/s12887-019-1800-4"],
+     cite="Mao X, Liu S, Lin Y, et al. BMC Pediatr 2019;19:456 (see la-mao2019-p1)",
+     who="patient 2 (childhood form)",
+     unfilled="abstract read; sex and age not captured; compound heterozygous ALPL genotype stated but the two variants of patient 2 not named in the abstract, so no interpretation; no numeric values",
+     features=[
+         f("HP:0006323", "Premature loss of primary teeth", note="premature loss of deciduous teeth"),
+         f("HP:0001324", "Muscle weakness"),
+         f("HP:0002653", "Bone pain"),
+         f("HP:0003282", "Decreased circulating alkaline phosphatase activity", note="decreased serum ALP activity"),
+     ])
+
+case(category="lookalike", id="la-babb2008-p1", subject="4-year-old girl", sex="FEMALE", age="P4Y",
+     subgroup="camurati-engelmann", disease=CED,
+     ref=pmid(18566872, "Orthopaedic Radiology Pathology Conference: Bilateral Leg Pain in a 4-year-old Girl"),
+     also=["DOI:10.1007/s11999-008-0350-0"],
+     cite="Babb A, Carlson WO. Orthopaedic Radiology Pathology Conference: Bilateral Leg Pain in a 4-year-old Girl. Clin Orthop Relat Res 2009;467(1):317-321",
+     who="the single case (4-year-old girl)",
+     unfilled="history, examination and imaging sections read; final diagnosis (Camurati-Engelmann disease) is the conference's answer, not read in the stored excerpt; no genotype; no numeric laboratory values (all stated normal)",
+     features=[
+         f("HP:0003202", "Skeletal muscle atrophy", note="progressive muscle wasting"),
+         f("HP:0012514", "Lower limb pain", mods=[BILATERAL], note="bilateral pain of the lower extremities over one year"),
+         f("HP:0002515", "Waddling gait"),
+         f("HP:0012378", "Fatigue", note="tendency to fatigue easily"),
+         f("HP:0002857", "Genu valgum", mods=[BILATERAL], note="valgus deformity of both knees"),
+         f("HP:0003565", "Elevated erythrocyte sedimentation rate", excluded=True, note="ESR within normal limits"),
+         f("HP:0003155", "Elevated circulating alkaline phosphatase concentration", excluded=True, note="alkaline phosphatase within normal limits"),
+         f("HP:0006440", "Increased density of long bone diaphyses", note="widening and increased density of the shafts of the femurs, tibias and fibulas"),
+     ])
