@@ -30,7 +30,7 @@ HGNC = {"TCIRG1": "HGNC:11647", "CLCN7": "HGNC:2025", "OSTM1": "HGNC:21652", "TN
         "IL1RN": "HGNC:6000", "ALPL": "HGNC:438",
         # not used in the development set; HGNC ids as recorded by genenames.org (from memory, see SOURCES.md)
         "SNX10": "HGNC:14974", "CA2": "HGNC:1373", "LPIN2": "HGNC:14450", "CTSK": "HGNC:2536",
-        "SOST": "HGNC:13771", "TGFB1": "HGNC:11766", "IKBKG": "HGNC:5961"}
+        "SOST": "HGNC:13771", "SLC29A3": "HGNC:23096", "TGFB1": "HGNC:11766", "IKBKG": "HGNC:5961"}
 GENO = {"hom": ("GENO:0000136", "homozygous"), "het": ("GENO:0000135", "heterozygous"),
         "hemi": ("GENO:0000134", "hemizygous")}
 

@@ -102,3 +102,41 @@ case(category="lookalike", id="la-babb2008-p1", subject="4-year-old girl", sex="
          f("HP:0003155", "Elevated circulating alkaline phosphatase concentration", excluded=True, note="alkaline phosphatase within normal limits"),
          f("HP:0006440", "Increased density of long bone diaphyses", note="widening and increased density of the shafts of the femurs, tibias and fibulas"),
      ])
+
+case(category="lookalike", id="la-jpob2003-p1", subject="3-year-old boy", sex="MALE", age="P3Y",
+     subgroup="leukaemia", disease=ALL,
+     ref=pmid(12821849, "An unusual orthopaedic presentation of acute lymphoblastic leukemia"),
+     also=["DOI:10.1097/01.bpb.0000049580.53117.2c"],
+     cite="[authors not captured in the text read]. An unusual orthopaedic presentation of acute lymphoblastic leukemia. J Pediatr Orthop B 2003;12(4):292-294",
+     who="the single case (3-year-old boy of Romanian origin)",
+     unfilled="PubMed abstract read; authors not captured; no numeric blood values ('normal leukocyte count')",
+     features=[
+         f("HP:0002540", "Inability to walk", note="inability to weight bear"),
+         f("HP:0001945", "Fever", note="pyrexia, spiking temperature"),
+         f("HP:0033037", "Migratory arthritis", note="fleeting joint arthritis"),
+         f("HP:0004979", "Metaphyseal sclerosis", mods=[BILATERAL], note="symmetrical metaphyseal sclerosis in the long bones (femur, fibula, humerus)"),
+         f("HP:0011893", "Abnormal leukocyte count", excluded=True, note="normal leukocyte count, but blast cells on the smear"),
+     ])
+
+SLC_DOS = ("OMIM:224300", "Dysosteosclerosis")
+case(category="lookalike", id="la-alkaya2021-p1", subject="three-year-old girl", sex="FEMALE", age="P5Y6M",
+     subgroup="dysosteosclerosis", disease=SLC_DOS,
+     gene={"symbol": "SLC29A3", "variants": [("c.303_320dupCTACTTTGAGAGCTACCT", "hom")]},
+     ref=doi("10.1002/ajmg.a.62198", "Resolution of sclerotic lesions of dysosteosclerosis due to biallelic SLC29A3 variant in a Turkish girl"),
+     cite="Alkaya DU, Akpinar E, Bilguvar K, Tuysuz B. Resolution of sclerotic lesions of dysosteosclerosis due to biallelic SLC29A3 variant in a Turkish girl. Am J Med Genet A 2021",
+     who="the single case (three-year-old girl, followed 2.5 years)",
+     unfilled="abstract read; 'biallelic' taken as homozygous (one variant named); age at last encounter computed as 3 years + 2.5-year follow-up; PMID not captured",
+     features=[
+         f("HP:0000260", "Wide anterior fontanel", note="large anterior fontanelle"),
+         f("HP:0002757", "Recurrent fractures", note="fracture history"),
+         f("HP:0004322", "Short stature"),
+         f("HP:0012385", "Camptodactyly"),
+         f("HP:0002987", "Elbow flexion contracture", note="elbow contracture"),
+         f("HP:0000995", "Melanocytic nevus"),
+         f("HP:0000926", "Platyspondyly"),
+         f("HP:0004618", "Sandwich appearance of vertebral bodies", note="dense vertebral endplates; resolved over 2.5 years"),
+         f("HP:0004979", "Metaphyseal sclerosis", note="sclerosis of metaphysis and diaphysis of the long bones"),
+         f("HP:0003016", "Metaphyseal widening"),
+         f("HP:0005791", "Cortical thickening of long bone diaphyses", note="diaphyseal cortical thickening"),
+         f("HP:0002694", "Sclerosis of skull base", note="mild sclerosis"),
+     ])
