@@ -26,3 +26,67 @@ case(category="osteopetrosis", id="op-frontpediatr2025-p1", subject="female newb
          f("HP:0001897", "Normocytic anemia"),
          f("HP:0003540", "Impaired platelet aggregation", note="defective aggregation with all agonists tested"),
      ])
+
+OP_NOTE = "osteopetrosis stated as the patient's diagnosis; individual findings not given in the text read"
+
+case(category="osteopetrosis", id="op-bonapace2014-p1", subject="patient",
+     subgroup="OP-unclassified", disease=OPTB4, hsct="case_by_case",
+     gene={"symbol": "CLCN7", "variants": [("c.948C>T", "het"), ("IVS11+5G>A", "het")]},
+     ref=pmid(25410126, "Identification of two novel mutations on CLCN7 gene in a patient with malignant ostopetrosis"),
+     cite="Bonapace G, Moricca MT, Talarico V, Graziano F, Pensabene L, Miniero R. Identification of two novel mutations on CLCN7 gene in a patient with malignant ostopetrosis. Ital J Pediatr 2014;40:90",
+     who="the single patient",
+     unfilled="abstract read (Channelpedia copy of the PubMed record); sex and age not captured; the authors say the patient 'cannot be ascribed to any of the ADO, ARO or IRO groups' (mild onset evolving to a more serious picture), so subgroup OP-unclassified; OMIM 611490 chosen for biallelic CLCN7; IVS11+5G>A kept as written (no HGVS c. form given); neuro work-up not reported, so CLCN7 biallelic = case_by_case",
+     features=[f("HP:0011002", "Osteopetrosis", note=OP_NOTE)])
+
+case(category="osteopetrosis", id="op-okamoto2017-p1", subject="15-year-old Japanese female", sex="FEMALE", age="P15Y",
+     subgroup="IOP", disease=OPTB4, hsct="case_by_case",
+     gene={"symbol": "CLCN7", "variants": [("", "het"), ("", "het")]},
+     ref=doi("10.1038/hgv.2017.36", "Novel CLCN7 compound heterozygous mutations in intermediate autosomal recessive osteopetrosis"),
+     cite="Okamoto N, Kohmoto T, Naruto T, Masuda K, Komori T, Imoto I. Novel CLCN7 compound heterozygous mutations in intermediate autosomal recessive osteopetrosis. Hum Genome Var 2017;4:17036",
+     who="the single patient (15-year-old Japanese female, first child of non-consanguineous parents)",
+     unfilled="data-report abstract and first lines read; the two missense variants are not named in the text read (interpretation without HGVS); presenting complaint (first visit to oral and maxillofacial surgery) not captured; PMID not captured; neuro work-up not reported, so case_by_case",
+     features=[f("HP:0011002", "Osteopetrosis", note="intermediate autosomal recessive osteopetrosis; " + OP_NOTE)])
+
+case(category="osteopetrosis", id="op-chen2023-p1", subject="Patient 1",
+     subgroup="OP-unclassified", disease=OPTB4, hsct="case_by_case",
+     gene={"symbol": "CLCN7", "variants": [("c.880T>G p.F294V", "het"), ("c.686C>G p.S229X", "het")]},
+     ref=doi("10.3389/fped.2023.1096770", "Case report: Gene mutations and clinical characteristics of four patients with osteopetrosis"),
+     cite="Chen Y, Zhou L, Guan X, Wen X, Yu J, Dou Y. Case report: Gene mutations and clinical characteristics of four patients with osteopetrosis. Front Pediatr 2023;11:1096770",
+     who="patient 1 of 4",
+     unfilled="abstract read only: per-patient clinical findings, sex and age not captured; compound heterozygosity as stated for the four patients; neuro work-up not reported, so case_by_case",
+     features=[f("HP:0011002", "Osteopetrosis", note=OP_NOTE)])
+
+case(category="osteopetrosis", id="op-chen2023-p4", subject="Patient 4",
+     subgroup="OP-unclassified", disease=OPTB1, hsct="indicated",
+     gene={"symbol": "TCIRG1", "variants": [("c.43delA p.K15fs", "het"), ("c.1360C>T p.R454X", "het")]},
+     ref=doi("10.3389/fped.2023.1096770", "Case report: Gene mutations and clinical characteristics of four patients with osteopetrosis"),
+     cite="Chen Y, Zhou L, Guan X, Wen X, Yu J, Dou Y. Front Pediatr 2023;11:1096770 (see op-chen2023-p1)",
+     who="patient 4 of 4",
+     unfilled="abstract read only: per-patient clinical findings, sex and age not captured; second variant written 'c.C1360T' in the abstract, transcribed as c.1360C>T",
+     features=[f("HP:0011002", "Osteopetrosis", note=OP_NOTE)])
+
+case(category="osteopetrosis", id="op-jhumgenet2022-p1", subject="4-year-old boy", sex="MALE", age="P4Y",
+     subgroup="OP-unclassified", disease=OPTB8, hsct="indicated",
+     gene={"symbol": "SNX10", "variants": [("homozygous deletion in the 5'-UTR", "hom")]},
+     ref=doi("10.1038/s10038-022-01104-2", "Large homozygous 5'-UTR deletion of SNX10 causing osteopetrosis autosomal recessive 8 (case report)"),
+     cite="[authors and exact title not captured in the text read]. J Hum Genet 2022 (a 4-year-old boy with a large homozygous deletion in the 5'-UTR of SNX10 causing osteopetrosis autosomal recessive 8 with milder phenotypes)",
+     who="the proband (4-year-old boy)",
+     unfilled="introduction and methods read, not the clinical section; 'milder phenotypes' not itemised; deletion coordinates not captured (no HGVS); authors and title not captured",
+     features=[f("HP:0011002", "Osteopetrosis", note="osteopetrosis autosomal recessive 8 with milder phenotypes; " + OP_NOTE)])
+
+case(category="osteopetrosis", id="op-ajmb2017-p1", subject="15 years old girl", sex="FEMALE", age="P15Y",
+     subgroup="MIOP", disease=ARO_MAL,
+     ref=pmid(29090071, "A Novel Mutation in SNX10 Gene Causes Malignant Infantile Osteopetrosis"),
+     cite="[authors not captured; Department of Medical Genetics, Tehran University of Medical Sciences]. A Novel Mutation in SNX10 Gene Causes Malignant Infantile Osteopetrosis. Avicenna J Med Biotechnol 2017;9(4):205-208",
+     who="the single patient (15-year-old girl)",
+     unfilled="title and background of the abstract read; the SNX10 variant and its zygosity were not in the text read, so no interpretation and no gene in the key (treated as without genotype); clinical findings not captured",
+     features=[f("HP:0011002", "Osteopetrosis", note="malignant infantile osteopetrosis (title); " + OP_NOTE)])
+
+case(category="osteopetrosis", id="op-bonerep2015-p1", subject="boy", sex="MALE",
+     subgroup="MIOP", disease=ARO_MAL,
+     ref=pmid(28326337, "A case of infantile osteopetrosis: The radioclinical features with literature update"),
+     also=["DOI:10.1016/j.bonr.2015.11.002"],
+     cite="[authors not captured in the text read]. A case of infantile osteopetrosis: The radioclinical features with literature update. Bone Rep 2015;4:11-16",
+     who="the single case (a boy with infantile osteopetrosis)",
+     unfilled="PubMed abstract read: 'classical clinical and radiological signs' not itemised; age not captured; no genotype",
+     features=[f("HP:0011002", "Osteopetrosis", note="infantile autosomal recessive osteopetrosis; " + OP_NOTE)])
