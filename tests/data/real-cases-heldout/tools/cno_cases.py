@@ -49,3 +49,69 @@ case(category="cno", id="cno-bmcoralhealth2016-p1", subject="14-year old female 
          f("HP:0007626", "Mandibular osteomyelitis", note="CRMO of the mandible"),
          f("HP:0025452", "Pyoderma gangrenosum", mods=[BILATERAL], note="skin lesions on both lower legs for 3 years"),
      ])
+
+case(category="cno", id="cno-bmjcr2025-p1", subject="adolescent male", sex="MALE",
+     subgroup="CRMO", disease=CNO,
+     ref=doi("10.1136/bcr-2025-269450", "When fever comes first: an unusual presentation of chronic non-bacterial osteomyelitis"),
+     cite="[authors not captured; Department of Pediatrics, George Washington University]. When fever comes first: an unusual presentation of chronic non-bacterial osteomyelitis. BMJ Case Rep 2025;18(12)",
+     who="the single case (adolescent male)",
+     unfilled="institutional-repository abstract read; exact age, lesion sites and laboratory values not given; PMID not captured; 'bone pain intermittently affecting multiple joints' mapped to bone pain and arthralgia",
+     features=[
+         f("HP:0001945", "Fever", note="two weeks of daily fevers (presenting complaint)"),
+         f("HP:0025145", "Rigors"),
+         f("HP:0030166", "Night sweats"),
+         f("HP:0002315", "Headache"),
+         f("HP:0001824", "Weight loss"),
+         f("HP:0002653", "Bone pain", note="appeared later, intermittent, multiple sites"),
+         f("HP:0002829", "Arthralgia", note="pain intermittently affecting multiple joints"),
+     ])
+
+case(category="cno", id="cno-metabolites2023-p1", subject="nine-year-old female", sex="FEMALE", age="P9Y",
+     subgroup="CRMO", disease=CRMO,
+     ref=doi("10.3390/metabo13030344", "A Successful Bisphosphonates Monotherapy in Spinal Form of Paediatric Chronic Recurrent Multifocal Osteomyelitis (CRMO)-Case Report"),
+     cite="[authors not captured; Medical University of Silesia, Katowice]. A Successful Bisphosphonates Monotherapy in Spinal Form of Paediatric Chronic Recurrent Multifocal Osteomyelitis (CRMO)-Case Report. Metabolites 2023;13(3):344",
+     who="the single case (nine-year-old female)",
+     unfilled="title and first line of the abstract read; the spinal lesions, symptoms and laboratory values were not in the text read (only 'spinal form' of CRMO), so the record is very thin",
+     features=[f("HP:0000925", "Abnormality of the vertebral column", note="spinal form of CRMO (title)")])
+
+case(category="cno", id="cno-bmcresnotes2014-p1", subject="German girl", sex="FEMALE",
+     subgroup="CNO-unifocal", disease=CNO,
+     ref=doi("10.1186/1756-0500-7-786", "Chronic recurrent multifocal osteomyelitis of the clavicle (case report)"),
+     cite="[authors and title not captured in the text read]. Case report of CRMO of the clavicle in a German girl diagnosed quickly with targeted diagnostics. BMC Res Notes 2014;7:786",
+     who="the single case (German girl)",
+     unfilled="background and first lines of the case presentation read; age, imaging and laboratory values not captured; only the clavicle named in the part read, so subgroup CNO-unifocal is provisional; authors and title not captured",
+     features=[
+         f("HP:6001178", "Clavicular edema", mods=[RIGHT], note="swelling in the right clavicle for two months"),
+         f("HP:0002653", "Bone pain", note="pain attributed by the patient to carrying a backpack"),
+     ])
+
+case(category="cno", id="cno-bmcrheumatol2021-p1", subject="pediatric patient",
+     subgroup="CRMO", disease=CRMO,
+     ref=doi("10.1186/s41927-021-00186-3", "Chronic recurrent multifocal osteomyelitis and primary sclerosing cholangitis with type 1 autoimmune hepatitis in a child with ulcerative colitis: a case report"),
+     cite="[authors not captured in the text read]. Chronic recurrent multifocal osteomyelitis and primary sclerosing cholangitis with type 1 autoimmune hepatitis in a child with ulcerative colitis: a case report. BMC Rheumatol 2021",
+     who="the single case (child; CRMO first, later AIH/PSC overlap, then IBD)",
+     unfilled="abstract read; age, sex, lesion sites and laboratory values not captured; autoimmune hepatitis mapped to HP:0012115 Hepatitis (no HPO term for autoimmune hepatitis found)",
+     features=[
+         f("HP:0030991", "Sclerosing cholangitis", note="primary sclerosing cholangitis, after the CRMO diagnosis"),
+         f("HP:0012115", "Hepatitis", note="type 1 autoimmune hepatitis"),
+         f("HP:0100279", "Ulcerative colitis", note="eventually diagnosed"),
+     ])
+
+DIRA_BR = "homozygous for a novel 15-bp in-frame deletion in IL1RN"
+for n, (who, extra) in enumerate([("the patient with chronic lung disease", f("HP:0006528", "Chronic lung disease")),
+                                  ("the patient with jugular venous thrombosis", f("HP:0004936", "Venous thrombosis", note="jugular venous thrombosis"))], 1):
+    case(category="cno", id=f"cno-jesus2011-p{n}", subject=who,
+         subgroup="DIRA", disease=DIRA,
+         gene={"symbol": "IL1RN", "variants": [("15-bp in-frame deletion", "hom")]},
+         ref=pmid(22127713, "A novel mutation of IL1RN in the deficiency of interleukin-1 receptor antagonist syndrome: description of two unrelated cases from Brazil"),
+         also=["DOI:10.1002/art.30588"],
+         cite="[first author not captured in the text read]. A novel mutation of IL1RN in the deficiency of interleukin-1 receptor antagonist syndrome: description of two unrelated cases from Brazil. Arthritis Rheum 2011;63(12):4007-4017",
+         who=f"{who} (one of the two unrelated Brazilian patients; the abstract does not number them)",
+         unfilled="PubMed abstract read; sex and ages not captured; the deletion's HGVS not given in the abstract (" + DIRA_BR + "); id uses 'jesus' from the paper's later citation, not checked",
+         features=[
+             f("HP:0003765", "Psoriasiform dermatitis", note="pustular dermatitis resembling generalized pustular psoriasis"),
+             f("HP:0033605", "Pustular rash"),
+             f("HP:0002754", "Osteomyelitis", note="recurrent multifocal aseptic osteomyelitis"),
+             f("HP:0033331", "Acute phase response", note="elevation in the levels of acute-phase reactants"),
+             extra,
+         ])
