@@ -100,14 +100,14 @@ case(category="cno", id="cno-bmcrheumatol2021-p1", subject="pediatric patient",
 DIRA_BR = "homozygous for a novel 15-bp in-frame deletion in IL1RN"
 for n, (who, extra) in enumerate([("the patient with chronic lung disease", f("HP:0006528", "Chronic lung disease")),
                                   ("the patient with jugular venous thrombosis", f("HP:0004936", "Venous thrombosis", note="jugular venous thrombosis"))], 1):
-    case(category="cno", id=f"cno-jesus2011-p{n}", subject=who,
+    case(category="cno", id=f"cno-arthritisrheum2011-p{n}", subject=who,
          subgroup="DIRA", disease=DIRA,
          gene={"symbol": "IL1RN", "variants": [("15-bp in-frame deletion", "hom")]},
          ref=pmid(22127713, "A novel mutation of IL1RN in the deficiency of interleukin-1 receptor antagonist syndrome: description of two unrelated cases from Brazil"),
          also=["DOI:10.1002/art.30588"],
          cite="[first author not captured in the text read]. A novel mutation of IL1RN in the deficiency of interleukin-1 receptor antagonist syndrome: description of two unrelated cases from Brazil. Arthritis Rheum 2011;63(12):4007-4017",
          who=f"{who} (one of the two unrelated Brazilian patients; the abstract does not number them)",
-         unfilled="PubMed abstract read; sex and ages not captured; the deletion's HGVS not given in the abstract (" + DIRA_BR + "); id uses 'jesus' from the paper's later citation, not checked",
+         unfilled="PubMed abstract read; sex and ages not captured; the deletion's HGVS not given in the abstract (" + DIRA_BR + "); first author not captured, so the id uses the journal",
          features=[
              f("HP:0003765", "Psoriasiform dermatitis", note="pustular dermatitis resembling generalized pustular psoriasis"),
              f("HP:0033605", "Pustular rash"),

@@ -140,3 +140,45 @@ case(category="lookalike", id="la-alkaya2021-p1", subject="three-year-old girl",
          f("HP:0005791", "Cortical thickening of long bone diaphyses", note="diaphyseal cortical thickening"),
          f("HP:0002694", "Sclerosis of skull base", note="mild sclerosis"),
      ])
+
+case(category="lookalike", id="la-jnscaselessons2023-p1", subject="3-year-old boy", sex="MALE", age="P3Y",
+     subgroup="LCH", disease=LCH,
+     ref=pmid(37728298, "Spontaneous remission of skull Langerhans cell histiocytosis that had developed by repeated head injury: illustrative case"),
+     also=["DOI:10.3171/CASE2327"],
+     cite="[authors not captured in the text read]. Spontaneous remission of skull Langerhans cell histiocytosis that had developed by repeated head injury: illustrative case. J Neurosurg Case Lessons 2023;6(8):CASE2327",
+     who="the single case (3-year-old boy)",
+     unfilled="PubMed abstract read; no laboratory values; skull radiography initially normal (not mapped as excluded because the lesion appeared later)",
+     features=[
+         f("HP:0001362", "Calvarial skull defect", mods=[RIGHT], note="frontal bony tumorous lesion on MRI, after repeated head injury"),
+         f("HP:0001482", "Subcutaneous nodule", note="multiple subcutaneous cystic mass lesions; right frontal swelling enlarging over days"),
+     ])
+
+case(category="lookalike", id="la-actamedacad2022-p1", subject="3-year-old girl", sex="FEMALE", age="P3Y",
+     subgroup="LCH", disease=LCH,
+     ref=doi("10.5644/ama2006-124.351", "Langerhans Cell Histiocytosis in a Three-Year-Old Girl in Bosnia and Herzegovina"),
+     cite="[authors not captured in the text read]. Langerhans Cell Histiocytosis in a Three-Year-Old Girl in Bosnia and Herzegovina. Acta Med Acad (ama.ba)",
+     who="the single case (3-year-old girl)",
+     unfilled="journal abstract read; year and authors not captured (the '2022' in the id is not checked); PMID not captured; no laboratory values",
+     features=[
+         f("HP:0001959", "Polydipsia", note="drinking a large amount of water for ten days"),
+         f("HP:0000103", "Polyuria", note="frequent urination"),
+         f("HP:0001051", "Seborrheic dermatitis", note="scalp dermatitis treated for a year without success"),
+         f("HP:0040186", "Maculopapular exanthema", note="scalp, neck and both ear shells"),
+         f("HP:0000520", "Proptosis", mods=[RIGHT], note="exophthalmos of the right eye"),
+         f("HP:0100539", "Periorbital edema"),
+         f("HP:0002797", "Osteolysis", note="extensive lesions of the skull bones and similar lesions in other bones"),
+     ])
+
+case(category="lookalike", id="la-archpediatr2011-p1", subject="patient",
+     subgroup="ewing", disease=EWING,
+     ref=doi("10.1001/archpediatrics.2011.50-b", "Picture of the Month-Diagnosis: Ewing Sarcoma"),
+     cite="[authors not captured in the text read]. Picture of the Month—Diagnosis (Denouement and Discussion: Ewing Sarcoma). Arch Pediatr Adolesc Med 2011;165(5):465-466",
+     who="the single case of the Picture of the Month (paediatric patient)",
+     unfilled="only the 'Denouement and Discussion' part read: age, sex and presenting complaint were in the Presentation part, not read; PMID not captured; bone scan uptake mapped as elevated scintigraphy uptake",
+     features=[
+         f("HP:6000588", "Periosteal elevation", note="irregular periosteal reaction of the right iliac bone"),
+         f("HP:0002797", "Osteolysis", note="destructive lesions of the right iliac bone extending into the sacroiliac joint and sacrum"),
+         f("HP:6001022", "Elevated bone scintigraphy uptake", note="active osteoblastic process isolated to the right iliac bone and sacroiliac joint"),
+         f("HP:0100721", "Mediastinal lymphadenopathy"),
+         f("HP:0033608", "Pulmonary nodule", note="multiple pulmonary nodules"),
+     ])
