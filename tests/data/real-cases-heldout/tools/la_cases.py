@@ -182,3 +182,67 @@ case(category="lookalike", id="la-archpediatr2011-p1", subject="patient",
          f("HP:0100721", "Mediastinal lymphadenopathy"),
          f("HP:0033608", "Pulmonary nodule", note="multiple pulmonary nodules"),
      ])
+
+case(category="lookalike", id="la-yang2019-p1", subject="3-year-old girl", sex="FEMALE", age="P3Y",
+     subgroup="neuroblastoma", disease=NBL,
+     ref=pmid(31490393, "Orbital neuroblastoma metastasis: A case report and literature review"),
+     also=["DOI:10.1097/MD.0000000000017038"],
+     cite="Yang WJ, Zhou YY, Zhao F, Mei ZM, Li S, Xiang Y. Orbital neuroblastoma metastasis: A case report and literature review. Medicine (Baltimore) 2019;98(36):e17038",
+     who="the single case (3-year-old girl)",
+     unfilled="PubMed abstract read; no laboratory values; the adrenal mass (primary tumour) not mapped to a phenotype term",
+     features=[
+         f("HP:0031364", "Ecchymosis", note="periorbital ecchymoses (raccoon eyes) for 40 days"),
+         f("HP:0000520", "Proptosis"),
+         f("HP:0002797", "Osteolysis", note="multiple soft tissue masses in the skull and both orbits with erosion of the adjacent bones"),
+     ])
+
+case(category="lookalike", id="la-cureus2024caffey-p1", subject="two-month-old boy", sex="MALE", age="P2M",
+     subgroup="caffey", disease=CAFFEY,
+     ref=pmid(38304659, "Monostotic Scapular Caffey Disease: A Case Report With MRI Correlate"),
+     also=["DOI:10.7759/cureus.51533"],
+     cite="[authors not captured in the text read]. Monostotic Scapular Caffey Disease: A Case Report With MRI Correlate. Cureus 2024;16(1):e51533",
+     who="the single case (two-month-old boy)",
+     unfilled="PubMed abstract read; presenting symptoms and laboratory values not in the abstract",
+     features=[
+         f("HP:0100774", "Hyperostosis", note="monostotic scapular hyperostosis and expansion"),
+         f("HP:0000782", "Abnormal scapula morphology", note="scapular hyperostosis"),
+     ])
+
+case(category="lookalike", id="la-alkaissi2009-p1", subject="3-months-old baby girl", sex="FEMALE", age="P3M",
+     subgroup="caffey", disease=CAFFEY,
+     ref=doi("10.1186/1757-1626-2-133", "Professional awareness is needed to distinguish between child physical abuse from other disorders that can mimic signs of abuse (Skull base sclerosis in infant manifesting features of infantile cortical hyperostosis): a case report and review of the literature"),
+     cite="Al Kaissi A, Petje G, De Brauwer V, Grill F, Klaushofer K. Professional awareness is needed to distinguish between child physical abuse from other disorders that can mimic signs of abuse (Skull base sclerosis in infant manifesting features of infantile cortical hyperostosis): a case report and review of the literature. Cases J 2009;2:133",
+     who="the single case (3-month-old girl of non-consanguineous parents)",
+     unfilled="abstract read; no laboratory values; 'multiple long bone swellings' has no HPO term, mapped to subperiosteal bone formation only where radiographs are described as consistent with infantile cortical hyperostosis",
+     features=[
+         f("HP:0031485", "Subperiosteal bone formation", note="multiple long bone swellings; radiographs consistent with infantile cortical hyperostosis"),
+         f("HP:0002694", "Sclerosis of skull base", note="skull base sclerosis with excessive thickening"),
+     ])
+
+case(category="lookalike", id="la-eurorad2001-p1", subject="thirteen-year-old girl", sex="FEMALE", age="P13Y",
+     subgroup="pycnodysostosis", disease=PYCNO,
+     ref=doi("10.1594/EURORAD/CASE.837", "Pycnodysostosis"),
+     cite="Peter VK, Harrison J, Bruce C, Owen R, Thapa V. Pycnodysostosis. Eurorad case 837, 2001",
+     who="the single case (13-year-old girl)",
+     unfilled="Eurorad teaching case (no PMID; DOI written in the Eurorad 10.1594/EURORAD/CASE.<n> pattern as the development set did, not checked against a resolver); no genotype; no laboratory values",
+     features=[
+         f("HP:0004322", "Short stature"),
+         f("HP:0001508", "Failure to thrive"),
+         f("HP:0002979", "Bowing of the legs", note="both tibias bowed with old fracture lines"),
+         f("HP:0004492", "Widely patent fontanelles and sutures"),
+         f("HP:0000274", "Small face", note="small facial bones"),
+         f("HP:0002689", "Absent paranasal sinuses"),
+         f("HP:0005446", "Obtuse angle of mandible"),
+         f("HP:0000889", "Abnormal clavicle morphology", mods=[BILATERAL], note="outer third of the clavicle absent bilaterally"),
+         f("HP:0009835", "Aplasia/Hypoplasia of the distal phalanges of the hand", note="loss of terminal tufts; entire terminal phalanx absent in some fingers"),
+         f("HP:0011001", "Increased bone mineral density", note="uniformly increased density, medullary canal still visible"),
+     ])
+
+case(category="lookalike", id="la-clindysmorphol2012-p1", subject="12-year-old boy", sex="MALE", age="P12Y",
+     subgroup="pycnodysostosis", disease=PYCNO,
+     ref=pmid(21968522, "Pycnodysostosis with craniosynostosis: case report of the craniofacial and oral features"),
+     also=["DOI:10.1097/MCD.0b013e32834c7da7"],
+     cite="[authors not captured in the text read]. Pycnodysostosis with craniosynostosis: case report of the craniofacial and oral features. Clin Dysmorphol 2012;21(1):19-21",
+     who="the single case (12-year-old boy)",
+     unfilled="PubMed abstract read: it describes the syndrome in general and names only craniosynostosis for this patient; no genotype",
+     features=[f("HP:0001363", "Craniosynostosis")])
