@@ -246,3 +246,33 @@ case(category="lookalike", id="la-clindysmorphol2012-p1", subject="12-year-old b
      who="the single case (12-year-old boy)",
      unfilled="PubMed abstract read: it describes the syndrome in general and names only craniosynostosis for this patient; no genotype",
      features=[f("HP:0001363", "Craniosynostosis")])
+
+case(category="lookalike", id="la-murray2004-p1", subject="7 year old boy", sex="MALE", age="P7Y",
+     subgroup="leukaemia", disease=ALL,
+     ref=doi("10.1136/bmj.329.7472.959", "Childhood leukaemia masquerading as juvenile idiopathic arthritis"),
+     cite="Murray MJ, Tang T, Ryder C, Mabin D, Nicholson JC. Childhood leukaemia masquerading as juvenile idiopathic arthritis. BMJ 2004;329:959",
+     who="the single case (previously fit 7-year-old boy)",
+     unfilled="introduction and first paragraph of the case report read (presentation only; ALL became apparent six months later); PMID not captured; laboratory values cut off in the text read",
+     features=[
+         f("HP:0100749", "Chest pain", note="one month history of upper chest pain"),
+         f("HP:0030834", "Shoulder pain", mods=[BILATERAL], note="reduced range of movements in his shoulder joints, restricted by pain"),
+         f("HP:0033834", "Malaise"),
+         f("HP:0001254", "Lethargy"),
+         f("HP:0004396", "Poor appetite"),
+         f("HP:0030166", "Night sweats", excluded=True, note="no history of night sweats"),
+         f("HP:0000980", "Pallor"),
+         f("HP:0011134", "Low-grade fever", note="37.8 °C"),
+     ])
+
+case(category="lookalike", id="la-nedtijdschr2002-p1", subject="3-year-old girl", sex="FEMALE", age="P3Y",
+     subgroup="leukaemia", disease=ALL,
+     ref=pmid(12233152, "[Children with fever peaks and bone and joint pain: systemic juvenile idiopathic arthritis or acute lymphoblastic leukemia after all?]"),
+     cite="[authors not captured in the text read]. [Children with fever peaks and bone and joint pain: systemic juvenile idiopathic arthritis or acute lymphoblastic leukemia after all?] Ned Tijdschr Geneeskd 2002;146(35):1613-1616 (in Dutch)",
+     who="the girl of the two 3-year-old children (the boy is not included)",
+     unfilled="English PubMed abstract read; findings are stated for both children together; blood counts not given (the abstract stresses that a normal blood count is possible)",
+     features=[
+         f("HP:0001954", "Recurrent fever", note="daily fever peaks"),
+         f("HP:0001369", "Arthritis", note="signs of polyarthritis"),
+         f("HP:0002829", "Arthralgia", note="bone and joint pain"),
+         f("HP:0033834", "Malaise", note="general malaise"),
+     ])
