@@ -115,3 +115,15 @@ for n, (who, extra) in enumerate([("the patient with chronic lung disease", f("H
              f("HP:0033331", "Acute phase response", note="elevation in the levels of acute-phase reactants"),
              extra,
          ])
+
+case(category="cno", id="cno-pediatruro2023-p1", subject="boy", sex="MALE",
+     subgroup="CNO-unifocal", disease=CNO,
+     ref=doi("10.26416/Pedi.69.1.2023.7985", "Rare associations in juvenile idiopathic arthritis - chronic nonbacterial osteomyelitis"),
+     cite="[authors not captured in the text read]. Rare associations in juvenile idiopathic arthritis – chronic nonbacterial osteomyelitis. Pediatru.ro 2023;69(1)",
+     who="the single case (a boy with JIA of the enthesitis-related arthritis subtype)",
+     unfilled="abstract read; age, laboratory values and imaging not captured; PMID not captured; CNO is recurrent but confined to the right clavicle in the text read, hence CNO-unifocal",
+     features=[
+         f("HP:0001369", "Arthritis", note="juvenile idiopathic arthritis, enthesitis-related arthritis subtype"),
+         f("HP:0100686", "Enthesitis"),
+         f("HP:0002754", "Osteomyelitis", mods=[RIGHT], note="recurrent chronic nonbacterial osteomyelitis of the right clavicle"),
+     ])

@@ -276,3 +276,34 @@ case(category="lookalike", id="la-nedtijdschr2002-p1", subject="3-year-old girl"
          f("HP:0002829", "Arthralgia", note="bone and joint pain"),
          f("HP:0033834", "Malaise", note="general malaise"),
      ])
+
+case(category="lookalike", id="la-jbsr2017-p1", subject="two-year-old boy", sex="MALE", age="P2Y",
+     subgroup="bacterial-osteomyelitis", disease=NO_ID,
+     ref=doi("10.5334/jbr-btr.1220", "Chronic suppurative osteomyelitis of the mandible in a two-year-old boy (case report)"),
+     cite="[authors, title and year not captured in the text read]. Case report: chronic suppurative osteomyelitis of the mandible in a two-year-old boy. J Belg Soc Radiol",
+     who="the single case (two-year-old boy)",
+     unfilled="case-report section read; authors, exact title and year not captured (year in the id not checked); PMID not captured; no verified ontology id for bacterial osteomyelitis available offline, so disease_id and `diseases` are empty (subgroup names it)",
+     features=[
+         f("HP:0030793", "Jaw swelling", mods=[LEFT], note="painless, hard, fixed thickening of the left posterolateral mandible over two months"),
+         f("HP:0001891", "Iron deficiency anemia"),
+         f("HP:0004472", "Mandibular hyperostosis", note="CT: sclerotic thickening of the left mandibular ramus"),
+         f("HP:0031485", "Subperiosteal bone formation", note="periosteal new bone formation in a parallel pattern"),
+         f("HP:0002797", "Osteolysis", note="cortical destruction of the left mandibular head"),
+         f("HP:0007626", "Mandibular osteomyelitis", note="purulent exudate at biopsy; Prevotella oris and Veillonella atypica"),
+         f("HP:0002716", "Lymphadenopathy", excluded=True, note="no regional lymphadenopathy"),
+     ])
+
+case(category="lookalike", id="la-bmcpediatr2019jia-p1", subject="patient (age 14 years 10 months)", age="P14Y10M",
+     subgroup="JIA", disease=NO_ID,
+     ref=doi("10.1186/s12887-019-1770-6", "Successful treatment in a child with enthesitis-related arthritis involving the sternoclavicular joint: a case report"),
+     cite="[authors not captured in the text read]. Successful treatment in a child with enthesitis-related arthritis involving the sternoclavicular joint: a case report. BMC Pediatr 2019;19:373",
+     who="the single case (adolescent aged 14 years 10 months)",
+     unfilled="abstract read; sex not captured; no verified ontology id for enthesitis-related JIA available offline, so disease_id and `diseases` are empty (subgroup JIA names it); ESR value not given",
+     features=[
+         f("HP:0001386", "Joint swelling", mods=[LEFT], note="insidious atraumatic swelling of the left sternoclavicular joint (mass)"),
+         f("HP:0030838", "Hip pain", mods=[RIGHT], note="right hip tenderness"),
+         f("HP:0030840", "Ankle pain", mods=[BILATERAL], note="bilateral ankle tenderness"),
+         f("HP:0100769", "Synovitis", note="thickened synovial lining of the left sternoclavicular joint on CT"),
+         f("HP:0002797", "Osteolysis", note="mild bone erosion"),
+         f("HP:0003565", "Elevated erythrocyte sedimentation rate", note="ESR decreased after etanercept (elevated before)"),
+     ])
