@@ -127,3 +127,15 @@ case(category="cno", id="cno-pediatruro2023-p1", subject="boy", sex="MALE",
          f("HP:0100686", "Enthesitis"),
          f("HP:0002754", "Osteomyelitis", mods=[RIGHT], note="recurrent chronic nonbacterial osteomyelitis of the right clavicle"),
      ])
+
+case(category="cno", id="cno-khattab2010-p1", subject="Palestinian patient",
+     subgroup="DIRA", disease=DIRA,
+     gene={"symbol": "IL1RN", "variants": [("c.160C>T p.Q54X", "hom")]},
+     ref=doi("10.5339/qfarf.2010.BMP20", "Mutations in IL1RN in bone and skin inflammation"),
+     cite="Khattab N, Al Dosari S, Osman M, Al Dosari A, Al Alami J, El Shanti H. Mutations in IL1RN in bone and skin inflammation. QFARF Proceedings 2010:BMP20",
+     who="the Palestinian patient (the third of three patients; the two Brazilian patients are not included here)",
+     unfilled="conference abstract read; sex and age not captured; HGVS written from the abstract's '.160C>T; .Q54X' with the c./p. prefixes restored; findings stated for the three patients together ('skin and bone inflammation since birth')",
+     features=[
+         f("HP:0033605", "Pustular rash", onset="P0D", note="pustulosis since birth"),
+         f("HP:0002754", "Osteomyelitis", onset="P0D", note="chronic recurrent multifocal osteomyelitis since birth"),
+     ])
