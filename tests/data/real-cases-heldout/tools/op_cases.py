@@ -90,3 +90,27 @@ case(category="osteopetrosis", id="op-bonerep2015-p1", subject="boy", sex="MALE"
      who="the single case (a boy with infantile osteopetrosis)",
      unfilled="PubMed abstract read: 'classical clinical and radiological signs' not itemised; age not captured; no genotype",
      features=[f("HP:0011002", "Osteopetrosis", note="infantile autosomal recessive osteopetrosis; " + OP_NOTE)])
+
+case(category="osteopetrosis", id="op-ahmadpour2018-p1", subject="osteopetrotic patient",
+     subgroup="OP-unclassified", disease=("ORPHA:2781", "Osteopetrosis"),
+     ref=doi("10.7555/JBR.32.20170055", "Cervical spine fractures in osteopetrosis: a case report and review of the literature"),
+     cite="Ahmadpour A, Goodarzi A, Lee DJ, Panchal RR, Kim KD. Cervical spine fractures in osteopetrosis: a case report and review of the literature. J Biomed Res 2018;32(1):68-76",
+     who="the single case",
+     unfilled="abstract read: age, sex and osteopetrosis type not captured (likely an adult); no genotype; ORPHA:2781 (osteopetrosis, group) used because the type is not stated - not checked against the ORDO file offline; fractures were traumatic, mapped to 'Multiple small vertebral fractures' only as the closest term for multiple comminuted cervical fractures",
+     features=[
+         f("HP:0011002", "Osteopetrosis", note=OP_NOTE),
+         f("HP:0005877", "Multiple small vertebral fractures", note="multiple traumatic, comminuted, unstable cervical spinal fractures"),
+     ])
+
+for n, (who, variants, state_note) in enumerate([
+        ("the proband of the family with the homozygous c.2377G>C (G793R) mutation", [("c.2377G>C p.G793R", "hom")], "homozygous"),
+        ("the proband of the family with the compound heterozygous c.1409C>T (P470L) and c.647_648dupTG (K217X) mutations",
+         [("c.1409C>T p.P470L", "het"), ("c.647_648dupTG p.K217X", "het")], "compound heterozygous")], 1):
+    case(category="osteopetrosis", id=f"op-li2019-p{n}", subject=f"IARO family {n} proband",
+         subgroup="IOP", disease=OPTB4, hsct="case_by_case",
+         gene={"symbol": "CLCN7", "variants": variants},
+         ref=doi("10.3892/mmr.2019.10123", "Novel CLCN7 mutations cause autosomal dominant osteopetrosis type II and intermediate autosomal recessive osteopetrosis"),
+         cite="Li L, Lv SS, Wang C, Yue H, Zhang ZL. Novel CLCN7 mutations cause autosomal dominant osteopetrosis type II and intermediate autosomal recessive osteopetrosis. Mol Med Rep 2019;19(6):5030-5038",
+         who=who + " (one of the two Chinese IARO families)",
+         unfilled=f"abstract read only: sex, age and clinical findings not captured; genotype ({state_note}) as in the abstract, attributed to the family's affected member; neuro work-up not reported, so case_by_case; PMID not captured",
+         features=[f("HP:0011002", "Osteopetrosis", note="intermediate autosomal recessive osteopetrosis; " + OP_NOTE)])
