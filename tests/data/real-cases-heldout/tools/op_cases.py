@@ -92,11 +92,11 @@ case(category="osteopetrosis", id="op-bonerep2015-p1", subject="boy", sex="MALE"
      features=[f("HP:0011002", "Osteopetrosis", note="infantile autosomal recessive osteopetrosis; " + OP_NOTE)])
 
 case(category="osteopetrosis", id="op-ahmadpour2018-p1", subject="osteopetrotic patient",
-     subgroup="OP-unclassified", disease=("ORPHA:2781", "Osteopetrosis"),
+     subgroup="OP-unclassified", disease=("", ""),
      ref=doi("10.7555/JBR.32.20170055", "Cervical spine fractures in osteopetrosis: a case report and review of the literature"),
      cite="Ahmadpour A, Goodarzi A, Lee DJ, Panchal RR, Kim KD. Cervical spine fractures in osteopetrosis: a case report and review of the literature. J Biomed Res 2018;32(1):68-76",
      who="the single case",
-     unfilled="abstract read: age, sex and osteopetrosis type not captured (likely an adult); no genotype; ORPHA:2781 (osteopetrosis, group) used because the type is not stated - not checked against the ORDO file offline; fractures were traumatic, mapped to 'Multiple small vertebral fractures' only as the closest term for multiple comminuted cervical fractures",
+     unfilled="abstract read: age, sex and osteopetrosis type not captured (likely an adult); no genotype; osteopetrosis type not stated and no verified group-level id offline, so disease_id and `diseases` are empty; fractures were traumatic, mapped to 'Multiple small vertebral fractures' only as the closest term for multiple comminuted cervical fractures",
      features=[
          f("HP:0011002", "Osteopetrosis", note=OP_NOTE),
          f("HP:0005877", "Multiple small vertebral fractures", note="multiple traumatic, comminuted, unstable cervical spinal fractures"),
