@@ -114,3 +114,20 @@ for n, (who, variants, state_note) in enumerate([
          who=who + " (one of the two Chinese IARO families)",
          unfilled=f"abstract read only: sex, age and clinical findings not captured; genotype ({state_note}) as in the abstract, attributed to the family's affected member; neuro work-up not reported, so case_by_case; PMID not captured",
          features=[f("HP:0011002", "Osteopetrosis", note="intermediate autosomal recessive osteopetrosis; " + OP_NOTE)])
+
+case(category="osteopetrosis", id="op-aranzabal2019-p1", subject="female patient aged 1 year 4 months", sex="FEMALE", age="P1Y4M",
+     subgroup="MIOP", disease=ARO_MAL,
+     ref=doi("10.25176/RFMH.v19i4.2345", "Osteopetrosis maligna infantil: a propósito de un caso y revisión de la literatura"),
+     cite="Aranzábal-Alegría G, Espinoza-Chiong C, Benites-Gamboa D, Aguirre-Retamozo L. Osteopetrosis maligna infantil: a propósito de un caso y revisión de la literatura. Rev Fac Med Hum 2019;19(4)",
+     who="the single patient (girl aged 1 year 4 months)",
+     unfilled="Spanish abstract read (SciELO Peru / journal PDF); PMID not found, DOI used; 'neuropathic' MIOP as the authors' label, no genetic test; abdominal collateral circulation not coded; no numeric blood values; laterality of retinopathy (right) kept in the note",
+     features=[
+         f("HP:0000980", "Pallor"),
+         f("HP:0003270", "Abdominal distention", note="distended abdomen with collateral circulation"),
+         f("HP:0001510", "Growth delay"),
+         f("HP:0001263", "Global developmental delay", note="delay of developmental milestones"),
+         f("HP:0000488", "Retinopathy", note="right retinopathy on ophthalmological examination"),
+         f("HP:0005789", "Generalized osteosclerosis", note="generalized bone hyperdensity on skeletal radiographs"),
+         f("HP:0031020", "Bone marrow hypercellularity", note="marrow aspirate hypercellular"),
+         f("HP:0012132", "Erythroid hyperplasia", note="hyperplastic erythroid series; white and megakaryocytic series normal"),
+     ])
