@@ -139,3 +139,38 @@ case(category="cno", id="cno-khattab2010-p1", subject="Palestinian patient",
          f("HP:0033605", "Pustular rash", onset="P0D", note="pustulosis since birth"),
          f("HP:0002754", "Osteomyelitis", onset="P0D", note="chronic recurrent multifocal osteomyelitis since birth"),
      ])
+
+case(category="cno", id="cno-queiroz2017-p1", subject="female patient aged 2 years and 5 months", sex="FEMALE", age="P2Y5M",
+     subgroup="CRMO", disease=CRMO,
+     ref=doi("10.1590/1806-9282.63.04.303", "Chronic recurrent multifocal osteomyelitis exhibiting predominance of periosteal reaction"),
+     cite="Queiroz RM, Rocha PHP, Lauar LZ, Costa MJB, Laguna CB, Oliveira RGG. Chronic recurrent multifocal osteomyelitis exhibiting predominance of periosteal reaction. Rev Assoc Med Bras 2017;63(4):303-306",
+     who="the single patient (girl aged 2 years 5 months)",
+     unfilled="summary (image-in-medicine article) read; presenting symptoms, laboratory values and biopsy result not captured; PMID not captured, DOI used; the three sites are coded as one Osteomyelitis term plus the jaw term",
+     features=[
+         f("HP:0002754", "Osteomyelitis", note="involvement of the left ulna, right jaw and left tibia"),
+         f("HP:0007626", "Mandibular osteomyelitis", mods=[RIGHT], note="right jaw"),
+         f("HP:0030314", "Periostosis", note="predominance of periosteal reaction as main finding"),
+     ])
+
+case(category="cno", id="cno-jhandsurg2022-p1", subject="9-year-old girl", sex="FEMALE", age="P9Y",
+     subgroup="CRMO", disease=CRMO,
+     ref=pmid(35965376, "Chronic Recurrent Multifocal Osteomyelitis in a Child's Hand: Case Report and Review"),
+     also=["DOI:10.1142/S2424835522720407"],
+     cite="[authors not captured in the text read]. Chronic Recurrent Multifocal Osteomyelitis in a Child's Hand: Case Report and Review. J Hand Surg Asian Pac Vol 2022;27(4):751-754",
+     who="the single patient (9-year-old girl)",
+     unfilled="PubMed abstract read; authors not captured; laboratory values not given; lesions confined to one hand/wrist region (several bones) but the authors' diagnosis CRMO is kept as subgroup",
+     features=[
+         f("HP:0030836", "Wrist pain", mods=[LEFT], note="persistent pain of the left wrist"),
+         f("HP:0001225", "Wrist swelling", mods=[LEFT]),
+         f("HP:0002754", "Osteomyelitis", note="phalangeal and metacarpal bases and distal carpal bones on the ulnar side of the wrist (X-ray, MRI, biopsy)"),
+     ])
+
+case(category="cno", id="cno-monsour2010-p1", subject="8-year-old girl", sex="FEMALE", age="P8Y",
+     subgroup="CRMO", disease=CRMO,
+     ref=doi("10.1259/dmfr/23060413", "Chronic recurrent multifocal osteomyelitis involving the mandible: case reports and review of the literature"),
+     cite="Monsour PAJ, Dalton JB. Chronic recurrent multifocal osteomyelitis involving the mandible: case reports and review of the literature. Dentomaxillofac Radiol 2010;39:184-190",
+     who="the 8-year-old girl whose clinical presentation, radiographs and histology are documented (the other three cases are radiographic only and not used)",
+     unfilled="abstract and introduction read; clinical findings, other sites and laboratory values of the case not captured; PMID not captured, DOI used",
+     features=[
+         f("HP:0007626", "Mandibular osteomyelitis", note="CRMO involving the mandible"),
+     ])
