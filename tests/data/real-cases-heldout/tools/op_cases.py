@@ -131,3 +131,18 @@ case(category="osteopetrosis", id="op-aranzabal2019-p1", subject="female patient
          f("HP:0031020", "Bone marrow hypercellularity", note="marrow aspirate hypercellular"),
          f("HP:0012132", "Erythroid hyperplasia", note="hyperplastic erythroid series; white and megakaryocytic series normal"),
      ])
+
+case(category="osteopetrosis", id="op-blood2001ca2-p1", subject="the older of the two transplanted children",
+     subgroup="OP-RTA", disease=OPTB3,
+     ref=doi("10.1182/blood.V97.7.1947", "Bone marrow transplantation corrects osteopetrosis in the carbonic anhydrase II deficiency syndrome"),
+     cite="[authors not captured in the text read]. Bone marrow transplantation corrects osteopetrosis in the carbonic anhydrase II deficiency syndrome. Blood 2001;97(7):1947-1950",
+     who="the older of the two children (one from each of two related Irish families) who underwent allogeneic BMT; the two older untransplanted children are not used",
+     unfilled="abstract read; age, sex and the CA2 variant (said to be 'fully elucidated') not captured, so no interpretation and no gene in the key; DOI formed from the journal's DOI pattern for this volume/page (not checked against a resolver), PMID not captured; cerebral calcification developed after transplantation, as the authors state",
+     features=[
+         f("HP:0011002", "Osteopetrosis", note="CAII deficiency syndrome; osteopetrosis resolved histologically and radiologically after BMT"),
+         f("HP:0000529", "Progressive visual loss", note="severe progressive visual loss (indication for BMT)"),
+         f("HP:0000365", "Hearing impairment", note="severe progressive hearing loss (indication for BMT)"),
+         f("HP:0001947", "Renal tubular acidosis"),
+         f("HP:0001263", "Global developmental delay", note="remains developmentally delayed"),
+         f("HP:0002514", "Cerebral calcification", note="developed after transplantation"),
+     ])
