@@ -146,3 +146,31 @@ case(category="osteopetrosis", id="op-blood2001ca2-p1", subject="the older of th
          f("HP:0001263", "Global developmental delay", note="remains developmentally delayed"),
          f("HP:0002514", "Cerebral calcification", note="developed after transplantation"),
      ])
+
+case(category="osteopetrosis", id="op-ott2013-p1", subject="affected child, consanguineous family 1",
+     subgroup="OP-neuro", disease=OPTB5, hsct="not_indicated",
+     gene={"symbol": "OSTM1", "variants": [("homozygous microdeletion affecting OSTM1", "hom")]},
+     ref=pmid(23685543, "Severe neuronopathic autosomal recessive osteopetrosis due to homozygous deletions affecting OSTM1"),
+     also=["DOI:10.1016/j.bone.2013.04.007"],
+     cite="Ott CE, Fischer B, Schröter P, Richter R, Gupta N, Verma N, Kabra M, Mundlos S, Rajab A, Neitzel H, Kornak U. Severe neuronopathic autosomal recessive osteopetrosis due to homozygous deletions affecting OSTM1. Bone 2013;55(2):292-297",
+     who="one affected child of the first of the two unrelated consanguineous families (only one patient of the paper is used)",
+     unfilled="PubMed abstract read; per-patient findings not separable in the abstract (CNS malformations, seizures, blindness and deafness are 'variable'), so only the features stated for all patients are coded; deletion size/breakpoints not transcribed (no HGVS); sex and age not captured",
+     features=[
+         f("HP:0011002", "Osteopetrosis", note="neuronopathic infantile malignant osteopetrosis"),
+         f("HP:0001522", "Death in infancy", note="early death between six weeks and five months of age (multi-organ failure due to sepsis), as stated for the patients"),
+     ])
+
+OPTB7 = ("OMIM:612301", "Osteopetrosis, autosomal recessive 7")
+
+case(category="osteopetrosis", id="op-guerrini2008-p1", subject="sibling 1, Turkish consanguineous family",
+     subgroup="MIOP", disease=OPTB7, hsct="indicated",
+     gene={"symbol": "TNFRSF11A", "variants": [("homozygous TNFRSF11A mutation", "hom")]},
+     ref=pmid(18606301, "Human osteoclast-poor osteopetrosis with hypogammaglobulinemia due to TNFRSF11A (RANK) mutations"),
+     also=["DOI:10.1016/j.ajhg.2008.06.015"],
+     cite="Guerrini MM, Sobacchi C, Cassani B, Abinun M, Kilic SS, Pangrazio A, Moratto D, Mazzolari E, Clayton-Smith J, Orchard P, Coxon FP, Helfrich MH, Crockett JC, Mellis D, Vellodi A, Tezcan I, Notarangelo LD, Rogers MJ, Vezzoni P, Villa A, Frattini A. Human osteoclast-poor osteopetrosis with hypogammaglobulinemia due to TNFRSF11A (RANK) mutations. Am J Hum Genet 2008;83(1):64-76",
+     who="one of the two affected siblings of the Turkish consanguineous family (only one patient of the paper is used; the six further families are not used)",
+     unfilled="abstract read (institutional repository copies); PMID and DOI written from the PubMed record as remembered, not checked against a resolver; variant not named in the abstract (no HGVS); sex, age and clinical details not captured; 'severe ARO' keyed as MIOP",
+     features=[
+         f("HP:0011002", "Osteopetrosis", note="severe autosomal recessive osteopetrosis, osteoclast-poor"),
+         f("HP:0004313", "Decreased circulating immunoglobulin concentration", note="hypogammaglobulinemia with impaired immunoglobulin-secreting B cells"),
+     ])
