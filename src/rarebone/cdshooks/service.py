@@ -6,7 +6,7 @@ browser-based CDS clients. TLS is the reverse proxy's job. Logs name the service
 count, never a patient id or any clinical value.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": FastAPI must see the route annotations (imported lazily) as objects
 
 import logging
 import time
