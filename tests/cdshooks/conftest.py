@@ -6,7 +6,6 @@ FHIR R4 endpoint (read and search by patient) that demands the access token it h
 it, and called over HTTP with httpx.
 """
 
-from __future__ import annotations
 
 import json
 import socket
