@@ -68,11 +68,13 @@ def limits_for(kb: KnowledgeBase, text: str, w: Weight) -> tuple[str, list[Limit
                                         f"{step.min_weight_note or 'no source read gives a dose'}")]
         amount = step.dose_mg_per_kg_per_day * w.kg
         basis = f"{_fmt(step.dose_mg_per_kg_per_day)} mg/kg/day × {_fmt(w.kg)} kg = {_fmt(amount)} mg/day"
+        certainty = step.certainty
         if step.max_mg_per_day is not None and amount > step.max_mg_per_day:
             amount = step.max_mg_per_day
-            mark = " (cap UNVERIFIED)" if step.max_certainty == "unverified" else ""
-            basis += f", capped at {_fmt(step.max_mg_per_day)} mg/day{mark}: {step.max_note or ''}"
-        return drug, [Limit(step.id, "day", amount, basis, step.id, step.sources, step.max_certainty or step.certainty)]
+            certainty = step.max_certainty or certainty  # the cap's own certainty decides the line
+            basis += f", capped at {_fmt(step.max_mg_per_day)} mg/day: {step.max_note or ''}"
+        label = f"CNO ladder step {step.step} ({step.id}): {step.dose_text}"
+        return drug, [Limit(label, "day", amount, basis, step.id, step.sources, certainty)]
     regimens = [r for r in kb.of_kind(CnoRegimen) if r.agent in text]
     if regimens:
         drug = regimens[0].agent
