@@ -13,16 +13,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--config", help="TOML settings file (else RAREBONE_CDS_CONFIG and RAREBONE_CDS_* variables)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core)")
     parser.add_argument("--insecure", action="store_true",
                         help="accept calls without a JWT (local experiments with the CDS Hooks sandbox only)")
     args = parser.parse_args(argv)
     from rarebone.cdshooks.settings import load_settings
     from rarebone.errors import RareboneError
 
+    import os
+
     try:
         env_base = {"RAREBONE_CDS_BASE_URL": f"http://{args.host}:{args.port}"}
-        import os
-
         settings = load_settings(args.config, {**env_base, **os.environ})
     except RareboneError as exc:
         print(f"rarebone: error: {exc}", file=sys.stderr)
@@ -36,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import uvicorn
 
+    if args.workers > 1:
+        # Worker processes build their own app from the same settings, passed through the environment.
+        os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()
+        uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=args.host,
+                    port=args.port, workers=args.workers, log_level="info")
+        return 0
     from rarebone.cdshooks.service import create_cds_app
 
     uvicorn.run(create_cds_app(settings), host=args.host, port=args.port, log_level="info")

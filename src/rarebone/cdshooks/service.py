@@ -67,6 +67,7 @@ class CdsService:
         self.services = {s.id: s for s in services(self.kb)}
         self.cards = CardIndex()
         self.feedback = FeedbackStore(settings.registry_db)
+        self.assessments = _Lru(settings.assessment_cache_size)
 
     def authenticate(self, authorization: str | None, path: str) -> dict:
         if not self.settings.require_auth:
@@ -135,14 +136,37 @@ class CdsService:
         from rarebone.workflows.assess import assess_patient
 
         context = _context(PatientViewContext, request.context)
-        # Fetched Observations are not narrowed by date in the query: coded findings and variants count whatever
-        # their age, exactly as with a prefetch; the window is applied to laboratory values in build_bundle.
-        result, notes, errors = self._read(request, service)
+        key = self._cache_key(request, service)
+        cached = self.assessments.get(key) if key else None
+        if cached is None:
+            # Fetched Observations are not narrowed by date in the query: coded findings and variants count
+            # whatever their age, exactly as with a prefetch; the window applies to laboratory values only.
+            result, notes, errors = self._read(request, service)
+            assessment = None if errors else assess_patient(result.patient, result.warnings, self.kb)
+            cached = (assessment, notes, errors)
+            if key:
+                self.assessments.put(key, cached)
+        assessment, notes, errors = cached
         maker = self._maker(context.patientId, notes)
         if errors:
             return self._unreadable(maker, errors, service)
-        assessment = assess_patient(result.patient, result.warnings, self.kb)
+        # Cards are built afresh on every call: each gets its own uuid, as feedback requires.
         return CdsResponse(cards=patient_view_cards(assessment, self.kb, maker, f"Patient/{context.patientId}"))
+
+    def _cache_key(self, request, service: Service) -> str | None:
+        """Same patient id, same complete prefetch, same day -> same assessment (the rules are deterministic).
+        Only a complete prefetch is cached: data we fetch ourselves may have changed since."""
+        import hashlib
+        import json
+
+        from rarebone.core.clock import today
+
+        prefetch = request.prefetch or {}
+        if any(k not in prefetch for k in service.prefetch):
+            return None
+        text = json.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch],
+                          sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def _order_sign(self, request, service: Service) -> CdsResponse:
         from rarebone.cdshooks.models import OrderSignContext
@@ -181,6 +205,31 @@ class CdsService:
 
 def _when(m) -> str:
     return m.time.timestamp.isoformat() if m.time and m.time.timestamp else ""
+
+
+class _Lru:
+    """A small thread-safe LRU of recent assessments (a chart opened again, by another clinician or tab)."""
+
+    def __init__(self, size: int) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: str, value) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 class BadRequest(Exception):
@@ -305,3 +354,12 @@ def create_cds_app(settings: CdsSettings):
                            allow_methods=["GET", "POST", "OPTIONS"],
                            allow_headers=["Authorization", "Content-Type"])
     return app
+
+
+def app_from_environment():
+    """uvicorn factory for worker processes (``python -m rarebone.cdshooks --workers N``)."""
+    import os
+
+    from rarebone.cdshooks.settings import CdsSettings
+
+    return create_cds_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))

@@ -53,6 +53,7 @@ class CdsSettings(BaseModel):
     clock_skew_seconds: int = 60
     fhir_timeout_seconds: float = 5.0
     fhir_max_pages: int = 10
+    assessment_cache_size: int = 256  # 0 turns the cache of recent patient-view assessments off
 
     @field_validator("base_url", "workbench_url")
     @classmethod
