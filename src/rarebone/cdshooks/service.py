@@ -281,6 +281,10 @@ def create_cds_router(settings: CdsSettings):
         except BadRequest as exc:
             status = 400
             return _error(400, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the message may quote patient data: log its type only
+            status = 500
+            log.error("%s %s failed: %s", label, path, type(exc).__name__)
+            return _error(500, f"internal error ({type(exc).__name__}); the service log has the time of the call")
         finally:
             log.info("%s %s %d in %.1f ms", label, path, status, (time.perf_counter() - started) * 1000)
 
