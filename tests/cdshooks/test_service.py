@@ -176,6 +176,17 @@ def test_patient_view_operation_outcome_in_prefetch_is_fetched_again(cds, ehr):
     assert "OperationOutcome" in cards[0]["detail"]
 
 
+def test_searchset_with_matches_and_an_operation_outcome_keeps_the_matches(cds):
+    resources = bundle_resources(TCIRG1)
+    body = patient_view_request(resources)  # no fhirServer: nothing could be fetched again
+    body["prefetch"]["observations"]["entry"].append(
+        {"resource": {"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": "incomplete"}]},
+         "search": {"mode": "outcome"}})
+    cards = _cards(cds.call(PV, body))
+    assert any(c["source"]["topic"]["code"] == "osteopetrosis-suspicion" for c in cards)
+    assert "its matches were read" in cards[0]["detail"]
+
+
 def test_patient_view_no_prefetch_no_fhir_server_is_412(cds):
     body = patient_view_request(bundle_resources(TCIRG1), prefetch=False)
     r = cds.call(PV, body)
@@ -230,6 +241,14 @@ def test_expired_token_is_401_and_one_inside_the_skew_passes(cds, ehr):
     assert r.status_code == 401 and "expired" in r.json()["error"]
     within = ehr.sign(_pv_path(cds), iat=now - 600, exp=now - skew + 5)
     assert cds.call(PV, patient_view_request(_healthy("f")), token=within).status_code == 200
+
+
+def test_iat_in_the_future_is_401(cds, ehr):
+    now = int(time.time())
+    skew = cds.app.state.cds.settings.clock_skew_seconds
+    r = cds.call(PV, patient_view_request(_healthy("k")), token=ehr.sign(_pv_path(cds), iat=now + skew + 60,
+                                                                        exp=now + skew + 600))
+    assert r.status_code == 401 and "iat" in r.json()["error"]
 
 
 def test_replayed_jti_is_401(cds, ehr):

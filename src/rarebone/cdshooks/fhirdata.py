@@ -39,13 +39,19 @@ class Gathered:
 
 
 def _is_outcome(value: Any) -> bool:
+    """The prefetch value is an error report: an OperationOutcome, or a Bundle holding nothing else. A searchset
+    with matches AND an OperationOutcome (e.g. a warning that results were trimmed) keeps its matches."""
     if not isinstance(value, dict):
         return False
     if value.get("resourceType") == "OperationOutcome":
         return True
-    return value.get("resourceType") == "Bundle" and any(
-        (e.get("resource") or {}).get("resourceType") == "OperationOutcome" and
-        (e.get("search") or {}).get("mode") != "match" for e in value.get("entry") or [])
+    kinds = [(e.get("resource") or {}).get("resourceType") for e in value.get("entry") or []]
+    return value.get("resourceType") == "Bundle" and bool(kinds) and all(k == "OperationOutcome" for k in kinds)
+
+
+def _has_outcome(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("resourceType") == "Bundle" and any(
+        (e.get("resource") or {}).get("resourceType") == "OperationOutcome" for e in value.get("entry") or [])
 
 
 def _fill(template: str, context: dict) -> str:
@@ -68,6 +74,8 @@ def gather(request: HookRequest, templates: dict[str, str], extra_query: dict[st
     for key in templates:
         if key in prefetch and not _is_outcome(prefetch[key]):
             got.values[key] = prefetch[key]
+            if _has_outcome(prefetch[key]):
+                got.notes.append(f"the EHR attached an OperationOutcome to prefetch '{key}'; its matches were read")
         else:
             if key in prefetch:
                 got.notes.append(f"the EHR reported an error (OperationOutcome) for prefetch '{key}'")
