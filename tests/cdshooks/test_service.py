@@ -191,6 +191,18 @@ def test_patient_view_no_prefetch_no_fhir_server_is_412(cds):
     body = patient_view_request(bundle_resources(TCIRG1), prefetch=False)
     r = cds.call(PV, body)
     assert r.status_code == 412 and "fhirServer" in r.json()["error"]
+    M.ErrorResponse.model_validate(r.json())
+
+
+def test_hl7_genomics_reporting_example_as_prefetch(cds):
+    """The HL7 Genomics Reporting IG's compound-heterozygote example (tests/fhir/data, CC0) as the EHR's
+    Observation search result: read without error (an unreadable record would give an info card), no card."""
+    example = json.loads((ROOT / "tests/fhir/data/hl7-genomics-bundle-compound-heterozygote.json").read_text())
+    patient = {"resourceType": "Patient", "id": "genomics-1", "gender": "male", "birthDate": "2020-01-01"}
+    body = patient_view_request([patient])
+    body["prefetch"]["observations"] = {"resourceType": "Bundle", "type": "searchset",
+                                        "entry": [{"resource": e["resource"]} for e in example["entry"]]}
+    assert _cards(cds.call(PV, body)) == []
 
 
 def test_patient_view_operation_outcome_and_no_fhir_server_is_412(cds):

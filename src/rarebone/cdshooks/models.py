@@ -168,6 +168,13 @@ class CdsResponse(_Open):
     systemActions: list[SystemAction] | None = None
 
 
+class ErrorResponse(_Open):
+    """rarebone's body for 400/401/404/412/500 answers. CDS Hooks 2.0 defines none (3.0 proposes an
+    OperationOutcome); one sentence saying what failed, never patient data or the token."""
+
+    error: str
+
+
 # --- feedback ----------------------------------------------------------------------------------------------
 
 class AcceptedSuggestion(_Open):
