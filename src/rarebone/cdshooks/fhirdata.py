@@ -65,9 +65,10 @@ def _fill(template: str, context: dict) -> str:
 
 
 def gather(request: HookRequest, templates: dict[str, str], extra_query: dict[str, str] | None = None,
-           timeout: float = 5.0, max_pages: int = 10, client=None) -> Gathered:
+           timeout: float = 5.0, max_pages: int = 10, client=None, optional: frozenset = frozenset()) -> Gathered:
     """Every key of ``templates``: from the prefetch when satisfied, else fetched (``extra_query`` adds search
-    parameters to our own query, e.g. a date window), else 412."""
+    parameters to our own query, e.g. a date window), else 412 - except ``optional`` keys, which are then simply
+    absent from the result (the caller says what it could not check)."""
     got = Gathered()
     prefetch = request.prefetch or {}
     missing = []
@@ -80,6 +81,10 @@ def gather(request: HookRequest, templates: dict[str, str], extra_query: dict[st
             if key in prefetch:
                 got.notes.append(f"the EHR reported an error (OperationOutcome) for prefetch '{key}'")
             missing.append(key)
+    if not request.fhirServer:
+        for key in [k for k in missing if k in optional]:
+            missing.remove(key)
+            got.notes.append(f"prefetch '{key}' not provided and no fhirServer to fetch it from")
     if not missing:
         return got
     if not request.fhirServer:

@@ -169,9 +169,28 @@ def _marks(certainty: str) -> str:
     return {"unverified": " **UNVERIFIED**", "secondary": " *(secondary source)*"}.get(certainty, "")
 
 
-def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker) -> list:
-    """One card per draft MedicationRequest of a knowledge-base drug whose dose is above every published
-    maximum, or that cannot be checked (no weight, no height for a per-m2 drug, no dose in mg)."""
+def order_date(resource: dict) -> str | None:
+    dosage = (resource.get("dosageInstruction") or [{}])[0]
+    timing = dosage.get("timing") or {}
+    when = (timing.get("event") or [None])[0] or ((timing.get("repeat") or {}).get("boundsPeriod") or {}).get("start") \
+        or resource.get("authoredOn")
+    return when[:10] if when else None
+
+
+def _planned(plan: list[dict], drug: str, day: str | None) -> dict | None:
+    """The plan's administration of this drug on this day (rarebone's plan --format fhir shape)."""
+    if day is None:
+        return None
+    for request in plan:
+        if drug in medication_text(request) and order_date(request) == day and ordered_amount(request).dose_mg:
+            return request
+    return None
+
+
+def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: list[dict] | None = None) -> list:
+    """One card per draft MedicationRequest of a knowledge-base drug whose dose differs from the child's plan
+    for that day (when the plan is given), or is above every published maximum, or cannot be checked (no weight,
+    no height for a per-m2 drug, no dose in mg)."""
     import copy
     import uuid
 
@@ -203,6 +222,12 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker) -> list
                                     f"{weight_line}\n\n**Published doses in the knowledge base**\n\n{table}",
                                     source, citations))
             continue
+        planned = _planned(plan or [], drug, order_date(res))
+        if planned is not None:
+            card = _plan_card(kb, res, planned, drug, ordered, weight_line, table, source, citations, maker)
+            if card is not None:
+                cards.append(card)
+                continue
         top = max(computable, key=lambda lim: lim.amount_mg)
         if top.per == "day" and ordered.per_day_mg is not None:
             value, what = ordered.per_day_mg, f"{_fmt(ordered.per_day_mg)} mg/day"
@@ -233,3 +258,33 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker) -> list
         card.selectionBehavior = "at-most-one"
         cards.append(card)
     return cards
+
+
+def _plan_card(kb, res, planned, drug, ordered, weight_line, table, source, citations, maker):
+    """Warning when the order's single dose is not the plan's amount for that day (beyond float noise)."""
+    import copy
+    import uuid
+
+    from rarebone.cdshooks.models import Action, Suggestion
+    from rarebone.transplant.dosing import tolerance
+
+    amount = ordered_amount(planned).dose_mg
+    if abs(ordered.dose_mg - amount) <= tolerance(kb):
+        return None
+    day = order_date(res)
+    fixed = copy.deepcopy(res)
+    for dr in fixed["dosageInstruction"][0]["doseAndRate"]:
+        if "doseQuantity" in dr:
+            dr["doseQuantity"]["value"] = amount
+    notes = "; ".join(n.get("text", "") for n in planned.get("note") or [])
+    body = (f"Ordered: {_fmt(ordered.dose_mg)} mg per dose on {day}. The child's plan gives **{_fmt(amount)} mg** "
+            f"for {day}: {((planned.get('dosageInstruction') or [{}])[0]).get('text', '')}"
+            f"{' (' + notes + ')' if notes else ''}.\n\n{weight_line}\n\n**Published doses in the knowledge base**"
+            f"\n\n{table}")
+    label = f"Change the dose to the planned {_fmt(amount)} mg"
+    suggestion = Suggestion(label=label, isRecommended=True, uuid=str(uuid.uuid4()),
+                            actions=[Action(type="update", resource=fixed, description=label)])
+    card = maker.card(f"{drug.capitalize()}: {_fmt(ordered.dose_mg)} mg on {day} differs from the plan's "
+                      f"{_fmt(amount)} mg", "warning", body, source, citations, [suggestion])
+    card.selectionBehavior = "at-most-one"
+    return card

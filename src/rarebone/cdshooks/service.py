@@ -50,7 +50,11 @@ def services(kb) -> list[Service]:
                 "the corrected amount as a suggestion. Needs the child's weight (and height for per-m2 drugs).",
                 prefetch={"patient": f"Patient/{_PID}",
                           "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
-                          "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1"}),
+                          "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
+                          "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"},
+                usageRequirements="'plan' (optional): the child's transplant plan as rarebone writes it (plan "
+                "--format fhir: draft MedicationRequests, intent proposal, one per day); when given, an order for "
+                "a planned drug on a planned day is also checked against the planned amount."),
     ]
 
 
@@ -98,8 +102,8 @@ class CdsService:
 
         return CardMaker(self.kb, self.settings.workbench_url, self.settings.workbench_link_type, patient_id, notes)
 
-    def _read(self, request, service) -> tuple[Any, list[str], list[str]]:
-        """Prefetch/fetch -> Bundle -> intake. Returns (IntakeResult or None, notes, read error or [])."""
+    def _read(self, request, service) -> tuple[Any, list[str], list[str], dict]:
+        """Prefetch/fetch -> Bundle -> intake: (IntakeResult or None, notes, read errors or [], values by key)."""
         from rarebone.cdshooks.fhirdata import gather
         from rarebone.cdshooks.record import build_bundle, months_ago
         from rarebone.core.clock import today
@@ -107,7 +111,7 @@ class CdsService:
         from rarebone.intake.fhir import read_bundle_dict
 
         got = gather(request, service.prefetch, None, self.settings.fhir_timeout_seconds,
-                     self.settings.fhir_max_pages)
+                     self.settings.fhir_max_pages, optional=frozenset({"plan"}))
         if got.values.get("patient") is None:
             raise PreconditionFailed("the Patient is null in the prefetch or not found on the FHIR server")
         cutoff = None
@@ -118,9 +122,9 @@ class CdsService:
         try:
             result = read_bundle_dict(bundle, source=f"CDS Hooks {request.hookInstance}")
         except InputError as exc:
-            return None, notes, [str(exc)]
+            return None, notes, [str(exc)], got.values
         notes += [w for w in result.warnings if w.startswith("FHIR:")]
-        return result, notes, []
+        return result, notes, [], got.values
 
     def _unreadable(self, maker, errors: list[str], service: Service) -> CdsResponse:
         from rarebone.cdshooks.cards import _source
@@ -141,7 +145,7 @@ class CdsService:
         if cached is None:
             # Fetched Observations are not narrowed by date in the query: coded findings and variants count
             # whatever their age, exactly as with a prefetch; the window applies to laboratory values only.
-            result, notes, errors = self._read(request, service)
+            result, notes, errors, _ = self._read(request, service)
             assessment = None if errors else assess_patient(result.patient, result.warnings, self.kb)
             cached = (assessment, notes, errors)
             if key:
@@ -173,7 +177,7 @@ class CdsService:
         from rarebone.cdshooks.orders import Weight, order_cards
 
         context = _context(OrderSignContext, request.context)
-        result, notes, errors = self._read(request, service)
+        result, notes, errors, values = self._read(request, service)
         maker = self._maker(context.patientId, notes)
         if errors:
             return self._unreadable(maker, errors, service)
@@ -186,7 +190,11 @@ class CdsService:
             w.when = f"recorded {last.time.describe()}" if last.time else "date not recorded"
         if heights:
             w.height_cm = heights[-1].value
-        return CdsResponse(cards=order_cards(self.kb, context.draftOrders, w, maker))
+        from rarebone.cdshooks.fhirdata import resources
+
+        plan = [r for r in resources(values.get("plan"))
+                if r.get("resourceType") == "MedicationRequest" and r.get("intent") == "proposal"]
+        return CdsResponse(cards=order_cards(self.kb, context.draftOrders, w, maker, plan))
 
     # -- feedback --------------------------------------------------------------------------------------------
     def store_feedback(self, service_id: str, body: Any, claims: dict) -> int:
