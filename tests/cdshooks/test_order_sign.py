@@ -171,3 +171,47 @@ def test_order_sign_without_draft_orders_is_400(cds):
     del body["context"]["draftOrders"]
     r = cds.call(OS, body)
     assert r.status_code == 400 and "draftOrders" in r.json()["error"]
+
+
+def _plan_requests(pid: str) -> list[dict]:
+    """The TCIRG1 infant's real beijing-haplo plan, written by ``plan --format fhir`` (report.fhir_out)."""
+    from rarebone.intake import read_phenopacket
+    from rarebone.report.fhir_out import plan_bundle
+    from rarebone.workflows.plan import make_plan
+
+    from .conftest import ROOT
+
+    patient = read_phenopacket(ROOT / "examples/transplant/tcirg1-infant-plan.json").patient
+    plan = make_plan(KB, patient, protocol_key="beijing-haplo", day0=dt.date.today() + dt.timedelta(days=30))
+    out = []
+    for e in plan_bundle(plan)["entry"]:
+        r = e["resource"]
+        if r["resourceType"] == "MedicationRequest":
+            r = dict(r, id=f"plan-{len(out)}", subject={"reference": f"Patient/{pid}"})
+            out.append(r)
+    return out
+
+
+def test_order_checked_against_the_childs_plan_for_that_day(cds):
+    pid = "plan-1"
+    plan = _plan_requests(pid)
+    planned = next(r for r in plan if r["medicationCodeableConcept"]["text"].lower().startswith("cyclophosphamide")
+                   and r["dosageInstruction"][0].get("doseAndRate"))
+    day = planned["dosageInstruction"][0]["timing"]["event"][0]
+    amount = planned["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"]
+
+    def order(mg):
+        o = _order(pid, "Cyclophosphamide", mg, per_day=None)
+        o["dosageInstruction"][0]["timing"] = {"event": [day]}
+        return o
+
+    prefetch = dict(_patient(pid, 6.0), plan={"resourceType": "Bundle", "type": "searchset",
+                                              "entry": [{"resource": r} for r in plan]})
+    assert _cards(cds, _request(pid, [order(amount)], prefetch)) == []
+    lower = amount / 2  # below every published maximum, yet not what the plan says for that day
+    cards = _cards(cds, _request(pid, [order(lower)], prefetch))
+    assert len(cards) == 1 and "differs from the plan" in cards[0]["summary"]
+    fixed = cards[0]["suggestions"][0]["actions"][0]["resource"]
+    assert fixed["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == amount
+    del prefetch["plan"]  # no plan (optional key) and no fhirServer: checked against the published maxima only
+    assert _cards(cds, _request(pid, [order(lower)], prefetch)) == []
