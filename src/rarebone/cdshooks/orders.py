@@ -174,7 +174,7 @@ def order_date(resource: dict) -> str | None:
     timing = dosage.get("timing") or {}
     when = (timing.get("event") or [None])[0] or ((timing.get("repeat") or {}).get("boundsPeriod") or {}).get("start") \
         or resource.get("authoredOn")
-    return when[:10] if when else None
+    return when.split("T")[0] if when else None  # the calendar day of a FHIR date or dateTime
 
 
 def _planned(plan: list[dict], drug: str, day: str | None) -> dict | None:
