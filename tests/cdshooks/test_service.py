@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 import time
+import uuid
 
 import pytest
 
@@ -323,3 +324,16 @@ def test_feedback_against_spec_examples_and_bad_feedback_is_400(cds):
     del bad["feedback"][0]["acceptedSuggestions"]
     r = cds.call(PV, bad, path=path, token=cds.ehr.sign(cds.url + path))
     assert r.status_code == 400 and "fb-2" in r.json()["error"]
+
+
+def test_logs_name_the_route_never_the_patient(cds, caplog):
+    import logging
+
+    secret = "SECRET-PATIENT-" + uuid.uuid4().hex
+    resources = _infant(secret, MODERATE)
+    with caplog.at_level(logging.DEBUG):
+        _cards(cds.call(PV, patient_view_request(resources)))
+        cds.call(PV, patient_view_request(resources), token="not-a-jwt")
+    text = caplog.text
+    assert f"/cds-services/{PV}" in text
+    assert secret not in text and "HP:0001903" not in text and "not-a-jwt" not in text
