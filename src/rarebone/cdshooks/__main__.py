@@ -35,8 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         print("rarebone: error: no trusted issuer configured (RAREBONE_CDS_ISSUERS or [[cds.issuers]]); every call "
               "would be refused", file=sys.stderr)
         return 2
+    import logging
+
     import uvicorn
 
+    # route, status, duration and card count per call; never patient data (see service.py)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.workers > 1:
         # Worker processes build their own app from the same settings, passed through the environment.
         os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()

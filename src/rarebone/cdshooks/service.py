@@ -275,10 +275,12 @@ def create_cds_router(settings: CdsSettings):
 
     async def _run(path: str, authorization: str | None, work, label: str):
         started = time.perf_counter()
-        status = 200
+        status, cards = 200, "-"
         try:
             claims = await run_in_threadpool(cds.authenticate, authorization, path)
             result = await run_in_threadpool(work, claims)
+            if isinstance(result, dict) and "cards" in result:
+                cards = str(len(result["cards"]))
             return result
         except AuthError as exc:
             status = 401
@@ -294,7 +296,8 @@ def create_cds_router(settings: CdsSettings):
             log.error("%s %s failed: %s", label, path, type(exc).__name__)
             return _error(500, f"internal error ({type(exc).__name__}); the service log has the time of the call")
         finally:
-            log.info("%s %s %d in %.1f ms", label, path, status, (time.perf_counter() - started) * 1000)
+            log.info("%s %s %d in %.1f ms, cards %s", label, path, status, (time.perf_counter() - started) * 1000,
+                     cards)
 
     @router.get("/cds-services", response_model=None)
     async def discovery(authorization: str | None = Header(default=None)):
