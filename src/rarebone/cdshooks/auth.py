@@ -1,0 +1,122 @@
+"""The EHR's JWT, verified as CDS Hooks 2.0 "Trusting CDS Clients" requires.
+
+Every call (discovery too) carries ``Authorization: Bearer <JWT>``. Checked, in this order, each failure a 401
+with one sentence saying which check failed (never the token or any patient data):
+header ``alg`` asymmetric and allowed, ``kid`` present, ``typ`` JWT when given; ``iss`` on the allow-list
+(``jku``, when given, must be that issuer's configured JWKS URL: a token cannot point us at a key set of its
+choosing); the signature against the issuer's JWKS (fetched over HTTP and cached; fetched again once when the
+``kid`` is unknown, so a rotated key works); ``aud`` = the exact URL called (the configured base URL + path, never
+the Host header, which the caller controls); ``exp``, ``iat`` (not in the future) and ``jti`` present;
+``jti`` not seen before from that issuer until the token expires (replay).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from rarebone.cdshooks.settings import CdsSettings
+
+
+class AuthError(Exception):
+    """401: the sentence is returned to the caller as is."""
+
+
+@dataclass
+class _KeySet:
+    fetched: float
+    keys: dict[str, object]  # kid -> PyJWK
+
+
+class Verifier:
+    def __init__(self, settings: CdsSettings) -> None:
+        self.settings = settings
+        self._keys: dict[str, _KeySet] = {}
+        self._seen: dict[tuple[str, str], float] = {}  # (iss, jti) -> exp
+        self._lock = threading.Lock()
+
+    # -- JWKS ------------------------------------------------------------------------------------------------
+    def _fetch(self, url: str) -> _KeySet:
+        import httpx
+        import jwt
+
+        try:
+            response = httpx.get(url, timeout=self.settings.fhir_timeout_seconds)
+            response.raise_for_status()
+            jwks = jwt.PyJWKSet.from_dict(response.json())
+        except (httpx.HTTPError, ValueError, jwt.PyJWKSetError) as exc:
+            raise AuthError(f"the issuer's JWKS could not be read ({type(exc).__name__})") from None
+        return _KeySet(time.monotonic(), {k.key_id: k for k in jwks.keys if k.key_id})
+
+    def _key(self, iss: str, url: str, kid: str):
+        now = time.monotonic()
+        cached = self._keys.get(iss)
+        stale = cached is None or now - cached.fetched >= self.settings.jwks_cache_seconds
+        # An unknown kid refreshes the set (key rotation), at most once a second per issuer, so a flood of
+        # made-up kids cannot make us hammer the EHR's JWKS endpoint.
+        if stale or (kid not in cached.keys and now - cached.fetched > 1):
+            cached = self._fetch(url)
+            self._keys[iss] = cached
+        key = cached.keys.get(kid)
+        if key is None:
+            raise AuthError("no key with this kid in the issuer's JWKS")
+        return key
+
+    # -- the token -------------------------------------------------------------------------------------------
+    def verify(self, authorization: str | None, path: str) -> dict:
+        import jwt
+
+        if not authorization or not authorization.startswith("Bearer "):
+            raise AuthError("missing Authorization: Bearer <JWT> (CDS Hooks requires a signed JWT on every call)")
+        token = authorization.removeprefix("Bearer ").strip()
+        try:
+            header = jwt.get_unverified_header(token)
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise AuthError("the bearer token is not a JWT") from None
+        alg = header.get("alg")
+        if alg not in self.settings.algorithms:
+            raise AuthError(f"JWT algorithm {alg!r} not accepted (asymmetric algorithms only)")
+        if header.get("typ") not in (None, "JWT"):
+            raise AuthError("JWT header typ must be JWT")
+        kid = header.get("kid")
+        if not kid:
+            raise AuthError("JWT header has no kid")
+        iss = claims.get("iss")
+        issuer = self.settings.issuer(iss) if isinstance(iss, str) else None
+        if issuer is None:
+            raise AuthError("JWT issuer is not on this service's allow-list")
+        if header.get("jku") not in (None, issuer.jwks_url):
+            raise AuthError("JWT jku is not the JWKS URL configured for this issuer")
+        key = self._key(issuer.iss, issuer.jwks_url, kid)
+        audience = self.settings.audience(path)
+        try:
+            verified = jwt.decode(token, key=key, algorithms=[alg], audience=audience, issuer=issuer.iss,
+                                  leeway=self.settings.clock_skew_seconds,
+                                  options={"require": ["iss", "aud", "exp", "iat", "jti"]})
+        except jwt.InvalidSignatureError:
+            raise AuthError("JWT signature does not verify against the issuer's key") from None
+        except jwt.ExpiredSignatureError:
+            raise AuthError("JWT has expired") from None
+        except jwt.InvalidAudienceError:
+            raise AuthError(f"JWT aud is not this endpoint ({audience})") from None
+        except jwt.ImmatureSignatureError:
+            raise AuthError("JWT iat is in the future") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise AuthError(f"JWT lacks the required claim {exc.claim}") from None
+        except jwt.PyJWTError as exc:
+            raise AuthError(f"JWT rejected ({type(exc).__name__})") from None
+        if issuer.tenant is not None and verified.get("tenant") != issuer.tenant:
+            raise AuthError("JWT tenant is not the one configured for this issuer")
+        self._once(issuer.iss, str(verified["jti"]), float(verified["exp"]))
+        return verified
+
+    def _once(self, iss: str, jti: str, exp: float) -> None:
+        now = time.time()
+        with self._lock:
+            if len(self._seen) > 4096:  # forget expired nonces; they can no longer be replayed anyway
+                self._seen = {k: e for k, e in self._seen.items() if e + self.settings.clock_skew_seconds > now}
+            if (iss, jti) in self._seen:
+                raise AuthError("JWT jti already used (replay)")
+            self._seen[(iss, jti)] = exp

@@ -1,0 +1,380 @@
+"""The CDS Hooks 2.0 service: discovery, patient-view, order-sign, feedback (docs/ehr-integration.md).
+
+``create_cds_router(settings)`` gives the routes alone (for ``rarebone serve`` to include beside the workbench);
+``create_cds_app(settings)`` wraps them in an application with CORS, as the specification recommends for
+browser-based CDS clients. TLS is the reverse proxy's job. Logs name the service, status, duration and card
+count, never a patient id or any clinical value.
+"""
+
+# no "from __future__ import annotations": FastAPI must see the route annotations (imported lazily) as objects
+
+import logging
+import time
+from typing import Any
+
+from rarebone.cdshooks.auth import AuthError, Verifier
+from rarebone.cdshooks.fhirdata import PreconditionFailed
+from rarebone.cdshooks.models import CdsResponse, DiscoveryResponse, Service
+from rarebone.cdshooks.settings import CdsSettings
+
+log = logging.getLogger("rarebone.cdshooks")
+
+PATIENT_VIEW_ID = "rarebone-patient-view"
+ORDER_SIGN_ID = "rarebone-order-sign"
+_PID = "{{context.patientId}}"
+
+
+def _loinc_codes(kb, key: str) -> str:
+    from rarebone.knowledge.kinds.base import Analyte
+
+    entry = next(a for a in kb.of_kind(Analyte) if a.key == key)
+    return ",".join(f"http://loinc.org|{c}" for c in entry.loinc)
+
+
+def services(kb) -> list[Service]:
+    return [
+        Service(hook="patient-view", id=PATIENT_VIEW_ID, title="rarebone: osteopetrosis and CNO red flags",
+                description="Reads the chart when it is opened and returns a card only when there is something to "
+                "say: suspicion of infantile osteopetrosis or CNO (moderate or high), an urgent HSCT referral, the "
+                "leukaemia/JMML look-alike, a dangerous CNO look-alike not yet excluded. Decision support, to be "
+                "checked by the responsible clinician.",
+                prefetch={"patient": f"Patient/{_PID}", "conditions": f"Condition?patient={_PID}",
+                          "observations": f"Observation?patient={_PID}",
+                          "medications": f"MedicationRequest?patient={_PID}"},
+                usageRequirements="Laboratory Observations older than the window of knowledge entry "
+                "CDS-OBSERVATION-WINDOW are not read; prefetch tokens cannot carry a date, so the template asks for "
+                "all Observations. Without prefetch the service fetches from fhirServer with fhirAuthorization."),
+        Service(hook="order-sign", id=ORDER_SIGN_ID, title="rarebone: weight-based dose check",
+                description="Checks draft MedicationRequests for anakinra, pamidronate and the conditioning agents "
+                "of the transplant protocols against the published weight-based dose and cap; a warning card with "
+                "the corrected amount as a suggestion. Needs the child's weight (and height for per-m2 drugs).",
+                prefetch={"patient": f"Patient/{_PID}",
+                          "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
+                          "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
+                          "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"},
+                usageRequirements="'plan' (optional): the child's transplant plan as rarebone writes it (plan "
+                "--format fhir: draft MedicationRequests, intent proposal, one per day); when given, an order for "
+                "a planned drug on a planned day is also checked against the planned amount."),
+    ]
+
+
+class CdsService:
+    """Everything the routes share: settings, verifier (JWKS and jti caches), card index, feedback store."""
+
+    def __init__(self, settings: CdsSettings) -> None:
+        from rarebone.cdshooks.feedback import CardIndex, FeedbackStore
+        from rarebone.knowledge import load
+
+        self.settings = settings
+        self.verifier = Verifier(settings)
+        self.kb = load()
+        self.services = {s.id: s for s in services(self.kb)}
+        self.cards = CardIndex()
+        self.feedback = FeedbackStore(settings.registry_db)
+        self.assessments = _Lru(settings.assessment_cache_size)
+
+    def authenticate(self, authorization: str | None, path: str) -> dict:
+        if not self.settings.require_auth:
+            return {"iss": "unauthenticated (require_auth off)"}
+        return self.verifier.verify(authorization, path)
+
+    # -- hooks -----------------------------------------------------------------------------------------------
+    def call(self, service_id: str, body: Any) -> dict:
+        from pydantic import ValidationError
+
+        from rarebone.cdshooks.models import HookRequest
+
+        service = self.services[service_id]
+        try:
+            request = HookRequest.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest(_first_error(exc)) from None
+        if request.hook != service.hook:
+            raise BadRequest(f"this service answers the {service.hook} hook, not {request.hook!r}")
+        handler = self._patient_view if service.hook == "patient-view" else self._order_sign
+        response = handler(request, service)
+        for card in response.cards:
+            self.cards.add(card.uuid, f"fhir:{request.context.get('patientId')}", service_id, request.hookInstance)
+        return response.model_dump(mode="json", exclude_none=True)
+
+    def _maker(self, patient_id: str, notes: list[str]):
+        from rarebone.cdshooks.cards import CardMaker
+
+        return CardMaker(self.kb, self.settings.workbench_url, self.settings.workbench_link_type, patient_id, notes)
+
+    def _read(self, request, service) -> tuple[Any, list[str], list[str], dict]:
+        """Prefetch/fetch -> Bundle -> intake: (IntakeResult or None, notes, read errors or [], values by key)."""
+        from rarebone.cdshooks.fhirdata import gather
+        from rarebone.cdshooks.record import build_bundle, months_ago
+        from rarebone.core.clock import today
+        from rarebone.errors import InputError
+        from rarebone.intake.fhir import read_bundle_dict
+
+        got = gather(request, service.prefetch, None, self.settings.fhir_timeout_seconds,
+                     self.settings.fhir_max_pages, optional=frozenset({"plan"}))
+        if got.values.get("patient") is None:
+            raise PreconditionFailed("the Patient is null in the prefetch or not found on the FHIR server")
+        cutoff = None
+        if "observations" in service.prefetch:
+            cutoff = months_ago(today(), int(self.kb.get("CDS-OBSERVATION-WINDOW").values["months"]))
+        bundle, notes = build_bundle(got.values, "patient", cutoff)
+        notes = got.notes + notes + ([f"fetched from the FHIR server: {', '.join(got.fetched)}"] if got.fetched else [])
+        try:
+            result = read_bundle_dict(bundle, source=f"CDS Hooks {request.hookInstance}")
+        except InputError as exc:
+            return None, notes, [str(exc)], got.values
+        notes += [w for w in result.warnings if w.startswith("FHIR:")]
+        return result, notes, [], got.values
+
+    def _unreadable(self, maker, errors: list[str], service: Service) -> CdsResponse:
+        from rarebone.cdshooks.cards import _source
+
+        card = maker.card("rarebone could not read this record; no osteopetrosis/CNO check was made", "info",
+                          "**The record could not be read**\n\n" + "\n".join(f"- {e}" for e in errors),
+                          _source(self.kb, f"rarebone {service.id}", "record-unreadable", "Record unreadable", []), [])
+        return CdsResponse(cards=[card])
+
+    def _patient_view(self, request, service: Service) -> CdsResponse:
+        from rarebone.cdshooks.cards import patient_view_cards
+        from rarebone.cdshooks.models import PatientViewContext
+        from rarebone.workflows.assess import assess_patient
+
+        context = _context(PatientViewContext, request.context)
+        key = self._cache_key(request, service)
+        cached = self.assessments.get(key) if key else None
+        if cached is None:
+            # Fetched Observations are not narrowed by date in the query: coded findings and variants count
+            # whatever their age, exactly as with a prefetch; the window applies to laboratory values only.
+            result, notes, errors, _ = self._read(request, service)
+            assessment = None if errors else assess_patient(result.patient, result.warnings, self.kb)
+            cached = (assessment, notes, errors)
+            if key:
+                self.assessments.put(key, cached)
+        assessment, notes, errors = cached
+        maker = self._maker(context.patientId, notes)
+        if errors:
+            return self._unreadable(maker, errors, service)
+        # Cards are built afresh on every call: each gets its own uuid, as feedback requires.
+        return CdsResponse(cards=patient_view_cards(assessment, self.kb, maker, f"Patient/{context.patientId}"))
+
+    def _cache_key(self, request, service: Service) -> str | None:
+        """Same patient id, same complete prefetch, same day -> same assessment (the rules are deterministic).
+        Only a complete prefetch is cached: data we fetch ourselves may have changed since."""
+        import hashlib
+        import json
+
+        from rarebone.core.clock import today
+
+        prefetch = request.prefetch or {}
+        if any(k not in prefetch for k in service.prefetch):
+            return None
+        text = json.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch],
+                          sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _order_sign(self, request, service: Service) -> CdsResponse:
+        from rarebone.cdshooks.models import OrderSignContext
+        from rarebone.cdshooks.orders import Weight, order_cards
+
+        context = _context(OrderSignContext, request.context)
+        result, notes, errors, values = self._read(request, service)
+        maker = self._maker(context.patientId, notes)
+        if errors:
+            return self._unreadable(maker, errors, service)
+        w = Weight(None, None, "no weight recorded")
+        weights = sorted(result.patient.measurements_of("weight"), key=_when)
+        heights = sorted(result.patient.measurements_of("height"), key=_when)
+        if weights:
+            last = weights[-1]
+            w.kg = last.value
+            w.when = f"recorded {last.time.describe()}" if last.time else "date not recorded"
+        if heights:
+            w.height_cm = heights[-1].value
+        from rarebone.cdshooks.fhirdata import resources
+
+        plan = [r for r in resources(values.get("plan"))
+                if r.get("resourceType") == "MedicationRequest" and r.get("intent") == "proposal"]
+        return CdsResponse(cards=order_cards(self.kb, context.draftOrders, w, maker, plan))
+
+    # -- feedback --------------------------------------------------------------------------------------------
+    def store_feedback(self, service_id: str, body: Any, claims: dict) -> int:
+        from pydantic import ValidationError
+
+        from rarebone.cdshooks.models import FeedbackRequest
+
+        try:
+            request = FeedbackRequest.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest(_first_error(exc)) from None
+        actor = f"cds-hooks {claims.get('iss')}" + (f" tenant {claims['tenant']}" if claims.get("tenant") else "")
+        items = [f.model_dump(mode="json", exclude_none=True) for f in request.feedback]
+        return self.feedback.store(service_id, items, actor, self.cards)
+
+
+def _when(m) -> str:
+    return m.time.timestamp.isoformat() if m.time and m.time.timestamp else ""
+
+
+class _Lru:
+    """A small thread-safe LRU of recent assessments (a chart opened again, by another clinician or tab)."""
+
+    def __init__(self, size: int) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: str, value) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _first_error(exc) -> str:
+    err = exc.errors()[0]
+    where = "$." + ".".join(str(p) for p in err["loc"]) if err["loc"] else "$"
+    return f"{where}: {err['msg']}"
+
+
+def _context(model, context: dict):
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(context)
+    except ValidationError as exc:
+        raise BadRequest("context" + _first_error(exc)[1:]) from None
+
+
+def create_cds_router(settings: CdsSettings):
+    """The CDS Hooks routes (GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback)."""
+    from fastapi import APIRouter, Header, Request
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.responses import JSONResponse
+
+    cds = CdsService(settings)
+    router = APIRouter()
+    router.cds = cds  # tests and the workbench reach the service object through the router
+
+    def _error(status: int, message: str) -> JSONResponse:
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+    async def _run(path: str, authorization: str | None, work, label: str):
+        started = time.perf_counter()
+        status, cards = 200, "-"
+        try:
+            claims = await run_in_threadpool(cds.authenticate, authorization, path)
+            result = await run_in_threadpool(work, claims)
+            if isinstance(result, dict) and "cards" in result:
+                cards = str(len(result["cards"]))
+            return result
+        except AuthError as exc:
+            status = 401
+            return _error(401, str(exc))
+        except PreconditionFailed as exc:
+            status = 412
+            return _error(412, str(exc))
+        except BadRequest as exc:
+            status = 400
+            return _error(400, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the message may quote patient data: log its type only
+            status = 500
+            log.error("%s %s failed: %s", label, path, type(exc).__name__)
+            return _error(500, f"internal error ({type(exc).__name__}); the service log has the time of the call")
+        finally:
+            log.info("%s %s %d in %.1f ms, cards %s", label, path, status, (time.perf_counter() - started) * 1000,
+                     cards)
+
+    @router.get("/cds-services", response_model=None)
+    async def discovery(authorization: str | None = Header(default=None)):
+        def work(_claims):
+            return DiscoveryResponse(services=list(cds.services.values())).model_dump(mode="json", exclude_none=True)
+
+        return await _run("/cds-services", authorization, work, "discovery")
+
+    @router.post("/cds-services/{service_id}", response_model=None)
+    async def call(service_id: str, request: Request, authorization: str | None = Header(default=None)):
+        if service_id not in cds.services:
+            return _error(404, f"no CDS service {service_id!r} here; see GET /cds-services")
+        path = f"/cds-services/{service_id}"
+        body = await _json(request)
+
+        def work(_claims):
+            if body is _NOT_JSON:
+                raise BadRequest("the request body is not JSON")
+            response = cds.call(service_id, body)
+            return response
+
+        return await _run(path, authorization, work, "service")
+
+    @router.post("/cds-services/{service_id}/feedback", response_model=None)
+    async def feedback(service_id: str, request: Request, authorization: str | None = Header(default=None)):
+        if service_id not in cds.services:
+            return _error(404, f"no CDS service {service_id!r} here; see GET /cds-services")
+        path = f"/cds-services/{service_id}/feedback"
+        body = await _json(request)
+
+        def work(claims):
+            if body is _NOT_JSON:
+                raise BadRequest("the request body is not JSON")
+            stored = cds.store_feedback(service_id, body, claims)
+            return {"stored": stored}
+
+        return await _run(path, authorization, work, "feedback")
+
+    return router
+
+
+_NOT_JSON = object()
+
+
+async def _json(request):
+    import json
+
+    try:
+        return json.loads(await request.body())
+    except ValueError:
+        return _NOT_JSON
+
+
+def create_cds_app(settings: CdsSettings):
+    """The CDS Hooks service as its own application: the router plus CORS for browser-based CDS clients."""
+    from fastapi import FastAPI
+    from fastapi.middleware.cors import CORSMiddleware
+
+    from rarebone import __version__
+
+    app = FastAPI(title="rarebone CDS Hooks service", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    router = create_cds_router(settings)
+    app.include_router(router)
+    app.state.cds = router.cds
+    if settings.cors_origins:
+        # OWASP (the specification defers to it): name the EHR origins, never '*' with credentials.
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "OPTIONS"],
+                           allow_headers=["Authorization", "Content-Type"])
+    return app
+
+
+def app_from_environment():
+    """uvicorn factory for worker processes (``python -m rarebone.cdshooks --workers N``)."""
+    import os
+
+    from rarebone.cdshooks.settings import CdsSettings
+
+    return create_cds_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))
