@@ -56,3 +56,22 @@ def test_false_alarm_rate_on_phenopacket_store(store_files):
     alarms = sum(level in ("moderate", "high") for level in levels)
     assert levels.count("high") == 0
     assert alarms / len(levels) <= 0.01
+
+
+def test_workup_shows_a_coded_lab_result_without_a_number():
+    """A measurement whose value is an ontology class (no number) is named, not formatted as a number
+    (found by tests/adversarial/test_fuzz_inputs.py)."""
+    import copy
+    import json
+
+    from rarebone.intake import read_phenopacket_dict
+    from rarebone.workflows.assess import assess_patient
+    from tests.conftest import EXAMPLES
+
+    doc = json.loads((EXAMPLES / "tcirg1-infant.json").read_text())
+    doc = copy.deepcopy(doc)
+    doc["measurements"] = [{"assay": {"id": "LOINC:17861-6", "label": "Calcium [Mass/volume] in Serum or Plasma"},
+                            "value": {"ontologyClass": {"id": "NCIT:C25181", "label": "Low"}}}]
+    result = assess_patient(read_phenopacket_dict(doc).patient)
+    texts = [e for w in result.workup for e in w.evidence]
+    assert any("NCIT:C25181" in t for t in texts)

@@ -23,7 +23,7 @@ def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str])
         results = [m for m in patient.measurements if m.assay_id.removeprefix("LOINC:") in item.loinc]
         if results:
             status = WorkupStatus.RESULTS_RECORDED
-            evidence += [f"{m.assay_label or m.assay_id}: {m.value:.3g} {m.unit or ''}".strip() for m in results]
+            evidence += [f"{m.assay_label or m.assay_id}: {_result_text(m)}" for m in results]
         # is_a(feature, term) for any term, as one set test on the feature's ancestors
         findings = [f for f, anc in zip(patient.features, onto.feature_ancestors(patient.features))
                     if not (f.description or "").startswith("derived:") and not anc.isdisjoint(item.finding_terms)]
@@ -33,3 +33,10 @@ def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str])
         out.append(WorkupItemOut(id=item.id, item=item.item, purpose=item.purpose, status=status, evidence=evidence,
                                  citations=list(item.sources), certainty=item.certainty))
     return out
+
+
+def _result_text(m) -> str:
+    """A number with its unit, or the coded result (a measurement may be an ontology class such as 'positive')."""
+    if m.value is not None:
+        return f"{m.value:.3g} {m.unit or ''}".strip()
+    return m.value_term or "result recorded, no value"
