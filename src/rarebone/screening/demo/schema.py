@@ -94,7 +94,7 @@ def conform(table: str, columns: dict):
     unknown = set(columns) - set(schema.names)
     if unknown:
         raise ValueError(f"{table}: not CDM v5.4 columns: {sorted(unknown)}")  # a generator bug, not input
-    arrays = [pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type)
+    arrays = [pa.array(columns[f.name], type=f.type, from_pandas=True) if f.name in columns else pa.nulls(length, f.type)
               for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
