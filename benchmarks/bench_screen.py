@@ -114,6 +114,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=10_000, help="persons in the pandas-loop comparison")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--planted-scale", type=float, default=1.0, help="more planted cases (see screen-demo)")
     parser.add_argument("--skip-engine", action="store_true", help="only generate (and time) the CDM")
     args = parser.parse_args(argv)
 
@@ -125,7 +126,8 @@ def main(argv=None) -> int:
     if args.cdm.exists() and truth_path.exists():
         print(f"reusing {args.cdm} (delete it to regenerate)")
     else:
-        result = build_demo(args.persons, str(args.cdm), "duckdb", seed=args.seed, replace=True)
+        result = build_demo(args.persons, str(args.cdm), "duckdb", seed=args.seed, replace=True,
+                            planted_scale=args.planted_scale)
         clinical = sum(v for k, v in result.rows.items() if not k.startswith("concept"))
         print(f"generated {result.persons:,} persons, {clinical:,} rows, {result.planted:,} planted in "
               f"{result.seconds:.1f} s; {args.cdm.stat().st_size / 2**20:.0f} MB; peak {result.peak_rss_mb:.0f} MB")

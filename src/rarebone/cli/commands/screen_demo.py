@@ -20,6 +20,8 @@ def register(app: typer.Typer) -> None:
                                    help="Where the planted truth table goes (default: beside the CDM)."),
         replace: bool = typer.Option(False, "--replace", help="Overwrite an existing CDM at --out."),
         chunk: int = typer.Option(25_000, "--chunk", min=1000, help="Persons generated per chunk (memory)."),
+        planted_scale: float = typer.Option(1.0, "--planted-scale", min=0.0,
+                                            help="Multiply the planted cases per million (tighter recall)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     ) -> None:
         """Generate a SYNTHETIC OMOP CDM v5.4 (children's hospital background plus planted trajectories) to try
@@ -32,7 +34,8 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("duckdb", "parquet", "csv", "postgresql"):
             raise InputError("unknown format (duckdb, parquet, csv, postgresql)", path="--format", value=format)
         result = build_demo(persons, out, fmt, seed=seed, replace=replace, truth=truth, schema=schema,
-                            chunk_persons=chunk, show_progress=not quiet)
+                            chunk_persons=chunk, show_progress=not quiet,
+                            planted_scale=planted_scale)
         clinical = sum(v for k, v in result.rows.items() if not k.startswith("concept"))
         typer.echo(f"SYNTHETIC CDM ({fmt}) written to {out}: {result.persons:,} persons, {clinical:,} rows "
                    f"in the person and clinical tables, {result.planted:,} planted cases "

@@ -80,8 +80,10 @@ class Rows:
 class Generator:
     """generate(): yields (table, pyarrow.Table) chunks; ``truth`` holds the planted persons afterwards."""
 
-    def __init__(self, persons: int, seed: int = 0, chunk_persons: int = 50_000, profile: Profile | None = None):
+    def __init__(self, persons: int, seed: int = 0, chunk_persons: int = 25_000, profile: Profile | None = None,
+                 planted_scale: float = 1.0):
         self.n = int(persons)
+        self.planted_scale = float(planted_scale)  # more planted cases for a tighter recall estimate
         self.seed = int(seed)
         self.chunk = int(chunk_persons)
         self.p = profile or Profile.load()
@@ -93,7 +95,8 @@ class Generator:
 
     # ---------------------------------------------------------------- persons and planted assignment
     def planted_counts(self) -> list[int]:
-        return [max(t.minimum, int(round(t.per_million * self.n / 1_000_000))) for t in self.p.trajectories]
+        return [max(t.minimum, int(round(t.per_million * self.planted_scale * self.n / 1_000_000)))
+                for t in self.p.trajectories]
 
     @cached_property
     def persons(self) -> dict:
