@@ -89,19 +89,20 @@ def build(entries: list[dict], synthea: Path, library: Path | None) -> dict[str,
         if cid in ids.values():
             problems.append(f"{key}: concept_id {cid} used twice")
         ids[key] = cid
-        standard = "" if entry["domain"] in {"Type Concept"} else "S"
+        standard = "" if entry["domain"] in {"Type Concept"} or entry.get("standard") is False else "S"
         concept_rows.append([cid, entry["name"], entry["domain"], vocabulary,
                              entry.get("concept_class", _default_class(entry)), standard, code, VALID_START,
                              VALID_END, ""])
         source_rows.append([key, cid, vocabulary, code, source, entry.get("code_source", "SOURCE"),
                             entry.get("hpo", "")])
     for entry in entries:
-        for parent in entry.get("parents", []):
+        for parent in entry.get("parents", []) + ([entry["maps_to"]] if "maps_to" in entry else []):
             if parent not in ids:
-                problems.append(f"{entry['key']}: unknown parent {parent}")
+                problems.append(f"{entry['key']}: unknown parent or maps_to {parent}")
     if problems:
         raise SystemExit("build_screening_vocabulary: " + "; ".join(problems))
-    parents = {e["key"]: e.get("parents", []) for e in entries}
+    # OHDSI's CONCEPT_ANCESTOR holds standard concepts only; a non-standard code reaches it through "Maps to"
+    parents = {e["key"]: e.get("parents", []) for e in entries if e.get("standard") is not False}
     ancestor_rows = []
     for key in parents:  # breadth-first over the hand-made "Is a" links: min and max levels per ancestor
         levels: dict[str, list[int]] = {key: [0, 0]}
@@ -116,8 +117,9 @@ def build(entries: list[dict], synthea: Path, library: Path | None) -> dict[str,
     relationship_rows = []
     for entry in entries:
         cid = ids[entry["key"]]
-        relationship_rows += [[cid, cid, "Maps to", VALID_START, VALID_END, ""],
-                              [cid, cid, "Mapped from", VALID_START, VALID_END, ""]]
+        target = ids[entry.get("maps_to", entry["key"])]
+        relationship_rows += [[cid, target, "Maps to", VALID_START, VALID_END, ""],
+                              [target, cid, "Mapped from", VALID_START, VALID_END, ""]]
         for parent in entry.get("parents", []):
             relationship_rows += [[cid, ids[parent], "Is a", VALID_START, VALID_END, ""],
                                   [ids[parent], cid, "Subsumes", VALID_START, VALID_END, ""]]

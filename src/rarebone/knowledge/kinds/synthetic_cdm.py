@@ -28,7 +28,8 @@ class LabValue(_Strict):
 
 class SyntheticLab(Entry):
     """A routine laboratory test of the background population: its distribution by age (upper bound of each
-    band in days) and the reference range written beside the value."""
+    band in days). The reference range written beside each value is the population's central interval of the
+    distribution for that age band."""
 
     key: str
     analyte: str
@@ -36,8 +37,6 @@ class SyntheticLab(Entry):
     by_age: list[tuple[int, float, float]]  # (age up to, in days; mean; sd)
     lognormal: bool = False
     decimals: int = 1
-    range_low: float | None = None
-    range_high: float | None = None
 
 
 class SyntheticPopulation(Entry):
@@ -52,6 +51,7 @@ class SyntheticPopulation(Entry):
     extract_date: str
     history_years: int = Field(ge=1)
     lab_panel_probability: dict[str, float]  # panel key -> probability per visit
+    reference_interval: float = Field(gt=0, lt=1)  # central share of healthy values inside range_low..range_high
 
 
 class BackgroundCondition(Entry):

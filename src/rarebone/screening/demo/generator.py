@@ -322,6 +322,10 @@ class Generator:
     def _add_measurement(self, out, key, unit, person_id, day, visit_id, values=None, value_concept=None) -> None:
         n, cid = len(day), self.p.ids[key]
         lab = self.p.labs.get(key)
+        if lab is not None and values is not None:
+            low, high = self._reference_range(lab, day - self.persons["birth"][person_id - 1])
+        else:
+            low = high = np.full(n, np.nan)
         columns = dict(
             measurement_id=self._ids("measurement", n), person_id=person_id,
             measurement_concept_id=np.full(n, cid, dtype=np.int64), measurement_date=day.astype(np.int32),
@@ -333,9 +337,25 @@ class Generator:
             value_as_concept_id=np.full(n, self.p.ids[value_concept] if value_concept else 0, dtype=np.int64),
             unit_concept_id=np.full(n, self.p.ids[unit] if unit else 0, dtype=np.int64),
             unit_source_value=np.full(n, self.p.codes[unit] if unit else None, dtype=object),
-            range_low=np.full(n, lab.range_low if lab and lab.range_low is not None else np.nan),
-            range_high=np.full(n, lab.range_high if lab and lab.range_high is not None else np.nan))
+            range_low=low, range_high=high)
         out["measurement"].add(**columns)
+
+    @cached_property
+    def _interval_z(self) -> float:
+        from statistics import NormalDist
+
+        central = self.p.population.reference_interval
+        return NormalDist().inv_cdf(0.5 + central / 2)  # e.g. 1.96 for the central 95 %
+
+    def _reference_range(self, lab, age) -> tuple[np.ndarray, np.ndarray]:
+        """The age band's central interval of the healthy distribution (a laboratory's reference interval)."""
+        bounds = np.asarray([b[0] for b in lab.by_age])
+        band = np.minimum(np.searchsorted(bounds, age, side="left"), len(bounds) - 1)
+        mean = np.asarray([b[1] for b in lab.by_age])[band]
+        spread = self._interval_z * np.asarray([b[2] for b in lab.by_age])[band]
+        if lab.lognormal:
+            return np.round(mean * np.exp(-spread), lab.decimals), np.round(mean * np.exp(spread), lab.decimals)
+        return np.round(mean - spread, lab.decimals), np.round(mean + spread, lab.decimals)
 
     # ---------------------------------------------------------------- planted
     def _planted(self, rng) -> dict[str, Rows]:
