@@ -244,7 +244,8 @@ def main(argv=None) -> int:
         print(f"engine not available on this branch ({exc}); merge screen-engine and run again", file=sys.stderr)
         return 2
     print(f"screen on DuckDB: {persons:,} persons in {elapsed:.2f} s ({args.threads} threads), "
-          f"peak memory {peak_mb():.0f} MB; {flagged.person_id.nunique():,} persons flagged"
+          f"process peak memory {peak_mb():.0f} MB (includes generation when it ran in this process); "
+          f"{flagged.person_id.nunique():,} persons flagged"
           + ("  (target <= 30 s at 1,000,000)" if persons >= 1_000_000 else ""))
     for line in score(flagged, truth, persons):
         print(line)
