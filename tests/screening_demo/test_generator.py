@@ -189,3 +189,14 @@ def test_values_never_negative():
         if name == "measurement":
             values = table.column("value_as_number").to_numpy(zero_copy_only=False)
             assert np.nanmin(values) > 0
+
+
+def test_planted_children_stay_children_and_inside_the_extract():
+    generator = Generator(2000, seed=2)
+    pp = generator.persons
+    planted = pp["trajectory"] >= 0
+    age_at_extract = generator.extract - pp["birth"][planted]
+    assert age_at_extract.max() < generator.p.population.age_band_days[-1]
+    spans = np.asarray([max(v.day[1] for v in t.visits) for t in generator.p.trajectories])
+    assert (pp["onset"][planted] + spans[pp["trajectory"][planted]] <= generator.extract).all()
+    assert (pp["onset"][planted] >= generator.window_start).all()

@@ -123,9 +123,11 @@ class Generator:
             start += count
             span = max(v.day[1] for v in t.visits)
             onset_age = rng.integers(t.onset_age_days[0], t.onset_age_days[1] + 1, size=count)
-            # the onset date leaves room for the whole trajectory before the extract date
-            earliest = np.maximum(self.window_start, self.extract - 6500 + onset_age)
-            onset_date = earliest + np.floor(rng.random(count) * (self.extract - span - earliest)).astype(np.int64)
+            # the onset date leaves room for the whole trajectory before the extract date, and the child is
+            # still inside the population's oldest age band at the extract date
+            earliest = np.maximum(self.window_start, self.extract - (bands[-1] - 1) + onset_age)
+            room = np.maximum(self.extract - span - earliest, 0)
+            onset_date = earliest + np.floor(rng.random(count) * room).astype(np.int64)
             birth[who] = onset_date - onset_age
             male[who] = rng.random(count) < t.male_share
             trajectory[who] = index
