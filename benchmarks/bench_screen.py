@@ -100,22 +100,29 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
     flagged = []
     for family in rules.families:
         limit = family.age_max_days
+        persistence_sets = set(getattr(family, "persistence_sets", ()))
+        persistence_days = getattr(family, "persistence_days", None)
         key_of = {}
         for item in family.scored:
             for set_id in item.sets:
                 key_of.setdefault(set_id, []).append(item.key)
-        found = {(key, day) for set_id, day in events for key in key_of.get(set_id, [])
+        found = {(key, day, set_id in persistence_sets) for set_id, day in events
+                 for key in key_of.get(set_id, [])
                  if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)}
         complete = None
-        for anchor in sorted({day for _, day in found}):
-            keys = {key for key, day in found if anchor - family.window_days <= day <= anchor}
-            if _level(family, keys) >= family.flag_min_level:
+        for anchor in sorted({day for _, day, _ in found}):
+            inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
+            persisting = [day for _, day, persist in inside if persist]
+            span = max(persisting) - min(persisting) if persisting else -1
+            if _level(family, {key for key, _, _ in inside}) >= family.flag_min_level and (
+                    persistence_days is None or span >= persistence_days):
                 complete = anchor
                 break
         if complete is None:
             continue
         stops = [day for set_id, day in events if set_id in set(family.diagnosis_sets) | set(family.managed_sets)]
-        if not stops or min(stops) > complete:
+        explained = any(set_id in set(getattr(family, "explained_by", ())) for set_id, _ in events)
+        if (not stops or min(stops) > complete) and not explained:
             flagged.append(family.family)
     return flagged
 
