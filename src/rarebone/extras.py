@@ -14,10 +14,11 @@ PROVIDED_BY = {
     "sqlalchemy": "registry", "alembic": "registry", "pandas": "registry", "lifelines": "registry",
     "sksurv": "registry", "sklearn": "registry", "scipy": "registry", "openpyxl": "registry",
     "platformdirs": "registry", "matplotlib": "pdf", "psycopg": "postgres", "psycopg2": "postgres",
+    "duckdb": "screen", "pyarrow": "screen",
 }
 # what the extra is for, for the message
 PURPOSE = {"registry": "the registry and the outcomes report", "postgres": "a PostgreSQL registry",
-           "pdf": "charts in HTML/PDF documents"}
+           "pdf": "charts in HTML/PDF documents", "screen": "population screening over an OMOP CDM"}
 
 
 class MissingExtraError(RareboneError):

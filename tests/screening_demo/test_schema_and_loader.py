@@ -127,3 +127,16 @@ def test_cli_too_few_persons_one_line_exit_2(tmp_path):
                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 2 and "--persons" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_screen_demo_without_the_screen_extra_names_it(tmp_path):
+    # duckdb and pyarrow come with the `screen` extra; without them one line names the extra, exit 2
+    blocker = ("import sys\nclass B:\n    def find_spec(self, name, path=None, target=None):\n"
+               "        if name.split('.')[0] in ('duckdb', 'pyarrow'):\n"
+               "            raise ModuleNotFoundError(name, name=name)\n"
+               "sys.meta_path.insert(0, B())\nfrom rarebone.cli import main\n"
+               f"main(['screen-demo', '--persons', '1000', '--out', {str(tmp_path / 'x.duckdb')!r}, '--quiet'])\n")
+    run = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 2, run.stderr
+    assert "rarebone[screen]" in run.stderr and "Traceback" not in run.stderr
