@@ -1,0 +1,276 @@
+"""Population screening benchmark on a SYNTHETIC CDM with planted cases (issue 15 targets; run on demand, once).
+
+    PYTHONPATH=src python benchmarks/bench_screen.py --persons 50000 --cdm /tmp/cdm50k.duckdb
+    PYTHONPATH=src python benchmarks/bench_screen.py --persons 1000000 --cdm /tmp/cdm1m.duckdb --sample 10000
+
+1. Generates the CDM with `rarebone screen-demo` (or reuses --cdm if it exists with its truth table).
+2. Runs the engine's screen (rarebone.screening, branch screen-engine) on DuckDB: time and peak memory.
+3. Scores the flagged persons against the planted truth table: recall and precision per condition family and per
+   planted presentation, the look-alikes' flag rate, the background flag rate.
+   Targets: recall >= 95 %, background flag rate <= 0.1 %, <= 30 s for 1,000,000 persons on 2 cores.
+4. Runs the same screen as a per-person pandas loop on a --sample of persons (all planted ones among them) and
+   prints the speed ratio.
+
+`engine_screen` is the only place that calls the engine's API; `engine_screen_person` re-writes engine.py's logic
+(rules, resolved concept sets, windows, levels) for one person in pandas and must follow it when it changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------------------------- engine adapters
+def engine_screen(cdm: Path, threads: int):
+    """Run the engine's screen on the whole CDM; returns a pandas DataFrame with person_id and family."""
+    from rarebone.screening import run_screen  # screen-engine branch (see SCREEN-CONTRACT.md)
+
+    result = run_screen(f"duckdb:///{cdm}", threads=threads, progress=False)
+    return result.flagged.to_pandas() if hasattr(result.flagged, "to_pandas") else result.flagged
+
+
+def loop_context(cdm: Path):
+    """What the per-person loop needs once: the engine's rules and the concept sets resolved in this vocabulary
+    (vocabulary resolution is per site, not per person)."""
+    from rarebone.screening import concepts, engine
+    from rarebone.screening.cdm import connect
+    from rarebone.screening.rules import load_rules
+
+    rules = load_rules()
+    resolution = concepts.resolve(connect(f"duckdb:///{cdm}"), rules)
+    ranged, thresh = engine._lab_tables(rules, resolution)
+    return {"rules": rules, "set_concepts": resolution.set_concepts.astype({"concept_id": "int64"}),
+            "ranged": ranged.astype({"concept_id": "int64"}),
+            "thresh": thresh.astype({"concept_id": "int64", "unit_concept_id": "int64"})}
+
+
+DOMAINS = (("condition", "condition_occurrence", "condition_concept_id", "condition_start_date"),
+           ("observation", "observation", "observation_concept_id", "observation_date"),
+           ("procedure", "procedure_occurrence", "procedure_concept_id", "procedure_date"),
+           ("drug", "drug_exposure", "drug_concept_id", "drug_exposure_start_date"))
+
+
+def _days(series):
+    import pandas as pd
+
+    return (pd.to_datetime(series) - pd.Timestamp("1970-01-01")).dt.days
+
+
+def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
+    """The engine's screen (rarebone/screening/engine.py) re-written for ONE person's pandas frames: the same
+    concept sets, lab rules, windows, weights and levels, evaluated row by row in Python."""
+    import pandas as pd
+
+    rules = ctx["rules"]
+    person = tables["person"].iloc[0]
+    if pd.notna(person.birth_datetime):
+        birth = int(_days(pd.Series([person.birth_datetime])).iloc[0])
+    else:
+        birth = int(_days(pd.Series([pd.Timestamp(int(person.year_of_birth), int(person.month_of_birth or 1),
+                                                   int(person.day_of_birth or 1))])).iloc[0])
+    events = []  # (set_id, day)
+    for domain, table, concept_col, date_col in DOMAINS:
+        frame = tables.get(table)
+        sets_here = [s.id for s in rules.sets.values() if domain in s.domains]
+        if frame is None or frame.empty or not sets_here:
+            continue
+        sc = ctx["set_concepts"][ctx["set_concepts"].set_id.isin(sets_here)]
+        hit = frame.merge(sc, left_on=concept_col, right_on="concept_id")
+        events += list(zip(hit.set_id, _days(hit[date_col])))
+    m = tables["measurement"]
+    if not m.empty:
+        r = m.merge(ctx["ranged"], left_on="measurement_concept_id", right_on="concept_id")
+        below = (r.direction == "below") & (r.value_as_number < r.range_low)
+        above = (r.direction == "above") & (r.value_as_number > r.range_high)
+        r = r[below | above]
+        events += list(zip(r.set_id, _days(r.measurement_date)))
+        t = m.merge(ctx["thresh"], left_on=["measurement_concept_id", "unit_concept_id"],
+                    right_on=["concept_id", "unit_concept_id"])
+        t = t[t.value_as_number * t.factor >= t.threshold]
+        events += list(zip(t.set_id, _days(t.measurement_date)))
+    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0]
+    flagged = []
+    for family in rules.families:
+        limit = family.age_max_days
+        persistence_sets = set(getattr(family, "persistence_sets", ()))
+        persistence_days = getattr(family, "persistence_days", None)
+        key_of = {}
+        for item in family.scored:
+            for set_id in item.sets:
+                key_of.setdefault(set_id, []).append(item.key)
+        found = {(key, day, set_id in persistence_sets) for set_id, day in events
+                 for key in key_of.get(set_id, [])
+                 if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)}
+        complete = None
+        for anchor in sorted({day for _, day, _ in found}):
+            inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
+            persisting = [day for _, day, persist in inside if persist]
+            span = max(persisting) - min(persisting) if persisting else -1
+            if _level(family, {key for key, _, _ in inside}) >= family.flag_min_level and (
+                    persistence_days is None or span >= persistence_days):
+                complete = anchor
+                break
+        if complete is None:
+            continue
+        stops = [day for set_id, day in events if set_id in set(family.diagnosis_sets) | set(family.managed_sets)]
+        explained = any(set_id in set(getattr(family, "explained_by", ())) for set_id, _ in events)
+        if (not stops or min(stops) > complete) and not explained:
+            flagged.append(family.family)
+    return flagged
+
+
+def _level(family, keys: set) -> int:
+    """engine._levels for one anchor, in plain Python."""
+    counted = {s.key: s.key in keys and not any(u in keys for u in s.unless) for s in family.scored}
+    score = sum(s.signed for s in family.scored if counted[s.key])
+    lv = family.levels
+    if lv["kind"] == "op":
+        domains = {s.domain for s in family.scored}
+        dom = {d: any(counted[s.key] for s in family.scored if s.domain == d) for d in domains}
+        hallmark = any(counted[s.key] for s in family.scored if s.role == lv["hallmark_role"])
+        radiology = dom.get(lv["radiology"], False)
+        systemic = any(dom[d] for d in lv["systemic"] if d in dom)
+        level = (3 if score >= lv["high"] and hallmark else 2 if score >= lv["moderate"] or hallmark
+                 else 1 if score >= lv["low"] else 0)
+        if radiology and systemic and level < 2:
+            level = 2
+        if not hallmark and level == 2 and sum(dom.values()) < lv["min_domains"] and not (radiology and systemic):
+            level = 1
+        return level
+    if not any(counted[s.key] for s in family.scored if s.role == "core"):
+        return 0
+    return 3 if score >= lv["high"] else 2 if score >= lv["moderate"] else 1
+
+
+# ----------------------------------------------------------------------------------------- scoring
+def score(flagged, truth, persons: int) -> list[str]:
+    """Recall/precision per family and presentation, look-alike and background flag rates (text lines)."""
+
+    flags = flagged.groupby("person_id")["family"].agg(lambda s: set(s)).to_dict()
+    truth = truth.copy()
+    truth["flagged_families"] = truth.person_id.map(lambda p: flags.get(p, set()))
+    truth["hit"] = [row.family in row.flagged_families for row in truth.itertuples()]
+    truth["any_flag"] = truth.flagged_families.map(bool)
+    lines = ["recall (planted flagged with their own family):"]
+    for (condition, presentation), group in truth[truth.family != "lookalike"].groupby(["condition", "presentation"]):
+        lines.append(f"  {condition:<27} {presentation:<6} {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%}")
+    for family, group in truth[truth.family != "lookalike"].groupby("family"):
+        lines.append(f"  {family:<27} all    {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%}  (target >= 95%)")
+    looks = truth[truth.family == "lookalike"]
+    lines.append("look-alikes flagged (should be 0):")
+    for condition, group in looks.groupby("condition"):
+        lines.append(f"  {condition:<24} {group.any_flag.sum():>4}/{len(group):<4} = {group.any_flag.mean():6.1%}")
+    lines.append(f"  all look-alikes          {looks.any_flag.sum():>4}/{len(looks):<4} = {looks.any_flag.mean():6.1%}")
+    planted = set(truth.person_id)
+    flagged_people = set(flags)
+    background = persons - len(planted)
+    background_flags = len(flagged_people - planted)
+    lines.append(f"background flagged: {background_flags:,}/{background:,} = {background_flags / background:.3%} "
+                 f"(target <= 0.1%)")
+    lines.append("precision per family (flagged with family F that are planted F):")
+    family_of = truth.set_index("person_id").family.to_dict()
+    for family in sorted(set(flagged.family)):
+        who = set(flagged.person_id[flagged.family == family])
+        right = sum(1 for p in who if family_of.get(p) == family)
+        lines.append(f"  {family:<14} {right:>5}/{len(who):<6} = {right / len(who) if who else 0:6.1%}")
+    return lines
+
+
+# ----------------------------------------------------------------------------------------- pandas loop
+def pandas_loop(cdm: Path, truth, sample: int, seed: int):
+    """Per-person loop in pandas over a sample (all planted persons plus random background persons)."""
+    import duckdb
+    import numpy as np
+
+    con = duckdb.connect(str(cdm), read_only=True)
+    everyone = con.execute("SELECT person_id FROM person").fetchnumpy()["person_id"]
+    rng = np.random.default_rng(seed)
+    planted = truth.person_id.to_numpy()
+    others = np.setdiff1d(everyone, planted)
+    chosen = np.concatenate([planted, rng.choice(others, size=max(0, sample - len(planted)), replace=False)])
+    con.register("chosen", {"person_id": chosen})
+    tables = {name: con.execute(f"SELECT * FROM {name} WHERE person_id IN (SELECT person_id FROM chosen)").df()
+              for name in ("person", "observation_period", "visit_occurrence", "condition_occurrence",
+                           "measurement", "drug_exposure", "procedure_occurrence")}
+    con.close()
+    grouped = {name: dict(tuple(frame.groupby("person_id"))) for name, frame in tables.items()
+               if "person_id" in frame.columns}
+    ctx = loop_context(cdm)
+    started = time.perf_counter()
+    flagged = []
+    for person_id in chosen:  # deliberately one person at a time: the approach the engine replaces
+        own = {name: frames.get(person_id, tables[name].iloc[0:0]) for name, frames in grouped.items()}
+        for family in engine_screen_person(own, int(person_id), ctx):
+            flagged.append((int(person_id), family))
+    return time.perf_counter() - started, {int(p) for p in chosen}, flagged
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="population screening benchmark (synthetic CDM)")
+    parser.add_argument("--persons", type=int, default=50_000)
+    parser.add_argument("--cdm", type=Path, default=Path("/tmp/rarebone-bench-cdm.duckdb"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sample", type=int, default=10_000, help="persons in the pandas-loop comparison")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--planted-scale", type=float, default=1.0, help="more planted cases (see screen-demo)")
+    parser.add_argument("--skip-engine", action="store_true", help="only generate (and time) the CDM")
+    args = parser.parse_args(argv)
+
+    import pyarrow.parquet as pq
+
+    from rarebone.screening.demo.build import build_demo, default_truth_path
+
+    truth_path = default_truth_path(str(args.cdm), "duckdb")
+    if args.cdm.exists() and truth_path.exists():
+        print(f"reusing {args.cdm} (delete it to regenerate)")
+    else:
+        result = build_demo(args.persons, str(args.cdm), "duckdb", seed=args.seed, replace=True,
+                            planted_scale=args.planted_scale)
+        clinical = sum(v for k, v in result.rows.items() if not k.startswith("concept"))
+        print(f"generated {result.persons:,} persons, {clinical:,} rows, {result.planted:,} planted in "
+              f"{result.seconds:.1f} s; {args.cdm.stat().st_size / 2**20:.0f} MB; peak {result.peak_rss_mb:.0f} MB")
+    truth = pq.read_table(truth_path).to_pandas()
+    import duckdb
+
+    persons = duckdb.connect(str(args.cdm), read_only=True).execute("SELECT count(*) FROM person").fetchone()[0]
+    if args.skip_engine:
+        return 0
+    try:
+        started = time.perf_counter()
+        flagged = engine_screen(args.cdm, args.threads)
+        elapsed = time.perf_counter() - started
+    except ImportError as exc:
+        print(f"engine not available on this branch ({exc}); merge screen-engine and run again", file=sys.stderr)
+        return 2
+    print(f"screen on DuckDB: {persons:,} persons in {elapsed:.2f} s ({args.threads} threads), "
+          f"process peak memory {peak_mb():.0f} MB (includes generation when it ran in this process); "
+          f"{flagged.person_id.nunique():,} persons flagged"
+          + ("  (target <= 30 s at 1,000,000)" if persons >= 1_000_000 else ""))
+    for line in score(flagged, truth, persons):
+        print(line)
+    try:
+        loop_seconds, sample, loop_flags = pandas_loop(args.cdm, truth, args.sample, args.seed)
+    except ImportError as exc:
+        print(f"pandas per-person screen not available ({exc})", file=sys.stderr)
+        return 0
+    per_person_engine = elapsed / persons
+    per_person_loop = loop_seconds / len(sample)
+    engine_on_sample = {(int(p), f) for p, f in zip(flagged.person_id, flagged.family) if int(p) in sample}
+    same = set(loop_flags) == engine_on_sample
+    print(f"pandas per-person loop: {len(sample):,} persons in {loop_seconds:.2f} s; per person "
+          f"{1000 * per_person_loop:.3f} ms vs engine {1000 * per_person_engine:.4f} ms: "
+          f"engine {per_person_loop / per_person_engine:,.0f}x faster; "
+          f"flags on the sample {'agree' if same else 'DIFFER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
