@@ -14,10 +14,12 @@ PROVIDED_BY = {
     "sqlalchemy": "registry", "alembic": "registry", "pandas": "registry", "lifelines": "registry",
     "sksurv": "registry", "sklearn": "registry", "scipy": "registry", "openpyxl": "registry",
     "platformdirs": "registry", "matplotlib": "pdf", "psycopg": "postgres", "psycopg2": "postgres",
+    "ibis": "screen", "duckdb": "screen", "pyarrow": "screen", "pyspark": "spark",
 }
 # what the extra is for, for the message
 PURPOSE = {"registry": "the registry and the outcomes report", "postgres": "a PostgreSQL registry",
-           "pdf": "charts in HTML/PDF documents"}
+           "pdf": "charts in HTML/PDF documents", "screen": "population screening of an OMOP CDM",
+           "spark": "screening on Spark"}
 
 
 class MissingExtraError(RareboneError):
