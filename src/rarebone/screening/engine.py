@@ -121,7 +121,8 @@ def _keymap(family):
     import pandas as pd
 
     rows = [{"set_id": s, "key": item.key, "pos_w": item.weight if item.role != "against" else 0.0,
-             "core": item.role == "core"} for item in family.scored for s in item.sets]
+             "core": item.role == "core", "persist": s in family.persistence_sets}
+            for item in family.scored for s in item.sets]
     return ibis.memtable(pd.DataFrame(rows))
 
 
@@ -147,7 +148,7 @@ def _levels(family, agg):
     else:
         core = _any(counted[s.key] for s in family.scored if s.role == "core")
         level = ibis.cases((~core, 0), (score >= lv["high"], 3), (score >= lv["moderate"], 2), else_=1)
-    return agg.select("person_id", "anchor", score=score, level=level.cast("int32"))
+    return agg.select("person_id", "anchor", "span", score=score, level=level.cast("int32"))
 
 
 def _prune_min(family) -> float:
@@ -165,24 +166,27 @@ def family_flags(cdm, ev, family, since_day: int | None):
 
     age_ok = ev.age <= family.age_max_days if family.age_max_inclusive else ev.age < family.age_max_days
     km = _keymap(family)
-    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core")
+    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist")
     ub = (fe.select("person_id", "key", "pos_w", "core").distinct()
           .group_by("person_id").aggregate(ub=lambda t: t.pos_w.sum(), has_core=lambda t: t.core.cast("int32").max()))
     keep = ub.filter(ub.ub >= _prune_min(family))
     if family.levels["kind"] == "cno":
         keep = keep.filter(keep.has_core == 1)
-    fd = fe.select("person_id", "key", "day").distinct().semi_join(keep, "person_id")
+    fd = fe.select("person_id", "key", "day", "persist").distinct().semi_join(keep, "person_id")
     anchors = fd.select("person_id", anchor=fd.day).distinct()
     w = fd.rename(p2="person_id")
     win = anchors.join(w, (anchors.person_id == w.p2) & (w.day <= anchors.anchor)
                        & (w.day >= anchors.anchor - int(family.window_days)))
-    win = win.select(anchors.person_id, anchors.anchor, w.key)
+    win = win.select(anchors.person_id, anchors.anchor, w.key, w.day, w.persist)
     agg = win.group_by(["person_id", "anchor"]).aggregate(
+        span=(win.day.max(where=win.persist) - win.day.min(where=win.persist)).fill_null(-1),
         **{f"k{i}": (win.key == s.key).cast("int32").max() for i, s in enumerate(family.scored)})
     lv = _levels(family, agg)
+    complete = lv.level >= family.flag_min_level
+    if family.persistence_days is not None:
+        complete &= lv.span >= family.persistence_days
     per = lv.group_by("person_id").aggregate(
-        level=lv.level.max(), score=lv.score.max(),
-        complete_day=lv.anchor.min(where=lv.level >= family.flag_min_level))
+        level=lv.level.max(), score=lv.score.max(), complete_day=lv.anchor.min(where=complete))
     per = per.filter(per.complete_day.notnull())
     dx = ev.filter(ev.set_id.isin(list(family.diagnosis_sets))).group_by("person_id").aggregate(dx_day=lambda t: t.day.min())
     mg = ev.filter(ev.set_id.isin(list(family.managed_sets) or ["-"])).group_by("person_id").aggregate(mg_day=lambda t: t.day.min())
@@ -192,6 +196,8 @@ def family_flags(cdm, ev, family, since_day: int | None):
                       (per.dx_day <= per.mg_day, per.dx_day), else_=per.mg_day)
     per = per.mutate(stop_day=stop)
     per = per.filter(per.stop_day.isnull() | (per.stop_day > per.complete_day))
+    if family.explained_by:
+        per = per.anti_join(ev.filter(ev.set_id.isin(list(family.explained_by))), "person_id")
     if since_day is not None:
         per = per.filter(per.complete_day >= since_day)
     visits = cdm.table("visit_occurrence")

@@ -70,6 +70,9 @@ class Family:
     diagnosis_sets: tuple[str, ...]
     managed_sets: tuple[str, ...]
     context_sets: tuple[str, ...]
+    explained_by: tuple[str, ...] = ()
+    persistence_sets: tuple[str, ...] = ()
+    persistence_days: float | None = None
     levels: dict = field(default_factory=dict)  # kind 'op' or 'cno' and its cut-offs
     notes: tuple[str, ...] = ()  # certainty marks printed with the output
 
@@ -127,6 +130,9 @@ def _family(kb: KnowledgeBase, entry) -> Family:
         mod, high = kb.get(entry.moderate_entry), kb.get(entry.high_entry)
         levels = {"kind": "cno", "moderate": mod.value, "high": high.value}
         notes += [m for m in (_mark(mod), _mark(high)) if m]
+    persistence = kb.get(entry.persistence_days) if entry.persistence_days else None
+    if persistence is not None and getattr(persistence, "unit", "days") != "days":
+        raise KnowledgeError("persistence entry must be in days", source=entry.id, value=persistence.id)
     if any(s.certainty != "verified" for s in scored):
         notes.append("weights: " + ", ".join(sorted({f"{s.key} {s.certainty.upper()}" for s in scored
                                                       if s.certainty != "verified"})))
@@ -134,7 +140,10 @@ def _family(kb: KnowledgeBase, entry) -> Family:
                   scored=tuple(scored), flag_min_level=LEVELS.index(entry.flag_min_level),
                   age_max_days=age.value, age_max_inclusive=age.inclusive, window_days=window.value,
                   diagnosis_sets=tuple(entry.diagnosis_sets), managed_sets=tuple(entry.managed_sets),
-                  context_sets=tuple(entry.context_sets), levels=levels, notes=tuple(notes))
+                  context_sets=tuple(entry.context_sets), explained_by=tuple(entry.explained_by),
+                  persistence_sets=tuple(entry.persistence_sets),
+                  persistence_days=persistence.value if persistence is not None else None,
+                  levels=levels, notes=tuple(notes))
 
 
 def load_rules(kb: KnowledgeBase | None = None) -> Rules:

@@ -84,6 +84,11 @@ class ScreenFamily(Entry):
     diagnosis_sets: list[str] = Field(min_length=1)
     managed_sets: list[str] = []
     context_sets: list[str] = []
+    # A recorded diagnosis that explains the picture (at any time in the record): not a missed child.
+    explained_by: list[str] = []
+    # The pattern needs these sets recorded on days at least `persistence_days` (an entry with value in days) apart.
+    persistence_sets: list[str] = []
+    persistence_days: str | None = None
 
 
 KINDS = {"screen_concept_set": ScreenConceptSet, "screen_lab_rule": ScreenLabRule, "screen_window": ScreenWindow,
