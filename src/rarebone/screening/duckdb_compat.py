@@ -41,6 +41,7 @@ def patch(backend) -> None:
 
     # the renamed call warns that it copies a DB-API result; ibis reads small results this way
     warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+    warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated")
     raw = backend.con
     if not hasattr(raw, "fetch_arrow_table") and hasattr(raw, "to_arrow_table") and not isinstance(raw, _Compat):
         backend.con = _Compat(raw)

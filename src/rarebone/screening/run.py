@@ -91,7 +91,8 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
         for family in rules.families:
             step(f"screening {family.family}")
             frames.append(engine.family_flags(cdm, ev, family, since_day).to_pandas())
-        flagged = pd.concat(frames, ignore_index=True)
+        nonempty = [f for f in frames if len(f)]
+        flagged = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0]
         step("explaining the flags")
         evidence = engine.evidence_rows(ev, rules, flagged) if len(flagged) else pd.DataFrame()
         skipped = engine.skipped_lab_rows(cdm, rules, resolution)
