@@ -24,8 +24,8 @@ OPTIONAL = {
 
 
 def _fits(dtype, kind: str) -> bool:
-    if dtype.is_null():
-        return True  # an all-empty column (CSV): nothing to read, nothing wrong
+    if dtype.is_null() or dtype.is_unknown():
+        return True  # an all-empty column (CSV, an empty frame): nothing to read, nothing wrong
     if kind == "int":
         return dtype.is_integer() or (dtype.is_decimal() and (dtype.scale or 0) == 0)
     if kind == "num":

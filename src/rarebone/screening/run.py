@@ -90,7 +90,8 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
         frames = []
         for family in rules.families:
             step(f"screening {family.family}")
-            frames.append(engine.family_flags(cdm, ev, family, since_day).to_pandas())
+            frame = engine.family_flags(cdm, ev, family, since_day).to_pandas()
+            frames.append(frame.astype({"dx_day": "float64", "stop_day": "float64"}))  # all-null columns concat cleanly
         nonempty = [f for f in frames if len(f)]
         flagged = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0]
         step("explaining the flags")
