@@ -105,13 +105,30 @@ def test_spark_gives_the_same_rows(frames, duck, tmp_path):
                .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
     try:
+        import pandas as pd
+        from pyspark.sql import types as T
+
         for name, df in frames.items():
-            df = df.copy()
+            fields, data = [], {}
             for c in df.columns:
-                if str(df[c].dtype).startswith("date32") or str(df[c].dtype) == "string":
-                    df[c] = df[c].astype("object")
-            schema = None
-            session.createDataFrame(df.where(df.notna(), None), schema=schema).createOrReplaceTempView(name)
+                kind = str(df[c].dtype)
+                if c.endswith("_date") or kind.startswith("date32"):
+                    fields.append(T.StructField(c, T.DateType()))
+                    data[c] = [None if pd.isna(v) else v for v in df[c].astype("object")]
+                elif c == "birth_datetime":
+                    fields.append(T.StructField(c, T.TimestampType()))
+                    data[c] = [v.to_pydatetime() for v in df[c]]
+                elif kind.startswith("int"):
+                    fields.append(T.StructField(c, T.LongType()))
+                    data[c] = [int(v) for v in df[c]]
+                elif kind.startswith("float"):
+                    fields.append(T.StructField(c, T.DoubleType()))
+                    data[c] = [None if v != v else float(v) for v in df[c]]
+                else:
+                    fields.append(T.StructField(c, T.StringType()))
+                    data[c] = [None if pd.isna(v) else str(v) for v in df[c]]
+            records = list(zip(*[data[c] for c in df.columns])) if len(df) else []
+            session.createDataFrame(records, schema=T.StructType(fields)).createOrReplaceTempView(name)
         con = ibis.pyspark.connect(session)
         result = run_screen(Cdm(con=con, backend="pyspark", label="spark local[2]"), progress=False)
         assert rows(result) == rows(duck)
