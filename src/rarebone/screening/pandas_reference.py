@@ -10,8 +10,6 @@ from functools import lru_cache
 from rarebone.screening.engine import DOMAIN_TABLES
 from rarebone.screening.rules import load_rules
 
-EPOCH_NS = 86_400 * 10**9
-
 
 @lru_cache(maxsize=4)
 def _resolution(key):
@@ -25,7 +23,8 @@ def _resolution(key):
     duckdb_compat.patch(con)
     names = {}
     for name, frame in tables.items():
-        con.create_table(name, frame)
+        empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
+        con.create_table(name, frame.astype({c: "string" for c in empty}) if empty else frame)
         names[name] = name
     return concepts.resolve(Cdm(con=con, backend="duckdb", label="vocabulary", _names=names), _rules())
 
@@ -41,7 +40,8 @@ def _rules():
 def _days(series):
     import pandas as pd
 
-    return (pd.to_datetime(series).astype("int64") // EPOCH_NS).astype("int64")
+    # via a timedelta: the datetime resolution (ns, us) differs between pandas readers
+    return (pd.to_datetime(series) - pd.Timestamp("1970-01-01")).dt.days.astype("int64")
 
 
 def _birth_day(person) -> int:
