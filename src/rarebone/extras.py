@@ -15,12 +15,12 @@ PROVIDED_BY = {
     "sksurv": "registry", "sklearn": "registry", "scipy": "registry", "openpyxl": "registry",
     "platformdirs": "registry", "matplotlib": "pdf", "psycopg": "postgres", "psycopg2": "postgres",
     "fastapi": "web", "uvicorn": "web", "argon2": "web", "multipart": "web",
-    "duckdb": "screen", "pyarrow": "screen",
+    "ibis": "screen", "duckdb": "screen", "pyarrow": "screen", "pyspark": "spark",
 }
 # what the extra is for, for the message
 PURPOSE = {"registry": "the registry and the outcomes report", "postgres": "a PostgreSQL registry",
            "pdf": "charts in HTML/PDF documents", "web": "the workbench (rarebone serve)",
-           "screen": "population screening over an OMOP CDM"}
+           "screen": "population screening over an OMOP CDM", "spark": "screening on Spark"}
 
 
 class MissingExtraError(RareboneError):

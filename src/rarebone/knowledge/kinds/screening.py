@@ -1,0 +1,95 @@
+"""Entry kinds of the population screen: the per-child red flags and criteria translated to OMOP concept sets.
+
+Codes are vocabulary_id + concept_code, never OMOP concept_ids: a site's own CONCEPT table resolves them at run
+time (descendants through CONCEPT_ANCESTOR, non-standard codes through CONCEPT_RELATIONSHIP 'Maps to').
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rarebone.knowledge.kinds.base import Certainty, Entry
+
+Family = Literal["osteopetrosis", "cno"]
+Domain = Literal["condition", "observation", "procedure", "drug", "measurement_value"]
+
+
+class ScreenCode(BaseModel):
+    """One code of a concept set. ``via``: where the code comes from (a source id, e.g. the HPO xref release);
+    ``certainty``: how sure the mapping finding -> code is (verified: the OMOP concept was read in a published
+    OHDSI concept set or vocabulary; secondary: an HPO cross-reference; unverified: recalled, check locally)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    vocabulary: str
+    code: str
+    label: str
+    via: str
+    certainty: Certainty = "verified"
+    descendants: bool = True
+
+
+class ScreenConceptSet(Entry):
+    """A finding, diagnosis or treatment as OMOP codes, and which knowledge entries it translates."""
+
+    role: Literal["finding", "diagnosis", "managed", "context"]
+    translates: list[str] = Field(min_length=1)  # knowledge entry ids (red flags, CNO findings, disease xrefs)
+    hpo: list[str] = []
+    domains: list[Domain] = []
+    codes: list[ScreenCode] = []  # empty only for a finding read from laboratory rules alone
+
+
+class ScreenLabRule(Entry):
+    """A laboratory reading that counts as a concept-set finding.
+
+    analyte: the core analyte entry (its LOINC codes); lab_finding: the LABFIND-* entry whose direction is read
+    against the row's own range_low/range_high (as the per-child assessment does); threshold: optionally a
+    threshold entry (value + unit) compared after unit conversion instead of the row's range."""
+
+    counts_as: str
+    analyte: str
+    lab_finding: str | None = None
+    threshold: str | None = None
+    direction: Literal["below", "above", "at_or_above"] | None = None
+
+
+class ScreenWindow(Entry):
+    """A number of days the screen uses (age window, co-occurrence window, lookback)."""
+
+    value: float
+    unit: Literal["days"]
+    inclusive: bool = True
+
+
+class ScreenScoring(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    set: str  # a ScreenConceptSet id
+    weight_entry: str  # the per-child weight entry (OP-FLAG-*, CNO-SUSP-*) whose weight/role/domain/unless apply
+
+
+class ScreenFamily(Entry):
+    """How one condition family is screened: its scored findings, level rules, windows, and what 'diagnosed' means."""
+
+    family: Family
+    cohort_definition_id: int
+    levels_entry: str | None = None  # OP-SUSPICION-LEVELS
+    moderate_entry: str | None = None  # CNO-SUSPICION-MODERATE
+    high_entry: str | None = None  # CNO-SUSPICION-HIGH
+    flag_min_level: Literal["low", "moderate", "high"]
+    age_min: str | None = None  # ScreenWindow ids
+    age_max: str
+    co_occurrence: str
+    scoring: list[ScreenScoring] = Field(min_length=1)
+    diagnosis_sets: list[str] = Field(min_length=1)
+    managed_sets: list[str] = []
+    context_sets: list[str] = []
+    # A recorded diagnosis that explains the picture (at any time in the record): not a missed child.
+    explained_by: list[str] = []
+    # The pattern needs these sets recorded on days at least `persistence_days` (an entry with value in days) apart.
+    persistence_sets: list[str] = []
+    persistence_days: str | None = None
+
+
+KINDS = {"screen_concept_set": ScreenConceptSet, "screen_lab_rule": ScreenLabRule, "screen_window": ScreenWindow,
+         "screen_family": ScreenFamily}

@@ -1,0 +1,157 @@
+"""The same screen for ONE person in plain pandas: the slow per-person way the Ibis engine replaces.
+
+Used by the benchmark (speed ratio) and by the tests (the engine and this reference must flag the same people).
+Concept resolution is done once per vocabulary (it is not part of the per-person cost)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rarebone.screening.engine import DOMAIN_TABLES
+from rarebone.screening.rules import load_rules
+
+
+@lru_cache(maxsize=4)
+def _resolution(key):
+    import ibis
+
+    from rarebone.screening import concepts, duckdb_compat
+    from rarebone.screening.cdm import Cdm
+
+    tables = _VOCAB[key]
+    con = ibis.duckdb.connect()
+    duckdb_compat.patch(con)
+    names = {}
+    for name, frame in tables.items():
+        empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
+        con.create_table(name, frame.astype({c: "string" for c in empty}) if empty else frame)
+        names[name] = name
+    return concepts.resolve(Cdm(con=con, backend="duckdb", label="vocabulary", _names=names), _rules())
+
+
+_VOCAB: dict = {}
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    return load_rules()
+
+
+def _days(series):
+    import pandas as pd
+
+    # via a timedelta: the datetime resolution (ns, us) differs between pandas readers
+    return (pd.to_datetime(series) - pd.Timestamp("1970-01-01")).dt.days.astype("int64")
+
+
+def _birth_day(person) -> int:
+    import pandas as pd
+
+    row = person.iloc[0]
+    if "birth_datetime" in person.columns and pd.notna(row.get("birth_datetime")):
+        return int(_days(pd.Series([row.birth_datetime])).iloc[0])
+    month = int(row.month_of_birth) if pd.notna(row.get("month_of_birth")) else 1
+    day = int(row.day_of_birth) if pd.notna(row.get("day_of_birth")) else 1
+    return int(_days(pd.Series([pd.Timestamp(int(row.year_of_birth), month, day)])).iloc[0])
+
+
+def person_events(tables: dict, resolution, rules):
+    import pandas as pd
+
+    sc = resolution.set_concepts
+    parts = []
+    for domain, table, concept_col, date_col in DOMAIN_TABLES:
+        frame = tables.get(table)
+        if frame is None or frame.empty:
+            continue
+        sets_here = [s.id for s in rules.sets.values() if domain in s.domains]
+        m = sc[sc.set_id.isin(sets_here)]
+        j = frame[[concept_col, date_col]].merge(m, left_on=concept_col, right_on="concept_id")
+        parts.append(pd.DataFrame({"set_id": j.set_id, "day": _days(j[date_col])}))
+    meas = tables.get("measurement")
+    if meas is not None and not meas.empty:
+        info = {r.id: r for r in rules.labs}
+        lc = resolution.lab_concepts
+        j = meas.merge(lc, left_on="measurement_concept_id", right_on="concept_id")
+        for rule_id, g in j.groupby("rule_id"):
+            rule = info[rule_id]
+            v = g.value_as_number.astype("float64")
+            if rule.threshold is None:
+                hit = (v < g.range_low) if rule.direction == "below" else (v > g.range_high)
+                hit = hit.fillna(False)
+            else:
+                f = resolution.unit_factors[resolution.unit_factors.rule_id == rule_id]
+                factor = g.unit_concept_id.map(dict(zip(f.unit_concept_id, f.factor)))
+                hit = (v * factor >= rule.threshold).fillna(False)
+            h = g[hit.astype(bool)]
+            parts.append(pd.DataFrame({"set_id": h.set_id, "day": _days(h.measurement_date)}))
+    if not parts:
+        return pd.DataFrame({"set_id": [], "day": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _level(family, keys: set[str]) -> tuple[int, float]:
+    counted = [s for s in family.scored if s.key in keys and not any(u in keys for u in s.unless)]
+    score = sum(s.signed for s in counted)
+    lv = family.levels
+    if lv["kind"] == "cno":
+        if not any(s.role == "core" for s in counted):
+            return 0, score
+        return (3 if score >= lv["high"] else 2 if score >= lv["moderate"] else 1), score
+    domains = {s.domain for s in counted}
+    hallmark = any(s.role == lv["hallmark_role"] for s in counted)
+    radiology = lv["radiology"] in domains
+    systemic = bool(domains & set(lv["systemic"]))
+    level = 3 if score >= lv["high"] and hallmark else 2 if score >= lv["moderate"] or hallmark else 1 if score >= lv["low"] else 0
+    if radiology and systemic and level < 2:
+        level = 2
+    if not hallmark and level == 2 and len(domains) < lv["min_domains"] and not (radiology and systemic):
+        level = 1
+    return level, score
+
+
+def screen_events(ev, birth_day: int, rules) -> list[str]:
+    """Families flagged for one person's events (set_id, day)."""
+    flagged = []
+    for family in rules.families:
+        key_of = family.key_of_set()
+        age = ev.day - birth_day
+        inside = (age >= 0) & ((age <= family.age_max_days) if family.age_max_inclusive else (age < family.age_max_days))
+        fe = ev[inside & ev.set_id.isin(list(key_of))]
+        rows = sorted({(k, int(d), s in family.persistence_sets) for s, d in zip(fe.set_id, fe.day) for k in key_of[s]},
+                      key=lambda r: r[1])
+        complete = None
+        for anchor in sorted({d for _, d, _ in rows}):
+            win = [r for r in rows if anchor - family.window_days <= r[1] <= anchor]
+            level, _ = _level(family, {k for k, _, _ in win})
+            days = [d for _, d, p in win if p]
+            span = (max(days) - min(days)) if days else -1
+            if level >= family.flag_min_level and (family.persistence_days is None or span >= family.persistence_days):
+                complete = anchor
+                break
+        if complete is None:
+            continue
+        valid = ev[ev.day - birth_day >= 0]
+        stops = valid[valid.set_id.isin(list(family.diagnosis_sets) + list(family.managed_sets))].day
+        if len(stops) and int(stops.min()) <= complete:
+            continue
+        if family.explained_by and valid.set_id.isin(list(family.explained_by)).any():
+            continue
+        flagged.append(family.family)
+    return flagged
+
+
+def screen_person(tables: dict, person_id: int) -> list[str]:
+    """The families flagged for one person, from that person's own pandas frames plus the vocabulary frames."""
+    rules = _rules()
+    vocab = {n: tables[n] for n in ("concept", "concept_ancestor", "concept_relationship") if n in tables}
+    key = tuple(id(f) for f in vocab.values())
+    _VOCAB.setdefault(key, vocab)
+    resolution = _resolution(key)
+    person = tables["person"]
+    person = person[person.person_id == person_id]
+    if person.empty:
+        return []
+    ev = person_events({k: (v[v.person_id == person_id] if "person_id" in v.columns else v) for k, v in tables.items()},
+                       resolution, rules)
+    return screen_events(ev, _birth_day(person), rules)

@@ -1,0 +1,178 @@
+"""The screen's rules as plain data, read from the knowledge base (screening/*.yaml and the per-child entries they
+name). The Ibis engine and the per-person pandas reference both read this, so they cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rarebone.errors import KnowledgeError
+from rarebone.knowledge import KnowledgeBase
+
+LEVELS = ("none", "low", "moderate", "high")  # index = the integer level the engine computes
+
+
+@dataclass(frozen=True)
+class Code:
+    vocabulary: str
+    code: str
+    label: str
+    certainty: str
+    descendants: bool
+
+
+@dataclass(frozen=True)
+class ConceptSet:
+    id: str
+    role: str
+    domains: tuple[str, ...]
+    codes: tuple[Code, ...]
+    statement: str
+    certainty: str
+
+
+@dataclass(frozen=True)
+class LabRule:
+    id: str
+    set_id: str
+    loinc: tuple[str, ...]
+    direction: str  # below / above (against the row's range) or at_or_above (against the threshold)
+    threshold: float | None  # in the analyte's canonical unit; None = the row's own range
+    canonical_unit: str
+    to_canonical: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Scored:
+    key: str  # the per-child weight entry id (OP-FLAG-*, CNO-SUSP-*)
+    label: str
+    weight: float
+    role: str
+    domain: str
+    unless: tuple[str, ...]  # other keys of this family whose presence cancels this one
+    sets: tuple[str, ...]
+    certainty: str
+
+    @property
+    def signed(self) -> float:
+        return -self.weight if self.role == "against" else self.weight
+
+
+@dataclass(frozen=True)
+class Family:
+    entry_id: str
+    family: str
+    cohort_definition_id: int
+    scored: tuple[Scored, ...]
+    flag_min_level: int
+    age_max_days: float
+    age_max_inclusive: bool
+    window_days: float
+    diagnosis_sets: tuple[str, ...]
+    managed_sets: tuple[str, ...]
+    context_sets: tuple[str, ...]
+    explained_by: tuple[str, ...] = ()
+    persistence_sets: tuple[str, ...] = ()
+    persistence_days: float | None = None
+    levels: dict = field(default_factory=dict)  # kind 'op' or 'cno' and its cut-offs
+    notes: tuple[str, ...] = ()  # certainty marks printed with the output
+
+    def key_of_set(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for s in self.scored:
+            for set_id in s.sets:
+                out.setdefault(set_id, []).append(s.key)
+        return out
+
+
+@dataclass(frozen=True)
+class Rules:
+    sets: dict[str, ConceptSet]
+    labs: tuple[LabRule, ...]
+    families: tuple[Family, ...]
+    unit_aliases: dict[str, str]
+    knowledge_version: str
+
+
+def _mark(entry) -> str | None:
+    if entry.certainty == "verified" and not entry.disagreement:
+        return None
+    text = f"{entry.id}: {entry.certainty.upper()}"
+    if entry.disagreement:
+        text += f" (sources disagree: {entry.disagreement})"
+    if entry.assumed_from:
+        text += f" [{entry.assumed_from}]"
+    return text
+
+
+def _family(kb: KnowledgeBase, entry) -> Family:
+    grouped: dict[str, list[str]] = {}
+    for item in entry.scoring:
+        grouped.setdefault(item.weight_entry, []).append(item.set)
+    weights = {key: kb.get(key) for key in grouped}
+    scored = []
+    for key, sets in grouped.items():
+        w = weights[key]
+        # 'unless' names flag ids (osteopetrosis) or finding ids (CNO); keep those that are keys of this family
+        unless = tuple(k for k, other in weights.items()
+                       if k != key and (k in w.unless or getattr(other, "finding", None) in w.unless))
+        scored.append(Scored(key=key, label=getattr(w, "label", None) or w.statement, weight=float(w.weight),
+                             role=w.role, domain=getattr(w, "domain", "cno"), unless=unless, sets=tuple(sets),
+                             certainty=w.certainty))
+    age, window = kb.get(entry.age_max), kb.get(entry.co_occurrence)
+    notes = [m for m in (_mark(entry), _mark(age), _mark(window)) if m]
+    if entry.levels_entry:
+        r = kb.get(entry.levels_entry)
+        levels = {"kind": "op", "low": r.low_min_score, "moderate": r.moderate_min_score, "high": r.high_min_score,
+                  "hallmark_role": r.high_requires_role, "min_domains": r.min_domains_without_hallmark,
+                  "radiology": r.radiology_domain, "systemic": tuple(r.moderate_with_radiology_domains)}
+        notes += [m for m in (_mark(r),) if m]
+    else:
+        mod, high = kb.get(entry.moderate_entry), kb.get(entry.high_entry)
+        levels = {"kind": "cno", "moderate": mod.value, "high": high.value}
+        notes += [m for m in (_mark(mod), _mark(high)) if m]
+    persistence = kb.get(entry.persistence_days) if entry.persistence_days else None
+    if persistence is not None and getattr(persistence, "unit", "days") != "days":
+        raise KnowledgeError("persistence entry must be in days", source=entry.id, value=persistence.id)
+    if any(s.certainty != "verified" for s in scored):
+        notes.append("weights: " + ", ".join(sorted({f"{s.key} {s.certainty.upper()}" for s in scored
+                                                      if s.certainty != "verified"})))
+    return Family(entry_id=entry.id, family=entry.family, cohort_definition_id=entry.cohort_definition_id,
+                  scored=tuple(scored), flag_min_level=LEVELS.index(entry.flag_min_level),
+                  age_max_days=age.value, age_max_inclusive=age.inclusive, window_days=window.value,
+                  diagnosis_sets=tuple(entry.diagnosis_sets), managed_sets=tuple(entry.managed_sets),
+                  context_sets=tuple(entry.context_sets), explained_by=tuple(entry.explained_by),
+                  persistence_sets=tuple(entry.persistence_sets),
+                  persistence_days=persistence.value if persistence is not None else None,
+                  levels=levels, notes=tuple(notes))
+
+
+def load_rules(kb: KnowledgeBase | None = None) -> Rules:
+    from rarebone.knowledge import load
+    from rarebone.knowledge.kinds.base import UnitAlias
+    from rarebone.knowledge.kinds.screening import ScreenConceptSet, ScreenFamily, ScreenLabRule
+
+    kb = kb or load()
+    sets = {e.id: ConceptSet(id=e.id, role=e.role, domains=tuple(e.domains), statement=e.statement,
+                             certainty=e.certainty,
+                             codes=tuple(Code(c.vocabulary, c.code, c.label, c.certainty, c.descendants) for c in e.codes))
+            for e in kb.of_kind(ScreenConceptSet)}
+    labs = []
+    for e in kb.of_kind(ScreenLabRule):
+        analyte = kb.get(e.analyte)
+        if e.counts_as not in sets:
+            raise KnowledgeError("lab rule counts as an unknown concept set", source=e.id, value=e.counts_as)
+        threshold = direction = None
+        if e.threshold:
+            t = kb.get(e.threshold)
+            factor = 1.0 if t.unit == analyte.canonical_unit else analyte.to_canonical.get(t.unit)
+            if factor is None:
+                raise KnowledgeError("threshold unit not convertible to the analyte's unit", source=e.id, value=t.unit)
+            threshold, direction = t.value * factor, e.direction or "at_or_above"
+        else:
+            direction = e.direction or kb.get(e.lab_finding).direction
+        labs.append(LabRule(id=e.id, set_id=e.counts_as, loinc=tuple(analyte.loinc), direction=direction,
+                            threshold=threshold, canonical_unit=analyte.canonical_unit,
+                            to_canonical=dict(analyte.to_canonical)))
+    families = tuple(_family(kb, e) for e in sorted(kb.of_kind(ScreenFamily), key=lambda f: f.cohort_definition_id))
+    aliases = {a: e.ucum for e in kb.of_kind(UnitAlias) for a in (*e.aliases, e.ucum)}
+    return Rules(sets=sets, labs=tuple(labs), families=families, unit_aliases=aliases, knowledge_version=kb.version)

@@ -1,0 +1,175 @@
+"""Run the screen on a CDM: connect, check, resolve, screen, explain. Returns pandas frames (small: flagged only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from rarebone.screening.rules import LEVELS, Rules, load_rules
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class ScreenResult:
+    flagged: object  # pandas DataFrame, one row per flagged person and family
+    evidence: object  # pandas DataFrame, the findings behind each flag
+    code_report: object  # pandas DataFrame, each code of the concept sets and what the site's vocabulary had
+    rules: Rules
+    cdm_label: str
+    backend: str
+    persons: int
+    skipped_lab_rows: int
+    missing_tables: list[str]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    since: dt.date | None = None
+
+
+@contextmanager
+def _steps(show: bool):
+    """A rich progress display on stderr (one line per step); silent when show is False."""
+    if not show:
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=False)
+    state = {"task": None}
+
+    def step(label: str) -> None:
+        if state["task"] is not None:
+            progress.update(state["task"], completed=1, total=1)
+        state["task"] = progress.add_task(label, total=None)
+
+    with progress:
+        yield step
+        if state["task"] is not None:
+            progress.update(state["task"], completed=1, total=1)
+
+
+def _date(day) -> dt.date | None:
+    import pandas as pd
+
+    return None if day is None or pd.isna(day) else EPOCH + dt.timedelta(days=int(day))
+
+
+def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | None = None, since: dt.date | None = None,
+               threads: int | None = None, progress: bool = True, rules: Rules | None = None,
+               writable: bool = False, warehouse: str | None = None) -> ScreenResult:
+    """Screen a whole CDM. ``cdm``: a URL (duckdb:///…, postgresql+psycopg://…, parquet:///…, spark://…) or an
+    already opened :class:`rarebone.screening.cdm.Cdm`."""
+    import pandas as pd
+
+    from rarebone.screening import checks, concepts, engine
+    from rarebone.screening.cdm import Cdm, connect
+
+    started = time.perf_counter()
+    rules = rules or load_rules()
+    with _steps(progress) as step:
+        step("opening the CDM")
+        if not isinstance(cdm, Cdm):
+            cdm = connect(str(cdm), schema=schema, results_schema=results_schema, threads=threads, writable=writable,
+                          warehouse=warehouse)
+        step("checking tables and columns")
+        missing = checks.check_schema(cdm)
+        step("resolving concept sets in the site's vocabulary")
+        resolution = concepts.resolve(cdm, rules)
+        warnings = concepts.require_families(resolution, rules, cdm.label)
+        persons = int(cdm.table("person").count().to_pyarrow().as_py())
+        step(f"collecting findings of {persons:,} persons")
+        ev = engine.events(cdm, rules, resolution)
+        if cdm.backend in ("duckdb", "postgres"):
+            ev = ev.cache()  # read by every family and the evidence query: compute once
+        since_day = (since - EPOCH).days if since else None
+        frames = []
+        for family in rules.families:
+            step(f"screening {family.family}")
+            frame = engine.family_flags(cdm, ev, family, since_day).to_pandas()
+            frames.append(frame.astype({"dx_day": "float64", "stop_day": "float64"}))  # all-null columns concat cleanly
+        nonempty = [f for f in frames if len(f)]
+        flagged = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0]
+        step("explaining the flags")
+        evidence = engine.evidence_rows(ev, rules, flagged) if len(flagged) else pd.DataFrame()
+        skipped = engine.skipped_lab_rows(cdm, rules, resolution)
+    births = None
+    if len(flagged):
+        b = engine.births(cdm)
+        ids = sorted(set(int(p) for p in flagged.person_id))
+        births = b.filter(b.person_id.isin(ids)).to_pandas()
+    flagged = _finish(flagged, evidence, births, rules)
+    return ScreenResult(flagged=flagged, evidence=evidence, code_report=resolution.code_report, rules=rules,
+                        cdm_label=cdm.label, backend=cdm.backend, persons=persons, skipped_lab_rows=skipped,
+                        missing_tables=missing, warnings=warnings, seconds=time.perf_counter() - started, since=since)
+
+
+def _finish(flagged, evidence, births, rules):
+    import pandas as pd
+
+    columns = ["person_id", "family", "level", "score", "first_complete_date", "age_at_flag_days",
+               "missed_opportunities", "diagnosis_date", "evidence", "evidence_json", "certainty"]
+    if flagged.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    birth = dict(zip(births.person_id.astype(int), births.birth_day.astype(int)))
+    fam = {f.family: f for f in rules.families}
+    texts, jsons = [], []
+    grouped = {k: g for k, g in evidence.groupby(["person_id", "family"])} if len(evidence) else {}
+    for row in flagged.itertuples():  # formatting only the flagged rows (hundreds), not a screen loop
+        rows = grouped.get((row.person_id, row.family))
+        items = _explain(rows, fam[row.family], rules) if rows is not None else []
+        texts.append("; ".join(i["text"] for i in items))
+        jsons.append(json.dumps(items, default=str))
+    out = pd.DataFrame({
+        "person_id": flagged.person_id.astype("int64"),
+        "family": flagged.family,
+        "level": [LEVELS[int(v)] for v in flagged.level],
+        "score": flagged.score.astype("float64"),
+        "first_complete_date": [_date(d) for d in flagged.complete_day],
+        "age_at_flag_days": [int(d) - birth[int(p)] for p, d in zip(flagged.person_id, flagged.complete_day)],
+        "missed_opportunities": flagged.missed.astype("int64"),
+        "diagnosis_date": [_date(d) for d in flagged.dx_day],
+        "evidence": texts,
+        "evidence_json": jsons,
+        "certainty": [_certainty(fam[f]) for f in flagged.family],
+    })
+    out["_lvl"] = flagged.level.astype(int).values
+    out = out.sort_values(["family", "_lvl", "score", "missed_opportunities", "person_id"],
+                          ascending=[True, False, False, False, True]).drop(columns="_lvl")
+    return out.reset_index(drop=True)
+
+
+def _certainty(family) -> str:
+    return ("UNVERIFIED: weights, cut-offs and windows are rarebone calibration (" + family.entry_id
+            + ", see the report); decision support, to be checked by the responsible clinician")
+
+
+def _explain(rows, family, rules) -> list[dict]:
+    key_of = family.key_of_set()
+    weights = {s.key: s for s in family.scored}
+    present = {k for s in rows.set_id for k in key_of.get(s, [])}
+    items = []
+    for r in rows.sort_values(["first_day", "set_id", "source"]).itertuples():
+        keys = key_of.get(r.set_id, [])
+        parts = []
+        for k in keys:
+            w = weights[k]
+            cancelled = [u for u in w.unless if u in present]
+            parts.append(f"{k} {'-' if w.role == 'against' else '+'}{w.weight:g}"
+                         + (f" (not counted: {', '.join(cancelled)} present)" if cancelled else ""))
+        role = ", ".join(parts) if parts else "context, not scored"
+        first, last = _date(r.first_day), _date(r.last_day)
+        concept = str(int(r.concept_min)) if r.n_concepts == 1 else f"{int(r.concept_min)}..{int(r.concept_max)} ({int(r.n_concepts)} concepts)"
+        value = ""
+        if r.source == "measurement" and r.value_min == r.value_min:  # not NaN
+            value = f", value {r.value_min:g}" + (f"..{r.value_max:g}" if r.value_max != r.value_min else "")
+        when = f"{first}" if first == last else f"{first}..{last}"
+        text = f"{r.set_id} [{role}]: {int(r.n)} {r.source} row(s) {when}, concept {concept}{value}"
+        items.append({"set": r.set_id, "weights": parts, "source": r.source, "rows": int(r.n), "first": first,
+                      "last": last, "concept_ids": [int(r.concept_min), int(r.concept_max)], "text": text,
+                      "certainty": rules.sets[r.set_id].certainty})
+    return items

@@ -1,0 +1,148 @@
+"""Planted people for the screening tests: one CDM, one person per case, expected flags beside each.
+
+Numbers that decide a boundary are read from the knowledge entries (the tests check those values against their
+sources first), so each boundary case sits one day / one unit either side of the published or stated value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cdm_builder import DESCENDANT, Cdm
+
+from rarebone.knowledge import load
+
+D = dt.date
+ANEMIA, THROMBO, HYPOCALCEMIA, SPLENOMEGALY = "271737000", "302215000", "5291005", "16294009"
+BONE_PAIN, OSTEOMYELITIS, LEUKEMIA, FEVER = "12584003", "60168000", "93143009", "386661006"
+HB, PLT, CRP, CA = "718-7", "777-3", "1988-5", "17861-6"
+
+
+def days(birth: dt.date, n: int) -> dt.date:
+    return birth + dt.timedelta(days=n)
+
+
+def build() -> tuple[Cdm, dict[int, set[str]]]:
+    kb = load()
+    op_age = int(kb.get("SCREEN-OP-AGE-MAX").value)  # 365, exclusive
+    op_win = int(kb.get("SCREEN-OP-CO-OCCURRENCE").value)  # 90, inclusive
+    cno_age = int(kb.get("SCREEN-CNO-AGE-MAX").value)  # 6574, exclusive
+    cno_win = int(kb.get("SCREEN-CNO-CO-OCCURRENCE").value)  # 365, inclusive
+    persist = int(kb.get("CNO-CARRA-NSAID-TRIAL-DAYS").value)  # 28
+    c = Cdm()
+    expected: dict[int, set[str]] = {}
+
+    def op_infant(pid, birth, d1=50, d2=80, d3=100, expect=True, anemia=None):
+        c.add_person(pid, birth)
+        c.visit(pid, days(birth, d1))
+        if anemia is None:
+            c.lab(pid, days(birth, d1), HB, 7.5, 10.5, 14.0, "g/dL")  # below the row's range
+        else:
+            c.condition(pid, days(birth, d1), anemia[1], anemia[0])
+        c.lab(pid, days(birth, d2), PLT, 60, 150, 450)
+        c.condition(pid, days(birth, d3), HYPOCALCEMIA)  # 1 + 1 + 2 = 4: low (two domains)
+        expected[pid] = {"osteopetrosis"} if expect else set()
+
+    def cno_child(pid, birth, pain1=2900, pain2=2960, crp=2930, expect=True):
+        c.add_person(pid, birth)
+        c.visit(pid, days(birth, pain1))
+        c.condition(pid, days(birth, pain1), BONE_PAIN)
+        c.condition(pid, days(birth, pain2), BONE_PAIN)
+        c.lab(pid, days(birth, crp), CRP, 12, 0, 5, "mg/L")  # 2 + 0.5 = 2.5: moderate
+        expected[pid] = {"cno"} if expect else set()
+
+    # 1: infant osteopetrosis, 3 visits after the pattern (day 100) and none before it counted
+    b = D(2023, 1, 10)
+    op_infant(1, b)
+    for n in (100, 120, 150, 200):
+        c.visit(1, days(b, n))
+    # 2: CNO, two visits after
+    cno_child(2, D(2012, 5, 5))
+    c.visit(2, days(D(2012, 5, 5), 3000))
+    c.visit(2, days(D(2012, 5, 5), 3100))
+    # 3: look-alike: an ITP-like toddler (platelets low, anaemia, splenomegaly at 3 years): outside the infant
+    # window, and no core bone finding for CNO
+    b = D(2018, 3, 3)
+    c.add_person(3, b)
+    c.condition(3, days(b, 1100), THROMBO)
+    c.condition(3, days(b, 1110), ANEMIA)
+    c.condition(3, days(b, 1120), SPLENOMEGALY)
+    expected[3] = set()
+    # 4: a normal child
+    c.add_person(4, D(2016, 7, 7))
+    c.visit(4, D(2020, 1, 1))
+    c.lab(4, D(2020, 1, 1), HB, 12.5, 11.0, 14.5, "g/dL")
+    expected[4] = set()
+    # 5: infant osteopetrosis diagnosed (ICD10CM Q78.2 -> 'Maps to' SNOMED 1926006) before the pattern completed
+    b = D(2022, 2, 2)
+    op_infant(5, b, expect=False)
+    c.condition(5, days(b, 90), "Q78.2", "ICD10CM")
+    # 6: diagnosed after the pattern: still listed (a missed opportunity), visits counted up to the diagnosis
+    b = D(2022, 6, 1)
+    op_infant(6, b)
+    for n in (130, 160):
+        c.visit(6, days(b, n))
+    c.condition(6, days(b, 150), "1926006")
+    # 7: CNO picture, leukaemia recorded later: explained (malignancy), not flagged
+    b = D(2011, 1, 1)
+    cno_child(7, b, expect=False)
+    c.condition(7, days(b, 3200), LEUKEMIA)
+    # 8: CNO picture, pamidronate before the pattern completed: already managed
+    b = D(2011, 2, 2)
+    cno_child(8, b, expect=False)
+    c.drug(8, days(b, 2950), "11473")
+    # 9: anaemia coded with a descendant concept of Anemia (CONCEPT_ANCESTOR expansion)
+    op_infant(9, D(2023, 5, 5), anemia=DESCENDANT)
+
+    # ---- boundaries (each pair: one side flags, the other does not)
+    # OP age window (SCREEN-OP-AGE-MAX, exclusive): last finding at age op_age - 1 vs op_age days
+    op_infant(20, D(2020, 1, 1), d1=op_age - 40, d2=op_age - 20, d3=op_age - 1)
+    op_infant(21, D(2020, 1, 1), d1=op_age - 40, d2=op_age - 20, d3=op_age, expect=False)
+    # OP co-occurrence (SCREEN-OP-CO-OCCURRENCE, inclusive): anaemia, thrombocytopenia, splenomegaly (1 + 1 + 1 = 3,
+    # low) with the first and last op_win vs op_win + 1 days apart
+    for pid, gap, flag in ((22, op_win, True), (23, op_win + 1, False)):
+        b = D(2020, 2, 1)
+        c.add_person(pid, b)
+        for code, n in ((ANEMIA, 10), (THROMBO, 40), (SPLENOMEGALY, 10 + gap)):
+            c.condition(pid, days(b, n), code)
+        expected[pid] = {"osteopetrosis"} if flag else set()
+    # OP-SUSPICION-LEVELS low_min_score 3: anaemia + thrombocytopenia + splenomegaly = 3 (low) vs without
+    # splenomegaly = 2 (none)
+    b = D(2021, 1, 1)
+    c.add_person(24, b)
+    for code, n in ((ANEMIA, 30), (THROMBO, 40), (SPLENOMEGALY, 50)):
+        c.condition(24, days(b, n), code)
+    expected[24] = {"osteopetrosis"}
+    c.add_person(25, b)
+    for code, n in ((ANEMIA, 30), (THROMBO, 40)):
+        c.condition(25, days(b, n), code)
+    expected[25] = set()
+    # laboratory reading (LABFIND-ANEMIA: strictly below the row's range): Hb equal to range_low is not anaemia,
+    # 0.1 below is (with thrombocytopenia and splenomegaly: 2 vs 3 points)
+    for pid, hb, flag in ((27, 10.5, False), (28, 10.4, True)):
+        b = D(2021, 3, 3)
+        c.add_person(pid, b)
+        c.lab(pid, days(b, 30), HB, hb, 10.5, 14.0, "g/dL")
+        c.condition(pid, days(b, 40), THROMBO)
+        c.condition(pid, days(b, 45), SPLENOMEGALY)
+        expected[pid] = {"osteopetrosis"} if flag else set()
+    # CRP at the Bristol limit (CNO-BRISTOL-CRP 30 mg/L; 'below 30' excludes 30): context only, in mg/dL and mg/L
+    for pid, value, unit in ((40, 30.0, "mg/L"), (41, 2.99, "mg/dL"), (42, 3.0, "mg/dL")):
+        cno_child(pid, D(2010, 6, 6))
+        c.lab(pid, days(D(2010, 6, 6), 2940), CRP, value, 0, 5, unit)
+    # CNO-SUSPICION-MODERATE 2.5: bone pain 2 + CRP 0.5 flags; bone pain alone (2, low) does not
+    cno_child(30, D(2010, 1, 1))
+    cno_child(31, D(2010, 1, 1), crp=1000, expect=False)  # CRP outside the co-occurrence window
+    # CNO persistence (CNO-CARRA-NSAID-TRIAL-DAYS 28, inclusive): bone pain persist vs persist - 1 days apart
+    cno_child(32, D(2010, 2, 2), pain1=2900, pain2=2900 + persist, crp=2910)
+    cno_child(33, D(2010, 2, 2), pain1=2900, pain2=2900 + persist - 1, crp=2910, expect=False)
+    # CNO age window (SCREEN-CNO-AGE-MAX, exclusive): completing at cno_age - 1 vs cno_age days
+    cno_child(34, D(2005, 1, 1), pain1=cno_age - 60, pain2=cno_age - 1, crp=cno_age - 30)
+    cno_child(35, D(2005, 1, 1), pain1=cno_age - 60, pain2=cno_age, crp=cno_age - 30, expect=False)
+    # CNO co-occurrence (SCREEN-CNO-CO-OCCURRENCE, inclusive): CRP cno_win vs cno_win + 1 days before the pain
+    cno_child(36, D(2009, 1, 1), pain1=3000, pain2=3000 + persist, crp=3000 + persist - cno_win)
+    cno_child(37, D(2009, 1, 1), pain1=3000, pain2=3000 + persist, crp=3000 + persist - cno_win - 1, expect=False)
+    # CNO against: fever (-1) turns 2.5 into 1.5
+    cno_child(38, D(2009, 5, 5), expect=False)
+    c.condition(38, days(D(2009, 5, 5), 2950), FEVER)
+    return c, expected
