@@ -19,7 +19,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import zipfile
@@ -29,10 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-INDEX_FORMAT = 4  # bump when the arrays below change shape or meaning
+from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
+
+INDEX_FORMAT = 5  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
+INHERITANCE_ROOT = "HP:0000005"
 MALE_LIMITED = "HP:0001475"
 FEMALE_LIMITED = "HP:0034344"
 
@@ -78,7 +80,8 @@ class DiseaseIndex:
     disease_genes: list[list[str]]
     disease_onsets: list[list[int]]  # term rows of onset classes
     disease_sex: np.ndarray  # int8: 0 none, 1 male-limited, 2 female-limited
-    disease_group: np.ndarray  # int32: an Orphanet entry named exactly like an OMIM entry joins its group
+    disease_group: np.ndarray  # int32: the same disease under OMIM and Orphanet ids (equivalence.py) share a group
+    member_pairs: np.ndarray  # int32 (k, 2): [Orphanet group row, OMIM entry row it contains] (equivalence.py)
     top_features: list[list[tuple[int, float]]]  # (term row, published frequency or -1) of the disease's own annotations
     frequency_bounds: tuple[float, float, float]  # default, floor, ceiling (DDX-FREQUENCY-DEFAULT)
 
@@ -160,11 +163,7 @@ def _frequency(values: list[str], table: dict[str, float], default: float) -> fl
     return float(np.mean(others)) if others else default
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
-
-
-BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling")
+BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids")
 
 
 def build_parameters(params: dict) -> dict:
@@ -209,6 +208,9 @@ def build_index(params: dict) -> DiseaseIndex:
     for i, anc in enumerate(ancestors):
         in_phenotype[i] = phenotype_root in anc
         in_onset[i] = onset_root in anc
+    classes = {row_of[int(t.split(":")[1])]: t for t in INHERITANCE_CLASSES}
+    inheritance_of = {i: frozenset(classes[a] for a in anc if a in classes) for i, anc in enumerate(ancestors)}
+    disease_inheritance: list[frozenset[str]] = []
 
     disease_ids: list[str] = []
     disease_names: list[str] = []
@@ -236,6 +238,7 @@ def build_index(params: dict) -> DiseaseIndex:
             onsets |= {row_of[int(t.split(":")[1])] for t in extra.get("o", []) if int(t.split(":")[1]) in row_of}
             disease_onsets.append(sorted(onsets))
             disease_sex.append(1 if male in annotated else 2 if female in annotated else 0)
+            disease_inheritance.append(frozenset().union(*(inheritance_of[r] for r in annotated)))
             own: list[tuple[int, float]] = []
             for r in features:
                 if r in negated:
@@ -272,29 +275,20 @@ def build_index(params: dict) -> DiseaseIndex:
         ordered = sorted(set(anc), key=lambda a: -ic[a])
         flat.extend(ordered)
         anc_ptr[r + 1] = len(flat)
-    # hpo3 has no OMIM-Orphanet cross-references; the same disease under both ids would split its rank, so an
-    # Orphanet entry whose normalised name equals exactly one OMIM entry's is grouped with it (listed once).
-    omim_by_name: dict[str, list[int]] = {}
-    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
-        if key.startswith("OMIM:"):
-            omim_by_name.setdefault(_normalise(name), []).append(d)
-    group = np.arange(len(disease_ids), dtype=np.int32)
-    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
-        same = omim_by_name.get(_normalise(name), [])
-        if key.startswith("ORPHA:") and len(same) == 1:
-            group[d] = same[0]
+    group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,
+                                             params["equivalent_ids"])
     return DiseaseIndex(
         hpo_release=str(Ontology.version()), annotation_release=str(qualifiers["hpo_annotation_release"]),
         term_ids=term_ids, anc_ptr=anc_ptr, anc_idx=np.asarray(flat, dtype=np.int32), dis_ptr=dis_ptr,
         dis_idx=dis_idx, dis_freq=dis_freq, background=background, ic=ic, disease_ids=disease_ids,
         disease_names=disease_names, disease_genes=disease_genes, disease_onsets=disease_onsets,
-        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, top_features=top_features,
+        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, member_pairs=member_pairs, top_features=top_features,
         frequency_bounds=(default, floor, ceiling),
     )
 
 
 _ARRAYS = ("term_ids", "anc_ptr", "anc_idx", "dis_ptr", "dis_idx", "dis_freq", "background", "ic", "disease_sex",
-           "disease_group")
+           "disease_group", "member_pairs")
 _SEP = "\x1f"  # between items of one disease; names and gene symbols never contain it
 
 

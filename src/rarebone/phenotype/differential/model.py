@@ -259,8 +259,22 @@ def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tupl
 def rank_of(index: DiseaseIndex, query: Query, params: dict, disease_ids: set[str]) -> int | None:
     """1-based rank of the best-placed of ``disease_ids`` (for evaluation); None when none is indexed.
     Ties are broken against the answer (a tie counts as the worse rank)."""
-    total = score(index, query, params).total
-    rows = [i for i, d in enumerate(index.disease_ids) if d in disease_ids] if len(disease_ids) else []
+    return rank_among(index, score(index, query, params).total, truth_rows(index, disease_ids))
+
+
+def truth_rows(index: DiseaseIndex, disease_ids: set[str], contained: bool = False) -> list[int]:
+    """Index rows of ``disease_ids``; with ``contained``, an Orphanet group also stands for the OMIM entries it
+    contains (equivalence.py): a case recorded as the group is matched by any of its subtypes. The same disease
+    under another id needs no expansion: it shares the group row already."""
+    rows = [i for i, d in enumerate(index.disease_ids) if d in disease_ids] if disease_ids else []
+    if contained and rows and len(index.member_pairs):
+        groups = set(rows)
+        rows = rows + [int(m) for o, m in index.member_pairs if int(o) in groups]
+    return rows
+
+
+def rank_among(index: DiseaseIndex, total: np.ndarray, rows: list[int]) -> int | None:
+    """Rank of the best of ``rows`` among disease groups (one line per group, at its best member)."""
     if not rows:
         return None
     groups = np.full(index.n_diseases, -np.inf)

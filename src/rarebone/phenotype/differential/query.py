@@ -32,7 +32,22 @@ def parameters(kb: KnowledgeBase) -> dict:
         "onset_match_lr": onset["match_likelihood_ratio"], "onset_mismatch_lr": onset["mismatch_likelihood_ratio"],
         "onset_bands": dict(kb.get("DDX-ONSET-BANDS").values),
         "sex_mismatch_lr": kb.get("DDX-SEX-LIMITED").values["mismatch_likelihood_ratio"],
+        "equivalent_ids": equivalent_ids(kb),
     }
+
+
+def equivalent_ids(kb: KnowledgeBase) -> list[list[str]]:
+    """[OMIM id, Orphanet id] pairs the knowledge base's cross-references give as the same disease: entries with
+    exactly one id of each and no lowered certainty (an entry listing several is a grouping, not an identity)."""
+    from rarebone.knowledge.kinds.base import DiseaseXref
+
+    pairs = []
+    for entry in kb.of_kind(DiseaseXref):
+        omim = [i for i in entry.ids if i.startswith("OMIM:")]
+        orpha = [i for i in entry.ids if i.startswith("ORPHA:")]
+        if len(omim) == 1 and len(orpha) == 1 and entry.certainty == "verified":
+            pairs.append([omim[0], orpha[0]])
+    return sorted(pairs)
 
 
 def onset_class(age_days: float, bands: dict) -> str:
