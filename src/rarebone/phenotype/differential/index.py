@@ -163,7 +163,8 @@ def _frequency(values: list[str], table: dict[str, float], default: float) -> fl
     return float(np.mean(others)) if others else default
 
 
-BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids")
+BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids",
+              "curated_annotations")
 
 
 def build_parameters(params: dict) -> dict:
@@ -192,6 +193,7 @@ def build_index(params: dict) -> DiseaseIndex:
     with gzip.open(_QUALIFIERS, "rt", encoding="utf-8") as handle:
         qualifiers = json.load(handle)
     freq_terms = params["frequency_terms"]
+    curated = params["curated_annotations"]  # disease id -> terms the knowledge base adds (DDX-CURATED-*)
     default, floor, ceiling = params["frequency_default"], params["frequency_floor"], params["frequency_ceiling"]
 
     terms = sorted(int(t.id.split(":")[1]) for t in Ontology)
@@ -227,6 +229,8 @@ def build_index(params: dict) -> DiseaseIndex:
             if not features:
                 continue
             key = f"{prefix}:{disease.id}"
+            features += [r for r in (row_of.get(int(t.split(":")[1])) for t in curated.get(key, ()))
+                         if r is not None and in_phenotype[r] and r not in features]
             extra = qualifiers["diseases"].get(key, {})
             published = extra.get("f", {})
             negated = {row_of.get(int(t.split(":")[1])) for t in extra.get("n", [])}

@@ -68,6 +68,24 @@ def _most_specific(index: DiseaseIndex, rows: list[int]) -> list[int]:
     return keep
 
 
+_FLOOR_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def unexplained_floor(index: DiseaseIndex, params: dict) -> np.ndarray:
+    """Natural-log LR of a feature the disease does not explain, per disease. A disease described by few
+    annotations is more likely to have an unrecorded true feature, so its floor rises towards 1 with a pseudocount
+    k: floor + (1 - floor) x k / (n + k), n its number of annotated features (k = 0: one floor for all)."""
+    floor, k = params["unexplained_floor_lr"], params.get("thin_pseudocount", 0.0)
+    key = (id(index), floor, k)
+    cached = _FLOOR_CACHE.get(key)
+    if cached is None:
+        ptr = index.feature_arrays[0]
+        n = np.diff(ptr).astype(np.float64)
+        cached = np.log(floor + (1.0 - floor) * k / (n + k)) if k > 0 else np.full(index.n_diseases, np.log(floor))
+        _FLOOR_CACHE[key] = cached
+    return cached
+
+
 def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.ndarray, np.ndarray]:
     """Natural-log LR of one observed term for every disease, and the term row each disease matched through.
 
@@ -76,8 +94,7 @@ def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.nda
     shares an ancestor through another branch (a related but different feature: the ratio of the shared ancestor,
     reduced by the information it does not carry). The better of the two counts."""
     n = index.n_diseases
-    floor = np.log(params["unexplained_floor_lr"])
-    scores = np.full(n, floor)
+    scores = unexplained_floor(index, params).copy()
     through = np.full(n, -1, dtype=np.int32)
     assigned = np.zeros(n, dtype=bool)
     ic_q = index.ic[row]
