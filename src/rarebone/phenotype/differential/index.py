@@ -164,7 +164,7 @@ def _frequency(values: list[str], table: dict[str, float], default: float) -> fl
 
 
 BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids",
-              "curated_annotations")
+              "curated_annotations", "pool_equivalents")
 
 
 def build_parameters(params: dict) -> dict:
@@ -174,6 +174,26 @@ def build_parameters(params: dict) -> dict:
 
 def parameters_digest(params: dict) -> str:
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _pooled(features: list[list[tuple]], group: np.ndarray) -> list[list[tuple]]:
+    """The same disease under OMIM and Orphanet ids is described by both annotation sets: each member gets their
+    union, a term annotated in both at the higher frequency (a thin OMIM entry borrows its Orphanet twin's)."""
+    members: dict[int, list[int]] = {}
+    for d, g in enumerate(group):
+        members.setdefault(int(g), []).append(d)
+    out = list(features)
+    for rows in members.values():
+        if len(rows) < 2:
+            continue
+        union: dict[int, tuple] = {}
+        for d in rows:
+            for r, shown, f in features[d]:
+                old = union.get(r)
+                union[r] = (r, max(shown, old[1]), max(f, old[2])) if old else (r, shown, f)
+        for d in rows:
+            out[d] = list(union.values())
+    return out
 
 
 def _ontology():
@@ -250,14 +270,22 @@ def build_index(params: dict) -> DiseaseIndex:
                 values = published.get(_hp(terms[r]), [])
                 f = _frequency(values, freq_terms, default)
                 # the published frequency is kept for display (-1: none published); the model uses it bounded
-                own.append((r, f if values else -1.0))
-                f = min(max(f, floor), ceiling)
-                for a in ancestors[r]:
-                    if in_phenotype[a]:
-                        column = columns.setdefault(a, {})
-                        if column.get(d, 0.0) < f:
-                            column[d] = f
-            top_features.append(sorted(own, key=lambda x: -x[1]))
+                own.append((r, f if values else -1.0, f))
+            top_features.append(own)
+
+    group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,
+                                             params["equivalent_ids"])
+    if params["pool_equivalents"]:
+        top_features = _pooled(top_features, group)
+    for d, own in enumerate(top_features):
+        for r, _, f in own:
+            f = min(max(f, floor), ceiling)
+            for a in ancestors[r]:
+                if in_phenotype[a]:
+                    column = columns.setdefault(a, {})
+                    if column.get(d, 0.0) < f:
+                        column[d] = f
+    top_features = [sorted(((r, shown) for r, shown, _ in own), key=lambda x: -x[1]) for own in top_features]
 
     n = len(disease_ids)
     counts = np.zeros(len(terms))
@@ -279,8 +307,6 @@ def build_index(params: dict) -> DiseaseIndex:
         ordered = sorted(set(anc), key=lambda a: -ic[a])
         flat.extend(ordered)
         anc_ptr[r + 1] = len(flat)
-    group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,
-                                             params["equivalent_ids"])
     return DiseaseIndex(
         hpo_release=str(Ontology.version()), annotation_release=str(qualifiers["hpo_annotation_release"]),
         term_ids=term_ids, anc_ptr=anc_ptr, anc_idx=np.asarray(flat, dtype=np.int32), dis_ptr=dis_ptr,

@@ -34,6 +34,8 @@ def parameters(kb: KnowledgeBase) -> dict:
         "sex_mismatch_lr": kb.get("DDX-SEX-LIMITED").values["mismatch_likelihood_ratio"],
         "equivalent_ids": equivalent_ids(kb),
         "curated_annotations": curated_annotations(kb),
+        "pool_equivalents": bool(kb.get("DDX-EQUIVALENT-IDS").values["pool_annotations"]),
+        "thin_pseudocount": unexplained.get("thin_pseudocount", 0.0),
     }
 
 
