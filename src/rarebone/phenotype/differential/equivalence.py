@@ -113,3 +113,31 @@ def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],
     group = np.asarray([union.find(i) for i in range(n)], dtype=np.int32)
     pairs = np.asarray(members, dtype=np.int32).reshape(-1, 2)
     return group, pairs
+
+
+_SERIES_TAIL = re.compile(r"(,?\s+(type|group)?\s*[0-9]+[a-z]?[0-9]*)$")
+
+
+def series_stem(name: str) -> str | None:
+    """The phenotypic series an OMIM name belongs to by OMIM's naming convention ("Osteopetrosis, autosomal
+    recessive 4" -> "osteopetrosis, autosomal recessive"), or None when the name carries no series number."""
+    lowered = name.lower().strip()
+    match = _SERIES_TAIL.search(lowered)
+    return lowered[:match.start()].strip(" ,") if match else None
+
+
+def series_groups(ids: list[str], names: list[str], group: np.ndarray) -> np.ndarray:
+    """The disease groups with every OMIM phenotypic series (two or more numbered entries under one stem) joined
+    into one: the granularity at which the phenotype alone can be expected to decide (evaluation only)."""
+    out = np.asarray(group, dtype=np.int32).copy()
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    stems = [series_stem(n) if i.startswith("OMIM:") else None for i, n in zip(ids, names)]
+    for stem in stems:
+        if stem:
+            counts[stem] = counts.get(stem, 0) + 1
+    for d, stem in enumerate(stems):
+        if stem and counts[stem] > 1:
+            head = first.setdefault(stem, int(out[d]))
+            out[out == out[d]] = head  # the whole group (its Orphanet twin too) joins the series
+    return out

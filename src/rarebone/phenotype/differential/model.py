@@ -290,13 +290,16 @@ def truth_rows(index: DiseaseIndex, disease_ids: set[str], contained: bool = Fal
     return rows
 
 
-def rank_among(index: DiseaseIndex, total: np.ndarray, rows: list[int]) -> int | None:
-    """Rank of the best of ``rows`` among disease groups (one line per group, at its best member)."""
+def rank_among(index: DiseaseIndex, total: np.ndarray, rows: list[int], grouping: np.ndarray | None = None
+               ) -> int | None:
+    """Rank of the best of ``rows`` among disease groups (one line per group, at its best member); ``grouping``
+    replaces the index's groups (e.g. phenotypic series, for evaluation)."""
     if not rows:
         return None
+    grouping = index.disease_group if grouping is None else grouping
     groups = np.full(index.n_diseases, -np.inf)
-    np.maximum.at(groups, index.disease_group, total)
-    best = max(groups[index.disease_group[r]] for r in rows)
+    np.maximum.at(groups, grouping, total)
+    best = max(groups[grouping[r]] for r in rows)
     return int((groups >= best).sum())
 
 
