@@ -30,7 +30,7 @@ import numpy as np
 
 from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
 
-INDEX_FORMAT = 5  # bump when the arrays below change shape or meaning
+INDEX_FORMAT = 6  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
@@ -57,6 +57,11 @@ class _Ragged:
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
+
+
+# shown frequency of a feature the knowledge base adds (DDX-CURATED-*): alternative wordings of one finding, so
+# neither a "look for next" hint nor a feature whose absence counts against the disease
+CURATED = -2.0
 
 
 def _hp(value: int) -> str:
@@ -126,6 +131,15 @@ class DiseaseIndex:
         default, floor, ceiling = self.frequency_bounds
         freqs_array = np.clip(np.where(freqs_array < 0, default, freqs_array), floor, ceiling)
         return ptr, np.asarray(rows, dtype=np.int32), freqs_array
+
+    @cached_property
+    def curated_mask(self) -> np.ndarray:
+        """Per entry of ``feature_arrays``: True for a feature the knowledge base added (DDX-CURATED-*)."""
+        if isinstance(self.top_features, _Ragged):
+            raw = np.asarray(self.top_features._columns[1], dtype=np.float64)
+        else:
+            raw = np.asarray([f for features in self.top_features for _, f in features], dtype=np.float64)
+        return raw == CURATED
 
     @cached_property
     def direct_annotations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -249,8 +263,9 @@ def build_index(params: dict) -> DiseaseIndex:
             if not features:
                 continue
             key = f"{prefix}:{disease.id}"
-            features += [r for r in (row_of.get(int(t.split(":")[1])) for t in curated.get(key, ()))
-                         if r is not None and in_phenotype[r] and r not in features]
+            added = {r for r in (row_of.get(int(t.split(":")[1])) for t in curated.get(key, ()))
+                     if r is not None and in_phenotype[r] and r not in features}
+            features += sorted(added)
             extra = qualifiers["diseases"].get(key, {})
             published = extra.get("f", {})
             negated = {row_of.get(int(t.split(":")[1])) for t in extra.get("n", [])}
@@ -270,7 +285,7 @@ def build_index(params: dict) -> DiseaseIndex:
                 values = published.get(_hp(terms[r]), [])
                 f = _frequency(values, freq_terms, default)
                 # the published frequency is kept for display (-1: none published); the model uses it bounded
-                own.append((r, f if values else -1.0, f))
+                own.append((r, f if values else CURATED if r in added else -1.0, f))
             top_features.append(own)
 
     group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,

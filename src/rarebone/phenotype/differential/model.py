@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rarebone.phenotype.differential.index import DiseaseIndex
+from rarebone.phenotype.differential.index import CURATED, DiseaseIndex
 
 LN10 = np.log(10.0)
 
@@ -177,7 +177,8 @@ def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_ro
     below = np.add.reduceat(hits, index.anc_ptr[:-1]) > 0
     explained |= below  # the record shows a vaguer form of it: neither for nor against
     explained[excluded_rows] = True  # counted by the excluded-feature ratio instead
-    contribution = np.where(explained[rows], 0.0, np.log1p(-rate * freqs))
+    # a curated feature is one wording among alternatives (knee pain, jaw pain, ...): its absence says nothing
+    contribution = np.where(explained[rows] | index.curated_mask, 0.0, np.log1p(-rate * freqs))
     sums = np.add.reduceat(contribution, ptr[:-1]) if len(contribution) else np.zeros(n)
     sums[ptr[:-1] == ptr[1:]] = 0.0  # reduceat repeats a value for empty groups
     return sums
@@ -255,7 +256,7 @@ def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tupl
                      for row, scores in scored.excluded if scores[d] < 0]
         look_for = []
         for feature_row, freq in index.top_features[d]:
-            if feature_row in implied or feature_row in excluded_rows:
+            if freq == CURATED or feature_row in implied or feature_row in excluded_rows:
                 continue
             if any(o in index.ancestors(feature_row) for o in observed_rows):
                 continue  # the child has a more general form of it already; not news
