@@ -27,15 +27,16 @@ def test_curated_pair_joins_two_entries_with_nothing_else_in_common():
 
 
 def test_orphanet_entry_named_like_exactly_one_omim_entry_is_the_same_disease():
-    group, _ = _groups(["OMIM:1", "OMIM:2", "ORPHA:9"], ["Lysinuric protein intolerance", "Other", "Lysinuric protein intolerance"],
-                       [[], [], []], [frozenset()] * 3)
+    names = ["Lysinuric protein intolerance", "Other", "Lysinuric protein intolerance"]
+    group, _ = _groups(["OMIM:1", "OMIM:2", "ORPHA:9"], names, [[], [], []], [frozenset()] * 3)
     assert list(group) == [0, 1, 0]
 
 
 def test_same_gene_set_needs_compatible_inheritance_and_a_shared_name_word():
     ids = ["OMIM:1", "OMIM:2", "ORPHA:9"]
     genes = [["CLCN7"], ["CLCN7"], ["CLCN7"]]
-    names = ["Osteopetrosis, autosomal dominant 2", "Osteopetrosis, autosomal recessive 4", "Albers-Schonberg osteopetrosis"]
+    names = ["Osteopetrosis, autosomal dominant 2", "Osteopetrosis, autosomal recessive 4",
+             "Albers-Schonberg osteopetrosis"]
     group, _ = _groups(ids, names, genes, [frozenset(), frozenset(), AD])
     assert group[2] == 0  # the dominant one: the recessive entry is ruled out by the name's inheritance
     group, _ = _groups(ids, ["Osteopetrosis, autosomal dominant 2", "Osteopetrosis 4", "Unrelated bone name"], genes,
@@ -141,3 +142,17 @@ def test_lab_values_outside_the_reference_range_reach_the_differential(kb):
     assert result.terms_used == len(stated) + 2
     matched = {m.term_id for m in result.diseases[0].matched}
     assert {"HP:0001903", "HP:0001873"} <= matched
+
+
+def test_series_stem_follows_omim_numbering_and_joins_a_whole_series():
+    from rarebone.phenotype.differential.equivalence import series_groups, series_stem
+
+    assert series_stem("Osteopetrosis, autosomal recessive 4") == "osteopetrosis, autosomal recessive"
+    assert series_stem("Ciliary dyskinesia, primary, 12") == "ciliary dyskinesia, primary"
+    assert series_stem("Majeed syndrome") is None and series_stem("Hypophosphatasia, infantile") is None
+    ids = ["OMIM:1", "OMIM:2", "OMIM:3", "ORPHA:9"]
+    names = ["Osteopetrosis, autosomal recessive 1", "Osteopetrosis, autosomal recessive 4",
+             "Osteopetrosis, autosomal dominant 2", "Albers-Schonberg osteopetrosis"]
+    series = series_groups(ids, names, np.asarray([0, 1, 2, 2], dtype=np.int32))
+    assert series[0] == series[1] != series[2]  # one recessive series; a lone dominant entry is no series
+    assert series[3] == series[2]  # the Orphanet twin stays with its OMIM entry

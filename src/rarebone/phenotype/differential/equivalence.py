@@ -102,7 +102,8 @@ def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],
         if not genes[o] or union.find(o) != o:
             continue  # the same disease as an OMIM entry is not a group of them
         own = frozenset(genes[o])
-        fitting = [m for m in by_genes.get(own, []) if compatible(inheritance[o], inheritance[m]) and words[o] & words[m]]
+        fitting = [m for m in by_genes.get(own, [])
+                   if compatible(inheritance[o], inheritance[m]) and words[o] & words[m]]
         if len(fitting) == 1:
             union.join(fitting[0], o)
             continue

@@ -327,7 +327,8 @@ def build_index(params: dict) -> DiseaseIndex:
         term_ids=term_ids, anc_ptr=anc_ptr, anc_idx=np.asarray(flat, dtype=np.int32), dis_ptr=dis_ptr,
         dis_idx=dis_idx, dis_freq=dis_freq, background=background, ic=ic, disease_ids=disease_ids,
         disease_names=disease_names, disease_genes=disease_genes, disease_onsets=disease_onsets,
-        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, member_pairs=member_pairs, top_features=top_features,
+        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, member_pairs=member_pairs,
+        top_features=top_features,
         frequency_bounds=(default, floor, ceiling),
     )
 
