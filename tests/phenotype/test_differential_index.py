@@ -141,11 +141,12 @@ def test_cli_differential_bad_input_is_one_line_exit_2(tmp_path):
 
 def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
     # Regression guard, not a target: on the first 80 vendored phenopacket-store cases plus 60 simulated ones
-    # the overall top-10 was 0.70 when this floor was set (measured 2026-11-30); the floor sits below that.
+    # the overall top-10 was 0.70 when this floor was set and 0.764 after the equivalence/curation round (measured
+    # 2026-11-30); the floor, raised from 0.55, sits below that with a margin of about ten cases.
     from tests.conftest import STORE
 
     result = run_cli("validate-differential", str(STORE), "--limit", "80", "--simulate", "60", "--format", "json",
-                     "--floor-top10", "0.55")
+                     "--floor-top10", "0.68")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     groups = {g["group"]: g for g in report["groups"]}
