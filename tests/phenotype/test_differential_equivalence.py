@@ -156,3 +156,13 @@ def test_series_stem_follows_omim_numbering_and_joins_a_whole_series():
     series = series_groups(ids, names, np.asarray([0, 1, 2, 2], dtype=np.int32))
     assert series[0] == series[1] != series[2]  # one recessive series; a lone dominant entry is no series
     assert series[3] == series[2]  # the Orphanet twin stays with its OMIM entry
+
+
+def test_a_mondo_key_is_matched_through_the_knowledge_base_cross_references(kb):
+    from rarebone.knowledge._diseases import disease_index_for
+    from rarebone.validation.differential_eval import _indexable
+
+    xrefs = disease_index_for(kb)
+    # ADO2: MONDO:0008156 = OMIM 166600 = Orphanet 53 (disease_xrefs.yaml, MONDO exact matches)
+    assert _indexable({"MONDO:0008156"}, xrefs) == {"MONDO:0008156", "OMIM:166600", "ORPHA:53"}
+    assert _indexable({"MONDO:0009412"}, xrefs) == {"MONDO:0009412"}  # scurvy: not cross-referenced, not indexed
