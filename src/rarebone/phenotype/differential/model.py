@@ -136,19 +136,35 @@ def excluded_scores(index: DiseaseIndex, row: int, params: dict) -> np.ndarray:
 _ONSET_CACHE: dict[tuple[int, int], np.ndarray] = {}
 
 
+def _flat_onsets(index: DiseaseIndex) -> tuple[np.ndarray, np.ndarray]:
+    onsets = index.disease_onsets
+    if hasattr(onsets, "_ptr"):
+        return np.asarray(onsets._ptr), np.asarray(onsets._columns[0])
+    ptr = np.zeros(index.n_diseases + 1, dtype=np.int64)
+    flat: list[int] = []
+    for d, rows in enumerate(onsets):
+        flat.extend(rows)
+        ptr[d + 1] = len(flat)
+    return ptr, np.asarray(flat, dtype=np.int64)
+
+
 def onset_scores(index: DiseaseIndex, onset_row: int | None, params: dict) -> np.ndarray:
     if onset_row is None:
         return np.zeros(index.n_diseases)
     key = (id(index), onset_row, params["onset_match_lr"], params["onset_mismatch_lr"])
     cached = _ONSET_CACHE.get(key)
     if cached is None:
+        # vectorised over the flat onset arrays: a Python loop over 12,000 diseases cost ~60 ms of the cold start
+        ptr, onsets = _flat_onsets(index)
         related = {int(a) for a in index.ancestors(onset_row)}
+        lookup = np.zeros(int(onsets.max()) + 1 if len(onsets) else 1, dtype=np.int32)
+        for o in np.unique(onsets):  # a handful of onset classes
+            lookup[o] = int(o) in related or onset_row in index.ancestors(int(o))
+        padded = np.append(lookup[onsets], 0)  # reduceat needs every start below the length
+        counts = np.diff(ptr)
+        hits = np.where(counts > 0, np.add.reduceat(padded, ptr[:-1]), 0)  # it repeats a value for empty groups
         match, mismatch = np.log(params["onset_match_lr"]), np.log(params["onset_mismatch_lr"])
-        cached = np.zeros(index.n_diseases)
-        for d, onsets in enumerate(index.disease_onsets):
-            if onsets:
-                hit = any(o in related or onset_row in index.ancestors(o) for o in onsets)
-                cached[d] = match if hit else mismatch
+        cached = np.where(counts == 0, 0.0, np.where(hits > 0, match, mismatch))
         _ONSET_CACHE[key] = cached
     return cached
 
