@@ -141,11 +141,12 @@ def test_cli_differential_bad_input_is_one_line_exit_2(tmp_path):
 
 def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
     # Regression guard, not a target: on the first 80 vendored phenopacket-store cases plus 60 simulated ones
-    # the overall top-10 was 0.70 when this floor was set (measured 2026-11-30); the floor sits below that.
+    # the overall top-10 was 0.70 when this floor was set and 0.764 after the equivalence/curation round (measured
+    # 2026-11-30); the floor, raised from 0.55, sits below that with a margin of about ten cases.
     from tests.conftest import STORE
 
     result = run_cli("validate-differential", str(STORE), "--limit", "80", "--simulate", "60", "--format", "json",
-                     "--floor-top10", "0.55")
+                     "--floor-top10", "0.68")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     groups = {g["group"]: g for g in report["groups"]}
@@ -162,3 +163,20 @@ def test_validate_differential_groups_by_the_keys_category():
     assert result.returncode == 0, result.stderr
     groups = {g["group"]: g for g in json.loads(result.stdout)["groups"]}
     assert set(groups) == {"osteopetrosis"} and groups["osteopetrosis"]["n"] == 3
+
+
+def test_validate_differential_on_the_real_cases_stays_above_floor():
+    # Regression guard, not a target: on the 96 real published cases with an OMIM/Orphanet diagnosis top-10 was
+    # 0.667 (hpo3 Resnik baseline 0.438) when this floor was set (measured 2026-11-30, docs/differential.md);
+    # the floors sit below that with a margin of about eight cases. The key's own id (strict) can only be found
+    # less often than the id with the OMIM subtypes of an Orphanet group, and that less often than the series.
+    real = ROOT / "tests" / "data" / "real-cases"
+    result = run_cli("validate-differential", str(real), "--key", str(real / "keys"), "--format", "json",
+                     "--floor-top10", "0.50")
+    assert result.returncode == 0, result.stderr
+    groups = {g["group"]: g for g in json.loads(result.stdout)["groups"]}
+    coded = groups["OMIM/Orphanet diagnosis"]
+    assert coded["n"] == coded["indexed"] >= 90
+    assert coded["top"]["10"] >= 0.58
+    assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"]
+    assert groups["all"]["n"] > coded["n"]  # scurvy and ALL (MONDO ids only) are counted, as misses, in "all"

@@ -52,7 +52,7 @@ def toy_index(disease_terms: list[list[tuple[int, float]]], sex=None, onsets=Non
         disease_ids=[f"OMIM:{100000 + d}" for d in range(n)], disease_names=[f"disease {d}" for d in range(n)],
         disease_genes=[[] for _ in range(n)], disease_onsets=onsets or [[] for _ in range(n)],
         disease_sex=np.asarray(sex or [0] * n, dtype=np.int8), disease_group=np.arange(n, dtype=np.int32),
-        top_features=[[(r, f) for r, f in terms] for terms in disease_terms], frequency_bounds=(0.5, 0.02, 0.95),
+        member_pairs=np.zeros((0, 2), dtype=np.int32), top_features=[[(r, f) for r, f in terms] for terms in disease_terms], frequency_bounds=(0.5, 0.02, 0.95),
     )
 
 

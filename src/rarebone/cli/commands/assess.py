@@ -16,7 +16,26 @@ from rarebone.report.terminal import strip_controls
 SCHEMAS = {"assessment": "rarebone.workflows.assess:Assessment"}
 
 
+class _NoProgress:
+    """Stands in for rich's progress bar when none is shown: importing rich.progress costs ~60 ms of the
+    single-child cold start."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def advance(self, *args) -> None:
+        return None
+
+
 def _progress(total: int):
+    if total < 20 or not sys.stderr.isatty():
+        return _NoProgress()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.console import Console
 

@@ -5,8 +5,9 @@ disease index is built once per HPO release and cached on disk; every model numb
 """
 
 from rarebone.phenotype.differential.index import DiseaseIndex, load_index
-from rarebone.phenotype.differential.model import Query, RankedDisease, TermMatch, rank, rank_of, score
+from rarebone.phenotype.differential.model import (Query, RankedDisease, TermMatch, rank, rank_among, rank_of,
+                                                   score, truth_rows)
 from rarebone.phenotype.differential.query import parameters, query_from_patient
 
 __all__ = ["DiseaseIndex", "Query", "RankedDisease", "TermMatch", "load_index", "parameters", "query_from_patient",
-           "rank", "rank_of", "score"]
+           "rank", "rank_among", "rank_of", "score", "truth_rows"]

@@ -19,7 +19,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import zipfile
@@ -29,10 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-INDEX_FORMAT = 4  # bump when the arrays below change shape or meaning
+from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
+
+INDEX_FORMAT = 6  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
+INHERITANCE_ROOT = "HP:0000005"
 MALE_LIMITED = "HP:0001475"
 FEMALE_LIMITED = "HP:0034344"
 
@@ -57,6 +59,11 @@ class _Ragged:
         return (self[i] for i in range(len(self)))
 
 
+# shown frequency of a feature the knowledge base adds (DDX-CURATED-*): alternative wordings of one finding, so
+# neither a "look for next" hint nor a feature whose absence counts against the disease
+CURATED = -2.0
+
+
 def _hp(value: int) -> str:
     return f"HP:{value:07d}"
 
@@ -78,7 +85,8 @@ class DiseaseIndex:
     disease_genes: list[list[str]]
     disease_onsets: list[list[int]]  # term rows of onset classes
     disease_sex: np.ndarray  # int8: 0 none, 1 male-limited, 2 female-limited
-    disease_group: np.ndarray  # int32: an Orphanet entry named exactly like an OMIM entry joins its group
+    disease_group: np.ndarray  # int32: the same disease under OMIM and Orphanet ids (equivalence.py) share a group
+    member_pairs: np.ndarray  # int32 (k, 2): [Orphanet group row, OMIM entry row it contains] (equivalence.py)
     top_features: list[list[tuple[int, float]]]  # (term row, published frequency or -1) of the disease's own annotations
     frequency_bounds: tuple[float, float, float]  # default, floor, ceiling (DDX-FREQUENCY-DEFAULT)
 
@@ -125,6 +133,15 @@ class DiseaseIndex:
         return ptr, np.asarray(rows, dtype=np.int32), freqs_array
 
     @cached_property
+    def curated_mask(self) -> np.ndarray:
+        """Per entry of ``feature_arrays``: True for a feature the knowledge base added (DDX-CURATED-*)."""
+        if isinstance(self.top_features, _Ragged):
+            raw = np.asarray(self.top_features._columns[1], dtype=np.float64)
+        else:
+            raw = np.asarray([f for features in self.top_features for _, f in features], dtype=np.float64)
+        return raw == CURATED
+
+    @cached_property
     def direct_annotations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The inverse of ``feature_arrays``: per term row, the diseases annotated with exactly that term."""
         ptr, rows, freqs = self.feature_arrays
@@ -160,11 +177,8 @@ def _frequency(values: list[str], table: dict[str, float], default: float) -> fl
     return float(np.mean(others)) if others else default
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
-
-
-BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling")
+BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids",
+              "curated_annotations", "pool_equivalents")
 
 
 def build_parameters(params: dict) -> dict:
@@ -174,6 +188,26 @@ def build_parameters(params: dict) -> dict:
 
 def parameters_digest(params: dict) -> str:
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _pooled(features: list[list[tuple]], group: np.ndarray) -> list[list[tuple]]:
+    """The same disease under OMIM and Orphanet ids is described by both annotation sets: each member gets their
+    union, a term annotated in both at the higher frequency (a thin OMIM entry borrows its Orphanet twin's)."""
+    members: dict[int, list[int]] = {}
+    for d, g in enumerate(group):
+        members.setdefault(int(g), []).append(d)
+    out = list(features)
+    for rows in members.values():
+        if len(rows) < 2:
+            continue
+        union: dict[int, tuple] = {}
+        for d in rows:
+            for r, shown, f in features[d]:
+                old = union.get(r)
+                union[r] = (r, max(shown, old[1]), max(f, old[2])) if old else (r, shown, f)
+        for d in rows:
+            out[d] = list(union.values())
+    return out
 
 
 def _ontology():
@@ -193,6 +227,7 @@ def build_index(params: dict) -> DiseaseIndex:
     with gzip.open(_QUALIFIERS, "rt", encoding="utf-8") as handle:
         qualifiers = json.load(handle)
     freq_terms = params["frequency_terms"]
+    curated = params["curated_annotations"]  # disease id -> terms the knowledge base adds (DDX-CURATED-*)
     default, floor, ceiling = params["frequency_default"], params["frequency_floor"], params["frequency_ceiling"]
 
     terms = sorted(int(t.id.split(":")[1]) for t in Ontology)
@@ -209,6 +244,9 @@ def build_index(params: dict) -> DiseaseIndex:
     for i, anc in enumerate(ancestors):
         in_phenotype[i] = phenotype_root in anc
         in_onset[i] = onset_root in anc
+    classes = {row_of[int(t.split(":")[1])]: t for t in INHERITANCE_CLASSES}
+    inheritance_of = {i: frozenset(classes[a] for a in anc if a in classes) for i, anc in enumerate(ancestors)}
+    disease_inheritance: list[frozenset[str]] = []
 
     disease_ids: list[str] = []
     disease_names: list[str] = []
@@ -225,6 +263,9 @@ def build_index(params: dict) -> DiseaseIndex:
             if not features:
                 continue
             key = f"{prefix}:{disease.id}"
+            added = {r for r in (row_of.get(int(t.split(":")[1])) for t in curated.get(key, ()))
+                     if r is not None and in_phenotype[r] and r not in features}
+            features += sorted(added)
             extra = qualifiers["diseases"].get(key, {})
             published = extra.get("f", {})
             negated = {row_of.get(int(t.split(":")[1])) for t in extra.get("n", [])}
@@ -236,6 +277,7 @@ def build_index(params: dict) -> DiseaseIndex:
             onsets |= {row_of[int(t.split(":")[1])] for t in extra.get("o", []) if int(t.split(":")[1]) in row_of}
             disease_onsets.append(sorted(onsets))
             disease_sex.append(1 if male in annotated else 2 if female in annotated else 0)
+            disease_inheritance.append(frozenset().union(*(inheritance_of[r] for r in annotated)))
             own: list[tuple[int, float]] = []
             for r in features:
                 if r in negated:
@@ -243,14 +285,22 @@ def build_index(params: dict) -> DiseaseIndex:
                 values = published.get(_hp(terms[r]), [])
                 f = _frequency(values, freq_terms, default)
                 # the published frequency is kept for display (-1: none published); the model uses it bounded
-                own.append((r, f if values else -1.0))
-                f = min(max(f, floor), ceiling)
-                for a in ancestors[r]:
-                    if in_phenotype[a]:
-                        column = columns.setdefault(a, {})
-                        if column.get(d, 0.0) < f:
-                            column[d] = f
-            top_features.append(sorted(own, key=lambda x: -x[1]))
+                own.append((r, f if values else CURATED if r in added else -1.0, f))
+            top_features.append(own)
+
+    group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,
+                                             params["equivalent_ids"])
+    if params["pool_equivalents"]:
+        top_features = _pooled(top_features, group)
+    for d, own in enumerate(top_features):
+        for r, _, f in own:
+            f = min(max(f, floor), ceiling)
+            for a in ancestors[r]:
+                if in_phenotype[a]:
+                    column = columns.setdefault(a, {})
+                    if column.get(d, 0.0) < f:
+                        column[d] = f
+    top_features = [sorted(((r, shown) for r, shown, _ in own), key=lambda x: -x[1]) for own in top_features]
 
     n = len(disease_ids)
     counts = np.zeros(len(terms))
@@ -272,29 +322,19 @@ def build_index(params: dict) -> DiseaseIndex:
         ordered = sorted(set(anc), key=lambda a: -ic[a])
         flat.extend(ordered)
         anc_ptr[r + 1] = len(flat)
-    # hpo3 has no OMIM-Orphanet cross-references; the same disease under both ids would split its rank, so an
-    # Orphanet entry whose normalised name equals exactly one OMIM entry's is grouped with it (listed once).
-    omim_by_name: dict[str, list[int]] = {}
-    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
-        if key.startswith("OMIM:"):
-            omim_by_name.setdefault(_normalise(name), []).append(d)
-    group = np.arange(len(disease_ids), dtype=np.int32)
-    for d, (key, name) in enumerate(zip(disease_ids, disease_names)):
-        same = omim_by_name.get(_normalise(name), [])
-        if key.startswith("ORPHA:") and len(same) == 1:
-            group[d] = same[0]
     return DiseaseIndex(
         hpo_release=str(Ontology.version()), annotation_release=str(qualifiers["hpo_annotation_release"]),
         term_ids=term_ids, anc_ptr=anc_ptr, anc_idx=np.asarray(flat, dtype=np.int32), dis_ptr=dis_ptr,
         dis_idx=dis_idx, dis_freq=dis_freq, background=background, ic=ic, disease_ids=disease_ids,
         disease_names=disease_names, disease_genes=disease_genes, disease_onsets=disease_onsets,
-        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, top_features=top_features,
+        disease_sex=np.asarray(disease_sex, dtype=np.int8), disease_group=group, member_pairs=member_pairs,
+        top_features=top_features,
         frequency_bounds=(default, floor, ceiling),
     )
 
 
 _ARRAYS = ("term_ids", "anc_ptr", "anc_idx", "dis_ptr", "dis_idx", "dis_freq", "background", "ic", "disease_sex",
-           "disease_group")
+           "disease_group", "member_pairs")
 _SEP = "\x1f"  # between items of one disease; names and gene symbols never contain it
 
 

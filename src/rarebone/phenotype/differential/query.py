@@ -32,7 +32,49 @@ def parameters(kb: KnowledgeBase) -> dict:
         "onset_match_lr": onset["match_likelihood_ratio"], "onset_mismatch_lr": onset["mismatch_likelihood_ratio"],
         "onset_bands": dict(kb.get("DDX-ONSET-BANDS").values),
         "sex_mismatch_lr": kb.get("DDX-SEX-LIMITED").values["mismatch_likelihood_ratio"],
+        "equivalent_ids": equivalent_ids(kb),
+        "curated_annotations": curated_annotations(kb),
+        "pool_equivalents": bool(kb.get("DDX-EQUIVALENT-IDS").values["pool_annotations"]),
+        "thin_pseudocount": unexplained.get("thin_pseudocount", 0.0),
     }
+
+
+def curated_annotations(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Disease id -> HPO terms the knowledge base adds to HPO's annotations (DDX-CURATED-*: its own concept sets
+    of a disease it knows in depth, where HPO's annotations are thin)."""
+    from rarebone.knowledge.kinds.phenotype import DifferentialParameter
+
+    out: dict[str, list[str]] = {}
+    for entry in kb.of_kind(DifferentialParameter):
+        if not entry.id.startswith("DDX-CURATED-"):
+            continue
+        values = entry.values
+        terms: list[str] = []
+        for concept in str(values.get("concept_sets", "")).split():
+            terms.extend(kb.get(concept).terms)
+        flag = values.get("site_flag")
+        if flag:
+            for site in kb.entries.values():
+                if getattr(site, flag, False):
+                    terms.extend(site.roots)
+        for disease_id in str(values["disease_ids"]).split():
+            out.setdefault(disease_id, [])
+            out[disease_id] = sorted(set(out[disease_id]) | set(terms))
+    return out
+
+
+def equivalent_ids(kb: KnowledgeBase) -> list[list[str]]:
+    """[OMIM id, Orphanet id] pairs the knowledge base's cross-references give as the same disease: entries with
+    exactly one id of each and no lowered certainty (an entry listing several is a grouping, not an identity)."""
+    from rarebone.knowledge.kinds.base import DiseaseXref
+
+    pairs = []
+    for entry in kb.of_kind(DiseaseXref):
+        omim = [i for i in entry.ids if i.startswith("OMIM:")]
+        orpha = [i for i in entry.ids if i.startswith("ORPHA:")]
+        if len(omim) == 1 and len(orpha) == 1 and entry.certainty == "verified":
+            pairs.append([omim[0], orpha[0]])
+    return sorted(pairs)
 
 
 def onset_class(age_days: float, bands: dict) -> str:

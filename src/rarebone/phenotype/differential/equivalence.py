@@ -1,0 +1,144 @@
+"""Which indexed entries are the same disease, and which Orphanet groups contain which OMIM entries.
+
+hpo3 ships no OMIM-Orphanet cross-references, so the same disease under both ids would split its rank, and a case
+recorded with an Orphanet group ("autosomal recessive malignant osteopetrosis") would never be matched by its OMIM
+subtypes. Three rules, from the narrowest evidence up:
+- **curated**: the knowledge base's disease cross-references (core/disease_xrefs.yaml, MONDO exact matches) that
+  name exactly one OMIM and one Orphanet id are the same disease;
+- **name**: an Orphanet entry whose normalised name equals exactly one OMIM entry's;
+- **genes**: an Orphanet entry and exactly one OMIM entry with the same (non-empty) gene set in HPO's
+  genes_to_phenotype, compatible inheritance and a shared distinctive name word.
+Containment (for evaluation and display only, never for scoring): an Orphanet entry contains an OMIM entry when
+the OMIM entry's genes are a subset of the Orphanet entry's, inheritance is compatible and they share a distinctive
+name word. The rules are generic: no disease is named here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+# Mode-of-inheritance classes compared between entries (HPO ids): AR, AD, X-linked (any), Y-linked, mitochondrial
+INHERITANCE_CLASSES = ("HP:0000007", "HP:0000006", "HP:0001417", "HP:0001450", "HP:0001427")
+# Words too common in disease names to show that two names speak of the same disease
+_COMMON = frozenset("""syndrome disease disorder autosomal recessive dominant linked related congenital deficiency
+type familial progressive early onset infantile juvenile adult childhood neonatal susceptibility with without
+and due the form forms group isolated primary secondary hereditary inherited acquired chronic acute severe mild
+variant complex""".split())
+
+
+def name_words(name: str) -> frozenset[str]:
+    words = re.findall(r"[a-z]+", name.lower())
+    return frozenset(w for w in words if len(w) >= 4 and w not in _COMMON)
+
+
+_NAMED_INHERITANCE = (("recessive", "HP:0000007"), ("dominant", "HP:0000006"), ("x-linked", "HP:0001417"),
+                      ("x linked", "HP:0001417"))
+
+
+def inheritance_of(name: str, annotated: frozenset[str]) -> frozenset[str]:
+    """The inheritance a name states ("Osteopetrosis, autosomal recessive 4") wins over the annotations, which
+    Orphanet entries often lack or give for the whole group."""
+    named = frozenset(term for word, term in _NAMED_INHERITANCE if word in name.lower())
+    return named or annotated
+
+
+def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Inheritance classes agree, or one side does not say."""
+    return not a or not b or bool(a & b)
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the OMIM entry (listed first in the index) stays the group's representative
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],
+                       inheritance: list[frozenset[str]], curated_pairs: list[list[str]]
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each entry: the row of its representative; contained pairs as rows [orphanet_row, omim_row])."""
+    n = len(ids)
+    row = {d: i for i, d in enumerate(ids)}
+    union = _Union(n)
+    for pair in curated_pairs:
+        rows = [row[d] for d in pair if d in row]
+        for other in rows[1:]:
+            union.join(rows[0], other)
+    omim = [i for i, d in enumerate(ids) if d.startswith("OMIM:")]
+    orpha = [i for i, d in enumerate(ids) if d.startswith("ORPHA:")]
+    by_name: dict[str, list[int]] = {}
+    by_genes: dict[frozenset[str], list[int]] = {}
+    by_gene: dict[str, list[int]] = {}
+    for i in omim:
+        by_name.setdefault(_normalise(names[i]), []).append(i)
+        if genes[i]:
+            by_genes.setdefault(frozenset(genes[i]), []).append(i)
+            for g in genes[i]:
+                by_gene.setdefault(g, []).append(i)
+    words = [name_words(name) for name in names]
+    inheritance = [inheritance_of(name, modes) for name, modes in zip(names, inheritance)]
+    members: list[tuple[int, int]] = []
+    for o in orpha:
+        same = by_name.get(_normalise(names[o]), [])
+        if len(same) == 1:
+            union.join(same[0], o)
+        if not genes[o] or union.find(o) != o:
+            continue  # the same disease as an OMIM entry is not a group of them
+        own = frozenset(genes[o])
+        fitting = [m for m in by_genes.get(own, [])
+                   if compatible(inheritance[o], inheritance[m]) and words[o] & words[m]]
+        if len(fitting) == 1:
+            union.join(fitting[0], o)
+            continue
+        candidates = {m for g in own for m in by_gene.get(g, [])}
+        for m in sorted(candidates):
+            if set(genes[m]) <= own and compatible(inheritance[o], inheritance[m]) and words[o] & words[m]:
+                members.append((o, m))
+    group = np.asarray([union.find(i) for i in range(n)], dtype=np.int32)
+    pairs = np.asarray(members, dtype=np.int32).reshape(-1, 2)
+    return group, pairs
+
+
+_SERIES_TAIL = re.compile(r"(,?\s+(type|group)?\s*[0-9]+[a-z]?[0-9]*)$")
+
+
+def series_stem(name: str) -> str | None:
+    """The phenotypic series an OMIM name belongs to by OMIM's naming convention ("Osteopetrosis, autosomal
+    recessive 4" -> "osteopetrosis, autosomal recessive"), or None when the name carries no series number."""
+    lowered = name.lower().strip()
+    match = _SERIES_TAIL.search(lowered)
+    return lowered[:match.start()].strip(" ,") if match else None
+
+
+def series_groups(ids: list[str], names: list[str], group: np.ndarray) -> np.ndarray:
+    """The disease groups with every OMIM phenotypic series (two or more numbered entries under one stem) joined
+    into one: the granularity at which the phenotype alone can be expected to decide (evaluation only)."""
+    out = np.asarray(group, dtype=np.int32).copy()
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    stems = [series_stem(n) if i.startswith("OMIM:") else None for i, n in zip(ids, names)]
+    for stem in stems:
+        if stem:
+            counts[stem] = counts.get(stem, 0) + 1
+    for d, stem in enumerate(stems):
+        if stem and counts[stem] > 1:
+            head = first.setdefault(stem, int(out[d]))
+            out[out == out[d]] = head  # the whole group (its Orphanet twin too) joins the series
+    return out

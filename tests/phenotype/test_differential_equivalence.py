@@ -1,0 +1,168 @@
+"""The same disease under OMIM and Orphanet ids, Orphanet groups and their OMIM subtypes (equivalence.py), the
+knowledge base's curated annotations and lab-derived terms in the differential, and the thin-annotation floor."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rarebone.phenotype.differential.equivalence import compatible, groups_and_members, inheritance_of, name_words
+from rarebone.phenotype.differential.model import Query, rank_among, score, truth_rows, unexplained_floor
+from rarebone.phenotype.differential.query import curated_annotations, equivalent_ids, parameters
+from tests.phenotype.test_differential_model import A1, B, hp, params, toy_index  # noqa: F401 (params: a fixture)
+
+AR, AD = frozenset({"HP:0000007"}), frozenset({"HP:0000006"})
+
+
+def _groups(ids, names, genes, inheritance, curated=()):
+    return groups_and_members(ids, names, genes, inheritance, list(curated))
+
+
+def test_curated_pair_joins_two_entries_with_nothing_else_in_common():
+    group, _ = _groups(["OMIM:1", "ORPHA:9"], ["alpha", "beta"], [[], []], [frozenset(), frozenset()],
+                       [["OMIM:1", "ORPHA:9"]])
+    assert group[0] == group[1] == 0  # the OMIM entry represents the group
+
+
+def test_orphanet_entry_named_like_exactly_one_omim_entry_is_the_same_disease():
+    names = ["Lysinuric protein intolerance", "Other", "Lysinuric protein intolerance"]
+    group, _ = _groups(["OMIM:1", "OMIM:2", "ORPHA:9"], names, [[], [], []], [frozenset()] * 3)
+    assert list(group) == [0, 1, 0]
+
+
+def test_same_gene_set_needs_compatible_inheritance_and_a_shared_name_word():
+    ids = ["OMIM:1", "OMIM:2", "ORPHA:9"]
+    genes = [["CLCN7"], ["CLCN7"], ["CLCN7"]]
+    names = ["Osteopetrosis, autosomal dominant 2", "Osteopetrosis, autosomal recessive 4",
+             "Albers-Schonberg osteopetrosis"]
+    group, _ = _groups(ids, names, genes, [frozenset(), frozenset(), AD])
+    assert group[2] == 0  # the dominant one: the recessive entry is ruled out by the name's inheritance
+    group, _ = _groups(ids, ["Osteopetrosis, autosomal dominant 2", "Osteopetrosis 4", "Unrelated bone name"], genes,
+                       [frozenset()] * 3)
+    assert group[2] == 2  # no distinctive word in common: not joined
+
+
+def test_orphanet_group_contains_omim_subtypes_whose_genes_it_lists():
+    ids = ["OMIM:1", "OMIM:2", "OMIM:3", "ORPHA:9"]
+    names = ["Osteopetrosis, autosomal recessive 1", "Osteopetrosis, autosomal dominant 2", "Deafness 7",
+             "Autosomal recessive malignant osteopetrosis"]
+    genes = [["TCIRG1"], ["CLCN7"], ["TCIRG1"], ["TCIRG1", "CLCN7"]]
+    group, pairs = _groups(ids, names, genes, [frozenset()] * 4)
+    assert [tuple(p) for p in pairs] == [(3, 0)]  # not the dominant form, not the unrelated TCIRG1 disease
+    assert group[3] == 3  # a group, not the same disease as any one subtype
+
+
+def test_inheritance_from_the_name_wins_and_unknown_is_compatible():
+    assert inheritance_of("Osteopetrosis, autosomal recessive 4", AD) == AR
+    assert inheritance_of("Albers-Schonberg osteopetrosis", AD) == AD
+    assert compatible(AR, frozenset()) and not compatible(AR, AD)
+    assert "osteopetrosis" in name_words("Autosomal recessive malignant osteopetrosis")
+    assert "syndrome" not in name_words("Majeed syndrome")
+
+
+def test_truth_rows_expand_an_orphanet_group_to_its_members_only_when_asked(params):
+    index = toy_index([[(A1, 0.8)], [(B, 0.8)], [(A1, 0.8)]])
+    object.__setattr__(index, "disease_ids", ["OMIM:100000", "OMIM:100001", "ORPHA:9"])
+    object.__setattr__(index, "member_pairs", np.asarray([[2, 0]], dtype=np.int32))
+    assert truth_rows(index, {"ORPHA:9"}) == [2]
+    assert truth_rows(index, {"ORPHA:9"}, contained=True) == [2, 0]
+    assert truth_rows(index, {"OMIM:100000"}, contained=True) == [0]  # a subtype never stands for its group
+    total = score(index, Query(observed=(hp(B),)), dict(params, unrecorded_rate=0.0)).total
+    assert rank_among(index, total, [2]) == 3 and rank_among(index, total, [2, 0]) == 3  # ties against the answer
+    total = score(index, Query(observed=(hp(A1),)), dict(params, unrecorded_rate=0.0)).total
+    assert rank_among(index, total, [2, 0]) == 2
+
+
+def test_merged_group_is_ranked_once_at_its_best_member(params):
+    index = toy_index([[(A1, 0.8)], [(A1, 0.4)], [(B, 0.8)]])
+    object.__setattr__(index, "disease_group", np.asarray([0, 0, 2], dtype=np.int32))
+    total = score(index, Query(observed=(hp(A1),)), dict(params, unrecorded_rate=0.0)).total
+    assert rank_among(index, total, [1]) == 1  # the weaker entry of the same disease shares its group's rank
+
+
+def test_thin_annotation_floor_rises_with_the_pseudocount(params):
+    # disease 0 has 1 annotation, disease 1 has 3: floor + (1 - floor) k / (n + k)
+    index = toy_index([[(A1, 0.8)], [(A1, 0.8), (B, 0.5), (A1, 0.5)]])
+    f = params["unexplained_floor_lr"]
+    off = unexplained_floor(index, dict(params, thin_pseudocount=0.0))
+    on = unexplained_floor(index, dict(params, thin_pseudocount=2.0))
+    assert np.allclose(off, math.log(f))
+    assert math.isclose(on[0], math.log(f + (1 - f) * 2 / 3)) and math.isclose(on[1], math.log(f + (1 - f) * 2 / 5))
+
+
+def test_curated_cno_annotations_come_from_the_knowledge_base_concept_sets(kb):
+    curated = curated_annotations(kb)
+    pain, lesion = kb.get("CNO-HPO-PAIN").terms, kb.get("CNO-HPO-LESION").terms
+    assert set(curated) == set(kb.get("DDX-CURATED-CNO").values["disease_ids"].split())
+    for terms in curated.values():
+        assert set(pain) <= set(terms) and set(lesion) <= set(terms)
+        assert "HP:0000889" in terms  # clavicle: a site the knowledge base reads as a lesion beside pain
+        assert "HP:0002823" not in terms  # femur: a site, but not flagged so
+
+
+def test_knowledge_base_pairs_are_one_omim_and_one_orphanet_id(kb):
+    pairs = equivalent_ids(kb)
+    assert ["OMIM:166600", "ORPHA:53"] in pairs  # ADO2 = Albers-Schonberg (MONDO exact match, disease_xrefs.yaml)
+    assert all(a.startswith("OMIM:") and b.startswith("ORPHA:") for a, b in pairs)
+    assert not any("OMIM:300301" in p for p in pairs)  # OL-EDA-ID: a secondary cross-reference, not an identity
+
+
+@pytest.fixture(scope="module")
+def real_index(kb):
+    from rarebone.phenotype.differential import load_index
+
+    return load_index(parameters(kb))
+
+
+def test_real_index_merges_ado2_and_contains_aro_subtypes(real_index):
+    ids = real_index.disease_ids
+    omim, orpha = ids.index("OMIM:166600"), ids.index("ORPHA:53")
+    assert real_index.disease_group[omim] == real_index.disease_group[orpha]
+    aro = ids.index("ORPHA:667")
+    members = {ids[m] for o, m in real_index.member_pairs if o == aro}
+    assert "OMIM:259700" in members and "OMIM:166600" not in members  # TCIRG1 ARO1 in; dominant ADO2 out
+    crmo = ids.index("OMIM:259680")
+    limb_pain = real_index.row("HP:0009763")
+    assert limb_pain in [r for r, _ in real_index.top_features[crmo]]  # curated (DDX-CURATED-CNO)
+
+
+def test_lab_values_outside_the_reference_range_reach_the_differential(kb):
+    # tcirg1-infant records haemoglobin 79 g/L (reference low 95) and platelets 62 (reference low 150) but not the
+    # terms Anemia / Thrombocytopenia themselves: the differential must use them, as the assessment does
+    from rarebone.intake import read_phenopacket
+    from rarebone.workflows.differential import differential_for
+    from tests.conftest import EXAMPLES
+
+    patient = read_phenopacket(EXAMPLES / "tcirg1-infant.json").patient
+    stated = {f.hpo_id for f in patient.features}
+    assert "HP:0001903" not in stated and "HP:0001873" not in stated
+    result = differential_for(patient, top=1, kb=kb)
+    assert result.terms_used == len(stated) + 2
+    matched = {m.term_id for m in result.diseases[0].matched}
+    assert {"HP:0001903", "HP:0001873"} <= matched
+
+
+def test_series_stem_follows_omim_numbering_and_joins_a_whole_series():
+    from rarebone.phenotype.differential.equivalence import series_groups, series_stem
+
+    assert series_stem("Osteopetrosis, autosomal recessive 4") == "osteopetrosis, autosomal recessive"
+    assert series_stem("Ciliary dyskinesia, primary, 12") == "ciliary dyskinesia, primary"
+    assert series_stem("Majeed syndrome") is None and series_stem("Hypophosphatasia, infantile") is None
+    ids = ["OMIM:1", "OMIM:2", "OMIM:3", "ORPHA:9"]
+    names = ["Osteopetrosis, autosomal recessive 1", "Osteopetrosis, autosomal recessive 4",
+             "Osteopetrosis, autosomal dominant 2", "Albers-Schonberg osteopetrosis"]
+    series = series_groups(ids, names, np.asarray([0, 1, 2, 2], dtype=np.int32))
+    assert series[0] == series[1] != series[2]  # one recessive series; a lone dominant entry is no series
+    assert series[3] == series[2]  # the Orphanet twin stays with its OMIM entry
+
+
+def test_a_mondo_key_is_matched_through_the_knowledge_base_cross_references(kb):
+    from rarebone.knowledge._diseases import disease_index_for
+    from rarebone.validation.differential_eval import _indexable
+
+    xrefs = disease_index_for(kb)
+    # ADO2: MONDO:0008156 = OMIM 166600 = Orphanet 53 (disease_xrefs.yaml, MONDO exact matches)
+    assert _indexable({"MONDO:0008156"}, xrefs) == {"MONDO:0008156", "OMIM:166600", "ORPHA:53"}
+    assert _indexable({"MONDO:0009412"}, xrefs) == {"MONDO:0009412"}  # scurvy: not cross-referenced, not indexed
