@@ -27,7 +27,7 @@ ROUTERS = (
     "rarebone.web.pages.hpo",
     "rarebone.web.pages.imports",
     "rarebone.web.pages.admin",
-    # "rarebone.web.pages.transplant",
+    "rarebone.web.pages.transplant",
     # "rarebone.web.pages.cno",
     # "rarebone.web.pages.cohort",
 )
