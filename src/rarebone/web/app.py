@@ -28,7 +28,7 @@ ROUTERS = (
     "rarebone.web.pages.imports",
     "rarebone.web.pages.admin",
     "rarebone.web.pages.transplant",
-    # "rarebone.web.pages.cno",
+    "rarebone.web.pages.cno",
     # "rarebone.web.pages.cohort",
 )
 

@@ -110,3 +110,10 @@ def typed(record: dict) -> dict:
         if name in record:
             result[name] = [fix(model, row) for row in record[name]]
     return result
+
+
+def read_intake(record: dict, gvhd: list = (), cno_visits: list = ()):
+    """The IntakeResult (patient and warnings) of the document, for rooms that take one."""
+    from rarebone import api
+
+    return api.read(document(record, gvhd, cno_visits), source=f"registry patient {record['patient']['patient_key']}")

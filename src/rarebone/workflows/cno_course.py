@@ -43,21 +43,33 @@ def lab_window_text(kb: KnowledgeBase) -> str:
 
 
 def course_for(path: Path, kb: KnowledgeBase) -> PatientCourse:
-    intake = read_phenopacket(path)
+    return course_of(read_phenopacket(path), str(path), kb)
+
+
+def course_of(intake, source: str, kb: KnowledgeBase) -> PatientCourse:
+    """The course of one child already read (the workbench reads registry patients, not files)."""
     patient = intake.patient
     try:
         record = read_cno_record(patient.extensions.get("cno"), kb)
         check_dose_dates(patient)
     except InputError as exc:
-        exc.source = str(path)
+        exc.source = source
         raise
     visits = visit_activity(patient, record, kb)
     tracks = track_lesions(record)
     follow_up = record.studies[-1].date if len(record.studies) > len(record.studies[:1]) else None
-    return PatientCourse(patient_id=patient.patient_id, source=str(path), visits=visits, responses=responses(kb, visits),
+    return PatientCourse(patient_id=patient.patient_id, source=source, visits=visits, responses=responses(kb, visits),
                          lesions=tracks, studies=[f"{s.date} {s.modality}" for s in record.studies],
                          summary=summarise_lesions(tracks, follow_up),
                          warnings=[w for w in intake.warnings if w.startswith("warning:")])
+
+
+def course_document(patients: list[PatientCourse], kb: KnowledgeBase, errors: list[str] = ()) -> CnoCourse:
+    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
+                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
+                     lab_window=lab_window_text(kb),
+                     summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
+                     errors=list(errors))
 
 
 def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCourse:
@@ -74,8 +86,4 @@ def build_course(paths: list[Path], kb: KnowledgeBase | None = None) -> CnoCours
             patients.append(course_for(f, kb))
         except InputError as exc:
             errors.append(str(exc))
-    return CnoCourse(knowledge_version=kb.version, notice=kb.get("NOTICE-DECISION-SUPPORT").text,
-                     unverified_notice=kb.get("NOTICE-UNVERIFIED").text, patients=patients,
-                     lab_window=lab_window_text(kb),
-                     summary=combine_summaries([p.summary for p in patients]) if patients else combine_summaries([]),
-                     errors=errors)
+    return course_document(patients, kb, errors)

@@ -69,7 +69,8 @@ def _build_plan(path: Path, kb: KnowledgeBase, start: dt.date | None, regimen: s
                 as_of: dt.date | None, reason: str | None, anakinra_max: float | None) -> CnoPlan:
     from rarebone.phenotype import ontology
 
-    intake = read_phenopacket(path)
+    # a path, or a child already read (IntakeResult: the workbench reads registry patients, not files)
+    intake = path if hasattr(path, "patient") else read_phenopacket(path)
     patient = intake.patient
     record = read_cno_record(patient.extensions.get("cno"), kb)
     weights = [m for m in patient.measurements_of("weight") if m.value is not None]
