@@ -29,7 +29,7 @@ ROUTERS = (
     "rarebone.web.pages.admin",
     "rarebone.web.pages.transplant",
     "rarebone.web.pages.cno",
-    # "rarebone.web.pages.cohort",
+    "rarebone.web.pages.cohort",
 )
 
 # No inline script or style anywhere (templates load /static files only), so the policy can forbid both.
