@@ -29,7 +29,7 @@ sys.meta_path.insert(0, Block())
 
 # optional rooms: they may import the extras (inside functions or at module level)
 OPTIONAL = ("rarebone.registry", "rarebone.analytics", "rarebone.workflows.outcomes", "rarebone.report.outcomes",
-            "rarebone.__main__")  # __main__ runs the command line on import
+            "rarebone.__main__", "rarebone.web")  # __main__ runs the command line on import; web: the [web] extra
 
 
 def run(code: str, blocked=tuple(sorted(PROVIDED_BY))) -> subprocess.CompletedProcess:

@@ -119,11 +119,17 @@ async def csrf_protect(request: Request) -> None:
 
 
 def audit(request: Request, user: User, action: str, patient_key: str, *, source: str | None = None,
-          session=None) -> None:
+          session=None, release=None) -> None:
     """One audit row (``view``, ``export``, ``assess``, ...) under the signed-in user. Changes to a record are
     audited by registry.store.upsert itself (pass ``who=user.actor``). Given ``session``, the row joins that
-    transaction; otherwise it is written in its own short one."""
+    transaction; otherwise it is written in its own short one. Pass the page's reading session as ``release``
+    (when the page has read all it needs): it is closed first, so that a request never holds two pooled
+    connections at once (with many users, requests each holding one and waiting for a second would starve the
+    pool)."""
     from rarebone.registry.models import AuditRow
+
+    if release is not None:
+        release.close()
 
     row = AuditRow(at=dt.datetime.now(dt.timezone.utc), actor=user.actor, action=action, patient_key=patient_key,
                    source=(source or f"workbench {request.method} {request.url.path}")[:300], changed=None,

@@ -27,9 +27,14 @@ class FailureLimiter:
             return (self._count("u:" + account.lower(), now) >= self.per_account
                     or self._count("a:" + address, now) >= self.per_address)
 
+    MAX_KEYS = 100_000  # guessed user names must not grow the table without end
+
     def fail(self, account: str, address: str) -> None:
         now = self._clock()
         with self._lock:
+            if len(self._fails) >= self.MAX_KEYS:
+                for key in [k for k, q in self._fails.items() if not q or now - q[-1] > self.window]:
+                    del self._fails[key]
             self._fails["u:" + account.lower()].append(now)
             self._fails["a:" + address].append(now)
 

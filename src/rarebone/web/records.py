@@ -31,8 +31,26 @@ def load_record(db, patient_key: str) -> dict:
 
 
 def stored(record: dict) -> dict:
-    """The record without the page's extras (what registry.store expects)."""
-    return {k: v for k, v in record.items() if not k.startswith("_")}
+    """The record as registry.store takes it: without the page's extras, dates as dates again (the snapshot
+    the audit trail keeps writes them as ISO strings)."""
+    import datetime as dt
+
+    from rarebone.registry import models as m
+    from rarebone.registry.store import CHILDREN
+
+    def typed(item: dict, model) -> dict:
+        out = dict(item)
+        for column in model.__table__.columns:
+            value = out.get(column.key)
+            if isinstance(value, str) and column.type.python_type is dt.date:
+                out[column.key] = dt.date.fromisoformat(value[:10])
+        return out
+
+    result = {"patient": typed(record["patient"], m.PatientRow)}
+    for name, model in CHILDREN.items():
+        if name in record:
+            result[name] = [typed(child, model) for child in record[name]]
+    return result
 
 
 @dataclass

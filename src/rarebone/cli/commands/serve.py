@@ -27,6 +27,11 @@ def register(app: typer.Typer) -> None:
         from rarebone.web.settings import WebSettings
 
         app = create_app(WebSettings(db_url=db, secure_cookies=https, idle_minutes=idle_minutes))
+        from rarebone.web import accounts
+
+        if not accounts.listing(app.state.workbench.read_engine):
+            typer.echo("no accounts yet: create one with `rarebone users add NAME --role clinician` (same --db)",
+                       err=True)
         typer.echo(f"rarebone workbench on http://{host}:{port} (Ctrl+C stops it)", err=True)
         # one process: sessions and the sign-in limiter live in it; page functions run in uvicorn's thread pool
         uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=True, server_header=False,

@@ -61,6 +61,7 @@ def assessment_page(request: Request, patient_key: str, user: User = Depends(REA
     from rarebone.report.differential_render import _freq, _pct
 
     record = stored(load_record(db, patient_key))
+    db.close()  # the assessment needs no database: the connection goes back to the pool now
     a = assess_record(record, state(request).settings.differential_top)
     audit(request, user, "assess", patient_key)
     return render(request, "assessment/page.html", user=user, a=a, key=patient_key, links=source_links(a.citations),
@@ -75,6 +76,7 @@ def assessment_pdf(request: Request, patient_key: str, user: User = Depends(READ
     from rarebone.report.pdf import html_to_pdf
 
     record = stored(load_record(db, patient_key))
+    db.close()
     a = assess_record(record, 0)
     pdf = html_to_pdf(render_report("assessment.html", a=a, results=[a], failures=[]))
     audit(request, user, "export", patient_key, source="workbench assessment PDF")

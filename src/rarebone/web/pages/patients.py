@@ -78,7 +78,7 @@ def create(request: Request, data=Depends(form_data), user: User = Depends(WRITE
 @router.get("/patients/{patient_key}")
 def view(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     record = load_record(db, patient_key)
-    audit(request, user, "view", patient_key)
+    audit(request, user, "view", patient_key, release=db)
     return render(request, "patients/view.html", user=user, record=record, fields=dd.BY_NAME,
                   can_write=user.role in ("clinician", "admin"))
 
@@ -86,7 +86,7 @@ def view(request: Request, patient_key: str, user: User = Depends(READERS), db=R
 @router.get("/patients/{patient_key}/edit")
 def edit_form(request: Request, patient_key: str, user: User = Depends(WRITERS), db=ReadDb):
     record = load_record(db, patient_key)
-    audit(request, user, "view", patient_key)
+    audit(request, user, "view", patient_key, release=db)
     return _form_page(request, user, forms.from_record(record), record=record)
 
 
@@ -121,7 +121,7 @@ def phenopacket(request: Request, patient_key: str, user: User = Depends(READERS
     document, sidecar = to_phenopacket(record)
     document.pop("files", None)  # the sidecar file it names is not written: its content is in the document
     document["rareboneExtensions"] = {"registry": sidecar["registry"]}
-    audit(request, user, "export", patient_key, source="workbench Phenopacket download")
+    audit(request, user, "export", patient_key, source="workbench Phenopacket download", release=db)
     return Response(json.dumps(document, indent=2, default=str), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{file_stem(record)}.json"'})
 
