@@ -93,7 +93,7 @@ def _page(request, user, db, patient_key, *, form=None, errors=None, status_code
     course, plan, problems = course_and_ladder(record, visits)
     pc = course.patients[0] if course and course.patients else None
     charts = cr.course_charts(pc) if pc else {}
-    audit(request, user, "view", patient_key, source="workbench CNO course")
+    audit(request, user, "view", patient_key, source="workbench CNO course", release=db)
     kb = load()
     return render(request, "cno/patient.html", status_code=status_code, user=user, key=patient_key, course=course,
                   pc=pc, plan=plan, problems=problems, charts=charts, sites=_sites(), modalities=MODALITIES,

@@ -68,7 +68,7 @@ def index(request: Request, key: str = "", user: User = Depends(READERS), db=Rea
 def _page(request, user, db, patient_key, *, form=None, errors=None, status_code=200):
     record = load_record(db, patient_key)
     plans = clinical.entries(db, patient_key, clinical.PLAN)
-    audit(request, user, "view", patient_key)
+    audit(request, user, "view", patient_key, release=db)
     return render(request, "transplant/patient.html", status_code=status_code, user=user, record=record,
                   key=patient_key, plans=plans, protocols=_protocols(), form=form or {"day0": "", "protocol": ""},
                   errors=errors or {}, can_write=user.role in ("clinician", "admin"))
@@ -227,7 +227,7 @@ def plan_download(request: Request, patient_key: str, plan_id: int, fmt: str, us
         raise HTTPException(404, "Plans download as .ics, .csv, .pdf or .json.")
     row, record, plan = _load_plan(db, patient_key, plan_id)
     body = render_plan(plan, PlanFormat(fmt))
-    audit(request, user, "export", patient_key, source=f"workbench plan {plan_id} .{fmt}")
+    audit(request, user, "export", patient_key, source=f"workbench plan {plan_id} .{fmt}", release=db)
     return Response(body, media_type=types[fmt], headers={
         "Content-Disposition": f'attachment; filename="{file_stem(record)}-plan-{plan_id}.{fmt}"'})
 
@@ -239,7 +239,7 @@ def plan_page(request: Request, patient_key: str, plan_id: int, user: User = Dep
     from rarebone.report import transplant as rt
 
     row, record, plan = _load_plan(db, patient_key, plan_id)
-    audit(request, user, "view", patient_key, source=f"workbench plan {plan_id}")
+    audit(request, user, "view", patient_key, source=f"workbench plan {plan_id}", release=db)
     days = [(k, list(g)) for k, g in groupby(plan.administrations, key=lambda a: (a.study_day, a.date))]
     return render(request, "transplant/plan.html", user=user, key=patient_key, row=row, plan=plan, days=days,
                   changed=row.payload.get("hash") != plan_hash(plan), day_label=rt.day_label, days_text=rt.days_text,
@@ -317,7 +317,7 @@ def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_error
             chart = _chart(report)
     except RareboneError as exc:
         problem = exc.message + (f" ({exc.path})" if exc.path else "")
-    audit(request, user, "monitor", patient_key)
+    audit(request, user, "monitor", patient_key, release=db)
     findings = []
     if report is not None:
         r = report
