@@ -110,7 +110,11 @@ def patient_page(request: Request, patient_key: str, user: User = Depends(READER
     return _page(request, user, db, patient_key)
 
 
-def _number(form: dict, name: str, errors: dict, low: float, high: float):
+def _number(form: dict, name: str, errors: dict):
+    """A number, or None when blank. Its range is the rooms' to check (the CNO record reader for the 0-10 scales,
+    the registry's data dictionary and plausibility checks for CRP/ESR): no second copy of a limit here."""
+    import math
+
     text = form.get(name, "").strip()
     if not text:
         return None
@@ -119,15 +123,15 @@ def _number(form: dict, name: str, errors: dict, low: float, high: float):
     except ValueError:
         errors[name] = "not a number"
         return None
-    if not low <= value <= high:  # NaN fails too
-        errors[name] = f"from {low:g} to {high:g}"
+    if not math.isfinite(value):
+        errors[name] = "not a number"
         return None
     return value
 
 
 def visit_entry(form: dict, errors: dict) -> tuple[dict | None, dict]:
-    """(the workbench entry's payload, the registry row's values). Ranges: the CNO record's (0-10 scales); the
-    registry checks CRP/ESR against its data dictionary when the record is saved."""
+    """(the workbench entry's payload, the registry row's values). Ranges are checked by the rooms: the CNO record
+    reader (0-10 scales) before saving, the registry's dictionary and plausibility checks (CRP/ESR) on saving."""
     from rarebone.core import clock
 
     payload: dict = {}
@@ -142,14 +146,14 @@ def visit_entry(form: dict, errors: dict) -> tuple[dict | None, dict]:
     label = form.get("label", "").strip()[:60]
     if label:
         payload["label"] = label
-    pain = _number(form, "pain", errors, 0, 10)
-    pga = _number(form, "pga", errors, 0, 10)
+    pain = _number(form, "pain", errors)
+    pga = _number(form, "pga", errors)
     if pain is not None:
         payload["patientPain"] = pain
     if pga is not None:
         payload["pga"] = pga
-    crp = _number(form, "crp", errors, 0, 1000)
-    esr = _number(form, "esr", errors, 0, 200)
+    crp = _number(form, "crp", errors)
+    esr = _number(form, "esr", errors)
     modality = form.get("modality", "")
     if modality not in MODALITIES:
         errors["modality"] = "choose a modality"
@@ -214,6 +218,14 @@ def _measurement(analyte: str, value: float, day: dt.date) -> dict:
             "age_days": None, "measured_on": day}
 
 
+_ROOM_FIELDS = {"patientPain": "pain", ".pga": "pga", "pgaScale": "pga", "crp": "crp", "esr": "esr"}
+
+
+def _field_of(path: str) -> str:
+    """The form field a room's JSON path (or registry field) points at; else the form's own message line."""
+    return next((field for part, field in _ROOM_FIELDS.items() if part in path), "_visit")
+
+
 class _Row:
     def __init__(self, payload: dict) -> None:
         self.payload = payload
@@ -239,7 +251,7 @@ def _add_visit(request, patient_key, user, form):
                                                                   _Row(payload)])
                 read_cno_record(intake.patient.extensions.get("cno"), load())
             except RareboneError as exc:
-                errors["_visit"] = exc.message + (f" ({exc.path})" if exc.path else "")
+                errors[_field_of(exc.path or "")] = exc.message + (f" ({exc.path})" if exc.path else "")
         if errors:
             return _page(request, user, db, patient_key, form=form, errors=errors, status_code=422)
     with Session(st.engine) as db, db.begin():
@@ -256,7 +268,7 @@ def _add_visit(request, patient_key, user, form):
                 upsert(db, full, source="workbench CNO visit", who=user.actor)
                 clinical.add(db, patient_key, clinical.CNO_VISIT, day, payload, user.actor)
         except RareboneError as exc:
-            errors["_visit"] = str(exc)
+            errors[_field_of(exc.path or "")] = exc.message
     if errors:
         with Session(st.read_engine) as db:
             return _page(request, user, db, patient_key, form=form, errors=errors, status_code=422)

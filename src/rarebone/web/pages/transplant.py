@@ -167,7 +167,10 @@ def compute_plan(record: dict, args: dict):
 
 
 def plan_hash(plan) -> str:
-    return hashlib.sha256(plan.model_dump_json().encode()).hexdigest()
+    """What the pharmacist signs: every dose, day and source of the plan. Not where the weight came from: a stored
+    plan is recomputed with the weight and height it first used, given explicitly (payload ``measured_from`` keeps
+    the original wording)."""
+    return hashlib.sha256(plan.model_dump_json(exclude={"measurements_source"}).encode()).hexdigest()
 
 
 @router.post("/transplant/{patient_key}/plans")
@@ -197,7 +200,8 @@ def _make_plan(request, patient_key, user, form):
         if errors:
             return _page(request, user, db, patient_key, form=form, errors=errors, status_code=422)
     # the weight and height the plan used are stored: a later measurement must not change a signed plan
-    args.update(weight=plan.weight_kg, height=plan.height_cm, hash=plan_hash(plan))
+    args.update(weight=plan.weight_kg, height=plan.height_cm, hash=plan_hash(plan),
+                measured_from="the form" if form.get("weight", "").strip() else "the record's latest measurements")
     with Session(st.engine) as db, db.begin():
         row = clinical.add(db, patient_key, clinical.PLAN, plan.day0, args, user.actor)
         audit(request, user, "plan", patient_key, source=f"workbench plan {row.id} {plan.protocol.key}", session=db)
@@ -404,15 +408,13 @@ GVHD_FLAGS = {"upper_gi": "upperGiPersistent", "lower_gi_severe": "lowerGiSevere
 
 def gvhd_node(form: dict, errors: dict) -> dict | None:
     """The form's organ findings -> one ``transplant.gvhd[]`` node (docs/transplant-monitoring.md). Ranges are
-    the monitoring room's (it checks them again); an organ left blank is 'not assessed', never 0."""
+    the monitoring room's (read_extension checks them); an organ left blank is 'not assessed', never 0."""
     day = _date(form.get("date", ""), errors)
     node: dict = {"date": day.isoformat() if day else None}
     for name, key in GVHD_NUMBERS.items():
         value = _number(form, name, errors)
         if value is not None:
-            if not 0 <= value <= 100:
-                errors[name] = "from 0 to 100"
-            node[key] = value
+            node[key] = value  # the monitoring room checks the range (its sentence names the field)
     for name, key in GVHD_FLAGS.items():
         value = form.get(name, "")
         if value in ("yes", "no"):
