@@ -63,7 +63,9 @@ def prepare(url: str, users: int, patients: int) -> list[tuple[str, str]]:
     return logins
 
 
-def user(base: str, index: int, login: tuple[str, str], stop_at: float, times: dict, errors: list, lock) -> None:
+def user(base: str, index: int, login: tuple[str, str], window: dict, times: dict, errors: list, lock,
+         barrier=None) -> None:
+    """Sign in (argon2 on the server: not timed), wait for every user, then browse and save until the window ends."""
     import httpx
 
     from tests.web.clinical_seed import TX_DATE
@@ -81,9 +83,13 @@ def user(base: str, index: int, login: tuple[str, str], stop_at: float, times: d
         except Exception as exc:  # noqa: BLE001 (counted, reported)
             with lock:
                 errors.append(f"user {index} sign-in: {exc}")
+            if barrier is not None:
+                barrier.abort()
             return
+        if barrier is not None:
+            barrier.wait()
         day = 1
-        while time.monotonic() < stop_at:
+        while time.monotonic() < window["stop_at"]:
             kind = rng.choice(kinds)
             if kind == "list":
                 request = ("GET", f"/patients?diagnosis={rng.choice(['MIOP', 'CNO', 'IOP'])}", None)
@@ -136,17 +142,22 @@ def run(url: str, label: str, users: int, seconds: float, patients: int) -> dict
                     raise RuntimeError("the workbench did not start: " + (server.stderr.read() if server.poll() is not None else ""))
                 time.sleep(0.2)
         # warm-up (not timed): the first request of each kind loads the knowledge base, matplotlib, the HPO index
-        user(base, 0, logins[0], time.monotonic() + 15, defaultdict(list), [], threading.Lock())
+        user(base, 0, logins[0], {"stop_at": time.monotonic() + 15}, defaultdict(list), [], threading.Lock())
         times, errors, lock = defaultdict(list), [], threading.Lock()
-        stop_at = time.monotonic() + seconds
-        threads = [threading.Thread(target=user, args=(base, i, logins[i], stop_at, times, errors, lock))
+        window: dict = {}
+
+        def open_window():  # runs once, when the last user has signed in
+            window["started"] = time.monotonic()
+            window["stop_at"] = window["started"] + seconds
+
+        barrier = threading.Barrier(users, action=open_window)
+        threads = [threading.Thread(target=user, args=(base, i, logins[i], window, times, errors, lock, barrier))
                    for i in range(users)]
-        started = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.monotonic() - started
+        wall = time.monotonic() - window.get("started", time.monotonic())
     finally:
         server.terminate()
         server.wait(timeout=30)
