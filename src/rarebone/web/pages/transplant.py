@@ -310,10 +310,28 @@ def _chart(report) -> str:
         param(kb, "TX-ENGRAFT-NEUTROPHIL")["threshold_10e9_per_l"], param(kb, plt_def)["threshold_10e9_per_l"])
 
 
-def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_errors=None, lab_form=None,
-                  gvhd_form=None, status_code=200):
-    record = stored(load_record(db, patient_key))
-    gvhd_rows = clinical.entries(db, patient_key, clinical.GVHD)
+_MONITORED: "OrderedDict" = None  # (record, entries, day) hash -> (report, problem, chart); see _monitored
+_MONITORED_LOCK = __import__("threading").Lock()
+MONITORED_KEPT = 200
+
+
+def _monitored(record: dict, gvhd_rows: list):
+    """(report, problem, chart) of the monitoring room for this record and these entries, computed once: the page
+    is viewed far more often than the record changes, and the chart is the costliest part of any page. The key is
+    the record's content, the entries' content and today's date (the room measures to today)."""
+    from collections import OrderedDict
+
+    from rarebone.core import clock
+    from rarebone.registry.store import content_hash
+
+    global _MONITORED
+    key = content_hash({"r": record, "g": [r.payload for r in gvhd_rows], "d": clock.today().isoformat()})
+    with _MONITORED_LOCK:
+        if _MONITORED is None:
+            _MONITORED = OrderedDict()
+        if key in _MONITORED:
+            _MONITORED.move_to_end(key)
+            return _MONITORED[key]
     report, problem, chart = None, None, None
     try:
         report = _monitor(record, gvhd_rows)
@@ -321,6 +339,18 @@ def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_error
             chart = _chart(report)
     except RareboneError as exc:
         problem = exc.message + (f" ({exc.path})" if exc.path else "")
+    with _MONITORED_LOCK:
+        _MONITORED[key] = (report, problem, chart)
+        while len(_MONITORED) > MONITORED_KEPT:
+            _MONITORED.popitem(last=False)
+    return report, problem, chart
+
+
+def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_errors=None, lab_form=None,
+                  gvhd_form=None, status_code=200):
+    record = stored(load_record(db, patient_key))
+    gvhd_rows = clinical.entries(db, patient_key, clinical.GVHD)
+    report, problem, chart = _monitored(record, gvhd_rows)
     audit(request, user, "monitor", patient_key, release=db)
     findings = []
     if report is not None:
