@@ -45,8 +45,9 @@ def main() -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
     client.post("/signin", data={"username": name, "password": password, "csrf_token": token})
     total = re.search(r"([\d]+) patients", client.get("/patients").text).group(1)
-    last_keys = app.state.workbench.engine.connect().exec_driver_sql(
-        "SELECT patient_key FROM patients ORDER BY patient_key DESC LIMIT 1 OFFSET 100").scalar()
+    with app.state.workbench.read_engine.connect() as connection:  # the reading engine: no write lock held
+        last_keys = connection.exec_driver_sql(
+            "SELECT patient_key FROM patients ORDER BY patient_key DESC LIMIT 1 OFFSET 100").scalar()
     cases = {
         "first page": "/patients",
         "deep page (100 from the end)": f"/patients?after={last_keys}",

@@ -87,7 +87,8 @@ def test_see_the_assessment(server, page_as):
     page.wait_for_url(f"**/patients/{key}/assessment")
     summary = page.locator("section.summary").inner_text()
     assert "HSCT INDICATED" in summary and "First actions" in summary
-    assert "Decision support, to be checked by the responsible clinician" in page.locator("main").inner_text()
+    assert "Decision support, to be checked by the responsible clinician" in page.locator(".disclaimer").inner_text()
+    assert "to be checked by the responsible clinician before any decision" in page.locator("main .notice").first.inner_text()
     link = page.locator("span.cite a").first
     target = link.get_attribute("href")
     assert target.startswith("#src-") and page.locator(target).count() == 1

@@ -226,7 +226,8 @@ def test_sign_in_form_needs_csrf_token_too(client):
 # ----------------------------------------------------------------------------------------------------- roles
 
 @pytest.mark.parametrize("path", ["/patients", "/patients/K-1", "/patients/K-1/edit", "/patients/K-1/assessment",
-                                  "/patients/K-1/phenopacket", "/patients/new", "/imports", "/api/hpo?q=optic"])
+                                  "/patients/K-1/phenopacket", "/patients/K-1/history", "/patients/new", "/imports",
+                                  "/api/hpo?q=optic"])
 def test_researcher_cannot_open_patient_pages(client, path):
     seed(client)
     sign_in(client, "researcher")
@@ -540,3 +541,79 @@ def test_assessment_pdf_is_printed_and_audited(client):
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert r.headers["content-disposition"] == 'attachment; filename="K-1-assessment.pdf"'
     assert history(client.app.state.workbench.engine, key)[-1]["action"] == "export"
+
+
+def test_a_long_job_does_not_block_other_pages_and_shows_progress(client):
+    import threading
+    import time
+
+    username = sign_in(client, "clinician")
+    release = threading.Event()
+
+    def work(job):
+        job.done = 40
+        release.wait(30)  # a long import, held until the other pages have been served
+        job.done = 100
+        job.result = {"line": "100 records: 100 inserted, 0 updated, 0 unchanged, 0 rejected", "rejected": [],
+                      "more_rejected": 0}
+
+    job = client.app.state.workbench.jobs.start(username, "Import of big.csv", work, total=100)
+    try:
+        for _ in range(100):
+            if job.done == 40:
+                break
+            time.sleep(0.02)
+        assert client.get("/patients").status_code == 200  # served while the job runs
+        running = client.get(f"/jobs/{job.id}").text
+        assert "Running: 40 of 100 records done" in running and 'http-equiv="refresh"' in running
+    finally:
+        release.set()
+    for _ in range(100):
+        if job.finished:
+            break
+        time.sleep(0.02)
+    done = client.get(f"/jobs/{job.id}").text
+    assert "100 records: 100 inserted" in done and 'http-equiv="refresh"' not in done
+    sign_in(client, "clinician")  # another account cannot see it
+    assert client.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_every_problem_of_a_form_shown_at_once(client):
+    sign_in(client, "clinician")
+    r = client.post("/patients/new", data=form(client, patient_key="M-1", sex="robot", **{
+        "transplant.hla_matched": "9", "transplant.hla_total": "8", "ph-count": "1", "ph-0-label": "zzzz"}))
+    found = dict(errors(r.text))
+    assert {"sex", "transplant.hla_matched", "ph-0-hpo"} <= set(found)
+
+
+def test_knowledge_base_local_assay_codes_accepted(client):
+    """A measurement the knowledge base codes itself (rarebone:ck-bb, no LOINC code yet) is not refused."""
+    sign_in(client, "clinician")
+    r = client.post("/patients/new", data=form(client, patient_key="CK-1", **{
+        "ms-count": "1", "ms-0-loinc": "rarebone:ck-bb", "ms-0-value": "20", "ms-0-unit": "U/L"}), follow_redirects=False)
+    assert r.status_code == 303, errors(r.text)
+    assert "rarebone:ck-bb" in client.get("/patients/CK-1").text
+
+
+def test_history_page_lists_changes_and_views_newest_first(client):
+    key = seed(client)
+    username = sign_in(client, "clinician")
+    client.get(f"/patients/{key}")
+    text = client.get(f"/patients/{key}/history").text
+    rows = re.findall(r"<tr><td>[^<]+</td><td>(\w+)</td><td>([^<]+)</td>", text)
+    assert rows[:3] == [("view", f"{username}@workbench"), ("view", f"{username}@workbench"), ("insert", "test@seed")]
+
+
+def test_admin_disables_an_account_and_its_sessions_end(web_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app) as clinician, TestClient(web_app) as admin:
+        name = sign_in(clinician, "clinician")
+        sign_in(admin, "admin")
+        page = admin.get("/admin/users").text
+        assert name in page and "active" in page
+        r = admin.post(f"/admin/users/{name}/disabled", data={"disabled": "yes", "csrf_token": csrf(admin)})
+        assert f"Account {name} disabled." in r.text
+        assert clinician.get("/patients", follow_redirects=False).status_code == 303
+        r = admin.post(f"/admin/users/{name}/disabled", data={"disabled": "no", "csrf_token": csrf(admin)})
+        assert f"Account {name} enabled." in r.text

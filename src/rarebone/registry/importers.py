@@ -132,6 +132,21 @@ def dictionary_csv_items(path: Path) -> Iterator[tuple[str, Any]]:
 
 # ---------------------------------------------------------------- mapped spreadsheets
 
+def csv_items(path: Path) -> Iterator[tuple[str, Any]]:
+    """A CSV whose first column is record_id is REDCap's flat CSV; any other is rarebone's dictionary CSV
+    (``registry import FILE.csv`` and the workbench's import both pick the reader here)."""
+    from rarebone.registry import redcap
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", source=str(path)) from None
+    if first[:1] == ["record_id"]:
+        return redcap.flat_csv_items(path)
+    return dictionary_csv_items(path)
+
+
 def load_mapping(path: Path) -> dict:
     text = read_text(path)
     try:

@@ -166,7 +166,7 @@ class AuditRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(120))
-    action: Mapped[str] = mapped_column(String(16))  # insert, update, delete
+    action: Mapped[str] = mapped_column(String(16))  # insert, update, delete; the workbench adds view, assess, export
     patient_key: Mapped[str] = mapped_column(String(120))
     source: Mapped[str | None] = mapped_column(String(300))
     changed: Mapped[list | None] = mapped_column(JSON)  # field paths that differ

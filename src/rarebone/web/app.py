@@ -73,6 +73,10 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app):
+        if settings.warm_up:
+            import threading
+
+            threading.Thread(target=_warm_up, args=(settings,), name="rarebone-warm-up", daemon=True).start()
         yield
         workbench.close()
 
@@ -86,6 +90,21 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_middleware(app, settings)
     _install_error_pages(app)
     return app
+
+
+def _warm_up(settings: WebSettings) -> None:
+    """Load the knowledge base, the ontology, the term index and the differential's disease index in the
+    background at start, so that the first assessment after a restart is not a five-second wait (measured)."""
+    try:
+        from rarebone.web.hpo_search import index
+        from rarebone.web.pages.assessment import assess_record
+
+        index()
+        assess_record({"patient": {"patient_key": "warm-up"},
+                       "phenotypes": [{"hpo_id": "HP:0000648", "label": "Optic atrophy", "excluded": False}]},
+                      settings.differential_top)
+    except Exception:  # a failure here shows again, with its message, on the first real page that needs it
+        log.exception("warm-up failed")
 
 
 def _install_middleware(app: FastAPI, settings: WebSettings) -> None:

@@ -110,8 +110,7 @@ def to_record(data, base: dict | None, *, new: bool) -> tuple[dict | None, Patie
         record["transplants"] = [first, *transplants[1:]]
     record["phenotypes"] = _phenotypes(form, errors)
     record["measurements"] = _measurements(form, errors)
-    if not errors:
-        _cross_checks(record, errors)
+    _cross_checks(record, errors)  # also beside other errors: every problem shown at once
     return (None if errors else record), form
 
 
@@ -175,11 +174,11 @@ def _measurements(form: PatientForm, errors: dict) -> list[dict]:
     for i, row in enumerate(form.measurements):
         if not any(row.values()):
             continue
-        if not _LOINC.match(row["loinc"]):
+        code = row["loinc"].removeprefix("LOINC:")
+        spec = converter.analyte_for_loinc(code)  # LOINC, or one of the knowledge base's own codes (rarebone:...)
+        if spec is None and not _LOINC.match(row["loinc"]):
             errors[f"ms-{i}-loinc"] = "a LOINC code such as 718-7"
             continue
-        code = row["loinc"].removeprefix("LOINC:")
-        spec = converter.analyte_for_loinc(code)
         value = unit = None
         if row["value"]:
             try:
@@ -212,7 +211,7 @@ def _measurements(form: PatientForm, errors: dict) -> list[dict]:
                 date = dd.coerce("birth_date", row["date"], where=f"ms-{i}-date")
             except RareboneError as exc:
                 errors[f"ms-{i}-date"] = exc.message
-        out.append({"assay_id": f"LOINC:{code}", "analyte": spec.key if spec else None, "value": value, "unit": unit,
+        out.append({"assay_id": code if ":" in code else f"LOINC:{code}", "analyte": spec.key if spec else None, "value": value, "unit": unit,
                     "age_days": age, "measured_on": date})
     return out
 
@@ -228,9 +227,5 @@ def _cross_checks(record: dict, errors: dict) -> None:
         check_record(record)
     except RareboneError as exc:
         m = _PATH.match(exc.path or "")
-        if m and m["p"]:
-            errors[m["p"]] = exc.message
-        elif m and m["t"]:
-            errors[f"transplant.{m['t']}"] = exc.message
-        else:
-            errors["_record"] = str(exc)
+        name = m["p"] if m and m["p"] else (f"transplant.{m['t']}" if m and m["t"] else "_record")
+        errors.setdefault(name, exc.message if name != "_record" else str(exc))

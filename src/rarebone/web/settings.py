@@ -17,4 +17,5 @@ class WebSettings:
     signin_failures_per_address: int = 20
     create_db: bool = False  # create an empty SQLite registry when the file is missing
     job_workers: int = 2  # background threads for long jobs (imports); requests are never blocked by them
+    warm_up: bool = True  # load knowledge, ontology and indexes in the background at start
     differential_top: int = 10  # diseases the assessment page's phenotype-driven differential lists (0: none)

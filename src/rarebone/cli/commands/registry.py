@@ -292,19 +292,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _csv_items(path: Path):
-    """A CSV whose first column is record_id is REDCap's flat CSV; any other is rarebone's dictionary CSV."""
-    import csv
+    from rarebone.registry.importers import csv_items
 
-    from rarebone.registry import importers, redcap
-
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            first = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", source=str(path)) from None
-    if first[:1] == ["record_id"]:
-        return redcap.flat_csv_items(path)
-    return importers.dictionary_csv_items(path)
+    return csv_items(path)
 
 
 def _pick(snapshot, part):

@@ -50,7 +50,6 @@ def _save(uploads: list[UploadFile], folder: Path) -> list[Path]:
 
 def _items(paths: list[Path], mapping: Path | None):
     """(items, total or None) exactly as `rarebone registry import` picks the reader."""
-    from rarebone.cli.commands.registry import _csv_items
     from rarebone.registry import importers
 
     tables = [p for p in paths if p.suffix.lower() in (".csv", ".xlsx", ".xlsm")]
@@ -62,7 +61,7 @@ def _items(paths: list[Path], mapping: Path | None):
         if len(paths) != 1 or paths[0].suffix.lower() != ".csv":
             raise InputError("a spreadsheet needs its mapping file unless it is one data-dictionary CSV",
                              source=tables[0].name)
-        return _csv_items(paths[0]), None
+        return importers.csv_items(paths[0]), None
     bad = [p.name for p in paths if p.suffix.lower() != ".json"]
     if bad:
         raise InputError("not a Phenopacket (.json), CSV or XLSX file", source=bad[0])

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from rarebone.errors import RareboneError
 from rarebone.registry import dictionary as dd
 from rarebone.web import forms
-from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, form_data, require_role
+from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, form_data, require_role, state
 from rarebone.web.records import list_patients, load_record, stored
 from rarebone.web.templating import render
 
@@ -109,6 +109,17 @@ def update(request: Request, patient_key: str, data=Depends(form_data), user: Us
         return _form_page(request, user, form, record=base, status_code=422)
     flash(request, "No change to save." if outcome == "unchanged" else "Patient saved.")
     return RedirectResponse(f"/patients/{_q(patient_key)}", status_code=303)
+
+
+@router.get("/patients/{patient_key}/history")
+def history_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
+    """Who changed, viewed, assessed or exported this patient, when, from where (registry.store.history)."""
+    from rarebone.registry.store import history
+
+    load_record(db, patient_key)  # 404 for an unknown key
+    audit(request, user, "view", patient_key, source="workbench history", release=db)
+    entries = history(state(request).read_engine, patient_key)
+    return render(request, "patients/history.html", user=user, key=patient_key, entries=list(reversed(entries)))
 
 
 @router.get("/patients/{patient_key}/phenopacket")
