@@ -16,7 +16,7 @@ def test_upgrade_from_empty_matches_the_models(db_url):
     engine = db.make_engine(db_url)
     assert db.current_revision(engine) is None
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0003"
+    assert db.current_revision(engine) == "0004"
     with engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     # Tables, columns, types, nullability, indexes and unique constraints of the migrations = the ORM models.
@@ -32,7 +32,7 @@ def test_upgrade_from_previous_revision_keeps_data(db_url):
         conn.execute(text("INSERT INTO patients (patient_key, synthetic, sex, content_hash, updated_at) "
                           "VALUES ('OLD-1', false, 'female', 'x', :at)"), {"at": dt.datetime.now(dt.timezone.utc)})
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0003"
+    assert db.current_revision(engine) == "0004"
     assert {"cno_visits", "lesions"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         assert conn.execute(text("SELECT sex FROM patients WHERE patient_key = 'OLD-1'")).scalar() == "female"

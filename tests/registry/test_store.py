@@ -17,7 +17,7 @@ def _count(engine, model) -> int:
 def test_schema_is_at_head_after_open(engine):
     from rarebone.registry import db
 
-    assert db.current_revision(engine) == "0003"
+    assert db.current_revision(engine) == "0004"
 
 
 def test_import_is_idempotent(engine):

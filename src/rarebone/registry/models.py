@@ -186,3 +186,22 @@ class UserRow(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WorkbenchEntryRow(Base):
+    """What the workbench records that has no column elsewhere (migration 0004): a transplant plan's inputs and its
+    pharmacist sign-off (``transplant_plan``), acute GVHD organ findings of a day (``gvhd``), a CNO visit with its
+    imaging (``cno_visit``). ``payload`` holds the form's values; documents are recomputed from them."""
+
+    __tablename__ = "workbench_entries"
+    __table_args__ = (Index("ix_workbench_entries_patient_kind", "patient_key", "kind", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))  # transplant_plan, gvhd, cno_visit
+    entry_date: Mapped[dt.date | None] = mapped_column(Date)
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signed_by: Mapped[str | None] = mapped_column(String(120))  # the pharmacist's account (name@workbench)
+    signed_name: Mapped[str | None] = mapped_column(String(120))  # their display name at the time of signing
+    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -27,9 +27,9 @@ ROUTERS = (
     "rarebone.web.pages.hpo",
     "rarebone.web.pages.imports",
     "rarebone.web.pages.admin",
-    # "rarebone.web.pages.transplant",
-    # "rarebone.web.pages.cno",
-    # "rarebone.web.pages.cohort",
+    "rarebone.web.pages.transplant",
+    "rarebone.web.pages.cno",
+    "rarebone.web.pages.cohort",
 )
 
 # No inline script or style anywhere (templates load /static files only), so the policy can forbid both.

@@ -57,12 +57,14 @@ def build_plan(path: Path, kb: KnowledgeBase | None = None, start: dt.date | Non
     kb = kb or load()
     if anakinra_max_mg_per_day is not None and not anakinra_max_mg_per_day > 0:
         raise InputError("the daily maximum must be above 0 mg", path="--anakinra-max-mg-per-day", value=anakinra_max_mg_per_day)
+    # a path, or a child already read (IntakeResult: the workbench reads registry patients, not files)
+    source = (path.patient.source or "record") if hasattr(path, "patient") else str(path)
     try:
-        return plan_for_intake(read_phenopacket(path), kb, start, regimen, ladder_only, as_of, reason,
-                               anakinra_max_mg_per_day)
+        intake = path if hasattr(path, "patient") else read_phenopacket(path)
+        return plan_for_intake(intake, kb, start, regimen, ladder_only, as_of, reason, anakinra_max_mg_per_day)
     except RareboneError as exc:
         if not (exc.path or "").startswith("--"):  # a bad option is not the file's fault
-            exc.source = exc.source or str(path)
+            exc.source = exc.source or source
         raise
 
 
