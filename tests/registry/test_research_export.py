@@ -62,10 +62,12 @@ def test_old_reidentification_attack_fails(key):
     text = json.dumps(out)
     # No full date at all leaves (Safe Harbor: the year only); so there is nothing to un-shift
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
-    for r in out:
-        # the attack can only work on a full date; give it the best it can get (1 July of the exported year)
-        guess = _old_attack(r["patient"]["pseudonym"], f"{r['transplants'][0]['transplant_year']}-07-01")
-        assert guess != SECRET_DAY
+    # the attack can only work on a full date; give it the best it can get (1 July of the exported year). On the old
+    # export it recovered every record; now a hit is luck (the guessed shift is one of 361 values, so ~20/361
+    # records hit by chance: more than 3 of 20 has probability < 1e-4 unless the attack works)
+    hits = sum(_old_attack(r["patient"]["pseudonym"], f"{r['transplants'][0]['transplant_year']}-07-01") == SECRET_DAY
+               for r in out)
+    assert hits <= 3
     # the pseudonym is not the unkeyed hash of the patient key (with or without the old salt format)
     for r, rec in zip(out, records):
         plain = hashlib.sha256(rec["patient"]["patient_key"].encode()).hexdigest()
