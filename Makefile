@@ -33,6 +33,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cno.py
 	$(BIN)/python benchmarks/bench_registry.py
 	$(BIN)/python benchmarks/bench_differential.py
+	$(BIN)/python benchmarks/bench_cds_hooks.py
+	$(BIN)/python benchmarks/bench_workbench_list.py
+	$(BIN)/python benchmarks/bench_workbench.py --db sqlite
+	$(BIN)/python benchmarks/bench_screen.py --persons 50000   # the issue's 1,000,000: --persons 1000000 (~20 min)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
