@@ -138,7 +138,8 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
         if family.explained_by and valid.set_id.isin(list(family.explained_by)).any():
             continue
         flagged.append(family.family)
-    return flagged
+    # as run.py: a person on a main list is not repeated on its review list
+    return [f for family in rules.families if (f := family.family) in flagged and family.review_of not in flagged]
 
 
 def screen_person(tables: dict, person_id: int) -> list[str]:
