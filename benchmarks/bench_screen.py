@@ -34,7 +34,20 @@ def engine_screen(cdm: Path, threads: int):
     from rarebone.screening import run_screen  # screen-engine branch (see SCREEN-CONTRACT.md)
 
     result = run_screen(f"duckdb:///{cdm}", threads=threads, progress=False)
-    return result.flagged.to_pandas() if hasattr(result.flagged, "to_pandas") else result.flagged
+    flagged = result.flagged.to_pandas() if hasattr(result.flagged, "to_pandas") else result.flagged
+    # the intermediate-osteopetrosis rule is its own list (cohort 1503) but scores as the osteopetrosis family
+    return flagged
+
+
+# the intermediate rule is its own list (cohort 1503) but scores as the osteopetrosis family; *_review rows are the
+# second, lower list and are scored apart from the main (moderate/high) list
+AS_TRUTH = {"osteopetrosis_intermediate": "osteopetrosis", "cno_review": "cno"}
+
+
+def split_lists(flagged):
+    review = flagged.family.str.endswith("_review")
+    main, rev = flagged[~review], flagged[review]
+    return main.assign(family=main.family.replace(AS_TRUTH)), rev.assign(family=rev.family.replace(AS_TRUTH))
 
 
 def loop_context(cdm: Path):
@@ -108,7 +121,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
                 key_of.setdefault(set_id, []).append(item.key)
         found = {(key, day, set_id in persistence_sets) for set_id, day in events
                  for key in key_of.get(set_id, [])
-                 if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)}
+                 if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)
+                 and day - birth >= family.age_min_days}
         complete = None
         for anchor in sorted({day for _, day, _ in found}):
             inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
@@ -124,7 +138,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         explained = any(set_id in set(getattr(family, "explained_by", ())) for set_id, _ in events)
         if (not stops or min(stops) > complete) and not explained:
             flagged.append(family.family)
-    return flagged
+    review_of = {f.family: getattr(f, "review_of", None) for f in rules.families}
+    return [f for f in flagged if review_of.get(f) not in flagged]  # run.py: not on a review list twice
 
 
 def _level(family, keys: set) -> int:
@@ -209,7 +224,7 @@ def pandas_loop(cdm: Path, truth, sample: int, seed: int):
     for person_id in chosen:  # deliberately one person at a time: the approach the engine replaces
         own = {name: frames.get(person_id, tables[name].iloc[0:0]) for name, frames in grouped.items()}
         for family in engine_screen_person(own, int(person_id), ctx):
-            flagged.append((int(person_id), family))
+            flagged.append((int(person_id), family))  # raw family names, as the engine's output
     return time.perf_counter() - started, {int(p) for p in chosen}, flagged
 
 
@@ -238,6 +253,7 @@ def main(argv=None) -> int:
         print(f"generated {result.persons:,} persons, {clinical:,} rows, {result.planted:,} planted in "
               f"{result.seconds:.1f} s; {args.cdm.stat().st_size / 2**20:.0f} MB; peak {result.peak_rss_mb:.0f} MB")
     truth = pq.read_table(truth_path).to_pandas()
+    import pandas as pd
     import duckdb
 
     persons = duckdb.connect(str(args.cdm), read_only=True).execute("SELECT count(*) FROM person").fetchone()[0]
@@ -254,7 +270,15 @@ def main(argv=None) -> int:
           f"process peak memory {peak_mb():.0f} MB (includes generation when it ran in this process); "
           f"{flagged.person_id.nunique():,} persons flagged"
           + ("  (target <= 30 s at 1,000,000)" if persons >= 1_000_000 else ""))
-    for line in score(flagged, truth, persons):
+    main_list, review_list = split_lists(flagged)
+    print("== main list (moderate/high; infant osteopetrosis from low)")
+    for line in score(main_list, truth, persons):
+        print(line)
+    print("== review list alone (screen for review; persons on the main list not repeated)")
+    for line in score(review_list, truth, persons):
+        print(line)
+    print("== main + review (what the site sees in the two lists together)")
+    for line in score(pd.concat([main_list, review_list]), truth, persons):
         print(line)
     try:
         loop_seconds, sample, loop_flags = pandas_loop(args.cdm, truth, args.sample, args.seed)

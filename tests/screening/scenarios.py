@@ -16,6 +16,7 @@ D = dt.date
 ANEMIA, THROMBO, HYPOCALCEMIA, SPLENOMEGALY = "271737000", "302215000", "5291005", "16294009"
 BONE_PAIN, OSTEOMYELITIS, LEUKEMIA, FEVER = "12584003", "60168000", "93143009", "386661006"
 HB, PLT, CRP, CA = "718-7", "777-3", "1988-5", "17861-6"
+VISUAL_IMPAIRMENT, PATHOLOGICAL_FRACTURE = "397540003", "268029009"
 
 
 def days(birth: dt.date, n: int) -> dt.date:
@@ -145,4 +146,39 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     # CNO against: fever (-1) turns 2.5 into 1.5
     cno_child(38, D(2009, 5, 5), expect=False)
     c.condition(38, days(D(2009, 5, 5), 2950), FEVER)
+    # CNO screen-for-review (SCREEN-FAMILY-CNO-REVIEW): a bone complaint persisting >= 28 days at level low is on
+    # the review list; on the main list it is not repeated. 31, 37 and 38 (low, persisting 60/28 days) are there.
+    for pid in (31, 37, 38):
+        expected[pid] = {"cno_review"}
+    cno_child(70, D(2011, 1, 1), pain1=2000, pain2=2000 + persist, crp=1000, expect=False)
+    expected[70] = {"cno_review"}
+    cno_child(71, D(2011, 1, 1), pain1=2000, pain2=2000 + persist - 1, crp=1000, expect=False)
+
+    # Intermediate osteopetrosis (SCREEN-FAMILY-OSTEOPETROSIS-INTERMEDIATE): vision 3 + fracture 1 + anaemia 1 +
+    # thrombocytopenia 1 = 6 = OP-SUSPICION-LEVELS moderate, three domains.
+    iop_min = int(kb.get("SCREEN-OP-INTERMEDIATE-AGE-MIN").value)  # 365, inclusive
+    iop_max = int(kb.get("SCREEN-OP-INTERMEDIATE-AGE-MAX").value)  # 6574, exclusive
+    iop_win = int(kb.get("SCREEN-OP-INTERMEDIATE-CO-OCCURRENCE").value)  # 365, inclusive
+
+    def iop_child(pid, birth, vision, fracture, anemia, thrombo, expect):
+        c.add_person(pid, birth)
+        c.visit(pid, days(birth, vision))
+        c.condition(pid, days(birth, vision), VISUAL_IMPAIRMENT)
+        c.condition(pid, days(birth, fracture), PATHOLOGICAL_FRACTURE)
+        c.lab(pid, days(birth, anemia), HB, 8.0, 11.0, 14.5, "g/dL")
+        if thrombo is not None:
+            c.lab(pid, days(birth, thrombo), PLT, 60, 150, 450)
+        expected[pid] = expect
+
+    iop = {"osteopetrosis_intermediate"}
+    iop_child(60, D(2012, 1, 1), 2000, 2010, 2020, 2030, iop)
+    iop_child(61, D(2012, 1, 1), 2000, 2010, 2020, None, set())  # score 5 < moderate 6
+    iop_child(62, D(2015, 1, 1), iop_min, iop_min + 10, iop_min + 20, iop_min + 30, iop)
+    # vision the day before the first birthday: the infant rule sees vision alone (3 = low, flagged there) and the
+    # intermediate rule sees 3 < 6
+    iop_child(63, D(2015, 1, 1), iop_min - 1, iop_min + 10, iop_min + 20, iop_min + 30, {"osteopetrosis"})
+    iop_child(64, D(2005, 1, 1), iop_max - 40, iop_max - 30, iop_max - 20, iop_max - 1, iop)
+    iop_child(65, D(2005, 1, 1), iop_max - 40, iop_max - 30, iop_max - 20, iop_max, set())
+    iop_child(66, D(2012, 6, 1), 2000, 2010, 2020, 2000 + iop_win, iop)
+    iop_child(67, D(2012, 6, 1), 2000, 2010, 2020, 2000 + iop_win + 1, set())
     return c, expected

@@ -164,7 +164,7 @@ def _prune_min(family) -> float:
 def family_flags(cdm, ev, family, since_day: int | None):
     import ibis
 
-    age_ok = ev.age <= family.age_max_days if family.age_max_inclusive else ev.age < family.age_max_days
+    age_ok = family.in_age(ev.age)
     km = _keymap(family)
     fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist")
     ub = (fe.select("person_id", "key", "pos_w", "core").distinct()
@@ -225,7 +225,7 @@ def evidence_rows(ev, rules, flagged_pd):
             continue
         sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets))
         fm = ibis.memtable(f.astype("int64"))
-        age_ok = ev.age <= family.age_max_days if family.age_max_inclusive else ev.age < family.age_max_days
+        age_ok = family.in_age(ev.age)
         e = ev.filter(ev.set_id.isin(sets) & age_ok)
         j = e.join(fm, "person_id")
         j = j.filter((j.day <= j.complete_day) & (j.day >= j.complete_day - int(family.window_days)))

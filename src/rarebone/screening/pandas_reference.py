@@ -116,7 +116,7 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
     for family in rules.families:
         key_of = family.key_of_set()
         age = ev.day - birth_day
-        inside = (age >= 0) & ((age <= family.age_max_days) if family.age_max_inclusive else (age < family.age_max_days))
+        inside = (age >= 0) & family.in_age(age)
         fe = ev[inside & ev.set_id.isin(list(key_of))]
         rows = sorted({(k, int(d), s in family.persistence_sets) for s, d in zip(fe.set_id, fe.day) for k in key_of[s]},
                       key=lambda r: r[1])
@@ -138,7 +138,8 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
         if family.explained_by and valid.set_id.isin(list(family.explained_by)).any():
             continue
         flagged.append(family.family)
-    return flagged
+    # as run.py: a person on a main list is not repeated on its review list
+    return [f for family in rules.families if (f := family.family) in flagged and family.review_of not in flagged]
 
 
 def screen_person(tables: dict, person_id: int) -> list[str]:

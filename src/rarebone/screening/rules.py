@@ -73,8 +73,15 @@ class Family:
     explained_by: tuple[str, ...] = ()
     persistence_sets: tuple[str, ...] = ()
     persistence_days: float | None = None
+    review_of: str | None = None  # a review list under this main family (persons on the main list left out)
+    age_min_days: float = 0.0  # findings dated at or after this age (0 = from birth); age_min entry, inclusive
     levels: dict = field(default_factory=dict)  # kind 'op' or 'cno' and its cut-offs
     notes: tuple[str, ...] = ()  # certainty marks printed with the output
+
+    def in_age(self, age):
+        """The family's age window on an age in days (works on Ibis columns and pandas Series alike)."""
+        upper = (age <= self.age_max_days) if self.age_max_inclusive else (age < self.age_max_days)
+        return upper & (age >= self.age_min_days)
 
     def key_of_set(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -119,7 +126,8 @@ def _family(kb: KnowledgeBase, entry) -> Family:
                              role=w.role, domain=getattr(w, "domain", "cno"), unless=unless, sets=tuple(sets),
                              certainty=w.certainty))
     age, window = kb.get(entry.age_max), kb.get(entry.co_occurrence)
-    notes = [m for m in (_mark(entry), _mark(age), _mark(window)) if m]
+    age_min = kb.get(entry.age_min) if entry.age_min else None
+    notes = [m for m in (_mark(entry), _mark(age), _mark(window), age_min and _mark(age_min)) if m]
     if entry.levels_entry:
         r = kb.get(entry.levels_entry)
         levels = {"kind": "op", "low": r.low_min_score, "moderate": r.moderate_min_score, "high": r.high_min_score,
@@ -143,6 +151,8 @@ def _family(kb: KnowledgeBase, entry) -> Family:
                   context_sets=tuple(entry.context_sets), explained_by=tuple(entry.explained_by),
                   persistence_sets=tuple(entry.persistence_sets),
                   persistence_days=persistence.value if persistence is not None else None,
+                  review_of=entry.review_of,
+                  age_min_days=float(age_min.value) if age_min is not None else 0.0,
                   levels=levels, notes=tuple(notes))
 
 

@@ -94,6 +94,7 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
             frames.append(frame.astype({"dx_day": "float64", "stop_day": "float64"}))  # all-null columns concat cleanly
         nonempty = [f for f in frames if len(f)]
         flagged = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0]
+        flagged = _drop_reviewed_twice(flagged, rules)
         step("explaining the flags")
         evidence = engine.evidence_rows(ev, rules, flagged) if len(flagged) else pd.DataFrame()
         skipped = engine.skipped_lab_rows(cdm, rules, resolution)
@@ -106,6 +107,14 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
     return ScreenResult(flagged=flagged, evidence=evidence, code_report=resolution.code_report, rules=rules,
                         cdm_label=cdm.label, backend=cdm.backend, persons=persons, skipped_lab_rows=skipped,
                         missing_tables=missing, warnings=warnings, seconds=time.perf_counter() - started, since=since)
+
+
+def _drop_reviewed_twice(flagged, rules):
+    """A person on a main list is not repeated on that family's review list (the site sees two disjoint lists)."""
+    main = set(zip(flagged.person_id, flagged.family))
+    review_of = {f.family: f.review_of for f in rules.families if f.review_of}
+    keep = [not (fam in review_of and (p, review_of[fam]) in main) for p, fam in zip(flagged.person_id, flagged.family)]
+    return flagged[keep].reset_index(drop=True)
 
 
 def _finish(flagged, evidence, births, rules):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rarebone.knowledge.kinds.base import Certainty, Entry
 
-Family = Literal["osteopetrosis", "cno"]
+Family = Literal["osteopetrosis", "osteopetrosis_intermediate", "cno", "cno_review"]
 Domain = Literal["condition", "observation", "procedure", "drug", "measurement_value"]
 
 
@@ -89,6 +89,8 @@ class ScreenFamily(Entry):
     # The pattern needs these sets recorded on days at least `persistence_days` (an entry with value in days) apart.
     persistence_sets: list[str] = []
     persistence_days: str | None = None
+    # A second, lower list ("screen for review"): persons already on review_of's main list are not repeated here.
+    review_of: Family | None = None
 
 
 KINDS = {"screen_concept_set": ScreenConceptSet, "screen_lab_rule": ScreenLabRule, "screen_window": ScreenWindow,
