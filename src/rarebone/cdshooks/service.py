@@ -120,7 +120,8 @@ class CdsService:
         bundle, notes = build_bundle(got.values, "patient", cutoff)
         notes = got.notes + notes + ([f"fetched from the FHIR server: {', '.join(got.fetched)}"] if got.fetched else [])
         try:
-            result = read_bundle_dict(bundle, source=f"CDS Hooks {request.hookInstance}")
+            result = read_bundle_dict(bundle, source=f"CDS Hooks {request.hookInstance}",
+                                      validation=self.settings.prefetch_validation)
         except InputError as exc:
             return None, notes, [str(exc)], got.values
         notes += [w for w in result.warnings if w.startswith("FHIR:")]
