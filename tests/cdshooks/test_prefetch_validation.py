@@ -77,3 +77,13 @@ def test_prefetch_validation_setting_from_environment_and_refused_when_unknown()
     assert load_settings(None, dict(env, RAREBONE_CDS_PREFETCH_VALIDATION="full")).prefetch_validation == "full"
     with pytest.raises(InputError, match="prefetch_validation"):
         load_settings(None, dict(env, RAREBONE_CDS_PREFETCH_VALIDATION="none"))
+
+
+def test_worker_threads_setting_from_toml_and_at_least_one(tmp_path):
+    toml = tmp_path / "cds.toml"
+    toml.write_text('[cds]\nbase_url = "https://c"\nworker_threads = 2\n')
+    assert load_settings(toml, {}).worker_threads == 2
+    assert load_settings(None, {"RAREBONE_CDS_BASE_URL": "https://c"}).worker_threads == 4
+    toml.write_text('[cds]\nbase_url = "https://c"\nworker_threads = 0\n')
+    with pytest.raises(InputError, match="worker_threads"):
+        load_settings(toml, {})

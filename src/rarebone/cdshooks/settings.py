@@ -56,7 +56,10 @@ class CdsSettings(BaseModel):
     # "light": the fields the intake reads, checked for shape (intake/fhir/light.py, ~0.1 ms); "full": every element
     # by fhir.resources (~16 ms a call). Chosen by measurement, docs/ehr-integration.md "Speed".
     prefetch_validation: Literal["light", "full"] = "light"
-    assessment_cache_size: int = 256  # 0 turns the cache of recent patient-view assessments off
+    assessment_cache_size: int = 256
+    # threads per worker running calls (CPU-bound under the GIL; more threads only interleave them). Calls that
+    # fetch from the FHIR server hold a thread while waiting, so keep a few. Measured: docs "Speed".
+    worker_threads: int = Field(default=4, ge=1)  # 0 turns the cache of recent patient-view assessments off
 
     @field_validator("base_url", "workbench_url")
     @classmethod
