@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -124,16 +125,26 @@ def main() -> None:
                                   key, algorithm="ES384", headers={"kid": "bench", "typ": "JWT"})
 
             body = _request()
-            asyncio.run(_run(url, [token() for _ in range(args.warmup)], body, args.concurrency, True))
+            tokens = [token() for _ in range(args.warmup + 2 * args.calls)]  # signed before any clock starts
+            asyncio.run(_run(url, tokens[:args.warmup], body, args.concurrency, True))
+            tokens = tokens[args.warmup:]
+            client_cpu = resource.getrusage(resource.RUSAGE_SELF)
             results = {}
             for name, distinct in (("distinct charts (no cache)", True), ("same chart again (cache)", False)):
-                tokens = [token() for _ in range(args.calls)]
-                results[name] = asyncio.run(_run(url, tokens, body, args.concurrency, distinct))
+                batch, tokens = tokens[:args.calls], tokens[args.calls:]
+                results[name] = asyncio.run(_run(url, batch, body, args.concurrency, distinct))
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            client_ms = (used.ru_utime + used.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime) * 1000
         finally:
             service.terminate()
             service.wait(timeout=10)
+    # The service's CPU (all its workers, warm-up and start-up included) and the client's: both share the cores.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"patient-view, full prefetch (TCIRG1 infant, {len(body['prefetch'])} keys), {args.calls} calls, "
           f"{args.concurrency} concurrent, {args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; target p99 <= 100 ms")
+    print(f"CPU per call: benchmark client {client_ms / (2 * args.calls):.1f} ms (measured part); service "
+          f"{(children.ru_utime + children.ru_stime) * 1000 / (args.warmup + 2 * args.calls):.1f} ms "
+          "(whole process life, start-up included)")
     for name, (lat, wall) in results.items():
         q = statistics.quantiles(lat, n=100, method="inclusive")
         print(f"{name:28s} p50 {q[49]:7.1f} ms  p95 {q[94]:7.1f} ms  p99 {q[98]:7.1f} ms  max {max(lat):7.1f} ms  "

@@ -53,7 +53,13 @@ class CdsSettings(BaseModel):
     clock_skew_seconds: int = 60
     fhir_timeout_seconds: float = 5.0
     fhir_max_pages: int = 10
-    assessment_cache_size: int = 256  # 0 turns the cache of recent patient-view assessments off
+    # "light": the fields the intake reads, checked for shape (intake/fhir/light.py, ~0.1 ms); "full": every element
+    # by fhir.resources (~16 ms a call). Chosen by measurement, docs/ehr-integration.md "Speed".
+    prefetch_validation: Literal["light", "full"] = "light"
+    assessment_cache_size: int = 256
+    # threads per worker running calls (CPU-bound under the GIL; more threads only interleave them). Calls that
+    # fetch from the FHIR server hold a thread while waiting, so keep a few. Measured: docs "Speed".
+    worker_threads: int = Field(default=4, ge=1)  # 0 turns the cache of recent patient-view assessments off
 
     @field_validator("base_url", "workbench_url")
     @classmethod
@@ -89,7 +95,7 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
             raise InputError(f"cannot read the CDS Hooks settings: {exc.strerror}", source=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"not TOML: {exc}", source=str(path)) from None
-    for key in ("base_url", "workbench_url", "registry_db"):
+    for key in ("base_url", "workbench_url", "registry_db", "prefetch_validation"):
         if env.get(f"RAREBONE_CDS_{key.upper()}"):
             data[key] = env[f"RAREBONE_CDS_{key.upper()}"]
     if env.get("RAREBONE_CDS_CORS_ORIGINS"):

@@ -89,8 +89,11 @@ class _Translation:
                 pass
 
 
-def read_bundle_dict(document: dict, source: str = "<bundle>"):
-    """Validate one FHIR R4 Bundle and read it into an IntakeResult (as ``read_phenopacket_dict`` does)."""
+def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str = "full"):
+    """Validate one FHIR R4 Bundle and read it into an IntakeResult (as ``read_phenopacket_dict`` does).
+
+    ``validation``: "full" (fhir.resources, every element) or "light" (only the fields the intake reads, their
+    JSON shapes; ``light.py``) - the CDS Hooks service's per-call budget is why the light check exists."""
     from rarebone.intake.phenopacket import read_phenopacket_dict
 
     if document.get("resourceType") != "Bundle":
@@ -98,7 +101,12 @@ def read_bundle_dict(document: dict, source: str = "<bundle>"):
                                "document or transaction) with the Patient and the findings", source=source,
                                path="$.resourceType", value=document.get("resourceType"))
     try:
-        _validate(document)
+        if validation == "light":
+            from rarebone.intake.fhir.light import check_bundle
+
+            check_bundle(document)
+        else:
+            _validate(document)
     except InputError as exc:
         exc.source = exc.source or source
         raise

@@ -1,0 +1,125 @@
+"""A light structural check of a FHIR Bundle: exactly the fields the intake reads, with their JSON types.
+
+``fhir.resources`` validates every element of every resource (about 16 ms for a small prefetch Bundle, most of a
+CDS Hooks call's CPU). The intake only reads the fields listed in ``_FIELDS``; this check makes sure each one that
+is present has the shape the reader expects (object, array, string, number, boolean, FHIR date), so a malformed
+record is refused with the FHIR JSON path of the bad value instead of failing inside the reader. Fields the
+intake does not read are not checked (the full validation, setting ``prefetch_validation = "full"``, does).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rarebone.errors import PhenopacketError
+
+# FHIR date / dateTime / instant (R4 datatypes page): year, optionally month, day, time and zone.
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
+
+_CC, _QTY, _REF, _DT, _STR, _BOOL, _OBJ, _LIST = "cc", "qty", "ref", "date", "str", "bool", "obj", "list"
+
+# field -> kind. Arrays of elements whose fields are again looked up in this table: _LIST.
+_FIELDS = {
+    "resourceType": _STR, "id": _STR, "status": _STR, "intent": _STR, "gender": _STR, "valueString": _STR,
+    "url": _STR, "text": _STR,
+    "valueBoolean": _BOOL, "deceasedBoolean": _BOOL,
+    "code": _CC, "valueCodeableConcept": _CC, "verificationStatus": _CC, "clinicalStatus": _CC,
+    "relationship": _CC, "route": _CC, "statusReason": _CC, "medicationCodeableConcept": _CC,
+    "valueQuantity": _QTY, "doseQuantity": _QTY, "low": _QTY, "high": _QTY, "onsetAge": _QTY,
+    "subject": _REF, "patient": _REF, "medicationReference": _REF,
+    "effectiveDateTime": _DT, "issued": _DT, "birthDate": _DT, "recordedDate": _DT, "performedDateTime": _DT,
+    "deceasedDateTime": _DT, "onsetDateTime": _DT, "authoredOn": _DT, "timestamp": _DT, "start": _DT, "end": _DT,
+    "effectivePeriod": _OBJ, "performedPeriod": _OBJ, "timing": _OBJ, "repeat": _OBJ,
+    "component": _LIST, "condition": _LIST, "dosage": _LIST, "dosageInstruction": _LIST, "referenceRange": _LIST,
+    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST,
+}
+_JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _fail(path: str, what: str, value) -> None:
+    raise PhenopacketError(f"does not follow the FHIR R4 Bundle schema: expected {what}", path=path,
+                           **({"value": value} if not isinstance(value, (dict, list)) else {}))
+
+
+def _want(value, kind: type, path: str) -> None:
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        _fail(path, _JSON[kind], value)
+
+
+def _coding(c, path: str) -> None:
+    _want(c, dict, path)
+    for k in ("system", "code", "display"):
+        if k in c:
+            _want(c[k], str, f"{path}.{k}")
+
+
+def _cc(v, path: str) -> None:
+    _want(v, dict, path)
+    if "coding" in v:
+        _want(v["coding"], list, path + ".coding")
+        for i, c in enumerate(v["coding"]):
+            _coding(c, f"{path}.coding[{i}]")
+    if "text" in v:
+        _want(v["text"], str, path + ".text")
+
+
+def _qty(v, path: str) -> None:
+    _want(v, dict, path)
+    if "value" in v and (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float))):
+        _fail(path + ".value", "a number", v["value"])
+    for k in ("unit", "code", "system"):
+        if k in v:
+            _want(v[k], str, f"{path}.{k}")
+
+
+def _element(obj: dict, path: str) -> None:
+    for key, value in obj.items():
+        kind = _FIELDS.get(key)
+        if kind is None:
+            continue
+        where = f"{path}.{key}"
+        if kind == _CC:
+            # Observation.interpretation is an array of CodeableConcepts, handled under _LIST.
+            _cc(value, where)
+        elif kind == _QTY:
+            _qty(value, where)
+        elif kind == _REF:
+            _want(value, dict, where)
+            if "reference" in value:
+                _want(value["reference"], str, where + ".reference")
+        elif kind == _DT:
+            _want(value, str, where)
+            if not _DATE.match(value):
+                _fail(where, "a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz)",
+                      value)
+        elif kind == _STR:
+            _want(value, str, where)
+        elif kind == _BOOL:
+            _want(value, bool, where)
+        elif kind == _OBJ:
+            _want(value, dict, where)
+            _element(value, where)
+        else:
+            _want(value, list, where)
+            for i, item in enumerate(value):
+                _want(item, dict, f"{where}[{i}]")
+                if key == "interpretation":
+                    _cc(item, f"{where}[{i}]")
+                else:
+                    _element(item, f"{where}[{i}]")
+
+
+def check_bundle(document: dict) -> None:
+    """Raise PhenopacketError (FHIR JSON path, value) at the first field the intake reads that has the wrong shape."""
+    entries = document.get("entry", [])
+    _want(entries, list, "$.entry")
+    for i, entry in enumerate(entries):
+        _want(entry, dict, f"$.entry[{i}]")
+        resource = entry.get("resource")
+        if resource is None:
+            continue
+        path = f"$.entry[{i}].resource"
+        _want(resource, dict, path)
+        if not isinstance(resource.get("resourceType"), str):
+            _fail(path + ".resourceType", "a string naming the resource type", resource.get("resourceType"))
+        _element(resource, path)

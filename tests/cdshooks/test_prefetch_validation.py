@@ -1,0 +1,89 @@
+"""Setting prefetch_validation: "light" (the fields the intake reads, intake/fhir/light.py) and "full"
+(fhir.resources) refuse the same malformed prefetch, naming the same FHIR JSON path (docs/ehr-integration.md)."""
+
+import copy
+import re
+
+import pytest
+
+from rarebone.cdshooks.service import CdsService
+from rarebone.cdshooks.settings import CdsSettings, load_settings
+from rarebone.errors import InputError
+from rarebone.intake.fhir import read_bundle_dict
+
+from .conftest import ROOT, bundle_resources, patient_view_request
+
+TCIRG1 = ROOT / "examples" / "fhir" / "tcirg1-infant-bundle.json"
+
+
+def _service(mode: str, tmp_path) -> CdsService:
+    return CdsService(CdsSettings(base_url="http://127.0.0.1", require_auth=False, prefetch_validation=mode,
+                                  registry_db=f"sqlite:///{tmp_path}/r.sqlite", assessment_cache_size=0))
+
+
+def _first_observation_with(body: dict, field: str) -> dict:
+    return next(e["resource"] for e in body["prefetch"]["observations"]["entry"] if field in e["resource"])
+
+
+def _bad_quantity(body):
+    _first_observation_with(body, "valueQuantity")["valueQuantity"]["value"] = "high"
+
+
+def _bad_date(body):
+    _first_observation_with(body, "effectiveDateTime")["effectiveDateTime"] = "last Tuesday"
+
+
+def _bad_code(body):
+    _first_observation_with(body, "code")["code"] = "a plain string, not a CodeableConcept"
+
+
+@pytest.mark.parametrize("spoil,field", [(_bad_quantity, "valueQuantity.value"), (_bad_date, "effectiveDateTime"),
+                                         (_bad_code, ".code")])
+def test_light_and_full_refuse_the_same_malformed_prefetch_naming_the_path(tmp_path, spoil, field):
+    body = patient_view_request(bundle_resources(TCIRG1))
+    spoil(body)
+    details = {}
+    for mode in ("light", "full"):
+        cards = _service(mode, tmp_path).call("rarebone-patient-view", copy.deepcopy(body))["cards"]
+        assert len(cards) == 1 and cards[0]["indicator"] == "info", mode
+        assert "could not be read" in cards[0]["detail"], mode
+        paths = re.findall(r"\$\.entry\[\d+\]\.resource[.\w\[\]]*", cards[0]["detail"])
+        assert paths and paths[0].endswith(field), (mode, cards[0]["detail"])
+        details[mode] = paths[0]
+    assert details["light"] == details["full"]
+
+
+def test_both_settings_read_a_well_formed_prefetch_alike(tmp_path):
+    body = patient_view_request(bundle_resources(TCIRG1))
+    summaries = {mode: [c["summary"] for c in _service(mode, tmp_path).call("rarebone-patient-view",
+                                                                           copy.deepcopy(body))["cards"]]
+                 for mode in ("light", "full")}
+    assert summaries["light"] and summaries["light"] == summaries["full"]
+
+
+def test_light_check_refuses_a_non_array_coding_with_its_path():
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p"}},
+        {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p"},
+                      "code": {"coding": {"system": "http://snomed.info/sct", "code": "1"}}}}]}
+    with pytest.raises(InputError) as err:
+        read_bundle_dict(bundle, validation="light")
+    assert err.value.path == "$.entry[1].resource.code.coding"
+
+
+def test_prefetch_validation_setting_from_environment_and_refused_when_unknown():
+    env = {"RAREBONE_CDS_BASE_URL": "https://c"}
+    assert load_settings(None, env).prefetch_validation == "light"
+    assert load_settings(None, dict(env, RAREBONE_CDS_PREFETCH_VALIDATION="full")).prefetch_validation == "full"
+    with pytest.raises(InputError, match="prefetch_validation"):
+        load_settings(None, dict(env, RAREBONE_CDS_PREFETCH_VALIDATION="none"))
+
+
+def test_worker_threads_setting_from_toml_and_at_least_one(tmp_path):
+    toml = tmp_path / "cds.toml"
+    toml.write_text('[cds]\nbase_url = "https://c"\nworker_threads = 2\n')
+    assert load_settings(toml, {}).worker_threads == 2
+    assert load_settings(None, {"RAREBONE_CDS_BASE_URL": "https://c"}).worker_threads == 4
+    toml.write_text('[cds]\nbase_url = "https://c"\nworker_threads = 0\n')
+    with pytest.raises(InputError, match="worker_threads"):
+        load_settings(toml, {})
