@@ -11,23 +11,20 @@ identifier is known; the second catches a renamed copy).
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+# the same key format and file walk as the development set (REAL-CASES-SPEC.md)
+from tests.validation.test_real_case_files import (ALLELIC, CITATION, DISEASE_ID, HPO_ID, KEY_HEADER, _walk,
+                                                   _files as dev_files, _rows as dev_rows)
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 HELD = DATA / "real-cases-heldout"
 DEV = DATA / "real-cases"
 CATEGORIES = ["osteopetrosis", "cno", "lookalike"]
-KEY_HEADER = ["file", "category", "subgroup", "disease_id", "disease_label", "gene", "allelic_state",
-              "expected_hsct", "citation", "unfilled"]
-CITATION = re.compile(r"^(PMID:\d+|DOI:10\.\d{4,9}/\S+)$")
-HPO_ID = re.compile(r"^HP:\d{7}$")
-DISEASE_ID = re.compile(r"^(OMIM|ORPHA|MONDO):\d+$")
-ALLELIC = {"", "homozygous", "compound_heterozygous", "heterozygous", "hemizygous"}
 HSCT = {"", "indicated", "not_indicated", "case_by_case", "undetermined"}
 GENO = {"GENO:0000136": "homozygous", "GENO:0000135": "heterozygous", "GENO:0000134": "hemizygous"}
 PREFIX = {"osteopetrosis": "op-", "cno": "cno-", "lookalike": "la-"}
@@ -36,26 +33,11 @@ pytestmark = pytest.mark.skipif(not (HELD / "keys").is_dir(), reason=f"held-out 
 
 
 def _files(category: str) -> list[Path]:
-    return sorted((HELD / category).glob("*.json"))
+    return dev_files(category, HELD)
 
 
 def _rows(category: str) -> list[dict]:
-    path = HELD / "keys" / f"{category}.csv"
-    assert path.is_file(), f"{path} missing"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == KEY_HEADER, f"{path}: header {reader.fieldnames}"
-        return list(reader)
-
-
-def _walk(node, path: str = "$"):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield f"{path}.{key}", key, value
-            yield from _walk(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _walk(value, f"{path}[{i}]")
+    return dev_rows(category, HELD)
 
 
 def _doc(path: Path) -> dict:

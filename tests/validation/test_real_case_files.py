@@ -25,12 +25,12 @@ DISEASE_ID = re.compile(r"^(OMIM|ORPHA|MONDO):\d+$")
 ALLELIC = {"", "homozygous", "compound_heterozygous", "heterozygous", "hemizygous"}
 
 
-def _files(category: str) -> list[Path]:
-    return sorted((REAL / category).glob("*.json"))
+def _files(category: str, root: Path = REAL) -> list[Path]:
+    return sorted((root / category).glob("*.json"))
 
 
-def _rows(category: str) -> list[dict]:
-    path = REAL / "keys" / f"{category}.csv"
+def _rows(category: str, root: Path = REAL) -> list[dict]:
+    path = root / "keys" / f"{category}.csv"
     assert path.is_file(), f"{path} missing: every category folder needs its key file"
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
