@@ -54,7 +54,8 @@ def lab_near(patient: Patient, analyte: str, date: dt.date, window_days: float) 
     if not candidates:
         return None, None, None
     m = min(candidates, key=lambda m: (abs((m.time.date - date).days), m.time.date))
-    normal = None if m.reference_high is None else m.value <= m.reference_high
+    above, _ = m.outside_reference("above")
+    normal = None if above is None else not above
     return m.value, normal, m.time.date
 
 

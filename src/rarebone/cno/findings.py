@@ -73,14 +73,19 @@ class FindingEvaluator:
             limit = rule.threshold
             if limit is None:
                 limit = m.reference_high if rule.direction == "above" else m.reference_low
-            if limit is None:
-                continue
-            if rule.direction == "above":
-                fired = m.value >= limit if rule.inclusive else m.value > limit
-            else:
-                fired = m.value <= limit if rule.inclusive else m.value < limit
             when = m.time.describe() if m.time else "date unknown"
-            text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; limit {limit:g})"
+            if limit is None:
+                # No number to compare with: the laboratory's own flag, when the record carries one.
+                fired, how = m.outside_reference(rule.direction)
+                if fired is None:
+                    continue
+                text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; {how if fired else 'not flagged'})"
+            else:
+                if rule.direction == "above":
+                    fired = m.value >= limit if rule.inclusive else m.value > limit
+                else:
+                    fired = m.value <= limit if rule.inclusive else m.value < limit
+                text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; limit {limit:g})"
             if rule.quantifier == "all":
                 if not fired:
                     return False, text

@@ -377,9 +377,12 @@ def _measurements(core: dict) -> Iterator[Measurement]:
                 ref = quantity.get("referenceRange")
                 if ref:
                     ref_unit = ref.get("unit", unit_node)
+                    # Proto3 JSON leaves out a zero, so an absent side is read as no limit on that side: an
+                    # absent low (0) limits nothing, and an upper limit of 0 would make every value "high".
                     try:
-                        low = converter.to_canonical(spec.key, float(ref.get("low", 0.0)), ref_unit.get("id"), ref_unit.get("label"))
-                        high = converter.to_canonical(spec.key, float(ref.get("high", 0.0)), ref_unit.get("id"), ref_unit.get("label"))
+                        low, high = (None if side not in ref else converter.to_canonical(
+                            spec.key, float(ref[side]), ref_unit.get("id"), ref_unit.get("label"))
+                            for side in ("low", "high"))
                     except InputError as exc:
                         exc.path = f"{path}.value.quantity.referenceRange"
                         raise

@@ -38,9 +38,10 @@ def _cd34_or_blasts(patient: Patient, mimic: Mimic) -> str | None:
         if m.analyte not in mimic.trigger_analytes or m.value is None:
             continue
         text = f"{m.assay_label or m.assay_id} {m.value:g} {m.unit or ''}".strip()
-        if m.reference_high is not None:
-            if m.value > m.reference_high:
-                return f"{text} above the lab's limit {m.reference_high:g} ({m.json_path})"
+        above, how = m.outside_reference("above")
+        if above is not None:
+            if above:
+                return f"{text} {how} ({m.json_path})"
         elif m.value > 0:
             return f"{text}, no reference range recorded ({m.json_path})"
     return None

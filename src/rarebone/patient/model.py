@@ -69,7 +69,34 @@ class Measurement:
     value_term: str | None = None  # ontology-class result (e.g. "positive")
     reference_low: float | None = None  # canonical unit
     reference_high: float | None = None
+    # The laboratory's own abnormal flag ("below" or "above"; FHIR Observation.interpretation L/LL/H/HH), used
+    # when the record gives no numeric reference range.
+    lab_flag: str | None = None
     json_path: str = ""
+
+    def outside_reference(self, direction: str) -> tuple[bool | None, str]:
+        """Whether the value lies ``direction`` ("below"/"above") the laboratory's reference, and how that was
+        read; None when the record gives neither a range on that side nor the laboratory's flag."""
+        bound = self.reference_low if direction == "below" else self.reference_high
+        if self.value is not None and bound is not None:
+            outside = self.value < bound if direction == "below" else self.value > bound
+            return outside, f"{direction} the lab's reference limit {_short(bound)}"
+        if self.lab_flag is not None:
+            return self.lab_flag == direction, f"flagged {'low' if self.lab_flag == 'below' else 'high'} by the laboratory"
+        return None, ""
+
+    def describe(self) -> str:
+        """'calcium 1.72 mmol/L (2026-11-20)': the name, value rounded for reading, unit and when."""
+        label = self.assay_label if self.assay_label and self.assay_label not in self.assay_id else None
+        name = label or (f"{self.analyte} ({self.assay_id})" if self.analyte else self.assay_id)
+        value = "no value" if self.value is None else _short(self.value)
+        when = self.time.describe() if self.time else "time not recorded"
+        return f"{name} {value} {self.unit or ''}".rstrip() + f" ({when})"
+
+
+def _short(value: float) -> str:
+    """Three significant figures without an exponent: units were converted, so 2.19561 reads as 2.2."""
+    return f"{float(f'{value:.3g}'):g}" if abs(value) < 1e6 else f"{value:.0f}"
 
 
 @dataclass(frozen=True, slots=True)

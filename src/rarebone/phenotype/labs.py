@@ -24,13 +24,9 @@ def with_lab_findings(patient: Patient, kb: KnowledgeBase) -> tuple[Patient, lis
         for m in patient.measurements_of(rule.analyte):
             if m.value is None:
                 continue
-            outside = (rule.direction == "below" and m.reference_low is not None and m.value < m.reference_low) or (
-                rule.direction == "above" and m.reference_high is not None and m.value > m.reference_high
-            )
+            outside, how = m.outside_reference(rule.direction)
             if outside:
-                bound = m.reference_low if rule.direction == "below" else m.reference_high
-                text = (f"{m.assay_label or m.assay_id} {m.value:g} {m.unit} {rule.direction} the lab's reference "
-                        f"limit {bound:g} ({m.time.describe() if m.time else 'time not recorded'})")
+                text = f"{m.describe()} {how}"
                 added.append(Feature(hpo_id=rule.hpo_id, label=rule.label, description=f"derived: {text}",
                                      onset=m.time, json_path=m.json_path))
                 notes.append(f"{rule.label} ({rule.hpo_id}) read from {m.json_path}: {text} [{rule.id}]")
@@ -38,3 +34,25 @@ def with_lab_findings(patient: Patient, kb: KnowledgeBase) -> tuple[Patient, lis
     if not added:
         return patient, notes
     return replace(patient, features=patient.features + tuple(added)), notes
+
+
+def uninterpreted_measurements(patient: Patient, kb: KnowledgeBase) -> list[str]:
+    """One note per analyte whose latest value carries neither a reference range nor the laboratory's flag.
+
+    rarebone applies no fixed threshold (age-specific ranges differ between laboratories), so such a value is
+    never read as a finding; the note keeps it in front of the clinician instead of dropping it silently."""
+    analytes = {rule.analyte for rule in kb.of_kind(LabFinding)}
+    notes = []
+    for analyte in sorted(analytes):
+        values = [m for m in patient.measurements_of(analyte) if m.value is not None]
+        if not values:
+            continue
+        if any(m.outside_reference("below")[0] is not None or m.outside_reference("above")[0] is not None
+               for m in values):
+            continue
+        dated = [m for m in values if m.time and m.time.date]
+        latest = max(dated, key=lambda m: m.time.date) if dated else values[-1]
+        notes.append(f"not interpreted: {latest.describe()} at {latest.json_path} has no reference range or "
+                     f"laboratory flag in the record; rarebone applies no fixed threshold (ranges are age-specific "
+                     f"and differ between laboratories): check it against your laboratory's range")
+    return notes

@@ -17,7 +17,7 @@ from rarebone.osteopetrosis import assess_osteopetrosis
 from rarebone.osteopetrosis.results import Genetics, HsctAssessment, MimicWarning, RankedDonor, WorkupItemOut
 from rarebone.patient import Patient
 from rarebone.phenotype import ontology
-from rarebone.phenotype.labs import with_lab_findings
+from rarebone.phenotype.labs import uninterpreted_measurements, with_lab_findings
 from rarebone.workflows.differential import Differential
 from rarebone.workflows.recorded_diagnoses import RecordedDiagnosisOut, recorded_diagnoses
 
@@ -100,7 +100,8 @@ def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: Know
         suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics, hsct=op.hsct,
         donors=op.donors, workup=op.workup, mimics=op.mimics, cno=cno_block, recommendations=recommendations,
         recorded_diagnoses=diagnoses,
-        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data] + diagnosis_missing,
+        missing_data=op.missing_data + [f"CNO: {m}" for m in cno_block.missing_data] + diagnosis_missing
+        + uninterpreted_measurements(patient, kb),
         warnings=list(warnings or []) + [f"derived finding: {n}" for n in lab_notes] + op.warnings
         + [f"CNO: {w}" for w in cno_block.warnings] + diagnosis_warnings,
     )

@@ -58,6 +58,7 @@ class _Translation:
         self.paths: dict[str, str] = {}
         self.warnings: list[str] = []
         self.dates: list[dt.date] = []
+        self.lab_flags: dict[str, str] = {}  # Phenopacket measurement path -> "below"/"above"
 
     def add(self, key: str, item: dict, fhir_path: str, sub: dict[str, str] | None = None) -> None:
         index = len(self.packet[key])
@@ -123,7 +124,8 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
     # Evidence lines quote json_path: point them at the FHIR resource the finding came from.
     p = result.patient
     fix = lambda items: tuple(replace(x, json_path=tr.fhir_path(x.json_path)) for x in items)  # noqa: E731
-    result.patient = replace(p, features=fix(p.features), measurements=fix(p.measurements), variants=fix(p.variants),
+    flagged = tuple(replace(m, lab_flag=tr.lab_flags.get(m.json_path)) for m in p.measurements)
+    result.patient = replace(p, features=fix(p.features), measurements=fix(flagged), variants=fix(p.variants),
                              treatments=fix(p.treatments), procedures=fix(p.procedures))
     return result
 
@@ -307,13 +309,20 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
     quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
     sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
            ".value.quantity": ".valueQuantity"}
-    ranges = res.get("referenceRange") or []
-    if ranges and "low" in ranges[0] and "high" in ranges[0]:
-        low, high = ranges[0]["low"], ranges[0]["high"]
-        ref_unit = low.get("code") or low.get("unit") or unit
-        quantity["referenceRange"] = {"unit": {"id": f"UCUM:{ref_unit}", "label": ref_unit},
-                                      "low": low.get("value"), "high": high.get("value")}
+    ranges = [r for r in res.get("referenceRange") or [] if isinstance(r, dict) and ("low" in r or "high" in r)]
+    if ranges:
+        # A one-sided range is common ("CRP < 5 mg/L"): the missing side is left out, not invented.
+        low, high = ranges[0].get("low") or {}, ranges[0].get("high") or {}
+        ref_unit = low.get("code") or low.get("unit") or high.get("code") or high.get("unit") or unit
+        quantity["referenceRange"] = {"unit": {"id": f"UCUM:{ref_unit}", "label": ref_unit}}
+        for side, bound in (("low", low), ("high", high)):
+            if bound.get("value") is not None:
+                quantity["referenceRange"][side] = bound["value"]
         sub[".value.quantity.referenceRange"] = ".referenceRange[0]"
+    sides = {C.INTERPRETATION_SIDE.get(c.get("code")) for i in res.get("interpretation") or [] for c in _codings(i)
+             if c.get("system") in C.INTERPRETATION_SYSTEMS} - {None}
+    if len(sides) == 1:
+        tr.lab_flags[f"$.measurements[{len(tr.packet['measurements'])}]"] = sides.pop()
     item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
             "value": {"quantity": quantity}}
     if effective:
