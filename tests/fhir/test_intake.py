@@ -88,6 +88,38 @@ def test_icd10_table_against_who_icd10_2019():
     assert codes.map_code(codes.ICD10[0], "Q78.9") is None
 
 
+@pytest.mark.parametrize("code, target", [
+    # ICD-10-CM FY2025 subcodes read through their WHO ICD-10 2019 / ICD-10-CM parent rows
+    ("M86.30", "ICD10:M86.3"), ("M86.371", "ICD10:M86.3"), ("H55.01", "HP:0000639"), ("H90.3", "HP:0000365"),
+    ("M86.9", "HP:0002754"), ("D61.818", "HP:0001876"), ("R16.1", "HP:0001744"), ("P71.1", "HP:0002901"),
+])
+def test_icd10_cm_subcodes_are_read_through_their_parent(code, target):
+    mapped = codes.map_code(codes.ICD10[1], code)
+    assert target in (mapped.hpo_id, mapped.disease_id)
+    assert ("via parent code" in mapped.source) is (code not in {"M86.9", "D61.818", "R16.1", "P71.1"})
+
+
+@pytest.mark.parametrize("code", [
+    "M86", "M86.1", "M86.171",  # acute osteomyelitis and the bare category: not a CNO finding
+    "D61.810",  # antineoplastic chemotherapy induced pancytopenia: not a marrow-failure sign
+    "M79.661",  # pain in right lower leg: left out so that leg pain alone never raises CNO
+    "E83.5",  # disorders of calcium metabolism: the parent is broader than its child E83.51 hypocalcaemia
+])
+def test_icd10_codes_left_out_on_purpose_stay_unmapped(code):
+    assert codes.map_code(codes.ICD10[1], code) is None
+
+
+def test_icd10_cm_crmo_code_is_recognised_as_a_cno_diagnosis():
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p", "gender": "female", "birthDate": "2015-03-02"}},
+        {"resource": {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/p"},
+                      "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M86.30"}]}}}]}
+    result = read_phenopacket_dict(bundle, source="x.json")
+    assert not any("not understood" in w for w in result.warnings)
+    (dx,) = assess_patient(result.patient, result.warnings).recorded_diagnoses
+    assert (dx.id, dx.condition, dx.knowledge_id, dx.certainty) == ("ICD10:M86.3", "cno", "DX-CNO-ICD10", "secondary")
+
+
 def test_unmapped_code_is_listed_not_dropped():
     bundle = _load(TCIRG1_FHIR)
     bundle["entry"][1]["resource"]["code"]["coding"][0]["code"] = "999999999"

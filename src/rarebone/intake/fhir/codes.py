@@ -96,14 +96,27 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
         hits = _xrefs()["snomed"].get(code)
         return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref") if hits else None
     if system in ICD10:
-        row = _icd10().get(code)
-        if row:
-            if row.get("disease"):
-                return Mapped(None, f"ICD10:{code}", f"rarebone ICD-10 table ({row['edition']})")
-            return Mapped(row["hpo"], None, f"rarebone ICD-10 table ({row['edition']})")
-        hits = _xrefs()["icd10"].get(code)
-        return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref") if hits else None
+        for candidate in _icd10_lineage(code):
+            via = "" if candidate == code else f", via parent code {candidate}"
+            row = _icd10().get(candidate)
+            if row:
+                if row.get("disease"):
+                    return Mapped(None, f"ICD10:{candidate}", f"rarebone ICD-10 table ({row['edition']}{via})")
+                return Mapped(row["hpo"], None, f"rarebone ICD-10 table ({row['edition']}{via})")
+            hits = _xrefs()["icd10"].get(candidate)
+            if hits:
+                return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref{via}")
     return None
+
+
+def _icd10_lineage(code: str) -> list[str]:
+    """The code, then each parent down to its three-character category: M86.371 -> M86.37, M86.3, M86."""
+    code = code.strip().upper()
+    out = [code]
+    while len(code) > 3:
+        code = code[:-1].rstrip(".")
+        out.append(code)
+    return out
 
 
 def counts() -> dict[str, int]:
