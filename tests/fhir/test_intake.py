@@ -229,3 +229,72 @@ def test_condition_onset_age_and_range():
     with pytest.raises(InputError) as err:
         read_phenopacket_dict(bundle)
     assert err.value.path == "$.entry[1].resource.onsetAge" and err.value.value == "furlong"
+
+
+def _infant_bundle(*resources: dict) -> dict:
+    patient = {"resourceType": "Patient", "id": "p", "gender": "male", "birthDate": "2026-07-20"}
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": r} for r in (patient, *resources)]}
+
+
+def _skeletal_survey(status: str = "final", **extra) -> dict:
+    # A radiology report as an EHR sends it: coded conclusions (SNOMED CT 1926006 Osteopetrosis, the HPO xref
+    # of HP:0011002) on a DiagnosticReport.
+    return {"resourceType": "DiagnosticReport", "id": "r", "status": status, "subject": {"reference": "Patient/p"},
+            "code": {"coding": [{"system": "http://loinc.org", "code": "36578-3"}]},
+            "effectiveDateTime": "2026-11-21", "conclusion": "Diffusely dense bones, bone-within-bone.", **extra}
+
+
+@pytest.mark.parametrize("validation", ["full", "light"])
+def test_radiology_report_conclusion_codes_are_findings(validation):
+    from rarebone.intake.fhir import read_bundle_dict
+
+    report = _skeletal_survey(conclusionCode=[{"coding": [{"system": codes.SNOMED, "code": "1926006",
+                                                             "display": "Osteopetrosis"}]},
+                                              {"coding": [{"system": codes.SNOMED, "code": "999999999"}]}])
+    result = read_bundle_dict(_infant_bundle(report), source="b.json", validation=validation)
+    (feature,) = result.patient.features
+    assert (feature.hpo_id, feature.excluded, feature.json_path) == ("HP:0011002", False, "$.entry[1].resource")
+    assert str(feature.onset.date) == "2026-11-21"
+    assert any("999999999 not understood" in w and "conclusionCode[1]" in w for w in result.warnings)
+
+
+def test_radiology_report_with_text_only_says_it_was_not_read():
+    from rarebone.intake.fhir import read_bundle_dict
+
+    result = read_bundle_dict(_infant_bundle(_skeletal_survey()), source="b.json")
+    assert not result.patient.features
+    assert any("text conclusion but no conclusionCode" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("status", ["cancelled", "entered-in-error", "registered"])
+def test_a_report_that_is_not_a_result_is_not_read(status):
+    from rarebone.intake.fhir import read_bundle_dict
+
+    report = _skeletal_survey(status, conclusionCode=[{"coding": [{"system": codes.SNOMED, "code": "1926006"}]}])
+    result = read_bundle_dict(_infant_bundle(report), source="b.json")
+    assert not result.patient.features and any(f"is {status}; not used" in w for w in result.warnings)
+
+
+def test_light_check_refuses_a_malformed_conclusion_code():
+    from rarebone.intake.fhir import read_bundle_dict
+
+    report = _skeletal_survey(conclusionCode=[{"coding": "1926006"}])
+    with pytest.raises(InputError) as err:
+        read_bundle_dict(_infant_bundle(report), source="b.json", validation="light")
+    assert err.value.path == "$.entry[1].resource.conclusionCode[0].coding"
+
+
+@pytest.mark.parametrize("status, used", [("differential", False), ("unconfirmed", False), ("provisional", True),
+                                          ("confirmed", True)])
+def test_a_differential_condition_is_not_a_finding(status, used):
+    # "Rule out osteopetrosis" entered as a differential must not raise the suspicion it is meant to test.
+    from rarebone.intake.fhir import read_bundle_dict
+
+    condition = {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/p"},
+                 "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                                                    "code": status}]},
+                 "code": {"coding": [{"system": codes.SNOMED, "code": "1926006", "display": "Osteopetrosis"}]}}
+    result = read_bundle_dict(_infant_bundle(condition), source="b.json")
+    assert bool(result.patient.features) is used
+    assert any(f"is {status}, not confirmed; not used" in w for w in result.warnings) is not used

@@ -25,7 +25,12 @@ _AGE_UNITS = {"a": "Y", "mo": "M", "wk": "W", "d": "D", "yr": "Y", "year": "Y", 
               "months": "M", "week": "W", "weeks": "W", "day": "D", "days": "D"}
 _GENDER = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 _READ = ("Patient", "Condition", "Observation", "FamilyMemberHistory", "MedicationStatement",
-         "MedicationAdministration", "Procedure", "Medication")
+         "MedicationAdministration", "Procedure", "Medication", "DiagnosticReport")
+# Condition.verificationStatus values that do not assert the condition (HL7 condition-ver-status): a differential
+# ("rule out leukaemia") read as present would raise a false alarm.
+_NOT_ASSERTED = ("unconfirmed", "differential")
+# DiagnosticReport.status values whose conclusion is not (or no longer) a result.
+_NO_RESULT = ("entered-in-error", "cancelled", "registered")
 
 
 def is_fhir(document: Any) -> bool:
@@ -166,6 +171,8 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
             _medication(tr, path, res, by_ref)
         elif kind == "Procedure":
             _procedure(tr, path, res)
+        elif kind == "DiagnosticReport":
+            _report(tr, path, res)
         elif kind == "FamilyMemberHistory":
             _family(tr, path, res)
         elif kind not in _READ:
@@ -261,7 +268,38 @@ def _condition(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None:
         tr.not_understood(coding, cpath)
         return
+    asserted = status & set(_NOT_ASSERTED)
+    if asserted and "refuted" not in status:
+        label = f" ({coding['display']})" if coding and coding.get("display") else ""
+        tr.warnings.append(f"FHIR: Condition {coding.get('code')}{label} at {path} is {'/'.join(sorted(asserted))}, "
+                           f"not confirmed; not used as a finding")
+        return
     _feature(tr, mapped, coding, cpath, path, excluded="refuted" in status, onset=_onset(tr, res, path))
+
+
+def _report(tr: _Translation, path: str, res: dict) -> None:
+    """DiagnosticReport (a radiology or pathology report): each coded conclusion is a finding present at the
+    report's date. The free-text ``conclusion`` is not read; a report with only text is listed as such."""
+    if res.get("status") in _NO_RESULT:
+        tr.warnings.append(f"FHIR: DiagnosticReport at {path} is {res.get('status')}; not used")
+        return
+    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
+    tr.note_date(effective)
+    concepts = res.get("conclusionCode") or []
+    if not concepts:
+        if res.get("conclusion"):
+            tr.warnings.append(f"FHIR: DiagnosticReport at {path} has a text conclusion but no conclusionCode; "
+                               f"rarebone does not read free text: record the findings as codes")
+        return
+    where = "effectiveDateTime" if res.get("effectiveDateTime") else "effectivePeriod.start" \
+        if (res.get("effectivePeriod") or {}).get("start") else "issued"
+    onset = ({"timestamp": _timestamp(effective)}, f"{path}.{where}") if effective else (None, "")
+    for k, concept in enumerate(concepts):
+        mapped, coding, cpath = _first_mapped(concept, f"{path}.conclusionCode[{k}]")
+        if mapped is None:
+            tr.not_understood(coding, cpath)
+            continue
+        _feature(tr, mapped, coding, cpath, path, excluded=False, onset=onset)
 
 
 def _observation(tr: _Translation, path: str, res: dict) -> None:

@@ -31,8 +31,9 @@ _FIELDS = {
     "deceasedDateTime": _DT, "onsetDateTime": _DT, "authoredOn": _DT, "timestamp": _DT, "start": _DT, "end": _DT,
     "effectivePeriod": _OBJ, "performedPeriod": _OBJ, "timing": _OBJ, "repeat": _OBJ,
     "component": _LIST, "condition": _LIST, "dosage": _LIST, "dosageInstruction": _LIST, "referenceRange": _LIST,
-    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST,
+    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST,
 }
+_CC_ARRAYS = ("interpretation", "conclusionCode")  # arrays of CodeableConcepts
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
@@ -79,7 +80,8 @@ def _element(obj: dict, path: str) -> None:
             continue
         where = f"{path}.{key}"
         if kind == _CC:
-            # Observation.interpretation is an array of CodeableConcepts, handled under _LIST.
+            # Observation.interpretation and DiagnosticReport.conclusionCode are arrays of CodeableConcepts,
+            # handled under _LIST.
             _cc(value, where)
         elif kind == _QTY:
             _qty(value, where)
@@ -103,7 +105,7 @@ def _element(obj: dict, path: str) -> None:
             _want(value, list, where)
             for i, item in enumerate(value):
                 _want(item, dict, f"{where}[{i}]")
-                if key == "interpretation":
+                if key in _CC_ARRAYS:
                     _cc(item, f"{where}[{i}]")
                 else:
                     _element(item, f"{where}[{i}]")
