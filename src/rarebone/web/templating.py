@@ -46,10 +46,10 @@ def _answer_first(assessment):
 
 
 def _keyurl(value) -> str:
-    """A patient key as one URL path segment ('/', '?', '#' and the rest percent-encoded)."""
-    from urllib.parse import quote
+    """A patient key as one URL path segment (web/keys.py: '/', dot segments, '?', '#' and the rest escaped)."""
+    from rarebone.web.keys import key_segment
 
-    return quote(str(value), safe="")
+    return key_segment(value)
 
 
 def _num(value) -> str:

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from rarebone.errors import InputError, RareboneError
 from rarebone.web import clinical
+from rarebone.web.keys import attachment, key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, require_role
 from rarebone.web.records import load_record, stored
 from rarebone.web.templating import render
@@ -32,11 +33,6 @@ SIGNERS = require_role("pharmacist")
 RECENT_PLANS = 50
 MAX_TEXT = 500  # override reason, options text
 
-
-def _q(key: str) -> str:
-    from urllib.parse import quote
-
-    return quote(key, safe="")
 
 
 def _protocols():
@@ -76,7 +72,7 @@ def _page(request, user, db, patient_key, *, form=None, errors=None, status_code
                   errors=errors or {}, can_write=user.role in ("clinician", "admin"))
 
 
-@router.get("/transplant/{patient_key}")
+@router.get("/transplant/{patient_key:key}")
 def patient_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     return _page(request, user, db, patient_key)
 
@@ -175,7 +171,7 @@ def plan_hash(plan) -> str:
     return hashlib.sha256(plan.model_dump_json(exclude={"measurements_source"}).encode()).hexdigest()
 
 
-@router.post("/transplant/{patient_key}/plans")
+@router.post("/transplant/{patient_key:key}/plans")
 async def make_plan_form(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str) and k in PLAN_FIELDS}
     form = {k: v[:MAX_TEXT] for k, v in form.items()}
@@ -222,7 +218,7 @@ def _load_plan(db, patient_key: str, plan_id: int):
     return row, record, plan
 
 
-@router.get("/transplant/{patient_key}/plans/{plan_id}.{fmt}")
+@router.get("/transplant/{patient_key:key}/plans/{plan_id}.{fmt}")
 def plan_download(request: Request, patient_key: str, plan_id: int, fmt: str, user: User = Depends(READERS),
                   db=ReadDb):
     from rarebone.cli.commands.plan import PlanFormat, render_plan
@@ -235,10 +231,10 @@ def plan_download(request: Request, patient_key: str, plan_id: int, fmt: str, us
     body = render_plan(plan, PlanFormat(fmt))
     audit(request, user, "export", patient_key, source=f"workbench plan {plan_id} .{fmt}", release=db)
     return Response(body, media_type=types[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{file_stem(record)}-plan-{plan_id}.{fmt}"'})
+        "Content-Disposition": attachment(f"{file_stem(record)}-plan-{plan_id}.{fmt}")})
 
 
-@router.get("/transplant/{patient_key}/plans/{plan_id}")
+@router.get("/transplant/{patient_key:key}/plans/{plan_id}")
 def plan_page(request: Request, patient_key: str, plan_id: int, user: User = Depends(READERS), db=ReadDb):
     from itertools import groupby
 
@@ -253,7 +249,7 @@ def plan_page(request: Request, patient_key: str, plan_id: int, user: User = Dep
                   amount=rt.amount_text, day_sources=rt.day_source_lines(plan), can_sign=user.role == "pharmacist")
 
 
-@router.post("/transplant/{patient_key}/plans/{plan_id}/sign")
+@router.post("/transplant/{patient_key:key}/plans/{plan_id}/sign")
 def sign(request: Request, patient_key: str, plan_id: int, confirm: str = Form(""), user: User = Depends(SIGNERS),
          db=WriteDb):
     row, _, plan = _load_plan(db, patient_key, plan_id)
@@ -408,12 +404,12 @@ def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_error
                   today=dt.date.today().isoformat())
 
 
-@router.get("/transplant/{patient_key}/monitor")
+@router.get("/transplant/{patient_key:key}/monitor")
 def monitor_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     return _monitor_page(request, user, db, patient_key)
 
 
-@router.get("/transplant/{patient_key}/monitor/chart.svg")
+@router.get("/transplant/{patient_key:key}/monitor/chart.svg")
 def monitor_chart(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     """The page's chart, a separate image: the page itself stays light, and the chart is drawn once per version of
     the data. The ETag is that version: a client that has it gets 304 without anything being drawn."""
@@ -447,7 +443,7 @@ def _date(text: str, errors: dict, name: str = "date") -> dt.date | None:
     return day
 
 
-@router.post("/transplant/{patient_key}/labs")
+@router.post("/transplant/{patient_key:key}/labs")
 async def add_labs(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v[:64] for k, v in (await request.form()).items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
@@ -526,7 +522,7 @@ def gvhd_day(record: dict, rows: list, node: dict):
     return report, next((d for d in report.agvhd.days if d.study_day == study_day), None)
 
 
-@router.post("/transplant/{patient_key}/gvhd")
+@router.post("/transplant/{patient_key:key}/gvhd")
 async def add_gvhd(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v[:64] for k, v in (await request.form()).items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
@@ -561,7 +557,7 @@ def _add_gvhd(request, patient_key, user, form):
     return RedirectResponse(f"/transplant/{_q(patient_key)}/monitor", status_code=303)
 
 
-@router.post("/api/transplant/{patient_key}/gvhd-grade")
+@router.post("/api/transplant/{patient_key:key}/gvhd-grade")
 async def gvhd_preview(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     """The grade the form would give, before saving (the page's script shows it as the organs are entered).
     Form-encoded or JSON body with the form's field names; the same computation as saving."""
