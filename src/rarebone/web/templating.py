@@ -28,7 +28,12 @@ NAV = (
 def environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+    from rarebone.report.html import TEMPLATES as REPORT_TEMPLATES
+
+    # the report's templates under "report/": partials shared with the printed report (_assessment_sections.html)
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+                                  jinja2.PrefixLoader({"report": jinja2.FileSystemLoader(str(REPORT_TEMPLATES))})])
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     from rarebone.report.html import first_sentence
 
