@@ -16,7 +16,7 @@ from rarebone.registry import dictionary as dd
 from rarebone.web import forms
 from rarebone.web.keys import attachment, key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, form_data, require_role, state
-from rarebone.web.records import list_patients, load_record, stored
+from rarebone.web.records import age_lines, list_patients, load_record, stored
 from rarebone.web.templating import render
 
 router = APIRouter()
@@ -81,7 +81,7 @@ def view(request: Request, patient_key: str, user: User = Depends(READERS), db=R
     record = load_record(db, patient_key)
     audit(request, user, "view", patient_key, release=db)
     return render(request, "patients/view.html", user=user, record=record, fields=dd.BY_NAME,
-                  can_write=user.role in ("clinician", "admin"))
+                  ages=age_lines(record["patient"]), can_write=user.role in ("clinician", "admin"))
 
 
 @router.get("/patients/{patient_key:key}/edit")
