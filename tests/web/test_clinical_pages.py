@@ -438,3 +438,42 @@ def test_research_export_is_deidentified(client, tmp_path, monkeypatch):
     assert "WEB-TX-1" not in r.text and "Jane" not in r.text and "birth_date" not in r.text
     monkeypatch.delenv("RAREBONE_EXPORT_KEY_FILE")
     assert "not configured" in client.get("/cohort/research-export").text
+
+
+def test_research_export_streams_the_same_lines_and_audits_the_count(client, tmp_path, monkeypatch):
+    """Streamed (the cohort is never held in memory): the body is the de-identified records as JSON lines, the
+    key file is saved, the audit row counts the records."""
+    import json
+
+    monkeypatch.setenv("RAREBONE_EXPORT_KEY_FILE", str(tmp_path / "key.json"))
+    seed(client.app, *(transplant_child(f"WEB-TX-{i}") for i in range(5)))
+    sign_in(client, "researcher")
+    r = client.get("/cohort/research-export")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    lines = r.text.splitlines()
+    assert len(lines) == 5 and all(json.loads(x)["patient"]["diagnosis"] == "MIOP" for x in lines)
+    assert (tmp_path / "key.json").exists()
+    assert any("(5 de-identified records)" in (a.source or "") for a in audit_rows(client, "export"))
+
+
+def test_research_export_is_made_one_chunk_at_a_time(tmp_path, monkeypatch):
+    """export_lines reads the records lazily: the first chunk is out before the last record is read; a download
+    cut off still closes the reading, saves the key and writes an audit row marked interrupted."""
+    from rarebone.registry import deidentify as de
+    from rarebone.registry import demo
+    from rarebone.web.pages import cohort
+
+    monkeypatch.setattr(cohort, "EXPORT_CHUNK", 1)
+    read, audits = [], []
+
+    def records():
+        for r in demo.generate(50, 2):
+            read.append(r["patient"]["patient_key"])
+            yield {**r, "patient": {**r["patient"], "birth_date": r["patient"]["birth_date"].isoformat()}}
+
+    key = de.open_key(tmp_path / "key.json")
+    stream = cohort.export_lines(records(), key, lambda n, complete: audits.append((n, complete)))
+    first = next(stream)
+    assert first.endswith("\n") and len(read) < 50
+    stream.close()  # the client went away
+    assert audits == [(1, False)] and (tmp_path / "key.json").exists()
