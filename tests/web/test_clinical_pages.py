@@ -172,8 +172,86 @@ def test_monitoring_labs_show_neutrophil_engraftment(client):
     assert labs(client, 14, anc="0.7", platelets="25").status_code == 303
     page = client.get("/transplant/WEB-TX-1/monitor").text
     assert "Neutrophil engraftment on day +12" in page
-    assert 'src="data:image/png;base64,' in page
+    chart = re.search(r'<img class="chart"[^>]* src="([^"]+)"', page).group(1)
+    svg = client.get(chart.replace("&amp;", "&"))
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert "neutrophil engraftment d+12" in svg.text
     assert audit_rows(client, "monitor")
+
+
+def test_monitoring_page_holds_no_chart_and_the_chart_is_drawn_once_per_data_version(client, monkeypatch):
+    """The page links its chart (no image inside the HTML); the chart's ETag is the data version: asked again
+    with it, 304 and nothing drawn; a lab saved changes the version, so the page links a new chart."""
+    from rarebone.report import chart_svg
+
+    seed(client.app, transplant_child())
+    sign_in(client, "clinician")
+    assert labs(client, 5, anc="0.3", platelets="15").status_code == 303
+    page = client.get("/transplant/WEB-TX-1/monitor").text
+    assert "data:image" not in page
+    url = re.search(r'<img class="chart"[^>]* src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    drawn = []
+    real = chart_svg.engraftment_chart_svg
+    monkeypatch.setattr(chart_svg, "engraftment_chart_svg", lambda *a: drawn.append(a) or real(*a))
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["etag"]
+    again = client.get(url)
+    assert again.text == first.text and len(drawn) == 1  # drawn once for this version
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert len(drawn) == 1
+    assert labs(client, 6, anc="0.4", platelets="18").status_code == 303
+    page2 = client.get("/transplant/WEB-TX-1/monitor").text
+    url2 = re.search(r'<img class="chart"[^>]* src="([^"]+)"', page2).group(1).replace("&amp;", "&")
+    assert url2 != url
+    changed = client.get(url2, headers={"If-None-Match": first.headers["etag"]})
+    assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"] and len(drawn) == 2
+
+
+def test_monitoring_chart_is_refused_to_researchers_and_missing_without_labs(client):
+    seed(client.app, transplant_child())
+    sign_in(client, "researcher")
+    assert client.get("/transplant/WEB-TX-1/monitor/chart.svg").status_code == 403
+    client.cookies.clear()
+    sign_in(client, "clinician")
+    assert client.get("/transplant/WEB-TX-1/monitor/chart.svg").status_code == 404
+    assert client.get("/transplant/NO-SUCH/monitor/chart.svg").status_code == 404
+
+
+def test_monitoring_chart_svg_has_no_script_and_draws_every_point():
+    """An image of the page: presentation attributes only (the CSP forbids inline style and script); one marker
+    per observed day; a line broken where a day was not observed."""
+    from rarebone.report.chart_svg import engraftment_chart_svg
+
+    svg = engraftment_chart_svg([(1, 0.1), (2, 0.3), (5, 0.6)], [(1, 10.0), (3, 30.0)], [2], 5, None, 0.5, 20.0)
+    assert "<script" not in svg and "style=" not in svg and "<style" not in svg
+    assert svg.count("<circle") == 3 and svg.count('width="5" height="5"') == 2  # ANC circles, platelet squares
+    assert svg.count("<polyline") == 1  # days 1-2 joined; day 5 alone; platelets 1 and 3 not joined
+    assert "neutrophil engraftment d+5" in svg and "platelet transfusion" in svg
+
+
+def test_monitoring_page_opens_with_the_transplant_before_any_post_transplant_lab(client):
+    """The child's weight and height were measured before day 0: no post-transplant lab yet. The page shows the
+    transplant and says so plainly, with the lab form; the first lab after day 0 brings the report."""
+    seed(client.app, transplant_child())
+    sign_in(client, "clinician")
+    r = client.get("/transplant/WEB-TX-1/monitor")
+    assert r.status_code == 200
+    assert "cannot be made" not in r.text
+    assert f"day 0 = <strong>{TX_DATE}</strong>" in r.text
+    assert "There are no post-transplant labs yet." in r.text
+    assert 'action="/transplant/WEB-TX-1/labs"' in r.text and "Decision support" in r.text
+    assert labs(client, 1, anc="0.1").status_code == 303
+    after = client.get("/transplant/WEB-TX-1/monitor").text
+    assert "There are no post-transplant labs yet." not in after and "Neutrophil engraftment" in after
+
+
+def test_monitoring_page_without_any_measurement_says_there_are_no_labs(client):
+    record = transplant_child()
+    record["measurements"] = []
+    seed(client.app, record)
+    sign_in(client, "clinician")
+    page = client.get("/transplant/WEB-TX-1/monitor").text
+    assert "There are no post-transplant labs yet." in page and "No dated ANC or platelet count yet." in page
 
 
 def test_monitoring_lab_entry_checks_its_fields(client):
@@ -360,3 +438,42 @@ def test_research_export_is_deidentified(client, tmp_path, monkeypatch):
     assert "WEB-TX-1" not in r.text and "Jane" not in r.text and "birth_date" not in r.text
     monkeypatch.delenv("RAREBONE_EXPORT_KEY_FILE")
     assert "not configured" in client.get("/cohort/research-export").text
+
+
+def test_research_export_streams_the_same_lines_and_audits_the_count(client, tmp_path, monkeypatch):
+    """Streamed (the cohort is never held in memory): the body is the de-identified records as JSON lines, the
+    key file is saved, the audit row counts the records."""
+    import json
+
+    monkeypatch.setenv("RAREBONE_EXPORT_KEY_FILE", str(tmp_path / "key.json"))
+    seed(client.app, *(transplant_child(f"WEB-TX-{i}") for i in range(5)))
+    sign_in(client, "researcher")
+    r = client.get("/cohort/research-export")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    lines = r.text.splitlines()
+    assert len(lines) == 5 and all(json.loads(x)["patient"]["diagnosis"] == "MIOP" for x in lines)
+    assert (tmp_path / "key.json").exists()
+    assert any("(5 de-identified records)" in (a.source or "") for a in audit_rows(client, "export"))
+
+
+def test_research_export_is_made_one_chunk_at_a_time(tmp_path, monkeypatch):
+    """export_lines reads the records lazily: the first chunk is out before the last record is read; a download
+    cut off still closes the reading, saves the key and writes an audit row marked interrupted."""
+    from rarebone.registry import deidentify as de
+    from rarebone.registry import demo
+    from rarebone.web.pages import cohort
+
+    monkeypatch.setattr(cohort, "EXPORT_CHUNK", 1)
+    read, audits = [], []
+
+    def records():
+        for r in demo.generate(50, 2):
+            read.append(r["patient"]["patient_key"])
+            yield {**r, "patient": {**r["patient"], "birth_date": r["patient"]["birth_date"].isoformat()}}
+
+    key = de.open_key(tmp_path / "key.json")
+    stream = cohort.export_lines(records(), key, lambda n, complete: audits.append((n, complete)))
+    first = next(stream)
+    assert first.endswith("\n") and len(read) < 50
+    stream.close()  # the client went away
+    assert audits == [(1, False)] and (tmp_path / "key.json").exists()

@@ -90,9 +90,9 @@ class CardMaker:
     def links(self) -> list[Link] | None:
         if not self.workbench_url:
             return None
-        from urllib.parse import quote
+        from rarebone.web.keys import key_segment  # the workbench's own encoding ('/' and '..' included)
 
-        url = f"{self.workbench_url}/patients/{quote(self.patient_key, safe='')}/assessment"
+        url = f"{self.workbench_url}/patients/{key_segment(self.patient_key)}/assessment"
         return [Link(label="Open the rarebone assessment", url=url, type=self.link_type)]
 
     def card(self, summary: str, indicator: str, body: str, source: Source, citations: list[str],

@@ -56,6 +56,20 @@ _SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX"}
 _STANDARD_PATIENT = ("patient_key", "sex", "birth_date", "vital_status", "diagnosis_term")
 
 
+def _day(value) -> dt.date | None:
+    return None if value in (None, "") else dt.date.fromisoformat(str(value)[:10])
+
+
+def age_at_last_contact(patient: dict) -> int | None:
+    """Days from birth to the last contact (or the death) the registry records; None when either is unknown
+    or the dates are out of order."""
+    birth = _day(patient.get("birth_date"))
+    last = _day(patient.get("last_contact_date")) or _day(patient.get("death_date"))
+    if birth is None or last is None or last < birth:
+        return None
+    return (last - birth).days
+
+
 def file_stem(record: dict) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["patient"]["patient_key"])
 
@@ -153,6 +167,11 @@ def to_phenopacket(record: dict, *, created: str | None = None) -> tuple[dict, d
     subject: dict = {"id": p["patient_key"], "sex": _SEX.get(p.get("sex") or "", "UNKNOWN_SEX")}
     if p.get("birth_date"):
         subject["dateOfBirth"] = f"{p['birth_date']}T00:00:00Z"
+    last_age = age_at_last_contact(p)
+    if last_age is not None:
+        # the age the record was last seen at: without it the rooms take a living child's age as today's and
+        # know no age at all for one who died
+        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{last_age}D"}}
     side_patient = {k: v for k, v in p.items() if v is not None and k in dd.PATIENT_FIELDS
                     and k not in _STANDARD_PATIENT}
     if p.get("vital_status"):

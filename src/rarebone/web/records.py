@@ -96,3 +96,25 @@ def list_patients(db, *, key: str = "", diagnosis: str = "", gene: str = "", aft
         prev_before = rows[0].patient_key if after and rows else None
     total = db.execute(select(func.count()).select_from(p).where(*where)).scalar_one()
     return Listing(rows, total, next_after, prev_before)
+
+
+def age_lines(patient: dict) -> list[str]:
+    """The patient's age as the record page states it: at last contact (or death) when recorded, and today's for
+    a living patient; empty without a birth date (the page then says the age is unknown)."""
+    import datetime as dt
+
+    from rarebone.core import clock
+    from rarebone.core.time import format_age
+    from rarebone.registry.phenopacket_out import age_at_last_contact
+
+    if not patient.get("birth_date"):
+        return []
+    birth = dt.date.fromisoformat(str(patient["birth_date"])[:10])
+    lines = []
+    last = age_at_last_contact(patient)
+    if last is not None:
+        when = patient.get("last_contact_date") or patient.get("death_date")
+        lines.append(f"{format_age(last)} at last contact ({str(when)[:10]})")
+    if patient.get("vital_status") != "dead" and clock.today() >= birth:
+        lines.append(f"{format_age((clock.today() - birth).days)} today")
+    return lines

@@ -28,7 +28,12 @@ NAV = (
 def environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+    from rarebone.report.html import TEMPLATES as REPORT_TEMPLATES
+
+    # the report's templates under "report/": partials shared with the printed report (_assessment_sections.html)
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+                                  jinja2.PrefixLoader({"report": jinja2.FileSystemLoader(str(REPORT_TEMPLATES))})])
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     from rarebone.report.html import first_sentence
 
@@ -46,10 +51,10 @@ def _answer_first(assessment):
 
 
 def _keyurl(value) -> str:
-    """A patient key as one URL path segment ('/', '?', '#' and the rest percent-encoded)."""
-    from urllib.parse import quote
+    """A patient key as one URL path segment (web/keys.py: '/', dot segments, '?', '#' and the rest escaped)."""
+    from rarebone.web.keys import key_segment
 
-    return quote(str(value), safe="")
+    return key_segment(value)
 
 
 def _num(value) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from rarebone.web.keys import attachment, key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, audit, require_role, state
 from rarebone.web.records import load_record, stored
 from rarebone.web.templating import render
@@ -56,7 +57,7 @@ def source_links(citation_ids) -> dict[str, str]:
     return links
 
 
-@router.get("/patients/{patient_key}/assessment")
+@router.get("/patients/{patient_key:key}/assessment")
 def assessment_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     from rarebone.report.differential_render import _freq, _pct
 
@@ -68,7 +69,7 @@ def assessment_page(request: Request, patient_key: str, user: User = Depends(REA
                   pct=_pct, freq=_freq)
 
 
-@router.get("/patients/{patient_key}/assessment.pdf")
+@router.get("/patients/{patient_key:key}/assessment.pdf")
 def assessment_pdf(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     """The command line's printed report (report/templates/assessment.html through headless Chromium)."""
     from rarebone.registry.phenopacket_out import file_stem
@@ -81,4 +82,4 @@ def assessment_pdf(request: Request, patient_key: str, user: User = Depends(READ
     pdf = html_to_pdf(render_report("assessment.html", a=a, results=[a], failures=[]))
     audit(request, user, "export", patient_key, source="workbench assessment PDF")
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{file_stem(record)}-assessment.pdf"'})
+                    headers={"Content-Disposition": attachment(f"{file_stem(record)}-assessment.pdf")})

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 
 from rarebone.errors import RareboneError
 from rarebone.web import clinical
+from rarebone.web.keys import key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, audit, flash, require_role
 from rarebone.web.records import load_record, stored
 from rarebone.web.templating import render
@@ -29,11 +30,6 @@ MODALITIES = ("", "wbmri", "mri", "xray", "ct", "scintigraphy", "pet_ct")
 INTENSITIES = ("", "none", "mild", "moderate", "marked")
 RECENT = 50
 
-
-def _q(key: str) -> str:
-    from urllib.parse import quote
-
-    return quote(key, safe="")
 
 
 def _sites():
@@ -105,7 +101,7 @@ def _page(request, user, db, patient_key, *, form=None, errors=None, status_code
                   sources=[kb.citation_text(i) for i in sorted(set(cr.COURSE_SOURCES)) if i in kb.sources])
 
 
-@router.get("/cno/{patient_key}")
+@router.get("/cno/{patient_key:key}")
 def patient_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     return _page(request, user, db, patient_key)
 
@@ -202,7 +198,7 @@ def visit_entry(form: dict, errors: dict) -> tuple[dict | None, dict]:
     return (None if errors else payload), registry_row
 
 
-@router.post("/cno/{patient_key}/visits")
+@router.post("/cno/{patient_key:key}/visits")
 async def add_visit(request: Request, patient_key: str, user: User = Depends(require_role("clinician", "admin"))):
     form = {k: v[:120] for k, v in (await request.form()).items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool

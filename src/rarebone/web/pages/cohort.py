@@ -192,8 +192,6 @@ def report_download(request: Request, job_id: str, fmt: str, user: User = Depend
 def research_export(request: Request, user: User = Depends(USERS)):
     """The de-identified research export (``registry export --as research``): JSON lines, pseudonyms from the
     centre's key file ($RAREBONE_EXPORT_KEY_FILE on the server; without it, one sentence saying so)."""
-    import json
-
     from rarebone.registry import deidentify as de
     from rarebone.registry import export as ex
 
@@ -202,10 +200,45 @@ def research_export(request: Request, user: User = Depends(USERS)):
     except InputError as exc:
         raise HTTPException(409, "The research export is not configured on this server: the administrator sets "
                             f"{de.KEY_FILE_ENV} (a private key file) before starting it.") from exc
-    lines = [json.dumps(r, sort_keys=True) for r in de.deidentify(ex.iter_records(state(request).read_engine), key)]
-    key.save()
+    from fastapi.responses import StreamingResponse
+
     from rarebone.web.deps import audit
 
-    audit(request, user, "export", "*", source=f"workbench research export ({len(lines)} de-identified records)")
-    return Response("\n".join(lines) + ("\n" if lines else ""), media_type="application/x-ndjson",
-                    headers={"Content-Disposition": 'attachment; filename="research-export.jsonl"'})
+    def done(count: int, complete: bool) -> None:
+        audit(request, user, "export", "*", source=f"workbench research export ({count} de-identified records"
+              + ("" if complete else ", interrupted") + ")")
+
+    return StreamingResponse(export_lines(ex.iter_records(state(request).read_engine), key, done),
+                             media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="research-export.jsonl"'})
+
+
+EXPORT_CHUNK = 64 * 1024  # characters per chunk sent
+
+
+def export_lines(records, key, done):
+    """The research export as it is made, one chunk of JSON lines at a time: a cohort of 100,000 patients is never
+    held in memory (the registry is read in batches, registry.export.iter_records). Afterwards — also when the
+    download is cut off — the reading session is closed, the pseudonyms given out are saved in the key file and
+    ``done(count, complete)`` writes the audit row (after the read, so a request never holds two connections)."""
+    import json
+
+    from rarebone.registry import deidentify as de
+
+    count, complete, buffer, size = 0, False, [], 0
+    try:
+        for record in de.deidentify(records, key):
+            line = json.dumps(record, sort_keys=True) + "\n"
+            buffer.append(line)
+            size += len(line)
+            count += 1
+            if size >= EXPORT_CHUNK:
+                yield "".join(buffer)
+                buffer, size = [], 0
+        if buffer:
+            yield "".join(buffer)
+        complete = True
+    finally:
+        records.close()
+        key.save()
+        done(count, complete)

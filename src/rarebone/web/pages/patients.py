@@ -14,8 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from rarebone.errors import RareboneError
 from rarebone.registry import dictionary as dd
 from rarebone.web import forms
+from rarebone.web.keys import attachment, key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, form_data, require_role, state
-from rarebone.web.records import list_patients, load_record, stored
+from rarebone.web.records import age_lines, list_patients, load_record, stored
 from rarebone.web.templating import render
 
 router = APIRouter()
@@ -75,22 +76,22 @@ def create(request: Request, data=Depends(form_data), user: User = Depends(WRITE
     return RedirectResponse(f"/patients/{_q(record['patient']['patient_key'])}", status_code=303)
 
 
-@router.get("/patients/{patient_key}")
+@router.get("/patients/{patient_key:key}")
 def view(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     record = load_record(db, patient_key)
     audit(request, user, "view", patient_key, release=db)
     return render(request, "patients/view.html", user=user, record=record, fields=dd.BY_NAME,
-                  can_write=user.role in ("clinician", "admin"))
+                  ages=age_lines(record["patient"]), can_write=user.role in ("clinician", "admin"))
 
 
-@router.get("/patients/{patient_key}/edit")
+@router.get("/patients/{patient_key:key}/edit")
 def edit_form(request: Request, patient_key: str, user: User = Depends(WRITERS), db=ReadDb):
     record = load_record(db, patient_key)
     audit(request, user, "view", patient_key, release=db)
     return _form_page(request, user, forms.from_record(record), record=record)
 
 
-@router.post("/patients/{patient_key}/edit")
+@router.post("/patients/{patient_key:key}/edit")
 def update(request: Request, patient_key: str, data=Depends(form_data), user: User = Depends(WRITERS),
            db=WriteDb):
     from rarebone.registry.store import upsert
@@ -111,7 +112,7 @@ def update(request: Request, patient_key: str, data=Depends(form_data), user: Us
     return RedirectResponse(f"/patients/{_q(patient_key)}", status_code=303)
 
 
-@router.get("/patients/{patient_key}/history")
+@router.get("/patients/{patient_key:key}/history")
 def history_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     """Who changed, viewed, assessed or exported this patient, when, from where (registry.store.history)."""
     from rarebone.registry.store import history
@@ -122,7 +123,7 @@ def history_page(request: Request, patient_key: str, user: User = Depends(READER
     return render(request, "patients/history.html", user=user, key=patient_key, entries=list(reversed(entries)))
 
 
-@router.get("/patients/{patient_key}/phenopacket")
+@router.get("/patients/{patient_key:key}/phenopacket")
 def phenopacket(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     """The registry's own export (registry.phenopacket_out): the Phenopacket, with the registry's extra fields
     (the sidecar's content) inside ``rareboneExtensions.registry`` so one file carries everything."""
@@ -134,10 +135,6 @@ def phenopacket(request: Request, patient_key: str, user: User = Depends(READERS
     document["rareboneExtensions"] = {"registry": sidecar["registry"]}
     audit(request, user, "export", patient_key, source="workbench Phenopacket download", release=db)
     return Response(json.dumps(document, indent=2, default=str), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{file_stem(record)}.json"'})
+                    headers={"Content-Disposition": attachment(f"{file_stem(record)}.json")})
 
 
-def _q(key: str) -> str:
-    from urllib.parse import quote
-
-    return quote(key, safe="")

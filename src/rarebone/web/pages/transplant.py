@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from rarebone.errors import InputError, RareboneError
 from rarebone.web import clinical
+from rarebone.web.keys import attachment, key_segment as _q  # also registers {...:key}
 from rarebone.web.deps import ReadDb, User, WriteDb, audit, flash, require_role
 from rarebone.web.records import load_record, stored
 from rarebone.web.templating import render
@@ -30,11 +33,6 @@ SIGNERS = require_role("pharmacist")
 RECENT_PLANS = 50
 MAX_TEXT = 500  # override reason, options text
 
-
-def _q(key: str) -> str:
-    from urllib.parse import quote
-
-    return quote(key, safe="")
 
 
 def _protocols():
@@ -74,7 +72,7 @@ def _page(request, user, db, patient_key, *, form=None, errors=None, status_code
                   errors=errors or {}, can_write=user.role in ("clinician", "admin"))
 
 
-@router.get("/transplant/{patient_key}")
+@router.get("/transplant/{patient_key:key}")
 def patient_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     return _page(request, user, db, patient_key)
 
@@ -173,7 +171,7 @@ def plan_hash(plan) -> str:
     return hashlib.sha256(plan.model_dump_json(exclude={"measurements_source"}).encode()).hexdigest()
 
 
-@router.post("/transplant/{patient_key}/plans")
+@router.post("/transplant/{patient_key:key}/plans")
 async def make_plan_form(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str) and k in PLAN_FIELDS}
     form = {k: v[:MAX_TEXT] for k, v in form.items()}
@@ -220,7 +218,7 @@ def _load_plan(db, patient_key: str, plan_id: int):
     return row, record, plan
 
 
-@router.get("/transplant/{patient_key}/plans/{plan_id}.{fmt}")
+@router.get("/transplant/{patient_key:key}/plans/{plan_id}.{fmt}")
 def plan_download(request: Request, patient_key: str, plan_id: int, fmt: str, user: User = Depends(READERS),
                   db=ReadDb):
     from rarebone.cli.commands.plan import PlanFormat, render_plan
@@ -233,10 +231,10 @@ def plan_download(request: Request, patient_key: str, plan_id: int, fmt: str, us
     body = render_plan(plan, PlanFormat(fmt))
     audit(request, user, "export", patient_key, source=f"workbench plan {plan_id} .{fmt}", release=db)
     return Response(body, media_type=types[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{file_stem(record)}-plan-{plan_id}.{fmt}"'})
+        "Content-Disposition": attachment(f"{file_stem(record)}-plan-{plan_id}.{fmt}")})
 
 
-@router.get("/transplant/{patient_key}/plans/{plan_id}")
+@router.get("/transplant/{patient_key:key}/plans/{plan_id}")
 def plan_page(request: Request, patient_key: str, plan_id: int, user: User = Depends(READERS), db=ReadDb):
     from itertools import groupby
 
@@ -251,7 +249,7 @@ def plan_page(request: Request, patient_key: str, plan_id: int, user: User = Dep
                   amount=rt.amount_text, day_sources=rt.day_source_lines(plan), can_sign=user.role == "pharmacist")
 
 
-@router.post("/transplant/{patient_key}/plans/{plan_id}/sign")
+@router.post("/transplant/{patient_key:key}/plans/{plan_id}/sign")
 def sign(request: Request, patient_key: str, plan_id: int, confirm: str = Form(""), user: User = Depends(SIGNERS),
          db=WriteDb):
     row, _, plan = _load_plan(db, patient_key, plan_id)
@@ -297,64 +295,102 @@ def _monitor(record: dict, gvhd_rows: list):
     return report
 
 
-def _chart(report) -> str:
+def _chart_args(report) -> tuple:
+    """engraftment_chart_*'s arguments: the report's series and the thresholds of the knowledge base."""
     from rarebone.knowledge import load
-    from rarebone.report.charts import engraftment_chart_png
     from rarebone.transplant.dosing import param
 
     kb = load()
     plt_def = "TX-ENGRAFT-PLATELET-ASTCT" if report.platelet_definition.startswith("astct") else "TX-ENGRAFT-PLATELET-BEIJING"
-    return engraftment_chart_png(
-        [(p.study_day, p.value) for p in report.anc_series], [(p.study_day, p.value) for p in report.platelet_series],
-        report.platelet_transfusion_days, report.neutrophil_engraftment_day, report.platelet_engraftment_day,
-        param(kb, "TX-ENGRAFT-NEUTROPHIL")["threshold_10e9_per_l"], param(kb, plt_def)["threshold_10e9_per_l"])
+    return ([(p.study_day, p.value) for p in report.anc_series], [(p.study_day, p.value) for p in report.platelet_series],
+            report.platelet_transfusion_days, report.neutrophil_engraftment_day, report.platelet_engraftment_day,
+            param(kb, "TX-ENGRAFT-NEUTROPHIL")["threshold_10e9_per_l"], param(kb, plt_def)["threshold_10e9_per_l"])
 
 
-_MONITORED: "OrderedDict" = None  # (record, entries, day) hash -> (report, problem, chart); see _monitored
-_MONITORED_LOCK = __import__("threading").Lock()
+@dataclass
+class Monitored:
+    """The monitoring room's answer for one version of a patient's data, computed once and shared by every view
+    of that version (the page, its chart)."""
+    version: str  # content hash of the record, the GVHD entries and today's date: the chart's ETag
+    report: object = None  # MonitoringReport, or None when the room cannot run (problem) or has nothing yet
+    problem: str | None = None  # the room's refusal, one sentence
+    day0: dt.date | None = None  # the transplant, as the room reads it
+    day0_source: str | None = None
+    no_labs: bool = False  # nothing observed from day 0 on: the page says so plainly and offers the lab form
+    svg: str | None = field(default=None, repr=False)  # the chart, drawn on its first request
+
+    @property
+    def has_chart(self) -> bool:
+        return self.report is not None and bool(self.report.anc_series or self.report.platelet_series)
+
+
+_MONITORED: "OrderedDict" = None  # version -> Monitored; see _monitored
+_MONITORED_LOCK = threading.Lock()
 MONITORED_KEPT = 200
 
 
-def _monitored(record: dict, gvhd_rows: list):
-    """(report, problem, chart) of the monitoring room for this record and these entries, computed once: the page
-    is viewed far more often than the record changes, and the chart is the costliest part of any page. The key is
-    the record's content, the entries' content and today's date (the room measures to today)."""
+def _compute(version: str, record: dict, gvhd_rows: list) -> Monitored:
+    from rarebone.knowledge import load
+    from rarebone.workflows.monitor import collect_series, find_day0, monitor
+
+    m = Monitored(version)
+    try:
+        patient, warnings = clinical.read_patient(record, gvhd=gvhd_rows)
+        m.day0, m.day0_source = find_day0(patient, None)
+        days = [d for series in collect_series(patient, m.day0, []).values() for d in series]
+        m.no_labs = not any(d >= 0 for d in days)
+        if m.no_labs and days:  # only observations before the transplant: the room refuses; the page need not
+            return m
+        m.report = monitor(load(), patient)
+        m.report.warnings[:0] = [w for w in warnings if w.startswith("warning:")]
+    except RareboneError as exc:
+        m.problem = exc.message + (f" ({exc.path})" if exc.path else "")
+    return m
+
+
+def _monitored(record: dict, gvhd_rows: list) -> Monitored:
+    """The monitoring room for this record and these entries, computed once per version: the page is viewed more
+    often than the record changes. The version is the record's content, the entries' content and today's date
+    (the room measures to today)."""
     from collections import OrderedDict
 
     from rarebone.core import clock
     from rarebone.registry.store import content_hash
 
     global _MONITORED
-    key = content_hash({"r": record, "g": [r.payload for r in gvhd_rows], "d": clock.today().isoformat()})
+    version = content_hash({"r": record, "g": [r.payload for r in gvhd_rows], "d": clock.today().isoformat()})
     with _MONITORED_LOCK:
         if _MONITORED is None:
             _MONITORED = OrderedDict()
-        if key in _MONITORED:
-            _MONITORED.move_to_end(key)
-            return _MONITORED[key]
-    report, problem, chart = None, None, None
-    try:
-        report = _monitor(record, gvhd_rows)
-        if report.anc_series or report.platelet_series:
-            chart = _chart(report)
-    except RareboneError as exc:
-        problem = exc.message + (f" ({exc.path})" if exc.path else "")
+        if version in _MONITORED:
+            _MONITORED.move_to_end(version)
+            return _MONITORED[version]
+    m = _compute(version, record, gvhd_rows)
     with _MONITORED_LOCK:
-        _MONITORED[key] = (report, problem, chart)
+        _MONITORED[version] = m
         while len(_MONITORED) > MONITORED_KEPT:
             _MONITORED.popitem(last=False)
-    return report, problem, chart
+    return m
+
+
+def chart_svg(m: Monitored) -> str:
+    """The chart of this version, drawn once (SVG text: ~1 ms, where matplotlib's PNG took ~0.5 s of CPU)."""
+    from rarebone.report.chart_svg import engraftment_chart_svg
+
+    if m.svg is None:
+        m.svg = engraftment_chart_svg(*_chart_args(m.report))
+    return m.svg
 
 
 def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_errors=None, lab_form=None,
                   gvhd_form=None, status_code=200):
     record = stored(load_record(db, patient_key))
     gvhd_rows = clinical.entries(db, patient_key, clinical.GVHD)
-    report, problem, chart = _monitored(record, gvhd_rows)
+    m = _monitored(record, gvhd_rows)
     audit(request, user, "monitor", patient_key, release=db)
     findings = []
-    if report is not None:
-        r = report
+    if m.report is not None:
+        r = m.report
         findings = [("Neutrophil engraftment", r.neutrophil_engraftment), ("Platelet engraftment", r.platelet_engraftment),
                     ("Graft failure", r.graft_failure), ("Chimerism", r.chimerism), ("Acute GVHD (MAGIC)", r.agvhd),
                     ("Chronic GVHD (NIH 2014)", r.cgvhd), ("VOD modified Seattle", r.vod.modified_seattle),
@@ -362,15 +398,32 @@ def _monitor_page(request, user, db, patient_key, *, lab_errors=None, gvhd_error
                     ("TA-TMA", r.ta_tma), ("Haemolysis / AIHA", r.aiha), ("CMV", r.cmv),
                     ("Pulmonary haemorrhage", r.pulmonary_haemorrhage)]
     return render(request, "transplant/monitor.html", status_code=status_code, user=user, key=patient_key,
-                  record=record, report=report, problem=problem, chart=chart, findings=findings, labs=_lab_specs(),
+                  record=record, m=m, report=m.report, problem=m.problem, findings=findings, labs=_lab_specs(),
                   lab_errors=lab_errors or {}, gvhd_errors=gvhd_errors or {}, lab_form=lab_form or {},
                   gvhd_form=gvhd_form or {}, gvhd_rows=gvhd_rows, can_write=user.role in ("clinician", "admin"),
                   today=dt.date.today().isoformat())
 
 
-@router.get("/transplant/{patient_key}/monitor")
+@router.get("/transplant/{patient_key:key}/monitor")
 def monitor_page(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
     return _monitor_page(request, user, db, patient_key)
+
+
+@router.get("/transplant/{patient_key:key}/monitor/chart.svg")
+def monitor_chart(request: Request, patient_key: str, user: User = Depends(READERS), db=ReadDb):
+    """The page's chart, a separate image: the page itself stays light, and the chart is drawn once per version of
+    the data. The ETag is that version: a client that has it gets 304 without anything being drawn."""
+    record = stored(load_record(db, patient_key))
+    m = _monitored(record, clinical.entries(db, patient_key, clinical.GVHD))
+    etag = f'"{m.version}"'
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        db.close()
+        return Response(status_code=304, headers={"ETag": etag})
+    if not m.has_chart:
+        raise HTTPException(404, "There is no dated ANC or platelet count after the transplant yet.")
+    body = chart_svg(m)
+    audit(request, user, "view", patient_key, source="workbench monitoring chart", release=db)
+    return Response(body, media_type="image/svg+xml", headers={"ETag": etag})
 
 
 def _date(text: str, errors: dict, name: str = "date") -> dt.date | None:
@@ -390,7 +443,7 @@ def _date(text: str, errors: dict, name: str = "date") -> dt.date | None:
     return day
 
 
-@router.post("/transplant/{patient_key}/labs")
+@router.post("/transplant/{patient_key:key}/labs")
 async def add_labs(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v[:64] for k, v in (await request.form()).items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
@@ -469,7 +522,7 @@ def gvhd_day(record: dict, rows: list, node: dict):
     return report, next((d for d in report.agvhd.days if d.study_day == study_day), None)
 
 
-@router.post("/transplant/{patient_key}/gvhd")
+@router.post("/transplant/{patient_key:key}/gvhd")
 async def add_gvhd(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     form = {k: v[:64] for k, v in (await request.form()).items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
@@ -504,7 +557,7 @@ def _add_gvhd(request, patient_key, user, form):
     return RedirectResponse(f"/transplant/{_q(patient_key)}/monitor", status_code=303)
 
 
-@router.post("/api/transplant/{patient_key}/gvhd-grade")
+@router.post("/api/transplant/{patient_key:key}/gvhd-grade")
 async def gvhd_preview(request: Request, patient_key: str, user: User = Depends(WRITERS)):
     """The grade the form would give, before saving (the page's script shows it as the organs are entered).
     Form-encoded or JSON body with the form's field names; the same computation as saving."""
