@@ -30,7 +30,7 @@ import numpy as np
 
 from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
 
-INDEX_FORMAT = 6  # bump when the arrays below change shape or meaning
+INDEX_FORMAT = 7  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"

@@ -124,8 +124,14 @@ def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.nda
 
 
 def excluded_scores(index: DiseaseIndex, row: int, params: dict) -> np.ndarray:
+    """Only a feature the disease has in most patients (at least ``excluded_min_frequency``, HPO's "very frequent"
+    boundary) counts when the child is recorded without it: absences are written down mostly for the features of
+    the disease the author had in mind (pertinent negatives), so an occasional feature's absence, or one of
+    unpublished frequency, is weak evidence and in the phenopacket-store mostly marked the true disease."""
     scores = np.zeros(index.n_diseases)
     diseases, freqs = index.diseases_of(row)
+    frequent = freqs >= params.get("excluded_min_frequency", 0.0)
+    diseases, freqs = diseases[frequent], freqs[frequent]
     if diseases.size:
         weight = params["excluded_weight"]
         lr = (1.0 - weight * freqs) / (1.0 - weight * min(index.background[row], 0.99))

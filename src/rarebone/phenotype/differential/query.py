@@ -28,6 +28,7 @@ def parameters(kb: KnowledgeBase) -> dict:
         "unexplained_penalty": unexplained["penalty"], "specific_penalty": unexplained["specific_penalty"], "unexplained_floor_lr": unexplained["floor_likelihood_ratio"],
         "excluded_floor_lr": kb.get("DDX-EXCLUDED-FEATURE").values["floor_likelihood_ratio"],
         "excluded_weight": kb.get("DDX-EXCLUDED-FEATURE").values["weight"],
+        "excluded_min_frequency": kb.get("DDX-EXCLUDED-FEATURE").values["min_frequency"],
         "unrecorded_rate": kb.get("DDX-UNRECORDED-FEATURE").values["recorded_probability"],
         "onset_match_lr": onset["match_likelihood_ratio"], "onset_mismatch_lr": onset["mismatch_likelihood_ratio"],
         "onset_bands": dict(kb.get("DDX-ONSET-BANDS").values),
