@@ -180,3 +180,27 @@ def test_validate_differential_on_the_real_cases_stays_above_floor():
     assert coded["top"]["10"] >= 0.58
     assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"]
     assert groups["all"]["n"] > coded["n"]  # scurvy and ALL (MONDO ids only) are counted, as misses, in "all"
+
+
+def test_age_bound_on_onset_at_one_year_against_hpo_onset(real_index, kb):
+    # HPO-ONSET: infantile onset is 28 days to 1 year, childhood 1 to 5 years (DDX-ONSET-BANDS). A child with no
+    # recorded onset cannot have begun later than its age: at 364 days a childhood-onset-only disease takes the
+    # onset mismatch ratio, at 366 days (childhood) it does not; an infantile-onset disease is never lowered.
+    import math
+
+    from rarebone.phenotype.differential import parameters
+    from rarebone.phenotype.differential.model import age_bound_scores
+    from rarebone.phenotype.differential.query import onset_class
+
+    params = parameters(kb)
+    childhood, infantile = real_index.row("HP:0011463"), real_index.row("HP:0003593")
+    only_childhood = next(d for d in range(real_index.n_diseases) if list(real_index.disease_onsets[d]) == [childhood])
+    only_infantile = next(d for d in range(real_index.n_diseases) if list(real_index.disease_onsets[d]) == [infantile])
+    no_onset = next(d for d in range(real_index.n_diseases) if not list(real_index.disease_onsets[d]))
+    assert onset_class(364, params["onset_bands"]) == "HP:0003593"
+    assert onset_class(366, params["onset_bands"]) == "HP:0011463"
+    at_364 = age_bound_scores(real_index, real_index.row(onset_class(364, params["onset_bands"])), params)
+    at_366 = age_bound_scores(real_index, real_index.row(onset_class(366, params["onset_bands"])), params)
+    assert math.isclose(at_364[only_childhood], math.log(params["onset_mismatch_lr"]))
+    assert at_366[only_childhood] == 0.0
+    assert at_364[only_infantile] == at_366[only_infantile] == at_364[no_onset] == 0.0

@@ -93,5 +93,7 @@ def query_from_patient(patient: Patient, params: dict) -> Query:
     terms = [f.onset.onset_term for f in patient.features if f.onset and f.onset.onset_term and not f.excluded]
     onset = onset_class(min(ages), params["onset_bands"]) if ages else (terms[0] if len(set(terms)) == 1 else None)
     sex = patient.sex.value if patient.sex.value in ("male", "female") else None
+    age = onset_class(patient.age_days, params["onset_bands"]) if patient.age_days is not None else None
     return Query(observed=tuple(dict.fromkeys(patient.present_terms())),
-                 excluded=tuple(dict.fromkeys(patient.excluded_terms())), onset_term=onset, sex=sex)
+                 excluded=tuple(dict.fromkeys(patient.excluded_terms())), onset_term=onset, sex=sex,
+                 age_term=age if params.get("age_bounds_onset", 1) else None)
