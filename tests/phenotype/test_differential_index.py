@@ -6,6 +6,7 @@ import json
 import os
 import stat
 
+import numpy as np
 import pytest
 
 from rarebone.phenotype.differential import index as index_module
@@ -41,6 +42,12 @@ def test_index_is_built_once_then_read_from_an_owner_only_cache_file(kb, fresh_c
     second = index_module.load_index(params, on_build=told.append)
     assert len(builds) == 1 and len(told) == 1  # read from disk, not rebuilt
     assert second.disease_ids == first.disease_ids and (second.dis_freq == first.dis_freq).all()
+    # the per-term inverse is read from the file (no sort at the first ranking) and equals the computed one
+    assert "direct_annotations" in second.__dict__
+    stored = second.direct_annotations
+    del second.__dict__["direct_annotations"]
+    for saved, computed in zip(stored, second.direct_annotations):
+        assert np.array_equal(np.asarray(saved, dtype=computed.dtype), computed)
 
 
 def test_a_truncated_cache_file_is_rebuilt_not_trusted(kb, fresh_cache):
