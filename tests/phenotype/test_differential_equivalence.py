@@ -32,6 +32,16 @@ def test_orphanet_entry_named_like_exactly_one_omim_entry_is_the_same_disease():
     assert list(group) == [0, 1, 0]
 
 
+def test_roman_and_arabic_type_numbers_name_the_same_disease_but_different_numbers_do_not():
+    # OMIM writes "Gaucher disease, type I", Orphanet "Gaucher disease type 1" (hpo3 names, HPO 2025-11-24)
+    names = ["Gaucher disease, type I", "Gaucher disease, type II", "Gaucher disease type 1", "Gaucher disease type 3",
+             "Ichthyosis hystrix of Curth-Macklin", "Ichthyosis hystrix, Curth-Macklin type"]
+    ids = ["OMIM:1", "OMIM:2", "ORPHA:9", "ORPHA:8", "ORPHA:7", "OMIM:3"]
+    group, _ = _groups(ids, names, [[]] * 6, [frozenset()] * 6)
+    assert group[2] == group[0] and group[3] == 3 and group[1] == 1  # type 1 = type I; type 3 matches no entry
+    assert group[4] == group[5]  # word order and "of"/"type" do not part them
+
+
 def test_same_gene_set_needs_compatible_inheritance_and_a_shared_name_word():
     ids = ["OMIM:1", "OMIM:2", "ORPHA:9"]
     genes = [["CLCN7"], ["CLCN7"], ["CLCN7"]]

@@ -160,3 +160,15 @@ def test_frequency_term_midpoints_against_hpo_definitions(kb, term, low, high):
 ])
 def test_onset_class_boundaries_against_hpo_onset_definitions(kb, age_days, expected):
     assert onset_class(age_days, parameters(kb)["onset_bands"]) == expected
+
+
+def test_excluded_feature_counts_from_very_frequent_against_hpo_frequency(params):
+    # HPO-FREQUENCY: "Very frequent" is 80-99%; an excluded feature counts only from its lower bound (0.8)
+    assert params["excluded_min_frequency"] == 0.8
+    p = dict(params, unrecorded_rate=0.0)
+    for frequency, counts in ((0.79, False), (0.8, True)):
+        index = toy_index([[(A1, frequency), (B, 0.9)], [(B, 0.9)]])
+        with_exclusion = score(index, Query(observed=(hp(B),), excluded=(hp(A1),)), p).total
+        without = score(index, Query(observed=(hp(B),)), p).total
+        assert bool(with_exclusion[0] < without[0]) is counts, frequency
+        assert with_exclusion[1] == without[1]

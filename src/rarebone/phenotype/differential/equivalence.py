@@ -66,8 +66,23 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
+          "x": "10", "xi": "11", "xii": "12"}
+_NUMBERING = frozenset({"type", "group", "class", "form"})
+_FILLER = frozenset({"type", "the", "of", "and", "form", "group"})
+
+
 def _normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    """A name as the two catalogues write it alike: OMIM "Gaucher disease, type I" and Orphanet "Gaucher disease
+    type 1" (a roman numeral after "type" or ending the name read as a number; "type", "of", ... dropped)."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    out = []
+    for i, word in enumerate(words):
+        numbered = i > 0 and (words[i - 1] in _NUMBERING or i == len(words) - 1)
+        word = _ROMAN.get(word, word) if numbered else word
+        if word not in _FILLER:
+            out.append(word)
+    return " ".join(out)
 
 
 def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],

@@ -28,6 +28,7 @@ class Query:
     observed: tuple[str, ...]
     excluded: tuple[str, ...] = ()
     onset_term: str | None = None  # HPO onset class of the earliest feature
+    age_term: str | None = None  # HPO onset class of the child's age: no feature began later (used without onset_term)
     sex: str | None = None  # "male" | "female" | None
 
 
@@ -124,8 +125,14 @@ def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.nda
 
 
 def excluded_scores(index: DiseaseIndex, row: int, params: dict) -> np.ndarray:
+    """Only a feature the disease has in most patients (at least ``excluded_min_frequency``, HPO's "very frequent"
+    boundary) counts when the child is recorded without it: absences are written down mostly for the features of
+    the disease the author had in mind (pertinent negatives), so an occasional feature's absence, or one of
+    unpublished frequency, is weak evidence and in the phenopacket-store mostly marked the true disease."""
     scores = np.zeros(index.n_diseases)
     diseases, freqs = index.diseases_of(row)
+    frequent = freqs >= params.get("excluded_min_frequency", 0.0)
+    diseases, freqs = diseases[frequent], freqs[frequent]
     if diseases.size:
         weight = params["excluded_weight"]
         lr = (1.0 - weight * freqs) / (1.0 - weight * min(index.background[row], 0.99))
@@ -166,6 +173,40 @@ def onset_scores(index: DiseaseIndex, onset_row: int | None, params: dict) -> np
         match, mismatch = np.log(params["onset_match_lr"]), np.log(params["onset_mismatch_lr"])
         cached = np.where(counts == 0, 0.0, np.where(hits > 0, match, mismatch))
         _ONSET_CACHE[key] = cached
+    return cached
+
+
+# HPO onset classes in the order of life (HPO-ONSET): antenatal, congenital, neonatal, infantile, childhood,
+# juvenile, adult; a disease's onset term is placed at the class it belongs to, or at the earliest class below it
+ONSET_ORDER = ("HP:0030674", "HP:0003577", "HP:0003623", "HP:0003593", "HP:0011463", "HP:0003621", "HP:0003581")
+_AGE_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def age_bound_scores(index: DiseaseIndex, age_row: int | None, params: dict) -> np.ndarray:
+    """A child's features began no later than its age: a disease whose every annotated onset class is later than
+    the child's age class (an adult-onset disease in an infant) takes the onset mismatch ratio; others are
+    unaffected (an onset before the age says nothing the child's record does not)."""
+    if age_row is None:
+        return np.zeros(index.n_diseases)
+    key = (id(index), age_row, params["onset_mismatch_lr"])
+    cached = _AGE_CACHE.get(key)
+    if cached is None:
+        classes = [index.row(t) for t in ONSET_ORDER]
+        position = {r: i for i, r in enumerate(classes) if r is not None}
+        age = next((position[int(a)] for a in index.ancestors(age_row) if int(a) in position), None)
+        ptr, onsets = _flat_onsets(index)
+        earliest = np.full(int(onsets.max()) + 1 if len(onsets) else 1, -1, dtype=np.int32)
+        for o in np.unique(onsets):
+            o = int(o)
+            own = [position[int(a)] for a in index.ancestors(o) if int(a) in position]
+            below = [i for r, i in position.items() if o in index.ancestors(r)]  # "Pediatric onset" and the like
+            earliest[o] = min(own) if own else min(below) if below else -1
+        counts = np.diff(ptr)
+        values = np.append(earliest[onsets], 10**6)  # reduceat needs every start below the length
+        first = np.where(counts > 0, np.minimum.reduceat(values, np.minimum(ptr[:-1], len(values) - 1)), -1)
+        later = (counts > 0) & (first > age) if age is not None else np.zeros(index.n_diseases, dtype=bool)
+        cached = np.where(later, np.log(params["onset_mismatch_lr"]), 0.0)
+        _AGE_CACHE[key] = cached
     return cached
 
 
@@ -232,7 +273,10 @@ def score(index: DiseaseIndex, query: Query, params: dict) -> _Scored:
         scores = excluded_scores(index, row, params)
         total += scores
         excluded.append((row, scores))
-    onset = onset_scores(index, index.row(query.onset_term) if query.onset_term else None, params)
+    if query.onset_term:
+        onset = onset_scores(index, index.row(query.onset_term), params)
+    else:
+        onset = age_bound_scores(index, index.row(query.age_term) if query.age_term else None, params)
     sex = sex_scores(index, query.sex, params)
     unrecorded = unrecorded_scores(index, observed_rows, [row for row, _ in excluded], params)
     total = total + onset + sex + unrecorded

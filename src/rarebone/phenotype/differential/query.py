@@ -28,6 +28,7 @@ def parameters(kb: KnowledgeBase) -> dict:
         "unexplained_penalty": unexplained["penalty"], "specific_penalty": unexplained["specific_penalty"], "unexplained_floor_lr": unexplained["floor_likelihood_ratio"],
         "excluded_floor_lr": kb.get("DDX-EXCLUDED-FEATURE").values["floor_likelihood_ratio"],
         "excluded_weight": kb.get("DDX-EXCLUDED-FEATURE").values["weight"],
+        "excluded_min_frequency": kb.get("DDX-EXCLUDED-FEATURE").values["min_frequency"],
         "unrecorded_rate": kb.get("DDX-UNRECORDED-FEATURE").values["recorded_probability"],
         "onset_match_lr": onset["match_likelihood_ratio"], "onset_mismatch_lr": onset["mismatch_likelihood_ratio"],
         "onset_bands": dict(kb.get("DDX-ONSET-BANDS").values),
@@ -92,5 +93,7 @@ def query_from_patient(patient: Patient, params: dict) -> Query:
     terms = [f.onset.onset_term for f in patient.features if f.onset and f.onset.onset_term and not f.excluded]
     onset = onset_class(min(ages), params["onset_bands"]) if ages else (terms[0] if len(set(terms)) == 1 else None)
     sex = patient.sex.value if patient.sex.value in ("male", "female") else None
+    age = onset_class(patient.age_days, params["onset_bands"]) if patient.age_days is not None else None
     return Query(observed=tuple(dict.fromkeys(patient.present_terms())),
-                 excluded=tuple(dict.fromkeys(patient.excluded_terms())), onset_term=onset, sex=sex)
+                 excluded=tuple(dict.fromkeys(patient.excluded_terms())), onset_term=onset, sex=sex,
+                 age_term=age if params.get("age_bounds_onset", 1) else None)
