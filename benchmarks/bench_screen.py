@@ -41,7 +41,8 @@ def engine_screen(cdm: Path, threads: int):
 
 # the intermediate rule is its own list (cohort 1503) but scores as the osteopetrosis family; *_review rows are the
 # second, lower list and are scored apart from the main (moderate/high) list
-AS_TRUTH = {"osteopetrosis_intermediate": "osteopetrosis", "cno_review": "cno"}
+AS_TRUTH = {"osteopetrosis_intermediate": "osteopetrosis", "cno_review": "cno", "osteopetrosis_review": "osteopetrosis",
+            "osteopetrosis_intermediate_review": "osteopetrosis"}
 
 
 def split_lists(flagged):
@@ -109,7 +110,10 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
                     right_on=["concept_id", "unit_concept_id"])
         t = t[t.value_as_number * t.factor >= t.threshold]
         events += list(zip(t.set_id, _days(t.measurement_date)))
-    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0]
+    limits = {s.id: (s.age_max_days, s.age_max_inclusive) for s in rules.sets.values() if s.age_max_days is not None}
+    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0
+              and (set_id not in limits or (day - birth <= limits[set_id][0] if limits[set_id][1]
+                                            else day - birth < limits[set_id][0]))]
     flagged = []
     for family in rules.families:
         limit = family.age_max_days
@@ -159,6 +163,10 @@ def _level(family, keys: set) -> int:
             level = 2
         if not hallmark and level == 2 and sum(dom.values()) < lv["min_domains"] and not (radiology and systemic):
             level = 1
+        if family.review_min_score is not None or family.review_min_domains is not None:  # OP review lists
+            review = ((family.review_min_score is None or score >= family.review_min_score)
+                      and (family.review_min_domains is None or sum(dom.values()) >= family.review_min_domains))
+            level = max(level, 1) if review else 0
         return level
     if not any(counted[s.key] for s in family.scored if s.role == "core"):
         return 0
