@@ -41,7 +41,8 @@ def engine_screen(cdm: Path, threads: int):
 
 # the intermediate rule is its own list (cohort 1503) but scores as the osteopetrosis family; *_review rows are the
 # second, lower list and are scored apart from the main (moderate/high) list
-AS_TRUTH = {"osteopetrosis_intermediate": "osteopetrosis", "cno_review": "cno"}
+AS_TRUTH = {"osteopetrosis_intermediate": "osteopetrosis", "cno_review": "cno", "osteopetrosis_review": "osteopetrosis",
+            "osteopetrosis_intermediate_review": "osteopetrosis"}
 
 
 def split_lists(flagged):
@@ -109,7 +110,10 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
                     right_on=["concept_id", "unit_concept_id"])
         t = t[t.value_as_number * t.factor >= t.threshold]
         events += list(zip(t.set_id, _days(t.measurement_date)))
-    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0]
+    limits = {s.id: (s.age_max_days, s.age_max_inclusive) for s in rules.sets.values() if s.age_max_days is not None}
+    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0
+              and (set_id not in limits or (day - birth <= limits[set_id][0] if limits[set_id][1]
+                                            else day - birth < limits[set_id][0]))]
     flagged = []
     for family in rules.families:
         limit = family.age_max_days
@@ -159,6 +163,10 @@ def _level(family, keys: set) -> int:
             level = 2
         if not hallmark and level == 2 and sum(dom.values()) < lv["min_domains"] and not (radiology and systemic):
             level = 1
+        if family.review_min_score is not None or family.review_min_domains is not None:  # OP review lists
+            review = ((family.review_min_score is None or score >= family.review_min_score)
+                      and (family.review_min_domains is None or sum(dom.values()) >= family.review_min_domains))
+            level = max(level, 1) if review else 0
         return level
     if not any(counted[s.key] for s in family.scored if s.role == "core"):
         return 0
@@ -166,6 +174,16 @@ def _level(family, keys: set) -> int:
 
 
 # ----------------------------------------------------------------------------------------- scoring
+def wilson(k: int, n: int, z: float = 1.959964, digits: int = 1) -> str:
+    """95 % Wilson score interval of k/n (small planted groups: the plain k/n hides how wide it is)."""
+    if n == 0:
+        return "[-]"
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return f"[{max(0.0, centre - half):.{digits}%}-{min(1.0, centre + half):.{digits}%}]"
+
+
 def score(flagged, truth, persons: int) -> list[str]:
     """Recall/precision per family and presentation, look-alike and background flag rates (text lines)."""
 
@@ -176,20 +194,23 @@ def score(flagged, truth, persons: int) -> list[str]:
     truth["any_flag"] = truth.flagged_families.map(bool)
     lines = ["recall (planted flagged with their own family):"]
     for (condition, presentation), group in truth[truth.family != "lookalike"].groupby(["condition", "presentation"]):
-        lines.append(f"  {condition:<27} {presentation:<6} {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%}")
+        lines.append(f"  {condition:<27} {presentation:<6} {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%} "
+                     f"{wilson(int(group.hit.sum()), len(group))}")
     for family, group in truth[truth.family != "lookalike"].groupby("family"):
-        lines.append(f"  {family:<27} all    {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%}  (target >= 95%)")
+        lines.append(f"  {family:<27} all    {group.hit.sum():>5}/{len(group):<5} = {group.hit.mean():6.1%} "
+                     f"{wilson(int(group.hit.sum()), len(group))}  (target >= 95%)")
     looks = truth[truth.family == "lookalike"]
     lines.append("look-alikes flagged (should be 0):")
     for condition, group in looks.groupby("condition"):
-        lines.append(f"  {condition:<24} {group.any_flag.sum():>4}/{len(group):<4} = {group.any_flag.mean():6.1%}")
+        lines.append(f"  {condition:<24} {group.any_flag.sum():>4}/{len(group):<4} = {group.any_flag.mean():6.1%} "
+                     f"{wilson(int(group.any_flag.sum()), len(group))}")
     lines.append(f"  all look-alikes          {looks.any_flag.sum():>4}/{len(looks):<4} = {looks.any_flag.mean():6.1%}")
     planted = set(truth.person_id)
     flagged_people = set(flags)
     background = persons - len(planted)
     background_flags = len(flagged_people - planted)
     lines.append(f"background flagged: {background_flags:,}/{background:,} = {background_flags / background:.3%} "
-                 f"(target <= 0.1%)")
+                 f"{wilson(background_flags, background, digits=3)} (target <= 0.1%)")
     lines.append("precision per family (flagged with family F that are planted F):")
     family_of = truth.set_index("person_id").family.to_dict()
     for family in sorted(set(flagged.family)):

@@ -17,6 +17,7 @@ ANEMIA, THROMBO, HYPOCALCEMIA, SPLENOMEGALY = "271737000", "302215000", "5291005
 BONE_PAIN, OSTEOMYELITIS, LEUKEMIA, FEVER = "12584003", "60168000", "93143009", "386661006"
 HB, PLT, CRP, CA = "718-7", "777-3", "1988-5", "17861-6"
 VISUAL_IMPAIRMENT, PATHOLOGICAL_FRACTURE = "397540003", "268029009"
+PANCYTOPENIA, MANDIBULAR_OSTEOMYELITIS, HEARING_LOSS = "127034005", "109695005", "15188001"
 
 
 def days(birth: dt.date, n: int) -> dt.date:
@@ -77,6 +78,9 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     # 5: infant osteopetrosis diagnosed (ICD10CM Q78.2 -> 'Maps to' SNOMED 1926006) before the pattern completed
     b = D(2022, 2, 2)
     op_infant(5, b, expect=False)
+    # ...but its repeated low counts (Hb day 50, platelets day 80: 30 days apart) completed the review pattern on
+    # day 80, before the diagnosis (day 90): listed for review, retrospectively missed
+    expected[5] = {"osteopetrosis_review"}
     c.condition(5, days(b, 90), "Q78.2", "ICD10CM")
     # 6: diagnosed after the pattern: still listed (a missed opportunity), visits counted up to the diagnosis
     b = D(2022, 6, 1)
@@ -99,6 +103,7 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     # OP age window (SCREEN-OP-AGE-MAX, exclusive): last finding at age op_age - 1 vs op_age days
     op_infant(20, D(2020, 1, 1), d1=op_age - 40, d2=op_age - 20, d3=op_age - 1)
     op_infant(21, D(2020, 1, 1), d1=op_age - 40, d2=op_age - 20, d3=op_age, expect=False)
+    expected[21] = {"osteopetrosis_review"}  # Hb and platelets low 20 days apart in the first year: review list
     # OP co-occurrence (SCREEN-OP-CO-OCCURRENCE, inclusive): anaemia, thrombocytopenia, splenomegaly (1 + 1 + 1 = 3,
     # low) with the first and last op_win vs op_win + 1 days apart
     for pid, gap, flag in ((22, op_win, True), (23, op_win + 1, False)):
@@ -106,7 +111,8 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
         c.add_person(pid, b)
         for code, n in ((ANEMIA, 10), (THROMBO, 40), (SPLENOMEGALY, 10 + gap)):
             c.condition(pid, days(b, n), code)
-        expected[pid] = {"osteopetrosis"} if flag else set()
+        # without splenomegaly in the window: anaemia + thrombocytopenia 30 days apart = the review list
+        expected[pid] = {"osteopetrosis"} if flag else {"osteopetrosis_review"}
     # OP-SUSPICION-LEVELS low_min_score 3: anaemia + thrombocytopenia + splenomegaly = 3 (low) vs without
     # splenomegaly = 2 (none)
     b = D(2021, 1, 1)
@@ -172,13 +178,63 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
 
     iop = {"osteopetrosis_intermediate"}
     iop_child(60, D(2012, 1, 1), 2000, 2010, 2020, 2030, iop)
-    iop_child(61, D(2012, 1, 1), 2000, 2010, 2020, None, set())  # score 5 < moderate 6
+    # score 5 < moderate 6: three domains, so on the intermediate review list (SCREEN-FAMILY-...-INTERMEDIATE-REVIEW)
+    iop_child(61, D(2012, 1, 1), 2000, 2010, 2020, None, {"osteopetrosis_intermediate_review"})
     iop_child(62, D(2015, 1, 1), iop_min, iop_min + 10, iop_min + 20, iop_min + 30, iop)
     # vision the day before the first birthday: the infant rule sees vision alone (3 = low, flagged there) and the
     # intermediate rule sees 3 < 6
-    iop_child(63, D(2015, 1, 1), iop_min - 1, iop_min + 10, iop_min + 20, iop_min + 30, {"osteopetrosis"})
+    # intermediate rule sees 3 < 6 (fracture, anaemia, thrombocytopenia: two domains, so its review list)
+    iop_child(63, D(2015, 1, 1), iop_min - 1, iop_min + 10, iop_min + 20, iop_min + 30,
+              {"osteopetrosis", "osteopetrosis_intermediate_review"})
     iop_child(64, D(2005, 1, 1), iop_max - 40, iop_max - 30, iop_max - 20, iop_max - 1, iop)
-    iop_child(65, D(2005, 1, 1), iop_max - 40, iop_max - 30, iop_max - 20, iop_max, set())
+    iop_child(65, D(2005, 1, 1), iop_max - 40, iop_max - 30, iop_max - 20, iop_max, {"osteopetrosis_intermediate_review"})
     iop_child(66, D(2012, 6, 1), 2000, 2010, 2020, 2000 + iop_win, iop)
-    iop_child(67, D(2012, 6, 1), 2000, 2010, 2020, 2000 + iop_win + 1, set())
+    iop_child(67, D(2012, 6, 1), 2000, 2010, 2020, 2000 + iop_win + 1, {"osteopetrosis_intermediate_review"})
+
+    # Infant osteopetrosis review list (SCREEN-FAMILY-OSTEOPETROSIS-REVIEW): anaemia + thrombocytopenia (the weight of
+    # OP-FLAG-PANCYTOPENIA, 2) found again >= SCREEN-OP-REVIEW-REPEAT-DAYS (14, inclusive) later
+    repeat = int(kb.get("SCREEN-OP-REVIEW-REPEAT-DAYS").value)
+    for pid, gap, flag in ((80, repeat, True), (81, repeat - 1, False)):
+        b = D(2021, 6, 1)
+        c.add_person(pid, b)
+        c.condition(pid, days(b, 30), ANEMIA)
+        c.condition(pid, days(b, 30 + gap), THROMBO)
+        expected[pid] = {"osteopetrosis_review"} if flag else set()
+    # score: anaemia alone repeated (1 < 2) is not listed; pancytopenia repeated (2) is
+    for pid, code, flag in ((82, ANEMIA, False), (83, PANCYTOPENIA, True)):
+        b = D(2021, 7, 1)
+        c.add_person(pid, b)
+        c.condition(pid, days(b, 30), code)
+        c.condition(pid, days(b, 60), code)
+        expected[pid] = {"osteopetrosis_review"} if flag else set()
+    # Neonatal hypocalcaemia (SCREEN-NEONATAL-AGE-MAX 28 days, inclusive): the code on day 28 scores hypocalcaemia 2 +
+    # neonatal 1 = 3 (low, flagged); on day 29 only 2; a low calcium *value* in the neonatal period is hypocalcaemia,
+    # not the coded neonatal finding (2, not flagged)
+    neo = int(kb.get("SCREEN-NEONATAL-AGE-MAX").value)
+    for pid, n, flag in ((84, neo, True), (85, neo + 1, False)):
+        b = D(2022, 3, 1)
+        c.add_person(pid, b)
+        c.condition(pid, days(b, n), HYPOCALCEMIA)
+        expected[pid] = {"osteopetrosis"} if flag else set()
+    b = D(2022, 3, 1)
+    c.add_person(86, b)
+    c.lab(86, days(b, 5), CA, 6.9, 8.5, 10.5, "mg/dL")
+    expected[86] = set()
+    # Intermediate review needs two domains (OP-SUSPICION-LEVELS min_domains_without_hallmark 2): mandibular
+    # osteomyelitis + anaemia (skeletal + haematology) is listed; mandibular osteomyelitis + a pathological fracture
+    # (both skeletal, score 2) is not
+    b = D(2014, 1, 1)
+    c.add_person(87, b)
+    c.condition(87, days(b, 2000), MANDIBULAR_OSTEOMYELITIS)
+    c.lab(87, days(b, 2100), HB, 9.0, 11.0, 14.5, "g/dL")
+    expected[87] = {"osteopetrosis_intermediate_review"}
+    c.add_person(88, b)
+    c.condition(88, days(b, 2000), MANDIBULAR_OSTEOMYELITIS)
+    c.condition(88, days(b, 2100), PATHOLOGICAL_FRACTURE)
+    expected[88] = set()
+    # a pathological fracture with hearing loss (skeletal + cranial nerve) is listed
+    c.add_person(89, b)
+    c.condition(89, days(b, 2000), PATHOLOGICAL_FRACTURE)
+    c.condition(89, days(b, 2200), HEARING_LOSS)
+    expected[89] = {"osteopetrosis_intermediate_review"}
     return c, expected

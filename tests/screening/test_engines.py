@@ -74,7 +74,8 @@ def test_postgresql_gives_the_same_rows_and_writes_the_cohort(pg_server, frames,
     with engine.connect() as conn:
         got = conn.execute(sa.text("SELECT subject_id, cohort_definition_id FROM results.cohort")).fetchall()
     engine.dispose()
-    ids = {"osteopetrosis": 1501, "cno": 1502, "osteopetrosis_intermediate": 1503, "cno_review": 1512}  # families.yaml
+    ids = {"osteopetrosis": 1501, "cno": 1502, "osteopetrosis_intermediate": 1503, "osteopetrosis_review": 1511,
+           "cno_review": 1512, "osteopetrosis_intermediate_review": 1513}  # families.yaml
     assert sorted(got) == sorted(zip(result.flagged.person_id.astype(int), [ids[f] for f in result.flagged.family]))
 
 

@@ -72,7 +72,8 @@ def test_cli_writes_parquet_cohort_and_escaped_html(tmp_path, frames):
     cohort = con.execute("SELECT cohort_definition_id, subject_id, cohort_start_date FROM results.cohort").df()
     con.close()
     assert sorted(cohort.subject_id) == sorted(flagged.person_id)
-    assert set(cohort.cohort_definition_id) == {1501, 1502, 1503, 1512}  # infant OP, CNO, intermediate OP, CNO review
+    # infant OP, CNO, intermediate OP, infant OP review, CNO review, intermediate OP review (families.yaml)
+    assert set(cohort.cohort_definition_id) == {1501, 1502, 1503, 1511, 1512, 1513}
     text = report.read_text()
     assert "Decision support only" in text and "<script" not in text and "Missed opportunities" in text
     # a second run replaces this screen's rows instead of appending

@@ -65,7 +65,12 @@ def events(cdm, rules, resolution):
     b = births(cdm)
     ev = ev.join(b, "person_id").select(ev.person_id, ev.set_id, ev.day, ev.concept_id, ev.value, ev.source,
                                         age=ev.day - b.birth_day, birth_day=b.birth_day)
-    return ev.filter(ev.age >= 0)
+    ev = ev.filter(ev.age >= 0)
+    for s in rules.sets.values():  # findings that only count up to an age (neonatal hypocalcaemia)
+        if s.age_max_days is not None:
+            young = (ev.age <= s.age_max_days) if s.age_max_inclusive else (ev.age < s.age_max_days)
+            ev = ev.filter((ev.set_id != s.id) | young)
+    return ev
 
 
 def _lab_tables(rules, resolution):
@@ -121,7 +126,7 @@ def _keymap(family):
     import pandas as pd
 
     rows = [{"set_id": s, "key": item.key, "pos_w": item.weight if item.role != "against" else 0.0,
-             "core": item.role == "core", "persist": s in family.persistence_sets}
+             "core": item.role == "core", "persist": s in family.persistence_sets, "domain": item.domain}
             for item in family.scored for s in item.sets]
     return ibis.memtable(pd.DataFrame(rows))
 
@@ -145,6 +150,14 @@ def _levels(family, agg):
                             (score >= lv["low"], 1), else_=0)
         raised = ibis.ifelse(radiology & systemic & (level0 < 2), 2, level0)
         level = ibis.ifelse(~hallmark & (raised == 2) & (n_dom < lv["min_domains"]) & ~(radiology & systemic), 1, raised)
+        if family.review_min_score is not None or family.review_min_domains is not None:
+            # an osteopetrosis review list: flagged at 'low' when its own rule holds, whatever the per-child level
+            review = ibis.literal(True)
+            if family.review_min_score is not None:
+                review &= score >= family.review_min_score
+            if family.review_min_domains is not None:
+                review &= n_dom >= family.review_min_domains
+            level = ibis.ifelse(review, ibis.ifelse(level < 1, 1, level), 0)
     else:
         core = _any(counted[s.key] for s in family.scored if s.role == "core")
         level = ibis.cases((~core, 0), (score >= lv["high"], 3), (score >= lv["moderate"], 2), else_=1)
@@ -156,6 +169,8 @@ def _prune_min(family) -> float:
     # a hallmark outweighs it; CNO: the moderate/high cut-off with a core finding), so persons below it are dropped
     # before the window self-join.
     lv = family.levels
+    if lv["kind"] == "op" and (family.review_min_score is not None or family.review_min_domains is not None):
+        return family.review_min_score or 0.0
     if lv["kind"] == "op":
         return lv["low"]
     return lv["moderate"] if family.flag_min_level == 2 else (lv["high"] if family.flag_min_level == 3 else 0.0)
@@ -166,10 +181,13 @@ def family_flags(cdm, ev, family, since_day: int | None):
 
     age_ok = family.in_age(ev.age)
     km = _keymap(family)
-    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist")
-    ub = (fe.select("person_id", "key", "pos_w", "core").distinct()
-          .group_by("person_id").aggregate(ub=lambda t: t.pos_w.sum(), has_core=lambda t: t.core.cast("int32").max()))
+    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist", "domain")
+    ub = (fe.select("person_id", "key", "pos_w", "core", "domain").distinct()
+          .group_by("person_id").aggregate(ub=lambda t: t.pos_w.sum(), has_core=lambda t: t.core.cast("int32").max(),
+                                           n_dom=lambda t: t.domain.nunique()))
     keep = ub.filter(ub.ub >= _prune_min(family))
+    if family.review_min_domains is not None:  # a window can span no more domains than the whole record
+        keep = keep.filter(keep.n_dom >= family.review_min_domains)
     if family.levels["kind"] == "cno":
         keep = keep.filter(keep.has_core == 1)
     fd = fe.select("person_id", "key", "day", "persist").distinct().semi_join(keep, "person_id")

@@ -90,6 +90,17 @@ def person_events(tables: dict, resolution, rules):
     return pd.concat(parts, ignore_index=True)
 
 
+def _young_enough(ev, birth_day: int, rules):
+    """As engine.events: a finding with its own age limit (neonatal hypocalcaemia) only counts up to it."""
+    keep = ev.day - birth_day >= 0
+    for s in rules.sets.values():
+        if s.age_max_days is not None:
+            age = ev.day - birth_day
+            young = (age <= s.age_max_days) if s.age_max_inclusive else (age < s.age_max_days)
+            keep &= (ev.set_id != s.id) | young
+    return ev[keep]
+
+
 def _level(family, keys: set[str]) -> tuple[int, float]:
     counted = [s for s in family.scored if s.key in keys and not any(u in keys for u in s.unless)]
     score = sum(s.signed for s in counted)
@@ -107,11 +118,16 @@ def _level(family, keys: set[str]) -> tuple[int, float]:
         level = 2
     if not hallmark and level == 2 and len(domains) < lv["min_domains"] and not (radiology and systemic):
         level = 1
+    if family.review_min_score is not None or family.review_min_domains is not None:
+        review = ((family.review_min_score is None or score >= family.review_min_score)
+                  and (family.review_min_domains is None or len(domains) >= family.review_min_domains))
+        level = max(level, 1) if review else 0
     return level, score
 
 
 def screen_events(ev, birth_day: int, rules) -> list[str]:
     """Families flagged for one person's events (set_id, day)."""
+    ev = _young_enough(ev, birth_day, rules)
     flagged = []
     for family in rules.families:
         key_of = family.key_of_set()

@@ -28,6 +28,8 @@ class ConceptSet:
     codes: tuple[Code, ...]
     statement: str
     certainty: str
+    age_max_days: float | None = None  # the finding counts only up to this age (inclusive), e.g. neonatal
+    age_max_inclusive: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Family:
     persistence_days: float | None = None
     review_of: str | None = None  # a review list under this main family (persons on the main list left out)
     age_min_days: float = 0.0  # findings dated at or after this age (0 = from birth); age_min entry, inclusive
+    review_min_score: float | None = None  # OP review lists: the score (a per-child weight) that flags for review
+    review_min_domains: int | None = None  # OP review lists: the domains the window's findings must span
     levels: dict = field(default_factory=dict)  # kind 'op' or 'cno' and its cut-offs
     notes: tuple[str, ...] = ()  # certainty marks printed with the output
 
@@ -138,6 +142,9 @@ def _family(kb: KnowledgeBase, entry) -> Family:
         mod, high = kb.get(entry.moderate_entry), kb.get(entry.high_entry)
         levels = {"kind": "cno", "moderate": mod.value, "high": high.value}
         notes += [m for m in (_mark(mod), _mark(high)) if m]
+    review_score = float(kb.get(entry.review_min_score_of).weight) if entry.review_min_score_of else None
+    review_domains = (int(kb.get(entry.review_min_domains_of).min_domains_without_hallmark)
+                      if entry.review_min_domains_of else None)
     persistence = kb.get(entry.persistence_days) if entry.persistence_days else None
     if persistence is not None and getattr(persistence, "unit", "days") != "days":
         raise KnowledgeError("persistence entry must be in days", source=entry.id, value=persistence.id)
@@ -153,6 +160,7 @@ def _family(kb: KnowledgeBase, entry) -> Family:
                   persistence_days=persistence.value if persistence is not None else None,
                   review_of=entry.review_of,
                   age_min_days=float(age_min.value) if age_min is not None else 0.0,
+                  review_min_score=review_score, review_min_domains=review_domains,
                   levels=levels, notes=tuple(notes))
 
 
@@ -162,10 +170,15 @@ def load_rules(kb: KnowledgeBase | None = None) -> Rules:
     from rarebone.knowledge.kinds.screening import ScreenConceptSet, ScreenFamily, ScreenLabRule
 
     kb = kb or load()
-    sets = {e.id: ConceptSet(id=e.id, role=e.role, domains=tuple(e.domains), statement=e.statement,
-                             certainty=e.certainty,
-                             codes=tuple(Code(c.vocabulary, c.code, c.label, c.certainty, c.descendants) for c in e.codes))
-            for e in kb.of_kind(ScreenConceptSet)}
+    sets = {}
+    for e in kb.of_kind(ScreenConceptSet):
+        limit = kb.get(e.age_max) if e.age_max else None
+        sets[e.id] = ConceptSet(id=e.id, role=e.role, domains=tuple(e.domains), statement=e.statement,
+                                certainty=e.certainty,
+                                codes=tuple(Code(c.vocabulary, c.code, c.label, c.certainty, c.descendants)
+                                            for c in e.codes),
+                                age_max_days=float(limit.value) if limit is not None else None,
+                                age_max_inclusive=limit.inclusive if limit is not None else True)
     labs = []
     for e in kb.of_kind(ScreenLabRule):
         analyte = kb.get(e.analyte)

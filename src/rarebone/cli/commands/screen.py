@@ -21,6 +21,9 @@ def register(app: typer.Typer) -> None:
         since: str = typer.Option(None, "--since", help="Only patterns completed on or after this date (YYYY-MM-DD)."),
         threads: int = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: all cores)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+        export_concept_sets: Path = typer.Option(
+            None, "--export-concept-sets",
+            help="Write the concept sets as OHDSI Circe JSON (resolved in this CDM's vocabulary) to this folder and stop."),
     ) -> None:
         """Screen every child of an OMOP CDM with the red flags and criteria of the per-child assessment; list the
         children whose records show the pattern without a diagnosis, ranked and explained."""
@@ -42,6 +45,17 @@ def register(app: typer.Typer) -> None:
             raise InputError("output must end in .parquet, .csv or .tsv", source=str(out), path="--out")
         handle = connect(cdm, schema=schema, results_schema=results_schema, threads=threads,
                          writable=results_schema is not None)
+        if export_concept_sets is not None:
+            from rarebone.screening.circe import export_concept_sets as export
+            from rarebone.screening.rules import load_rules
+
+            if not export_concept_sets.parent.exists():
+                raise InputError("folder does not exist", source=str(export_concept_sets.parent),
+                                 path="--export-concept-sets")
+            paths = export(handle, load_rules(), export_concept_sets)
+            typer.echo(f"wrote {len(paths)} Circe concept-set expressions and index.json to {export_concept_sets}")
+            typer.echo(load().get("NOTICE-DECISION-SUPPORT").text)
+            return
         result = run_screen(handle, since=since_date, progress=not quiet)
         kb = load()
         written = []

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rarebone.knowledge.kinds.base import Certainty, Entry
 
-Family = Literal["osteopetrosis", "osteopetrosis_intermediate", "cno", "cno_review"]
+Family = Literal["osteopetrosis", "osteopetrosis_intermediate", "cno", "cno_review", "osteopetrosis_review",
+                 "osteopetrosis_intermediate_review"]
 Domain = Literal["condition", "observation", "procedure", "drug", "measurement_value"]
 
 
@@ -38,6 +39,9 @@ class ScreenConceptSet(Entry):
     hpo: list[str] = []
     domains: list[Domain] = []
     codes: list[ScreenCode] = []  # empty only for a finding read from laboratory rules alone
+    # A finding that only counts up to an age (a ScreenWindow id, e.g. the neonatal period): rows recorded later
+    # are not this finding (a hypocalcaemia code at 6 months is hypocalcaemia, not neonatal hypocalcaemia).
+    age_max: str | None = None
 
 
 class ScreenLabRule(Entry):
@@ -91,6 +95,12 @@ class ScreenFamily(Entry):
     persistence_days: str | None = None
     # A second, lower list ("screen for review"): persons already on review_of's main list are not repeated here.
     review_of: Family | None = None
+    # Osteopetrosis review lists: flagged (at level low) when the window's score reaches the weight of the entry
+    # named here (e.g. OP-FLAG-PANCYTOPENIA: the marrow-failure picture) and the findings span at least the
+    # minimum number of domains of the entry named in review_min_domains_of (OP-SUSPICION-LEVELS
+    # min_domains_without_hallmark); a family without either is levelled as the per-child assessment does.
+    review_min_score_of: str | None = None
+    review_min_domains_of: str | None = None
 
 
 KINDS = {"screen_concept_set": ScreenConceptSet, "screen_lab_rule": ScreenLabRule, "screen_window": ScreenWindow,
