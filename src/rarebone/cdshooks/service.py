@@ -395,6 +395,18 @@ def create_cds_app(settings: CdsSettings):
     return fastapi_app(settings)
 
 
+def serve_app(settings: CdsSettings):
+    """The application of a process that serves the CDS Hooks service alone (``python -m rarebone.cdshooks``,
+    ``rarebone serve --cds-only``, each worker): ``create_cds_app`` plus the collector tuning of asgi.tune_gc
+    (lean layer only: the fastapi layer stays as it was, for comparison)."""
+    app = create_cds_app(settings)
+    if settings.http_layer == "lean":
+        from rarebone.cdshooks.asgi import tune_gc
+
+        tune_gc()
+    return app
+
+
 def fastapi_app(settings: CdsSettings, cds: CdsService | None = None, cors: bool = True):
     """The router in a FastAPI application (plus CORS unless ``cors`` is False: the lean layer adds its own)."""
     from fastapi import FastAPI
@@ -432,4 +444,4 @@ def app_from_environment():
 
     from rarebone.cdshooks.settings import CdsSettings
 
-    return create_cds_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))
+    return serve_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))
