@@ -12,6 +12,7 @@ checked; a weight is never guessed.
 
 from __future__ import annotations
 
+import uuid  # stdlib, light; at module level so tests can count the uuids (test_lean_layer.py)
 from dataclasses import dataclass
 
 from rarebone.knowledge import KnowledgeBase
@@ -192,8 +193,6 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
     for that day (when the plan is given), or is above every published maximum, or cannot be checked (no weight,
     no height for a per-m2 drug, no dose in mg)."""
     import copy
-    import uuid
-
     from rarebone.cdshooks.cards import _cite, _source
     from rarebone.cdshooks.models import Action, Suggestion
     from rarebone.transplant.dosing import round_down, tolerance
@@ -263,8 +262,6 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
 def _plan_card(kb, res, planned, drug, ordered, weight_line, table, source, citations, maker):
     """Warning when the order's single dose is not the plan's amount for that day (beyond float noise)."""
     import copy
-    import uuid
-
     from rarebone.cdshooks.models import Action, Suggestion
     from rarebone.transplant.dosing import tolerance
 
