@@ -21,6 +21,7 @@ log = logging.getLogger("rarebone.cdshooks")
 
 PATIENT_VIEW_ID = "rarebone-patient-view"
 ORDER_SIGN_ID = "rarebone-order-sign"
+ORDER_SELECT_ID = "rarebone-order-select"
 _PID = "{{context.patientId}}"
 
 
@@ -32,6 +33,10 @@ def _loinc_codes(kb, key: str) -> str:
 
 
 def services(kb) -> list[Service]:
+    dose_prefetch = {"patient": f"Patient/{_PID}",
+                     "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
+                     "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
+                     "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"}
     return [
         Service(hook="patient-view", id=PATIENT_VIEW_ID, title="rarebone: osteopetrosis and CNO red flags",
                 description="Reads the chart when it is opened and returns a card only when there is something to "
@@ -48,13 +53,18 @@ def services(kb) -> list[Service]:
                 description="Checks draft MedicationRequests for anakinra, pamidronate and the conditioning agents "
                 "of the transplant protocols against the published weight-based dose and cap; a warning card with "
                 "the corrected amount as a suggestion. Needs the child's weight (and height for per-m2 drugs).",
-                prefetch={"patient": f"Patient/{_PID}",
-                          "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
-                          "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
-                          "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"},
+                prefetch=dict(dose_prefetch),
                 usageRequirements="'plan' (optional): the child's transplant plan as rarebone writes it (plan "
                 "--format fhir: draft MedicationRequests, intent proposal, one per day); when given, an order for "
                 "a planned drug on a planned day is also checked against the planned amount."),
+        Service(hook="order-select", id=ORDER_SELECT_ID, title="rarebone: weight-based dose check while ordering",
+                description="The order-sign check, while the order is being built: the newly selected draft "
+                "MedicationRequests (context.selections) for anakinra, pamidronate and the conditioning agents "
+                "against the published weight-based dose and cap; a warning card with the corrected amount as a "
+                "suggestion. Needs the child's weight (and height for per-m2 drugs).",
+                prefetch=dict(dose_prefetch),
+                usageRequirements="As rarebone-order-sign; only the orders named in context.selections are "
+                "checked, the other draft orders are context."),
     ]
 
 
@@ -92,7 +102,8 @@ class CdsService:
             raise BadRequest(_first_error(exc)) from None
         if request.hook != service.hook:
             raise BadRequest(f"this service answers the {service.hook} hook, not {request.hook!r}")
-        handler = self._patient_view if service.hook == "patient-view" else self._order_sign
+        handler = {"patient-view": self._patient_view, "order-sign": self._order_sign,
+                   "order-select": self._order_select}[service.hook]
         response = handler(request, service, io)
         for card in response.cards:
             self.cards.add(card.uuid, f"fhir:{request.context.get('patientId')}", service_id, request.hookInstance)
@@ -176,9 +187,24 @@ class CdsService:
 
     def _order_sign(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.models import OrderSignContext
-        from rarebone.cdshooks.orders import Weight, order_cards
 
         context = _context(OrderSignContext, request.context)
+        return self._dose_cards(request, service, io, context, context.draftOrders)
+
+    def _order_select(self, request, service: Service, io: bool = True) -> CdsResponse:
+        """order-select: the same dose check, on the orders named in ``selections`` only (2.0 hook page: the
+        selections are the focus, the other draft orders are context)."""
+        from rarebone.cdshooks.models import OrderSelectContext
+
+        context = _context(OrderSelectContext, request.context)
+        chosen = set(context.selections)
+        entries = [e for e in context.draftOrders.get("entry") or [] if isinstance(e, dict) and
+                   f"{(e.get('resource') or {}).get('resourceType')}/{(e.get('resource') or {}).get('id')}" in chosen]
+        return self._dose_cards(request, service, io, context, dict(context.draftOrders, entry=entries))
+
+    def _dose_cards(self, request, service: Service, io: bool, context, draft_orders: dict) -> CdsResponse:
+        from rarebone.cdshooks.orders import Weight, order_cards
+
         result, notes, errors, values = self._read(request, service, io)
         maker = self._maker(context.patientId, notes)
         if errors:
@@ -196,7 +222,7 @@ class CdsService:
 
         plan = [r for r in resources(values.get("plan"))
                 if r.get("resourceType") == "MedicationRequest" and r.get("intent") == "proposal"]
-        return CdsResponse(cards=order_cards(self.kb, context.draftOrders, w, maker, plan))
+        return CdsResponse(cards=order_cards(self.kb, draft_orders, w, maker, plan))
 
     # -- feedback --------------------------------------------------------------------------------------------
     def discovery(self) -> dict:
