@@ -233,3 +233,34 @@ def test_fhir_path_lookup_matches_the_longest_registered_prefix():
               "$.phenotypicFeatures[1]x"]
     for p in probes:
         assert tr.fhir_path(p) == scan(p) if p else tr.fhir_path(p) == p, p
+
+
+@pytest.mark.parametrize("mount", ["", "/cds"])
+def test_hot_routes_answered_by_the_lean_route_itself_at_the_root_and_under_a_mount(ehr, tmp_path, mount):
+    """The workbench mounts the service at /cds: the lean route must still see its own paths (root_path), not
+    hand the hook calls to the FastAPI fallback (made to fail here)."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.testclient import TestClient
+
+    from rarebone.cdshooks import CdsSettings, Issuer, create_cds_app
+
+    settings = CdsSettings(base_url=BASE + mount, issuers=[Issuer(iss=ehr.url, jwks_url=ehr.url + "/jwks.json")],
+                           registry_db=f"sqlite:///{tmp_path / 'r.sqlite'}")
+    lean = create_cds_app(settings)
+
+    async def no_fallback(scope, receive, send):
+        raise AssertionError(f"fallback used for {scope['path']}")
+
+    lean.fallback = no_fallback
+    app = Starlette(routes=[Mount(mount, app=lean)]) if mount else lean
+    client = TestClient(app, base_url=BASE)
+    body = patient_view_request(bundle_resources(ROOT / "examples/fhir/tcirg1-infant-bundle.json"))
+    path = f"/cds-services/{PV}"
+    r = client.post(mount + path, json=body, headers={"Authorization": f"Bearer {ehr.sign(BASE + mount + path)}"})
+    assert r.status_code == 200 and r.json()["cards"]
+    d = client.get(mount + "/cds-services",
+                   headers={"Authorization": f"Bearer {ehr.sign(BASE + mount + '/cds-services')}"})
+    assert d.status_code == 200 and {s["id"] for s in d.json()["services"]} >= {PV, OS}
+    with pytest.raises(AssertionError, match="fallback used"):
+        client.post(mount + f"/cds-services/{PV}/feedback", json={"feedback": []})
