@@ -1,10 +1,23 @@
-"""CDS Hooks patient-view latency under load: full prefetch, 50 concurrent calls on loopback.
+"""CDS Hooks patient-view latency under load: full prefetch, 50 concurrent closed-loop callers on loopback.
 
-The service runs in its own process (``python -m rarebone.cdshooks``, one uvicorn worker), so the client's work
-does not share its interpreter; the benchmark process plays the EHR: it serves the JWKS, signs one ES384 JWT per
-call (before the clock starts) and sends the calls with httpx/asyncio, ``--concurrency`` at a time.
-Target (issue 14): p99 <= 100 ms at 50 concurrent calls. Run on demand:
-``PYTHONPATH=src python benchmarks/bench_cds_hooks.py [--calls 500] [--concurrency 50]``.
+The service runs in its own process (``python -m rarebone.cdshooks``, N uvicorn workers); this process plays the
+EHR: it serves the JWKS, signs one ES384 JWT per call (all before the clock starts) and keeps ``--concurrency``
+callers busy, each sending its next call as soon as the last is answered (closed loop), over keep-alive HTTP/1.1
+connections written with raw asyncio streams (request bytes built before the clock starts), so the client costs
+a fraction of a millisecond a call and does not hide the service's time behind its own.
+
+Scenarios: ``distinct`` - every call is another chart (its own Patient.id, every subject reference and the
+context's patientId changed), so the service's assessment cache can never answer; ``repeated`` - the same chart
+again and again (cache hits). Warm-up calls (``--warmup``) are excluded from the figures.
+
+Each HTTP layer (``--layers lean,fastapi``: the lean ASGI route and the previous FastAPI route) is run with each
+worker count (``--workers 1,2``) in the same run, so the ratio is measured under the same machine conditions.
+``--pin`` (one worker only): the service on CPU 0 and this client on CPU 1 (os.sched_setaffinity). Off by default:
+on the shared 2-core machine at load 5-12 a pinned service could not move off a busy CPU and did worse
+(docs/ehr-integration.md, Speed).
+
+Target (issue 14): p99 <= 100 ms at 50 concurrent calls. Run on demand (not in a loop: the cores are shared):
+``PYTHONPATH=src python benchmarks/bench_cds_hooks.py [--calls 2000] [--concurrency 50] [--workers 1,2]``.
 """
 
 from __future__ import annotations
@@ -13,7 +26,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -26,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "examples" / "fhir" / "tcirg1-infant-bundle.json"
+CLK = os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -35,62 +48,195 @@ def _free_port() -> int:
 
 
 def _jwks_server(jwks: dict) -> str:
-    import uvicorn
-    from fastapi import FastAPI
+    """The EHR's JWKS endpoint (read once by the service at its first call, then cached)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    app = FastAPI()
-    app.get("/jwks.json")(lambda: jwks)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}"
+    body = json.dumps(jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def _request() -> dict:
+def _request(patient_id: str | None = None) -> dict:
+    """A patient-view call with the four prefetch keys; with ``patient_id`` another chart: that id everywhere."""
     resources = [e["resource"] for e in json.loads(BUNDLE.read_text())["entry"]]
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    if patient_id is not None:
+        old = f"Patient/{patient['id']}"
+        resources = json.loads(json.dumps(resources).replace(json.dumps(old)[1:-1], f"Patient/{patient_id}"))
+        patient = next(r for r in resources if r["resourceType"] == "Patient")
+        patient["id"] = patient_id
 
     def searchset(kind):
         return {"resourceType": "Bundle", "type": "searchset",
-                "entry": [{"resource": r} for r in resources if r["resourceType"] == kind]}
+                "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources if r["resourceType"] == kind]}
 
-    patient = next(r for r in resources if r["resourceType"] == "Patient")
     return {"hook": "patient-view", "hookInstance": str(uuid.uuid4()),
             "context": {"userId": "Practitioner/bench", "patientId": patient["id"]},
             "prefetch": {"patient": patient, "conditions": searchset("Condition"),
                          "observations": searchset("Observation"), "medications": searchset("MedicationRequest")}}
 
 
-async def _run(url: str, tokens: list[str], body: dict, concurrency: int, distinct: bool) -> tuple[list[float], float]:
-    import httpx
+def _raw(path: str, port: int, token: str, body: dict) -> bytes:
+    data = json.dumps(body, separators=(",", ":")).encode()
+    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    gate = asyncio.Semaphore(concurrency)
+
+async def _closed_loop(port: int, requests: list[bytes], concurrency: int) -> tuple[list[float], float]:
+    """``concurrency`` callers, each on its own keep-alive connection, sending the next request when answered."""
+    queue = list(reversed(requests))
     latencies: list[float] = []
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        async def one(token: str) -> None:
-            call = body
-            if distinct:  # another chart each time: the service's assessment cache cannot answer
-                call = dict(body, hookInstance=str(uuid.uuid4()), context=dict(body["context"], patientId=token[-16:]))
-            async with gate:
-                start = time.perf_counter()
-                r = await client.post(url, json=call, headers={"Authorization": f"Bearer {token}"})
-                latencies.append((time.perf_counter() - start) * 1000)
-                if r.status_code != 200 or not r.json()["cards"]:
-                    raise SystemExit(f"unexpected answer {r.status_code}: {r.text[:200]}")
 
-        wall = time.perf_counter()
-        await asyncio.gather(*(one(t) for t in tokens))
-        return latencies, time.perf_counter() - wall
+    async def caller() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while queue:
+                raw = queue.pop()
+                start = time.perf_counter()
+                writer.write(raw)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:"))
+                body = await reader.readexactly(length)
+                latencies.append((time.perf_counter() - start) * 1000)
+                if not head.startswith(b"HTTP/1.1 200") or b'"cards":[{' not in body:
+                    raise SystemExit(f"unexpected answer: {head[:40]!r} {body[:300]!r}")
+        finally:
+            writer.close()
+
+    wall = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(min(concurrency, len(requests)))))
+    return latencies, time.perf_counter() - wall
+
+
+def _tree(pid: int) -> list[int]:
+    """The service process and its worker processes (uvicorn --workers forks them)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{tid}/children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except OSError:
+            pass
+    return total / CLK
+
+
+def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: str) -> list[dict]:
+    import jwt
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, RAREBONE_CDS_BASE_URL=base, RAREBONE_CDS_ISSUERS=f"{ehr}={ehr}/jwks.json",
+               RAREBONE_CDS_REGISTRY_DB=f"sqlite:///{tmp}/r.sqlite", RAREBONE_CDS_HTTP_LAYER=layer,
+               PYTHONPATH=str(ROOT / "src"))
+    service = subprocess.Popen([sys.executable, "-m", "rarebone.cdshooks", "--port", str(port),
+                                "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL)
+    rows = []
+    try:
+        deadline = time.monotonic() + 90
+        while True:  # up when discovery answers 401 (asks for a JWT); with N workers, wait for all of them
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(f"GET /cds-services HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+                    if s.recv(64).startswith(b"HTTP/1.1 401") and (workers == 1 or len(_tree(service.pid)) > workers):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or service.poll() is not None:
+                raise SystemExit("the service did not start (BENCH_VERBOSE=1 shows its log)")
+            time.sleep(0.2)
+        time.sleep(1 if workers > 1 else 0)
+        pids = _tree(service.pid)
+        if pin:
+            for p in pids:
+                for tid in os.listdir(f"/proc/{p}/task"):
+                    os.sched_setaffinity(int(tid), {0})
+            os.sched_setaffinity(0, {1})
+        path = "/cds-services/rarebone-patient-view"
+        url = base + path
+        now = int(time.time())
+
+        def token() -> str:
+            return jwt.encode({"iss": ehr, "aud": url, "iat": now, "exp": now + 3600, "jti": str(uuid.uuid4())},
+                              key, algorithm="ES384", headers={"kid": "bench", "typ": "JWT"})
+
+        same = _request()
+        for scenario in args.scenarios.split(","):
+            n = args.warmup + args.calls
+            if scenario == "distinct":  # another chart each call: the assessment cache cannot answer
+                bodies = [dict(_request(f"bench-{uuid.uuid4().hex[:16]}"), hookInstance=str(uuid.uuid4()))
+                          for _ in range(n)]
+            else:
+                bodies = [dict(same, hookInstance=str(uuid.uuid4())) for _ in range(n)]
+            raws = [_raw(path, port, token(), b) for b in bodies]  # signed and serialised before the clock
+            asyncio.run(_closed_loop(port, raws[:args.warmup], args.concurrency))
+            load = os.getloadavg()[0]
+            cpu0 = _cpu_seconds(pids)
+            client0 = time.process_time()
+            latencies, wall = asyncio.run(_closed_loop(port, raws[args.warmup:], args.concurrency))
+            client = time.process_time() - client0
+            cpu = _cpu_seconds(pids) - cpu0
+            q = statistics.quantiles(latencies, n=100, method="inclusive")
+            rows.append({"layer": layer, "workers": workers, "scenario": scenario, "pinned": pin,
+                         "p50": q[49], "p95": q[94], "p99": q[98], "max": max(latencies),
+                         "throughput": args.calls / wall, "service_cpu_ms": cpu * 1000 / args.calls,
+                         "client_cpu_ms": client * 1000 / args.calls, "load_before": load,
+                         "load_after": os.getloadavg()[0]})
+            print(_line(rows[-1]), flush=True)
+    finally:
+        if pin:
+            os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+        service.terminate()
+        try:
+            service.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            service.kill()
+    return rows
+
+
+def _line(r: dict) -> str:
+    return (f"| {r['layer']:7s} | {r['workers']} | {'pinned' if r['pinned'] else 'free':6s} | {r['scenario']:8s} | "
+            f"{r['p50']:7.1f} | {r['p95']:7.1f} | {r['p99']:7.1f} | {r['max']:7.1f} | {r['throughput']:5.0f} | "
+            f"{r['service_cpu_ms']:5.2f} | {r['client_cpu_ms']:5.2f} | {r['load_before']:.2f}-{r['load_after']:.2f} |")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=500)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=2000, help="measured calls per scenario (default 2000)")
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=200, help="calls before the clock starts, per scenario")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to run, e.g. 1,2")
+    parser.add_argument("--layers", default="lean,fastapi", help="HTTP layers: lean (default) and/or fastapi (old)")
+    parser.add_argument("--scenarios", default="distinct,repeated")
+    parser.add_argument("--pin", action="store_true", help="one worker: service on CPU 0, client on CPU 1")
+    parser.add_argument("--json", help="also write the rows as JSON to this file")
     args = parser.parse_args()
 
     import jwt
@@ -99,56 +245,28 @@ def main() -> None:
     key = ec.generate_private_key(ec.SECP384R1())
     jwks = {"keys": [{**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key())), "kid": "bench", "alg": "ES384"}]}
     ehr = _jwks_server(jwks)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    print(f"patient-view, full prefetch (TCIRG1 infant, 4 keys), {args.calls} calls per row after {args.warmup} "
+          f"warm-up, {args.concurrency} concurrent closed-loop callers, {os.cpu_count()} CPUs, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; target p99 <= 100 ms")
+    print("| layer | workers | cpus | charts | p50 ms | p95 ms | p99 ms | max ms | calls/s | service CPU ms/call "
+          "| client CPU ms/call | load avg (1 min) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, RAREBONE_CDS_BASE_URL=base, RAREBONE_CDS_ISSUERS=f"{ehr}={ehr}/jwks.json",
-                   RAREBONE_CDS_REGISTRY_DB=f"sqlite:///{tmp}/r.sqlite", PYTHONPATH=str(ROOT / "src"))
-        service = subprocess.Popen([sys.executable, "-m", "rarebone.cdshooks", "--port", str(port),
-                                    "--workers", str(args.workers)], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL)
-        try:
-            import httpx
-
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(base + "/cds-services", timeout=1).status_code == 401:  # up, and asking for a JWT
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            url = f"{base}/cds-services/rarebone-patient-view"
-            now = int(time.time())
-
-            def token() -> str:
-                return jwt.encode({"iss": ehr, "aud": url, "iat": now, "exp": now + 600, "jti": str(uuid.uuid4())},
-                                  key, algorithm="ES384", headers={"kid": "bench", "typ": "JWT"})
-
-            body = _request()
-            tokens = [token() for _ in range(args.warmup + 2 * args.calls)]  # signed before any clock starts
-            asyncio.run(_run(url, tokens[:args.warmup], body, args.concurrency, True))
-            tokens = tokens[args.warmup:]
-            client_cpu = resource.getrusage(resource.RUSAGE_SELF)
-            results = {}
-            for name, distinct in (("distinct charts (no cache)", True), ("same chart again (cache)", False)):
-                batch, tokens = tokens[:args.calls], tokens[args.calls:]
-                results[name] = asyncio.run(_run(url, batch, body, args.concurrency, distinct))
-            used = resource.getrusage(resource.RUSAGE_SELF)
-            client_ms = (used.ru_utime + used.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime) * 1000
-        finally:
-            service.terminate()
-            service.wait(timeout=10)
-    # The service's CPU (all its workers, warm-up and start-up included) and the client's: both share the cores.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"patient-view, full prefetch (TCIRG1 infant, {len(body['prefetch'])} keys), {args.calls} calls, "
-          f"{args.concurrency} concurrent, {args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; target p99 <= 100 ms")
-    print(f"CPU per call: benchmark client {client_ms / (2 * args.calls):.1f} ms (measured part); service "
-          f"{(children.ru_utime + children.ru_stime) * 1000 / (args.warmup + 2 * args.calls):.1f} ms "
-          "(whole process life, start-up included)")
-    for name, (lat, wall) in results.items():
-        q = statistics.quantiles(lat, n=100, method="inclusive")
-        print(f"{name:28s} p50 {q[49]:7.1f} ms  p95 {q[94]:7.1f} ms  p99 {q[98]:7.1f} ms  max {max(lat):7.1f} ms  "
-              f"{args.calls / wall:5.0f} calls/s")
+        for workers in [int(w) for w in args.workers.split(",")]:
+            for layer in args.layers.split(","):
+                pin = args.pin and workers == 1 and (os.cpu_count() or 1) >= 2
+                rows += _run_service(args, layer, workers, pin, key, ehr, tmp)
+    for workers in sorted({r["workers"] for r in rows}):
+        for scenario in args.scenarios.split(","):
+            pick = {r["layer"]: r for r in rows if r["workers"] == workers and r["scenario"] == scenario}
+            if "lean" in pick and "fastapi" in pick:
+                old, new = pick["fastapi"], pick["lean"]
+                print(f"{workers} worker(s), {scenario}: fastapi/lean p99 {old['p99'] / new['p99']:.1f}x, "
+                      f"throughput lean/fastapi {new['throughput'] / old['throughput']:.1f}x, service CPU per call "
+                      f"fastapi/lean {old['service_cpu_ms'] / new['service_cpu_ms']:.1f}x")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -215,3 +215,30 @@ def test_order_checked_against_the_childs_plan_for_that_day(cds):
     assert fixed["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == amount
     del prefetch["plan"]  # no plan (optional key) and no fhirServer: checked against the published maxima only
     assert _cards(cds, _request(pid, [order(lower)], prefetch)) == []
+
+
+def test_anakinra_two_orders_same_day_cumulative_against_pardeo2015_both_sides(cds):
+    """Two anakinra draft orders for the same day, each under the daily maximum (CNO-LADDER-ANAKINRA, PARDEO2015
+    mg/kg/day with the label cap): their sum is checked against it; at the maximum no card, above it one card."""
+    weight = 20.0
+    half = _anakinra_limit(weight) / 2
+    at = [_order("ana-c", "anakinra", half), _order("ana-c", "anakinra", half)]
+    assert _cards(cds, _request("ana-c", at, _patient("ana-c", weight))) == []
+    above = [_order("ana-c", "anakinra", half), _order("ana-c", "anakinra", half + 1)]
+    cards = _cards(cds, _request("ana-c", above, _patient("ana-c", weight)))
+    assert len(cards) == 1 and "2 orders add up to" in cards[0]["summary"] and not cards[0].get("suggestions")
+    assert all(o["id"] in cards[0]["detail"] for o in above) and "PARDEO2015" in cards[0]["detail"]
+    # different days: each day on its own
+    for day, order in zip(("2030-01-01", "2030-01-02"), above):
+        order["authoredOn"] = day
+    assert _cards(cds, _request("ana-c", above, _patient("ana-c", weight))) == []
+
+
+def test_pamidronate_orders_are_not_summed_a_per_dose_maximum_says_nothing_about_a_day(cds):
+    from rarebone.knowledge.kinds.cno import CnoRegimen
+
+    weight = 20.0
+    regimens = [r for r in KB.of_kind(CnoRegimen) if r.agent == "pamidronate"]
+    top = max(min(r.dose_mg_per_kg * weight, r.max_mg_per_dose or float("inf")) for r in regimens)
+    two = [_order("pam-c", "pamidronate", top, per_day=None), _order("pam-c", "pamidronate", top, per_day=None)]
+    assert _cards(cds, _request("pam-c", two, _patient("pam-c", weight))) == []

@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level="info")
         return 0
-    from rarebone.cdshooks.service import create_cds_app
+    from rarebone.cdshooks.service import serve_app
 
-    uvicorn.run(create_cds_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(serve_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -49,13 +49,17 @@ class Verifier:
             raise AuthError(f"the issuer's JWKS could not be read ({type(exc).__name__})") from None
         return _KeySet(time.monotonic(), {k.key_id: k for k in jwks.keys if k.key_id})
 
-    def _key(self, iss: str, url: str, kid: str):
+    def _key(self, iss: str, url: str, kid: str, io: bool = True):
         now = time.monotonic()
         cached = self._keys.get(iss)
         stale = cached is None or now - cached.fetched >= self.settings.jwks_cache_seconds
         # An unknown kid refreshes the set (key rotation), at most once a second per issuer, so a flood of
         # made-up kids cannot make us hammer the EHR's JWKS endpoint.
         if stale or (kid not in cached.keys and now - cached.fetched > 1):
+            if not io:  # on the event loop: the caller goes on in a thread (nothing recorded yet)
+                from rarebone.cdshooks.blocking import NeedsIO
+
+                raise NeedsIO()
             cached = self._fetch(url)
             self._keys[iss] = cached
         key = cached.keys.get(kid)
@@ -64,7 +68,7 @@ class Verifier:
         return key
 
     # -- the token -------------------------------------------------------------------------------------------
-    def verify(self, authorization: str | None, path: str) -> dict:
+    def verify(self, authorization: str | None, path: str, io: bool = True) -> dict:
         import jwt
 
         if not authorization or not authorization.startswith("Bearer "):
@@ -89,7 +93,7 @@ class Verifier:
             raise AuthError("JWT issuer is not on this service's allow-list")
         if header.get("jku") not in (None, issuer.jwks_url):
             raise AuthError("JWT jku is not the JWKS URL configured for this issuer")
-        key = self._key(issuer.iss, issuer.jwks_url, kid)
+        key = self._key(issuer.iss, issuer.jwks_url, kid, io)
         audience = self.settings.audience(path)
         try:
             verified = jwt.decode(token, key=key, algorithms=[alg], audience=audience, issuer=issuer.iss,

@@ -65,10 +65,12 @@ def _fill(template: str, context: dict) -> str:
 
 
 def gather(request: HookRequest, templates: dict[str, str], extra_query: dict[str, str] | None = None,
-           timeout: float = 5.0, max_pages: int = 10, client=None, optional: frozenset = frozenset()) -> Gathered:
+           timeout: float = 5.0, max_pages: int = 10, client=None, optional: frozenset = frozenset(),
+           io: bool = True) -> Gathered:
     """Every key of ``templates``: from the prefetch when satisfied, else fetched (``extra_query`` adds search
     parameters to our own query, e.g. a date window), else 412 - except ``optional`` keys, which are then simply
-    absent from the result (the caller says what it could not check)."""
+    absent from the result (the caller says what it could not check). ``io`` False: raise NeedsIO instead of
+    fetching (the call runs on the event loop and must go on in a thread)."""
     got = Gathered()
     prefetch = request.prefetch or {}
     missing = []
@@ -90,6 +92,10 @@ def gather(request: HookRequest, templates: dict[str, str], extra_query: dict[st
     if not request.fhirServer:
         raise PreconditionFailed(f"prefetch {', '.join(missing)} not provided and the request carries no "
                                  "fhirServer to fetch it from")
+    if not io:
+        from rarebone.cdshooks.blocking import NeedsIO
+
+        raise NeedsIO()
     import httpx
 
     headers = {"Accept": "application/fhir+json"}

@@ -90,6 +90,13 @@ class OrderSignContext(_Open):
         return self
 
 
+class OrderSelectContext(OrderSignContext):
+    """order-select (hook page, 2.0): ``selections`` names the newly selected orders ("MedicationRequest/103")
+    among ``draftOrders``; advice is for those, the rest of the Bundle is context."""
+
+    selections: list[str]
+
+
 # --- response ----------------------------------------------------------------------------------------------
 
 class Source(_Open):

@@ -12,6 +12,7 @@ checked; a weight is never guessed.
 
 from __future__ import annotations
 
+import uuid  # stdlib, light; at module level so tests can count the uuids (test_lean_layer.py)
 from dataclasses import dataclass
 
 from rarebone.knowledge import KnowledgeBase
@@ -192,13 +193,13 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
     for that day (when the plan is given), or is above every published maximum, or cannot be checked (no weight,
     no height for a per-m2 drug, no dose in mg)."""
     import copy
-    import uuid
-
     from rarebone.cdshooks.cards import _cite, _source
     from rarebone.cdshooks.models import Action, Suggestion
     from rarebone.transplant.dosing import round_down, tolerance
 
     cards = []
+    # orders under a daily maximum on their own, by (drug, day): together they may not be (cumulative check)
+    under_daily: dict[tuple[str, str | None], list[tuple[dict, float, str, Limit, str, list, str, str]]] = {}
     for index, entry in enumerate(draft_orders.get("entry") or []):
         res = entry.get("resource") or {}
         if res.get("resourceType") != "MedicationRequest":
@@ -237,6 +238,9 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
         else:
             value, what = ordered.dose_mg, f"{_fmt(ordered.dose_mg)} mg per dose"
         if value <= top.amount_mg + tolerance(kb):
+            if top.per == "day":
+                under_daily.setdefault((drug, order_date(res)), []).append(
+                    (res, value, what, top, table, citations, weight_line, source))
             continue
         per_dose_max = top.amount_mg / (ordered.doses_per_day or 1) if top.per == "day" else top.amount_mg
         corrected = round_down(kb, min(per_dose_max, ordered.dose_mg))
@@ -257,14 +261,38 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
                           f"{unit} for {_fmt(w.kg)} kg", "warning", body, source, citations, [suggestion])
         card.selectionBehavior = "at-most-one"
         cards.append(card)
+    cards += _cumulative_cards(kb, under_daily, w, maker)
+    return cards
+
+
+def _cumulative_cards(kb: KnowledgeBase, groups: dict, w: Weight, maker) -> list:
+    """Several draft orders of one drug for the same day (or all without a day: signed together), each under the
+    drug's daily maximum, whose daily amounts add up to more than it: one warning card, no suggestion (which order
+    to reduce is the prescriber's choice). Only daily maxima are summed; a per-dose maximum says nothing about a day."""
+    from rarebone.transplant.dosing import tolerance
+
+    cards = []
+    for (drug, day), orders in groups.items():
+        if len(orders) < 2:
+            continue
+        total = sum(value for _, value, *_ in orders)
+        _, _, _, top, table, citations, weight_line, source = orders[0]  # same drug and child: same limits
+        if total <= top.amount_mg + tolerance(kb):
+            continue
+        when = f"on {day}" if day else "without a date (taken as given together)"
+        lines = "\n".join(f"- {res.get('resourceType')}/{res.get('id', '?')}: {what}" for res, _, what, *_ in orders)
+        body = (f"{len(orders)} draft orders of {drug} {when} add up to **{_fmt(total)} mg/day**; each is under the "
+                f"maximum on its own. Largest published maximum for this child: **{_fmt(top.amount_mg)} mg/day** "
+                f"({top.label}).\n\n{lines}\n\n{weight_line}\n\n**Published doses in the knowledge base**\n\n{table}")
+        cards.append(maker.card(f"{drug.capitalize()}: {len(orders)} orders add up to {_fmt(total)} mg/day, above the "
+                                f"maximum {_fmt(top.amount_mg)} mg/day for {_fmt(w.kg)} kg", "warning", body, source,
+                                citations))
     return cards
 
 
 def _plan_card(kb, res, planned, drug, ordered, weight_line, table, source, citations, maker):
     """Warning when the order's single dose is not the plan's amount for that day (beyond float noise)."""
     import copy
-    import uuid
-
     from rarebone.cdshooks.models import Action, Suggestion
     from rarebone.transplant.dosing import tolerance
 

@@ -21,6 +21,7 @@ log = logging.getLogger("rarebone.cdshooks")
 
 PATIENT_VIEW_ID = "rarebone-patient-view"
 ORDER_SIGN_ID = "rarebone-order-sign"
+ORDER_SELECT_ID = "rarebone-order-select"
 _PID = "{{context.patientId}}"
 
 
@@ -32,6 +33,10 @@ def _loinc_codes(kb, key: str) -> str:
 
 
 def services(kb) -> list[Service]:
+    dose_prefetch = {"patient": f"Patient/{_PID}",
+                     "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
+                     "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
+                     "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"}
     return [
         Service(hook="patient-view", id=PATIENT_VIEW_ID, title="rarebone: osteopetrosis and CNO red flags",
                 description="Reads the chart when it is opened and returns a card only when there is something to "
@@ -48,13 +53,18 @@ def services(kb) -> list[Service]:
                 description="Checks draft MedicationRequests for anakinra, pamidronate and the conditioning agents "
                 "of the transplant protocols against the published weight-based dose and cap; a warning card with "
                 "the corrected amount as a suggestion. Needs the child's weight (and height for per-m2 drugs).",
-                prefetch={"patient": f"Patient/{_PID}",
-                          "weight": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'weight')}&_sort=-date&_count=1",
-                          "height": f"Observation?patient={_PID}&code={_loinc_codes(kb, 'height')}&_sort=-date&_count=1",
-                          "plan": f"MedicationRequest?patient={_PID}&intent=proposal&status=draft"},
+                prefetch=dict(dose_prefetch),
                 usageRequirements="'plan' (optional): the child's transplant plan as rarebone writes it (plan "
                 "--format fhir: draft MedicationRequests, intent proposal, one per day); when given, an order for "
                 "a planned drug on a planned day is also checked against the planned amount."),
+        Service(hook="order-select", id=ORDER_SELECT_ID, title="rarebone: weight-based dose check while ordering",
+                description="The order-sign check, while the order is being built: the newly selected draft "
+                "MedicationRequests (context.selections) for anakinra, pamidronate and the conditioning agents "
+                "against the published weight-based dose and cap; a warning card with the corrected amount as a "
+                "suggestion. Needs the child's weight (and height for per-m2 drugs).",
+                prefetch=dict(dose_prefetch),
+                usageRequirements="As rarebone-order-sign; only the orders named in context.selections are "
+                "checked, the other draft orders are context."),
     ]
 
 
@@ -73,13 +83,14 @@ class CdsService:
         self.feedback = FeedbackStore(settings.registry_db)
         self.assessments = _Lru(settings.assessment_cache_size)
 
-    def authenticate(self, authorization: str | None, path: str) -> dict:
+    def authenticate(self, authorization: str | None, path: str, io: bool = True) -> dict:
         if not self.settings.require_auth:
             return {"iss": "unauthenticated (require_auth off)"}
-        return self.verifier.verify(authorization, path)
+        return self.verifier.verify(authorization, path, io)
 
     # -- hooks -----------------------------------------------------------------------------------------------
-    def call(self, service_id: str, body: Any) -> dict:
+    def call(self, service_id: str, body: Any, io: bool = True) -> dict:
+        """One hook call -> the response body. ``io`` False (on the event loop): NeedsIO before any fetch."""
         from pydantic import ValidationError
 
         from rarebone.cdshooks.models import HookRequest
@@ -91,8 +102,9 @@ class CdsService:
             raise BadRequest(_first_error(exc)) from None
         if request.hook != service.hook:
             raise BadRequest(f"this service answers the {service.hook} hook, not {request.hook!r}")
-        handler = self._patient_view if service.hook == "patient-view" else self._order_sign
-        response = handler(request, service)
+        handler = {"patient-view": self._patient_view, "order-sign": self._order_sign,
+                   "order-select": self._order_select}[service.hook]
+        response = handler(request, service, io)
         for card in response.cards:
             self.cards.add(card.uuid, f"fhir:{request.context.get('patientId')}", service_id, request.hookInstance)
         return response.model_dump(mode="json", exclude_none=True)
@@ -102,7 +114,7 @@ class CdsService:
 
         return CardMaker(self.kb, self.settings.workbench_url, self.settings.workbench_link_type, patient_id, notes)
 
-    def _read(self, request, service) -> tuple[Any, list[str], list[str], dict]:
+    def _read(self, request, service, io: bool = True) -> tuple[Any, list[str], list[str], dict]:
         """Prefetch/fetch -> Bundle -> intake: (IntakeResult or None, notes, read errors or [], values by key)."""
         from rarebone.cdshooks.fhirdata import gather
         from rarebone.cdshooks.record import build_bundle, months_ago
@@ -111,7 +123,7 @@ class CdsService:
         from rarebone.intake.fhir import read_bundle_dict
 
         got = gather(request, service.prefetch, None, self.settings.fhir_timeout_seconds,
-                     self.settings.fhir_max_pages, optional=frozenset({"plan"}))
+                     self.settings.fhir_max_pages, optional=frozenset({"plan"}), io=io)
         if got.values.get("patient") is None:
             raise PreconditionFailed("the Patient is null in the prefetch or not found on the FHIR server")
         cutoff = None
@@ -135,7 +147,7 @@ class CdsService:
                           _source(self.kb, f"rarebone {service.id}", "record-unreadable", "Record unreadable", []), [])
         return CdsResponse(cards=[card])
 
-    def _patient_view(self, request, service: Service) -> CdsResponse:
+    def _patient_view(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.cards import patient_view_cards
         from rarebone.cdshooks.models import PatientViewContext
         from rarebone.workflows.assess import assess_patient
@@ -146,7 +158,7 @@ class CdsService:
         if cached is None:
             # Fetched Observations are not narrowed by date in the query: coded findings and variants count
             # whatever their age, exactly as with a prefetch; the window applies to laboratory values only.
-            result, notes, errors, _ = self._read(request, service)
+            result, notes, errors, _ = self._read(request, service, io)
             assessment = None if errors else assess_patient(result.patient, result.warnings, self.kb)
             cached = (assessment, notes, errors)
             if key:
@@ -173,12 +185,27 @@ class CdsService:
                           sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _order_sign(self, request, service: Service) -> CdsResponse:
+    def _order_sign(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.models import OrderSignContext
-        from rarebone.cdshooks.orders import Weight, order_cards
 
         context = _context(OrderSignContext, request.context)
-        result, notes, errors, values = self._read(request, service)
+        return self._dose_cards(request, service, io, context, context.draftOrders)
+
+    def _order_select(self, request, service: Service, io: bool = True) -> CdsResponse:
+        """order-select: the same dose check, on the orders named in ``selections`` only (2.0 hook page: the
+        selections are the focus, the other draft orders are context)."""
+        from rarebone.cdshooks.models import OrderSelectContext
+
+        context = _context(OrderSelectContext, request.context)
+        chosen = set(context.selections)
+        entries = [e for e in context.draftOrders.get("entry") or [] if isinstance(e, dict) and
+                   f"{(e.get('resource') or {}).get('resourceType')}/{(e.get('resource') or {}).get('id')}" in chosen]
+        return self._dose_cards(request, service, io, context, dict(context.draftOrders, entry=entries))
+
+    def _dose_cards(self, request, service: Service, io: bool, context, draft_orders: dict) -> CdsResponse:
+        from rarebone.cdshooks.orders import Weight, order_cards
+
+        result, notes, errors, values = self._read(request, service, io)
         maker = self._maker(context.patientId, notes)
         if errors:
             return self._unreadable(maker, errors, service)
@@ -195,9 +222,12 @@ class CdsService:
 
         plan = [r for r in resources(values.get("plan"))
                 if r.get("resourceType") == "MedicationRequest" and r.get("intent") == "proposal"]
-        return CdsResponse(cards=order_cards(self.kb, context.draftOrders, w, maker, plan))
+        return CdsResponse(cards=order_cards(self.kb, draft_orders, w, maker, plan))
 
     # -- feedback --------------------------------------------------------------------------------------------
+    def discovery(self) -> dict:
+        return DiscoveryResponse(services=list(self.services.values())).model_dump(mode="json", exclude_none=True)
+
     def store_feedback(self, service_id: str, body: Any, claims: dict) -> int:
         from pydantic import ValidationError
 
@@ -260,12 +290,60 @@ def _context(model, context: dict):
         raise BadRequest("context" + _first_error(exc)[1:]) from None
 
 
-def create_cds_router(settings: CdsSettings):
-    """The CDS Hooks routes (GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback)."""
+NOT_JSON = object()  # the body of a request that did not parse as JSON (400 once the JWT is checked)
+
+
+def answer(cds: CdsService, path: str, authorization: str | None, work, label: str, started: float,
+           io: bool = True, claims: dict | None = None) -> tuple[int, dict]:
+    """One call, both HTTP layers: the JWT checked, ``work(claims, io)`` done, every failure mapped to its status
+    and one sentence; the log line. ``io`` False: the call runs on the event loop and NeedsIO (with the claims
+    when they are already verified) is raised where it would wait on the network; nothing is logged then."""
+    from rarebone.cdshooks.blocking import NeedsIO
+
+    status, cards = 200, "-"
+    try:
+        if claims is None:
+            claims = cds.authenticate(authorization, path, io)
+        result = work(claims, io)
+        if isinstance(result, dict) and "cards" in result:
+            cards = str(len(result["cards"]))
+        return 200, result
+    except NeedsIO as exc:
+        exc.claims, status = claims, None
+        raise
+    except AuthError as exc:
+        status, message = 401, str(exc)
+    except PreconditionFailed as exc:
+        status, message = 412, str(exc)
+    except BadRequest as exc:
+        status, message = 400, str(exc)
+    except Exception as exc:  # noqa: BLE001 - the message may quote patient data: log its type only
+        status = 500
+        log.error("%s %s failed: %s", label, path, type(exc).__name__)
+        return 500, {"error": f"internal error ({type(exc).__name__}); the service log has the time of the call"}
+    finally:
+        if status is not None:
+            log.info("%s %s %d in %.1f ms, cards %s", label, path, status, (time.perf_counter() - started) * 1000,
+                     cards)
+    return status, {"error": message}
+
+
+def hook_work(cds: CdsService, service_id: str, body: Any):
+    def work(_claims: dict, io: bool) -> dict:
+        if body is NOT_JSON:
+            raise BadRequest("the request body is not JSON")
+        return cds.call(service_id, body, io)
+
+    return work
+
+
+def create_cds_router(settings: CdsSettings, cds: CdsService | None = None):
+    """The CDS Hooks routes (GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback) on
+    FastAPI, each call in a worker thread. ``cds``: share a service object (the lean layer's fallback routes)."""
     from fastapi import APIRouter, Header, Request
     from fastapi.responses import JSONResponse
 
-    cds = CdsService(settings)
+    cds = cds or CdsService(settings)
     limiter = [None]  # created on first use, inside the event loop
     router = APIRouter()
     router.cds = cds  # tests and the workbench reach the service object through the router
@@ -276,45 +354,22 @@ def create_cds_router(settings: CdsSettings):
 
     async def _run(path: str, authorization: str | None, work, label: str):
         started = time.perf_counter()
-        status, cards = 200, "-"
-        try:
-            # One hop to the thread pool, not two: each hop is a context switch and a wait for the GIL.
-            # A few threads, queued in arrival order (anyio's limiter is FIFO): with 50 calls in flight and 40 threads
-            # fighting for the GIL, every call finishes late; with few, calls finish in turn (p99 closer to p50).
-            if limiter[0] is None:
-                import anyio
+        # One hop to the thread pool, not two: each hop is a context switch and a wait for the GIL.
+        # A few threads, queued in arrival order (anyio's limiter is FIFO): with 50 calls in flight and 40 threads
+        # fighting for the GIL, every call finishes late; with few, calls finish in turn (p99 closer to p50).
+        if limiter[0] is None:
+            import anyio
 
-                limiter[0] = anyio.CapacityLimiter(settings.worker_threads)
-            import anyio.to_thread
+            limiter[0] = anyio.CapacityLimiter(settings.worker_threads)
+        import anyio.to_thread
 
-            result = await anyio.to_thread.run_sync(lambda: work(cds.authenticate(authorization, path)),
-                                                    limiter=limiter[0])
-            if isinstance(result, dict) and "cards" in result:
-                cards = str(len(result["cards"]))
-            return result
-        except AuthError as exc:
-            status = 401
-            return _error(401, str(exc))
-        except PreconditionFailed as exc:
-            status = 412
-            return _error(412, str(exc))
-        except BadRequest as exc:
-            status = 400
-            return _error(400, str(exc))
-        except Exception as exc:  # noqa: BLE001 - the message may quote patient data: log its type only
-            status = 500
-            log.error("%s %s failed: %s", label, path, type(exc).__name__)
-            return _error(500, f"internal error ({type(exc).__name__}); the service log has the time of the call")
-        finally:
-            log.info("%s %s %d in %.1f ms, cards %s", label, path, status, (time.perf_counter() - started) * 1000,
-                     cards)
+        status, payload = await anyio.to_thread.run_sync(
+            lambda: answer(cds, path, authorization, work, label, started), limiter=limiter[0])
+        return payload if status == 200 else _error(status, payload["error"])
 
     @router.get("/cds-services", response_model=None)
     async def discovery(authorization: str | None = Header(default=None)):
-        def work(_claims):
-            return DiscoveryResponse(services=list(cds.services.values())).model_dump(mode="json", exclude_none=True)
-
-        return await _run("/cds-services", authorization, work, "discovery")
+        return await _run("/cds-services", authorization, lambda _claims, _io: cds.discovery(), "discovery")
 
     @router.post("/cds-services/{service_id}", response_model=None)
     async def call(service_id: str, request: Request, authorization: str | None = Header(default=None)):
@@ -322,14 +377,7 @@ def create_cds_router(settings: CdsSettings):
             return _error(404, f"no CDS service {service_id!r} here; see GET /cds-services")
         path = f"/cds-services/{service_id}"
         body = await _json(request)
-
-        def work(_claims):
-            if body is _NOT_JSON:
-                raise BadRequest("the request body is not JSON")
-            response = cds.call(service_id, body)
-            return response
-
-        return await _run(path, authorization, work, "service")
+        return await _run(path, authorization, hook_work(cds, service_id, body), "service")
 
     @router.post("/cds-services/{service_id}/feedback", response_model=None)
     async def feedback(service_id: str, request: Request, authorization: str | None = Header(default=None)):
@@ -338,8 +386,8 @@ def create_cds_router(settings: CdsSettings):
         path = f"/cds-services/{service_id}/feedback"
         body = await _json(request)
 
-        def work(claims):
-            if body is _NOT_JSON:
+        def work(claims, _io):
+            if body is NOT_JSON:
                 raise BadRequest("the request body is not JSON")
             stored = cds.store_feedback(service_id, body, claims)
             return {"stored": stored}
@@ -349,36 +397,71 @@ def create_cds_router(settings: CdsSettings):
     return router
 
 
-_NOT_JSON = object()
-
-
 async def _json(request):
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes):
     import json
 
     try:
-        return json.loads(await request.body())
+        return json.loads(raw)
     except ValueError:
-        return _NOT_JSON
+        return NOT_JSON
 
 
 def create_cds_app(settings: CdsSettings):
-    """The CDS Hooks service as its own application: the router plus CORS for browser-based CDS clients."""
+    """The CDS Hooks service as its own application, with CORS for browser-based CDS clients. Setting
+    ``http_layer``: "lean" (default; asgi.py: the hook calls on a bare ASGI route, run on the event loop) or
+    "fastapi" (the FastAPI router, each call in a worker thread; kept for comparison, docs "Speed")."""
+    if settings.http_layer == "lean":
+        from rarebone.cdshooks.asgi import LeanCdsApp
+
+        return LeanCdsApp(settings)
+    return fastapi_app(settings)
+
+
+def serve_app(settings: CdsSettings):
+    """The application of a process that serves the CDS Hooks service alone (``python -m rarebone.cdshooks``,
+    ``rarebone serve --cds-only``, each worker): ``create_cds_app`` plus the collector tuning of asgi.tune_gc
+    (lean layer only: the fastapi layer stays as it was, for comparison)."""
+    app = create_cds_app(settings)
+    if settings.http_layer == "lean":
+        from rarebone.cdshooks.asgi import tune_gc
+
+        tune_gc()
+    return app
+
+
+def fastapi_app(settings: CdsSettings, cds: CdsService | None = None, cors: bool = True):
+    """The router in a FastAPI application (plus CORS unless ``cors`` is False: the lean layer adds its own)."""
     from fastapi import FastAPI
-    from fastapi.middleware.cors import CORSMiddleware
 
     from rarebone import __version__
 
     app = FastAPI(title="rarebone CDS Hooks service", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url=None)
-    router = create_cds_router(settings)
+    router = create_cds_router(settings, cds)
     app.include_router(router)
     app.state.cds = router.cds
+    return with_cors(app, settings) if cors else app
+
+
+def with_cors(app, settings: CdsSettings):
     if settings.cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
         # OWASP (the specification defers to it): name the EHR origins, never '*' with credentials.
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
-                           allow_methods=["GET", "POST", "OPTIONS"],
-                           allow_headers=["Authorization", "Content-Type"])
+        if hasattr(app, "add_middleware"):
+            app.add_middleware(CORSMiddleware, **_cors(settings))
+        else:
+            return CORSMiddleware(app, **_cors(settings))
     return app
+
+
+def _cors(settings: CdsSettings) -> dict:
+    return dict(allow_origins=settings.cors_origins, allow_credentials=False, allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"])
 
 
 def app_from_environment():
@@ -387,4 +470,4 @@ def app_from_environment():
 
     from rarebone.cdshooks.settings import CdsSettings
 
-    return create_cds_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))
+    return serve_app(CdsSettings.model_validate_json(os.environ["RAREBONE_CDS_SETTINGS_JSON"]))

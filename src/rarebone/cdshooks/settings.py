@@ -13,7 +13,7 @@ TOML (``RAREBONE_CDS_CONFIG=/etc/rarebone/cds.toml``)::
     jwks_url = "https://ehr.hospital.example/.well-known/jwks.json"
 
 The environment overrides single values: ``RAREBONE_CDS_BASE_URL``, ``RAREBONE_CDS_WORKBENCH_URL``,
-``RAREBONE_CDS_REGISTRY_DB``, ``RAREBONE_CDS_CORS_ORIGINS`` (comma separated) and ``RAREBONE_CDS_ISSUERS``
+``RAREBONE_CDS_REGISTRY_DB``, ``RAREBONE_CDS_HTTP_LAYER``, ``RAREBONE_CDS_CORS_ORIGINS`` (comma separated) and ``RAREBONE_CDS_ISSUERS``
 (``iss=jwks_url`` pairs separated by spaces).
 """
 
@@ -60,6 +60,9 @@ class CdsSettings(BaseModel):
     # threads per worker running calls (CPU-bound under the GIL; more threads only interleave them). Calls that
     # fetch from the FHIR server hold a thread while waiting, so keep a few. Measured: docs "Speed".
     worker_threads: int = Field(default=4, ge=1)  # 0 turns the cache of recent patient-view assessments off
+    # "lean": hook calls on a bare ASGI route, run on the event loop unless they must wait on the network (asgi.py);
+    # "fastapi": the FastAPI router, every call in a worker thread (the previous layer, kept for comparison).
+    http_layer: Literal["lean", "fastapi"] = "lean"
 
     @field_validator("base_url", "workbench_url")
     @classmethod
@@ -95,7 +98,7 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
             raise InputError(f"cannot read the CDS Hooks settings: {exc.strerror}", source=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"not TOML: {exc}", source=str(path)) from None
-    for key in ("base_url", "workbench_url", "registry_db", "prefetch_validation"):
+    for key in ("base_url", "workbench_url", "registry_db", "prefetch_validation", "http_layer"):
         if env.get(f"RAREBONE_CDS_{key.upper()}"):
             data[key] = env[f"RAREBONE_CDS_{key.upper()}"]
     if env.get("RAREBONE_CDS_CORS_ORIGINS"):

@@ -67,9 +67,9 @@ def register(app: typer.Typer) -> None:
                 uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=host, port=port,
                             workers=workers, proxy_headers=True, server_header=False, log_level="info")
                 return
-            from rarebone.cdshooks import create_cds_app
+            from rarebone.cdshooks.service import serve_app
 
-            uvicorn.run(create_cds_app(settings), host=host, port=port, proxy_headers=True, server_header=False,
+            uvicorn.run(serve_app(settings), host=host, port=port, proxy_headers=True, server_header=False,
                         log_level="info")
             return
         if workers != 1:

@@ -82,8 +82,14 @@ class _Translation:
     def fhir_path(self, pp_path: str | None) -> str | None:
         if not pp_path:
             return pp_path
-        best = max((k for k in self.paths if pp_path == k or pp_path.startswith(k + ".") or pp_path.startswith(k + "[")),
-                   key=len, default=None)
+        # The longest registered path that is pp_path itself or ends where pp_path has a "." or "[": tried from
+        # the longest prefix down (a scan of every registered path per evidence line was O(n^2) in the record).
+        best = pp_path if pp_path in self.paths else None
+        cut = len(pp_path)
+        while best is None and cut > 0:
+            cut = max(pp_path.rfind(".", 0, cut), pp_path.rfind("[", 0, cut))
+            if cut > 0 and pp_path[:cut] in self.paths:
+                best = pp_path[:cut]
         # Sub-paths registered with ``add`` are exact; otherwise the FHIR resource itself is named.
         return self.paths[best] if best else pp_path
 
