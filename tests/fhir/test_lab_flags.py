@@ -1,8 +1,9 @@
 """Laboratory values as EHRs send them: the lab's abnormal flag, one-sided ranges, or no range at all.
 
-A general paediatrician's record is mostly laboratory Observations. rarebone applies no fixed threshold, so a
-value counts as a finding only through the laboratory's own reference range or its abnormal flag
-(Observation.interpretation, HL7 v3-ObservationInterpretation); a value with neither is listed, never dropped.
+A general paediatrician's record is mostly laboratory Observations. A value counts as a finding through the
+laboratory's own reference range or its flag (Observation.interpretation, HL7 v3-ObservationInterpretation); with
+neither, through a published age-specific limit where one exists (phenotype/lab_fallback_limits.yaml); a value no
+limit covers is listed, never dropped.
 """
 
 from __future__ import annotations
@@ -65,20 +66,33 @@ def test_low_flag_makes_the_marrow_and_calcium_findings(code, system):
         t for e in a.suspicion["osteopetrosis"].evidence_for for t in e.patient_fact.split() if t.startswith("HP:")}
 
 
-def test_without_range_or_flag_the_values_are_listed_not_read():
+def test_without_range_or_flag_the_published_limits_read_the_values():
+    # A 4-month-old (born 2026-07-20, labs 2026-11-20): haemoglobin 71 g/L < 95 (DALLMAN1977, 3-6 months),
+    # platelets 41 < 150 (MURPHY1999), calcium 1.72 mmol/L < 2.0 (GOMELLA2020-CALCIUM, after 28 days).
     a = _assess(_bundle(*(_lab(r, c, v, u) for r, c, v, u in INFANT_LABS)))
-    assert a.suspicion["osteopetrosis"].level.value == "none"
+    assert a.suspicion["osteopetrosis"].level.value == "moderate"
+    facts = " ".join(e.patient_fact for e in a.suspicion["osteopetrosis"].evidence_for)
+    for entry in ("LABFALLBACK-HB-3-5M", "LABFALLBACK-PLATELETS", "LABFALLBACK-CALCIUM"):
+        assert entry in facts
+    assert "the record gives no reference range or laboratory flag" in facts
+    assert not [m for m in a.missing_data if m.startswith("not interpreted:")]
+
+
+def test_a_value_no_published_limit_covers_is_listed_not_read():
+    # Leukocytes: no fallback limit (age-specific counts differ too much to pick one): listed, never dropped.
+    a = _assess(_bundle(_lab("wbc", "6690-2", 2.1, "10*3/uL")))
     listed = [m for m in a.missing_data if m.startswith("not interpreted:")]
-    assert len(listed) == 3
-    assert any("hemoglobin (LOINC:718-7) 71 g/L (2026-11-20)" in m for m in listed)
-    assert any("calcium (LOINC:17861-6) 1.72 mmol/L" in m for m in listed)
-
-
-def test_a_normal_flag_is_not_a_finding_and_the_value_is_not_listed_as_uninterpreted():
-    a = _assess(_bundle(_lab("hb", "718-7", 11.5, "g/dL", **_flag("N"))))
+    assert len(listed) == 1 and "6690-2" in listed[0]
     assert not _derived(a)
-    # "N" says normal but not which side: neither read as a finding nor claimed as checked against a range.
-    assert any(m.startswith("not interpreted: hemoglobin") for m in a.missing_data)
+
+
+def test_a_normal_flag_is_not_a_finding_and_overrules_the_published_limit():
+    # 9.0 g/dL at 4 months is below the published 95 g/L, but the laboratory said "N": its word wins.
+    a = _assess(_bundle(_lab("hb", "718-7", 9.0, "g/dL", **_flag("N"))))
+    assert not _derived(a)
+    assert not any(m.startswith("not interpreted: hemoglobin") for m in a.missing_data)
+    m = read_bundle_dict(_bundle(_lab("hb", "718-7", 9.0, "g/dL", **_flag("N"))), source="b.json").patient.measurements[0]
+    assert m.outside_reference("below") == (False, "flagged normal by the laboratory")
 
 
 def test_contradictory_flags_are_not_read():

@@ -78,8 +78,16 @@ class FindingEvaluator:
                 # No number to compare with: the laboratory's own flag, when the record carries one.
                 fired, how = m.outside_reference(rule.direction)
                 if fired is None:
+                    # A bare value (no range, no flag): the published age-specific limit where one exists.
+                    from rarebone.phenotype.labs import outside_published_limit
+
+                    fired, how = outside_published_limit(m, rule.direction, self.patient, self.kb)
+                    unflagged = f"not {how}"
+                else:
+                    unflagged = "not flagged"
+                if fired is None:
                     continue
-                text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; {how if fired else 'not flagged'})"
+                text = f"{rule.analyte} {m.value:g} {m.unit or ''} ({when}; {how if fired else unflagged})"
             else:
                 if rule.direction == "above":
                     fired = m.value >= limit if rule.inclusive else m.value > limit

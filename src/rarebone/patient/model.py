@@ -69,7 +69,7 @@ class Measurement:
     value_term: str | None = None  # ontology-class result (e.g. "positive")
     reference_low: float | None = None  # canonical unit
     reference_high: float | None = None
-    # The laboratory's own abnormal flag ("below" or "above"; FHIR Observation.interpretation L/LL/H/HH), used
+    # The laboratory's own flag ("below", "above" or "normal"; FHIR Observation.interpretation L/LL/H/HH/N), used
     # when the record gives no numeric reference range.
     lab_flag: str | None = None
     json_path: str = ""
@@ -82,7 +82,8 @@ class Measurement:
             outside = self.value < bound if direction == "below" else self.value > bound
             return outside, f"{direction} the lab's reference limit {_short(bound)}"
         if self.lab_flag is not None:
-            return self.lab_flag == direction, f"flagged {'low' if self.lab_flag == 'below' else 'high'} by the laboratory"
+            said = {"below": "low", "above": "high"}.get(self.lab_flag, self.lab_flag)
+            return self.lab_flag == direction, f"flagged {said} by the laboratory"
         return None, ""
 
     def describe(self) -> str:

@@ -47,11 +47,14 @@ ABSENT_VALUES = {(SNOMED, "2667000"), (SNOMED, "260385009"), (SNOMED, "373067005
 PRESENT_VALUES = {(SNOMED, "52101004"), (SNOMED, "10828004"), (SNOMED, "373066001"), (LOINC, "LA33-6"),
                   (LOINC, "LA9633-4")}
 # The laboratory's own abnormal flag (Observation.interpretation; HL7 terminology CodeSystem
-# v3-ObservationInterpretation, whose low/high codes HL7 v2 table 0078 shares) -> the side of the reference range.
+# v3-ObservationInterpretation, whose low/high codes HL7 v2 table 0078 shares) -> the side of the reference range (or "normal").
 INTERPRETATION_SYSTEMS = ("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
                           "http://terminology.hl7.org/CodeSystem/v2-0078")
 INTERPRETATION_SIDE = {"L": "below", "LL": "below", "LU": "below", "<": "below",
-                       "H": "above", "HH": "above", "HU": "above", ">": "above"}
+                       "H": "above", "HH": "above", "HU": "above", ">": "above",
+                       # "N" Normal: the laboratory read the value as within its range, so no published
+                       # fallback limit may overrule it.
+                       "N": "normal"}
 # Procedures rarebone's monitor and transplant rooms recognise, SNOMED CT -> the NCIt code they are written in.
 PROCEDURES = {"234336002": ("NCIT:C15431", "Hematopoietic Stem Cell Transplantation")}
 
