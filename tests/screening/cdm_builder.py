@@ -15,7 +15,9 @@ import pandas as pd
 from rarebone.screening.rules import load_rules
 
 LOCAL = 2_000_000_000
-UNITS = {"mg/L": LOCAL + 900_001, "mg/dL": LOCAL + 900_002, "g/dL": LOCAL + 900_003}
+UNITS = {"mg/L": LOCAL + 900_001, "mg/dL": LOCAL + 900_002, "g/dL": LOCAL + 900_003, "10*9/L": LOCAL + 900_004,
+         "mmol/L": LOCAL + 900_005}
+GENDERS = {"M": LOCAL + 700_001, "F": LOCAL + 700_002}  # local ids, resolved by vocabulary Gender + code
 DESCENDANT = ("SNOMED", "999000001")  # a made-up child of Anemia (271737000)
 
 
@@ -40,6 +42,9 @@ class Cdm:
         concept += [{"concept_id": cid, "concept_name": code, "domain_id": "Unit", "vocabulary_id": "UCUM",
                      "concept_class_id": "Unit", "standard_concept": "S", "concept_code": code, "invalid_reason": None}
                     for code, cid in UNITS.items()]
+        concept += [{"concept_id": cid, "concept_name": code, "domain_id": "Gender", "vocabulary_id": "Gender",
+                     "concept_class_id": "Gender", "standard_concept": "S", "concept_code": code, "invalid_reason": None}
+                    for code, cid in GENDERS.items()]
         self.concept = pd.DataFrame(concept).astype({"standard_concept": "string", "invalid_reason": "string"})
         self.ancestor = pd.DataFrame([
             {"ancestor_concept_id": self.ids[("SNOMED", "271737000")], "descendant_concept_id": self.ids[DESCENDANT],

@@ -83,7 +83,9 @@ def resolve(cdm, rules) -> Resolution:
 def _unit_factors(cdm, rules):
     import pandas as pd
 
-    threshold_rules = [lab for lab in rules.labs if lab.threshold is not None]
+    # threshold rules, and range-read rules with published fallback limits: both compare a number in the
+    # canonical unit
+    threshold_rules = [lab for lab in rules.labs if lab.threshold is not None or lab.fallback]
     empty = pd.DataFrame({"rule_id": pd.Series(dtype="str"), "unit_concept_id": pd.Series(dtype="int64"),
                           "factor": pd.Series(dtype="float64")})
     if not threshold_rules:
@@ -115,3 +117,15 @@ def require_families(resolution, rules, label: str) -> list[str]:
             if s not in resolved:
                 warnings.append(f"{family.family}: {s} has no concept in this vocabulary (not screened)")
     return warnings
+
+
+def gender_concepts(cdm):
+    """person.gender_concept_id -> "male"/"female", resolved from the site's Gender vocabulary (codes M and F),
+    for the sex-specific published laboratory limits; other genders match only the limits for any sex."""
+    import pandas as pd
+
+    concept = cdm.table("concept")
+    rows = (concept.filter((concept.vocabulary_id == "Gender") & concept.concept_code.isin(["M", "F"]))
+            .select("concept_id", "concept_code").to_pandas())
+    return pd.DataFrame({"gender_concept_id": rows.concept_id.astype("int64"),
+                         "sex": rows.concept_code.map({"M": "male", "F": "female"}).astype("str")})

@@ -83,6 +83,26 @@ def _lab_tables(rules, resolution):
     return ranged, thresh[["rule_id", "set_id", "concept_id", "unit_concept_id", "factor", "threshold"]]
 
 
+_NO_UPPER_AGE = 1e12  # days; a finite stand-in for "no upper bound" that every engine's float type holds
+
+
+def fallback_table(rules, resolution):
+    """One row per (rule, concept, convertible unit, published limit band) for the range-read rules that have
+    published fallback limits: the rows the engine and the pandas reference compare a range-less value with."""
+    import pandas as pd
+
+    bands = [{"rule_id": r.id, "direction": r.direction, "band": b.id, "age_from": float(b.age_from_days),
+              "age_to": float(b.age_to_days) if b.age_to_days is not None else _NO_UPPER_AGE, "sex": b.sex,
+              "limit": float(b.limit)} for r in rules.labs if r.threshold is None for b in r.fallback]
+    columns = ["rule_id", "set_id", "concept_id", "unit_concept_id", "factor", "direction", "band", "age_from",
+               "age_to", "sex", "limit"]
+    if not bands:
+        return pd.DataFrame(columns=columns)
+    out = (resolution.lab_concepts.merge(pd.DataFrame(bands), on="rule_id")
+           .merge(resolution.unit_factors, on="rule_id"))
+    return out[columns].astype({"concept_id": "int64", "unit_concept_id": "int64"}).reset_index(drop=True)
+
+
 def _lab_events(cdm, rules, resolution):
     import ibis
 
@@ -99,6 +119,7 @@ def _lab_events(cdm, rules, resolution):
         out.append(j.filter(hit).select(person_id=m.person_id.cast("int64"), set_id=r.set_id,
                                         day=_day(m.measurement_date), concept_id=r.concept_id, value=v,
                                         source=ibis.literal("measurement")))
+    out += _fallback_events(cdm, rules, resolution)
     if len(thresh):
         t = ibis.memtable(thresh.astype({"concept_id": "int64", "unit_concept_id": "int64"}))
         j = m.join(t, (mcid == t.concept_id) & (m.unit_concept_id.cast("int64") == t.unit_concept_id))
@@ -109,16 +130,65 @@ def _lab_events(cdm, rules, resolution):
     return out
 
 
-def skipped_lab_rows(cdm, rules, resolution) -> int:
-    """Measurement rows of the range-read analytes that carry no reference range (not read, reported)."""
-    ranged, thresh = _lab_tables(rules, resolution)
+def _fallback_events(cdm, rules, resolution):
+    """Range-less rows of the range-read analytes against the published age (and sex) specific limit."""
+    import ibis
+
+    from rarebone.screening.concepts import gender_concepts
+
+    fb = fallback_table(rules, resolution)
+    if fb.empty:
+        return []
+    f = ibis.memtable(fb.rename(columns={"concept_id": "f_concept", "unit_concept_id": "f_unit", "sex": "band_sex", "limit": "bound"}))
     m = cdm.table("measurement")
-    ids = sorted(set(ranged.concept_id.astype(int)))
-    if not ids:
-        return 0
-    r = m.filter(m.measurement_concept_id.cast("int64").isin(ids) & m.value_as_number.notnull())
-    missing = r.filter(r.range_low.isnull() & r.range_high.isnull())
-    return int(missing.count().to_pyarrow().as_py())
+    rows = m.select(person_id=m.person_id.cast("int64"), concept_id=m.measurement_concept_id.cast("int64"),
+                    unit_id=m.unit_concept_id.cast("int64"), day=_day(m.measurement_date),
+                    raw=m.value_as_number.cast("float64"), low=m.range_low.cast("float64"),
+                    high=m.range_high.cast("float64"))
+    rows = rows.filter(rows.raw.notnull())
+    p = cdm.table("person")
+    genders = gender_concepts(cdm)
+    b = births(cdm)
+    q = p.select(pid=p.person_id.cast("int64"), gid=p.gender_concept_id.cast("int64"))
+    people = b.join(q, b.person_id == q.pid)
+    if len(genders):
+        g = ibis.memtable(genders)
+        people = people.left_join(g, people.gid == g.gender_concept_id)
+        people = people.select(pid=people.person_id, birth_day=people.birth_day,
+                               person_sex=people.sex.fill_null("unknown"))
+    else:
+        people = people.select(pid=people.person_id, birth_day=people.birth_day, person_sex=ibis.literal("unknown"))
+    j = rows.join(f, (rows.concept_id == f.f_concept) & (rows.unit_id == f.f_unit))
+    j = j.join(people, j.person_id == people.pid)
+    age = j.day - j.birth_day
+    value = j.raw * j.factor
+    side_empty = ibis.ifelse(j.direction == "below", j.low.isnull(), j.high.isnull())
+    beyond = ibis.ifelse(j.direction == "below", value < j.bound, value > j.bound)
+    hit = (side_empty & beyond & (age >= j.age_from) & (age < j.age_to)
+           & ((j.band_sex == "any") | (j.band_sex == j.person_sex)))
+    return [j.filter(hit).select(person_id=j.person_id, set_id=j.set_id, day=j.day, concept_id=j.concept_id,
+                                 value=value, source=ibis.literal("measurement"))]
+
+
+def skipped_lab_rows(cdm, rules, resolution) -> int:
+    """Measurement rows of the range-read analytes that carry no reference range and that no published limit
+    reads either (the analyte has none, or the row's unit cannot be converted): not read, reported."""
+    ranged, _ = _lab_tables(rules, resolution)
+    fb = fallback_table(rules, resolution)
+    with_limits = {r.id for r in rules.labs if r.threshold is None and r.fallback}
+    m = cdm.table("measurement")
+    r = m.filter(m.value_as_number.notnull() & m.range_low.isnull() & m.range_high.isnull())
+    cid = r.measurement_concept_id.cast("int64")
+    plain = sorted(set(ranged[~ranged.rule_id.isin(with_limits)].concept_id.astype(int)))
+    limited = sorted(set(ranged[ranged.rule_id.isin(with_limits)].concept_id.astype(int)))
+    count = 0
+    if plain:
+        count += int(r.filter(cid.isin(plain)).count().to_pyarrow().as_py())
+    if limited:
+        units = sorted(set(fb.unit_concept_id.astype(int)))
+        unreadable = r.filter(cid.isin(limited) & ~r.unit_concept_id.cast("int64").isin(units or [-1]))
+        count += int(unreadable.count().to_pyarrow().as_py())
+    return count
 
 
 def _keymap(family):

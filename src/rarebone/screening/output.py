@@ -149,8 +149,9 @@ def summary_html(result, notice: str, unverified_notice: str, top: int = 50) -> 
     parts.append("<h2>What the site's data allowed</h2><ul>")
     if result.missing_tables:
         parts.append(f"<li>Tables absent (not read): {e(', '.join(result.missing_tables))}</li>")
-    parts.append(f"<li>Laboratory rows without a reference range (not read; the screen compares values with the row's "
-                 f"own range_low/range_high): {result.skipped_lab_rows:,}</li>")
+    parts.append(f"<li>Laboratory rows without a reference range that no published limit reads either (not read; "
+                 f"the screen compares values with the row's own range_low/range_high, else with the published "
+                 f"age-specific limit of the per-child assessment where one exists): {result.skipped_lab_rows:,}</li>")
     for w in result.warnings:
         parts.append(f"<li>{e(w)}</li>")
     rep = result.code_report

@@ -78,7 +78,7 @@ def person_events(tables: dict, resolution, rules):
             v = g.value_as_number.astype("float64")
             if rule.threshold is None:
                 hit = (v < g.range_low) if rule.direction == "below" else (v > g.range_high)
-                hit = hit.fillna(False)
+                hit = hit.fillna(False) | _beyond_published_limit(g, rule, tables, resolution, rules)
             else:
                 f = resolution.unit_factors[resolution.unit_factors.rule_id == rule_id]
                 factor = g.unit_concept_id.map(dict(zip(f.unit_concept_id, f.factor)))
@@ -88,6 +88,38 @@ def person_events(tables: dict, resolution, rules):
     if not parts:
         return pd.DataFrame({"set_id": [], "day": []})
     return pd.concat(parts, ignore_index=True)
+
+
+def _person_sex(tables) -> str:
+    concept, person = tables.get("concept"), tables.get("person")
+    if concept is None or person is None or person.empty:
+        return "unknown"
+    gender = concept[(concept.vocabulary_id == "Gender") & concept.concept_code.isin(["M", "F"])]
+    sexes = dict(zip(gender.concept_id.astype("int64"), gender.concept_code.map({"M": "male", "F": "female"})))
+    return sexes.get(int(person.iloc[0].gender_concept_id), "unknown")
+
+
+def _beyond_published_limit(g, rule, tables, resolution, rules):
+    """As engine._fallback_events: a row without a range on the rule's side, against the published limit."""
+    import pandas as pd
+
+    from rarebone.screening.engine import fallback_table
+
+    none = pd.Series(False, index=g.index)
+    if not rule.fallback or tables.get("person") is None or tables["person"].empty:
+        return none
+    fb = fallback_table(rules, resolution)
+    fb = fb[fb.rule_id == rule.id]
+    side = g.range_low if rule.direction == "below" else g.range_high
+    age = _days(g.measurement_date) - _birth_day(tables["person"])
+    sex = _person_sex(tables)
+    hit = none.copy()
+    for band in fb.itertuples():
+        value = g.value_as_number.astype("float64") * band.factor
+        beyond = (value < band.limit) if band.direction == "below" else (value > band.limit)
+        hit |= (side.isna() & (g.measurement_concept_id == band.concept_id) & (g.unit_concept_id == band.unit_concept_id)
+                & (age >= band.age_from) & (age < band.age_to) & (band.sex in ("any", sex)) & beyond).fillna(False)
+    return hit
 
 
 def _young_enough(ev, birth_day: int, rules):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rarebone.errors import KnowledgeError
 from rarebone.knowledge import KnowledgeBase
+from rarebone.knowledge.kinds.phenotype import LabFallbackLimit
 
 LEVELS = ("none", "low", "moderate", "high")  # index = the integer level the engine computes
 
@@ -33,6 +34,17 @@ class ConceptSet:
 
 
 @dataclass(frozen=True)
+class FallbackBand:
+    """A published limit (phenotype/lab_fallback_limits.yaml) for a row that carries no range on the rule's side."""
+
+    id: str
+    age_from_days: float
+    age_to_days: float | None  # exclusive; None = no upper bound
+    sex: str  # any / male / female
+    limit: float  # canonical unit
+
+
+@dataclass(frozen=True)
 class LabRule:
     id: str
     set_id: str
@@ -41,6 +53,9 @@ class LabRule:
     threshold: float | None  # in the analyte's canonical unit; None = the row's own range
     canonical_unit: str
     to_canonical: dict[str, float]
+    # For range-read rules: the published age-specific limits used when the row has no range on that side, as the
+    # per-child assessment does (real CDMs often leave range_low/range_high empty).
+    fallback: tuple[FallbackBand, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,11 +206,16 @@ def load_rules(kb: KnowledgeBase | None = None) -> Rules:
             if factor is None:
                 raise KnowledgeError("threshold unit not convertible to the analyte's unit", source=e.id, value=t.unit)
             threshold, direction = t.value * factor, e.direction or "at_or_above"
-        else:
+        fallback: tuple[FallbackBand, ...] = ()
+        if not e.threshold:
             direction = e.direction or kb.get(e.lab_finding).direction
+            fallback = tuple(FallbackBand(id=f.id, age_from_days=f.age_from_days, age_to_days=f.age_to_days,
+                                          sex=f.sex, limit=f.limit)
+                             for f in kb.of_kind(LabFallbackLimit)
+                             if f.analyte == analyte.key and f.direction == direction)
         labs.append(LabRule(id=e.id, set_id=e.counts_as, loinc=tuple(analyte.loinc), direction=direction,
                             threshold=threshold, canonical_unit=analyte.canonical_unit,
-                            to_canonical=dict(analyte.to_canonical)))
+                            to_canonical=dict(analyte.to_canonical), fallback=fallback))
     families = tuple(_family(kb, e) for e in sorted(kb.of_kind(ScreenFamily), key=lambda f: f.cohort_definition_id))
     aliases = {a: e.ucum for e in kb.of_kind(UnitAlias) for a in (*e.aliases, e.ucum)}
     return Rules(sets=sets, labs=tuple(labs), families=families, unit_aliases=aliases, knowledge_version=kb.version)
