@@ -53,6 +53,9 @@ INTERPRETATION_SYSTEMS = ("http://terminology.hl7.org/CodeSystem/v3-ObservationI
 INTERPRETATION_SIDE = {"L": "below", "LL": "below", "LU": "below", "<": "below",
                        "H": "above", "HH": "above", "HU": "above", ">": "above"}
 # Procedures rarebone's monitor and transplant rooms recognise, SNOMED CT -> the NCIt code they are written in.
+# HPO's root of clinical modifiers (laterality, severity, ...): Condition.bodySite/severity codes mapped under it
+# become the finding's modifiers.
+CLINICAL_MODIFIER = "HP:0012823"
 PROCEDURES = {"234336002": ("NCIT:C15431", "Hematopoietic Stem Cell Transplantation")}
 
 
