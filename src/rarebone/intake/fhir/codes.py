@@ -85,6 +85,22 @@ def _icd10() -> dict[str, dict]:
     return {row["code"]: row for row in doc["codes"]}
 
 
+@lru_cache(maxsize=1)
+def _snomed() -> dict[str, dict]:
+    import yaml
+
+    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
+    return {row["code"]: row for row in doc["codes"]}
+
+
+def snomed_differences() -> dict[str, dict]:
+    """Screen concept-set SNOMED CT codes the intake reads differently, with the reason (data/snomed.yaml)."""
+    import yaml
+
+    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
+    return {row["code"]: row for row in doc["differences"]}
+
+
 def map_code(system: str | None, code: str | None) -> Mapped | None:
     """HPO (as is), SNOMED CT or ICD-10 -> HPO term / disease; None when rarebone does not understand it."""
     if not code:
@@ -96,6 +112,10 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
         prefix = DISEASE_SYSTEMS[system]
         return Mapped(None, code if code.startswith(prefix + ":") else f"{prefix}:{code}", f"{prefix} code")
     if system == SNOMED:
+        row = _snomed().get(code)
+        if row:
+            return Mapped(row.get("hpo"), f"SNOMED:{code}" if row.get("disease") else None,
+                          f"rarebone SNOMED CT table ({row['via']}, {row['certainty']})")
         hits = _xrefs()["snomed"].get(code)
         return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref") if hits else None
     if system in ICD10:
@@ -125,4 +145,4 @@ def _icd10_lineage(code: str) -> list[str]:
 def counts() -> dict[str, int]:
     """How many codes each table maps (reported in docs/ehr-integration.md and by the tests)."""
     return {"snomed_hpo_xrefs": len(_xrefs()["snomed"]), "icd10_hpo_xrefs": len(_xrefs()["icd10"]),
-            "icd10_rarebone_table": len(_icd10())}
+            "icd10_rarebone_table": len(_icd10()), "snomed_rarebone_table": len(_snomed())}
