@@ -123,3 +123,15 @@ def test_the_listed_differences_are_still_different():
         mapped = C.map_code(SCT, code)
         hpo = sets[row["screen_set"]].get("hpo") or []
         assert not (mapped and mapped.hpo_id and any(onto.is_a(mapped.hpo_id, t) for t in hpo)), code
+
+
+@pytest.mark.parametrize("code,hpo,unverified", [
+    ("R79.82", "HP:0011227", False),  # ICD-10-CM Elevated C-reactive protein (CRP): CNO inflammation finding
+    ("R70.0", "HP:0003565", False),   # Elevated erythrocyte sedimentation rate: CNO inflammation finding
+    ("Q75.3", "HP:0000256", True),    # Macrocephaly: OP-FLAG-MACROCEPHALY (recalled)
+    ("M85.2", "HP:0004437", True),    # Hyperostosis of skull: look-alike sign (recalled)
+])
+def test_icd10_codes_the_knowledge_base_needs_are_read_and_recalled_ones_say_unverified(code, hpo, unverified):
+    mapped = C.map_code("http://hl7.org/fhir/sid/icd-10-cm", code)
+    assert mapped.hpo_id == hpo
+    assert ("UNVERIFIED" in mapped.source) is unverified

@@ -123,9 +123,12 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
             via = "" if candidate == code else f", via parent code {candidate}"
             row = _icd10().get(candidate)
             if row:
+                # A recalled row says so in every evidence line that rests on it.
+                mark = ", UNVERIFIED" if row.get("certainty") == "unverified" else ""
+                source = f"rarebone ICD-10 table ({row['edition']}{mark}{via})"
                 if row.get("disease"):
-                    return Mapped(None, f"ICD10:{candidate}", f"rarebone ICD-10 table ({row['edition']}{via})")
-                return Mapped(row["hpo"], None, f"rarebone ICD-10 table ({row['edition']}{via})")
+                    return Mapped(None, f"ICD10:{candidate}", source)
+                return Mapped(row["hpo"], None, source)
             hits = _xrefs()["icd10"].get(candidate)
             if hits:
                 return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref{via}")

@@ -9,7 +9,10 @@ circular: the codes come from hp.obo itself, read line by line here):
 - subject -> Patient: gender; birthDate = ANCHOR - timeAtLastEncounter (no birthDate when the age is unknown);
   vitalStatus DECEASED -> deceasedBoolean.
 - each phenotypic feature -> Condition (category encounter-diagnosis), code = the FIRST ``xref: SNOMEDCT_US:`` of
-  the HPO term in hp.obo (an EHR sends one code); else the first ``xref: ICD-10:`` as ICD-10-CM; else TEXT ONLY
+  the HPO term in hp.obo (an EHR sends one code); else the first ``xref: ICD-10:`` in hp.obo, else the ICD-10(-CM)
+  code of _ICD10 below (a code whose title names exactly the HPO term, with its source; looked up for the text-only
+  terms with 5 or more rows in the development set after the first measurement: the 4 of 12 that have such a
+  code; the others - antalgic gait, periostosis, pustular rash, sclerosis sites - have none); else TEXT ONLY
   (code.text = the HPO label, no coding) as an EHR's free-text problem does. code.text is always the HPO label.
   Excluded -> verificationStatus refuted (no clinicalStatus); present -> confirmed, clinicalStatus active.
   Onset age -> onsetDateTime (birth + age); an HPO onset class -> onsetString "HP:... label" (FHIR has no coded
@@ -78,6 +81,17 @@ _FLAG_FROM_FEATURE = {
 }
 
 
+# HPO term -> (ICD-10-CM code, its title, source). Only where the code's title names exactly the term. Certainty:
+# "checked" = the title was read in the cited page during this work; "UNVERIFIED" = recalled from WHO ICD-10 2019.
+_ICD10 = {
+    "HP:0011227": ("R79.82", "Elevated C-reactive protein (CRP)", "checked: ICD-10-CM tabular list, R79.8 subcategory, "
+                   "as quoted at https://legalclarity.org/elevated-crp-icd-10-code-r79-82-coding-and-coverage/"),
+    "HP:0000256": ("Q75.3", "Macrocephaly", "UNVERIFIED: recalled, WHO ICD-10 2019 / ICD-10-CM Q75.3"),
+    "HP:0000737": ("R45.4", "Irritability and anger", "UNVERIFIED: recalled, WHO ICD-10 2019 / ICD-10-CM R45.4"),
+    "HP:0004437": ("M85.2", "Hyperostosis of skull", "UNVERIFIED: recalled, WHO ICD-10 2019 / ICD-10-CM M85.2"),
+}
+
+
 def read_obo(path: Path) -> tuple[str, dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
     """hp.obo -> (release, names, HPO -> SNOMED xrefs in file order, HPO -> ICD-10 xrefs); alt_ids resolved."""
     names: dict[str, str] = {}
@@ -130,9 +144,10 @@ class Converter:
         if self.snomed.get(hpo):
             code = self.snomed[hpo][0]
             return {"coding": [{"system": SNOMED, "code": code}], "text": label}, "snomed", code
-        if self.icd.get(hpo):
-            code = self.icd[hpo][0]
-            return {"coding": [{"system": ICD10CM, "code": code}], "text": label}, "icd10", code
+        if self.icd.get(hpo) or hpo in _ICD10:
+            code, title = (self.icd[hpo][0], None) if self.icd.get(hpo) else _ICD10[hpo][:2]
+            coding = {"system": ICD10CM, "code": code, **({"display": title} if title else {})}
+            return {"coding": [coding], "text": label}, "icd10", code
         return {"text": label}, "text", ""
 
     def convert(self, packet: dict, name: str) -> dict:
