@@ -135,3 +135,10 @@ def test_icd10_codes_the_knowledge_base_needs_are_read_and_recalled_ones_say_unv
     mapped = C.map_code("http://hl7.org/fhir/sid/icd-10-cm", code)
     assert mapped.hpo_id == hpo
     assert ("UNVERIFIED" in mapped.source) is unverified
+
+
+def test_hip_pain_reads_as_hip_pain_not_arthralgia_of_the_hip():
+    # hp.obo 2025-01-16 gives SNOMED CT 49218002 to HP:0003365 Arthralgia of the hip and HP:0030838 Hip pain; the
+    # CNO bone-pain finding reads Hip pain (cno/findings.yaml). The choice is rarebone's and says UNVERIFIED.
+    mapped = C.map_code(SCT, "49218002")
+    assert mapped.hpo_id == "HP:0030838" and "UNVERIFIED" in mapped.source

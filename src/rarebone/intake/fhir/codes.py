@@ -115,7 +115,8 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
         row = _snomed().get(code)
         if row:
             return Mapped(row.get("hpo"), f"SNOMED:{code}" if row.get("disease") else None,
-                          f"rarebone SNOMED CT table ({row['via']}, {row['certainty']})")
+                          f"rarebone SNOMED CT table ({row['via']}, "
+                          f"{'UNVERIFIED' if row['certainty'] == 'unverified' else row['certainty']})")
         hits = _xrefs()["snomed"].get(code)
         return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref") if hits else None
     if system in ICD10:
