@@ -31,12 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("source", type=Path)
     ap.add_argument("fhir", type=Path)
+    ap.add_argument("--markdown", action="store_true", help="one table row per child (for docs/validation.md)")
     args = ap.parse_args(argv)
     coded = {}
     with (args.fhir / "CONVERSION.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             coded[(row["file"], row["hpo"])] = row
-    changed = 0
+    changed, rows = 0, []
     for cat in CATEGORIES:
         for pp_path in sorted((args.source / cat).glob("*.json")):
             name = f"{cat}/{pp_path.name}"
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             if not diffs:
                 continue
             changed += 1
+            lost_text, lost_other, evidence = [], [], []
             levels = "; ".join(f"{c} {x} -> {y} ({'DROP' if RANK[y] < RANK[x] else 'RISE'})" for c, x, y in diffs)
             print(f"\n{name} [{cat}]: {levels}")
             fa, fb = _features(pp.patient), _features(fh.patient)
@@ -56,12 +58,20 @@ def main(argv: list[str] | None = None) -> int:
                 what = f"{'excluded ' if excl else ''}{hpo} {row.get('label', '')}"
                 if hpo not in fb:
                     how = row.get("coded_as")
-                    reason = ("sent as text only (no SNOMEDCT_US/ICD-10 xref in hp.obo)" if how == "text" else
-                              f"sent as SNOMED {row['code']}, read back as another HPO term" if how == "snomed" else
-                              "not in the conversion table")
+                    other = sorted(set(fb) - set(fa))
+                    reason = ("sent as text only (no SNOMEDCT_US xref in hp.obo, no ICD-10 code known)" if how == "text"
+                              else f"sent as {how.upper()} {row['code']}, not read as this term"
+                              + (f" (FHIR path has {', '.join(other)})" if other else "") if how in ("snomed", "icd10")
+                              else "not in the conversion table")
                     print(f"  lost: {what}: {reason}")
+                    if how == "text":
+                        lost_text.append(row.get("label", hpo))
+                    else:
+                        lost_other.append(f"{row.get('label', hpo)} ({reason})")
                 elif fb[hpo] != (excl, mods):
                     print(f"  changed: {what}: Phenopacket {(excl, mods)} vs FHIR {fb[hpo]}")
+                    lost_other.append(f"{row.get('label', hpo)}: modifier {', '.join(set(mods) - set(fb[hpo][1]))} "
+                                      f"not sent (no FHIR element)")
             for hpo, (excl, mods) in fb.items():
                 if hpo not in fa:
                     print(f"  gained: {'excluded ' if excl else ''}{hpo} (FHIR path only)")
@@ -70,9 +80,24 @@ def main(argv: list[str] | None = None) -> int:
                 eb = {e.knowledge_id for e in b.suspicion[c].evidence_for}
                 if ea - eb:
                     print(f"  {c} evidence lost: {', '.join(sorted(ea - eb))}")
+                    evidence.append(f"{c} lost {', '.join(sorted(ea - eb))}")
                 if eb - ea:
                     print(f"  {c} evidence gained: {', '.join(sorted(eb - ea))}")
+                    evidence.append(f"{c} gained {', '.join(sorted(eb - ea))}")
+                pa = set(a.suspicion[c].explanation.split("; ")) - set(b.suspicion[c].explanation.split("; "))
+                pb = set(b.suspicion[c].explanation.split("; ")) - set(a.suspicion[c].explanation.split("; "))
+                if pa - {""}:
+                    evidence.append(f"{c} Phenopacket only: " + "; ".join(sorted(pa)))
+                    print(f"  {c} Phenopacket explanation only: {'; '.join(sorted(pa))}")
+                if pb - {""} and not (ea ^ eb):
+                    evidence.append(f"{c} FHIR only: " + "; ".join(sorted(pb)))
+            why = "; ".join(filter(None, [("text only: " + ", ".join(lost_text)) if lost_text else "",
+                                          *lost_other]))
+            rows.append(f"| `{pp_path.stem}` | {levels} | {why or '-'} | {'; '.join(evidence) or '-'} |")
     print(f"\n{changed} children with a different level")
+    if args.markdown:
+        print("\n| child | level Phenopacket -> FHIR | finding lost on the FHIR path | evidence |\n|---|---|---|---|")
+        print("\n".join(rows))
     return 0
 
 
