@@ -142,3 +142,28 @@ def test_hip_pain_reads_as_hip_pain_not_arthralgia_of_the_hip():
     # CNO bone-pain finding reads Hip pain (cno/findings.yaml). The choice is rarebone's and says UNVERIFIED.
     mapped = C.map_code(SCT, "49218002")
     assert mapped.hpo_id == "HP:0030838" and "UNVERIFIED" in mapped.source
+
+
+def test_phenotype_only_strips_the_diagnosis_and_the_genotype_of_a_bundle(tmp_path):
+    """`rarebone validate --phenotype-only` on FHIR Bundles removes what it removes from Phenopackets: disease-coded
+    Conditions (diagnoses) and variant Observations (interpretations)."""
+    import json
+
+    from rarebone.intake import read_phenopacket
+    from rarebone.validation.job import ANSWER_FIELDS
+
+    loinc = "http://loinc.org"
+    variant = {"resource": {"resourceType": "Observation", "id": "v1", "status": "final",
+                            "subject": {"reference": "Patient/p1"},
+                            "code": {"coding": [{"system": loinc, "code": "69548-6"}]},
+                            "component": [{"code": {"coding": [{"system": loinc, "code": "48018-6"}]},
+                                           "valueCodeableConcept": {"coding": [{"system": "http://www.genenames.org/geneId",
+                                                                                "code": "HGNC:11647", "display": "TCIRG1"}]}}]}}
+    bundle = _bundle(_condition("c1", _sct("5291005")), _condition("c2", _sct("240151005")), variant)
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    whole = read_phenopacket(path).patient
+    assert whole.diseases and whole.variants
+    stripped = read_phenopacket(path, strip=ANSWER_FIELDS).patient
+    assert not stripped.diseases and not stripped.variants
+    assert [f.hpo_id for f in stripped.features] == ["HP:0002901"]
