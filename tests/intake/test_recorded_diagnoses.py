@@ -95,5 +95,5 @@ def test_no_disease_id_is_claimed_by_two_entries(kb):
     owners: dict[str, str] = {}
     for x in kb.of_kind(DiseaseXref):
         for i in x.ids:
-            assert i.split(":")[0] in ("OMIM", "MONDO", "ORPHA", "ICD10"), (x.id, i)
+            assert i.split(":")[0] in ("OMIM", "MONDO", "ORPHA", "ICD10", "SNOMED"), (x.id, i)  # SNOMED: FHIR intake
             assert owners.setdefault(i, x.id) == x.id, (i, owners[i], x.id)

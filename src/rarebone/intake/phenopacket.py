@@ -85,6 +85,15 @@ def read_phenopacket(path: Path | str, strip: tuple[str, ...] = ()) -> IntakeRes
         raise PhenopacketError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=shown) from None
     except RecursionError:
         raise PhenopacketError("JSON nested too deeply", source=shown) from None
+    if strip and isinstance(document, dict) and "resourceType" in document:
+        # A FHIR Bundle has no top-level diseases/interpretations: they are removed from its translation.
+        from rarebone.intake.fhir import read_bundle_dict
+
+        try:
+            return read_bundle_dict(document, source=path.name if shown != "<stdin>" else shown, strip=strip)
+        except InputError as exc:
+            exc.source = shown
+            raise
     if strip and isinstance(document, dict):
         names = {spelling for name in strip for spelling in (name, re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name))}
         document = {k: v for k, v in document.items() if k not in names}
@@ -168,6 +177,16 @@ def _parse_message(document: dict[str, Any]) -> dict[str, Any]:
         raise PhenopacketError(f"does not follow the Phenopacket v2 schema: {inner}", path=path,
                                **({"value": value} if value is not None and not isinstance(value, (dict, list)) else {})) from None
     return json_format.MessageToDict(message)
+
+
+def _with_age(tp: TimePoint | None, date_of_birth) -> TimePoint | None:
+    """An onset given as a date (what an EHR sends: FHIR onsetDateTime) also gets its age when the date of birth
+    is known: the neonatal-onset red flags and every onset rule read the age, and a dated onset read without it
+    lost them (a neonatal hypocalcaemia dated on day 1 counted as no neonatal onset)."""
+    if tp is None or tp.age_days is not None or tp.timestamp is None or date_of_birth is None:
+        return tp
+    days = (tp.timestamp.date() - date_of_birth).days
+    return replace(tp, age_days=float(days)) if days >= 0 else tp
 
 
 def _time(node: dict | None, path: str) -> TimePoint | None:
@@ -264,7 +283,7 @@ def _from_message(core: dict[str, Any], extension: Any, source: str) -> IntakeRe
             continue
         features.append(Feature(
             hpo_id=resolved.hpo_id, label=resolved.name, excluded=bool(pf.get("excluded", False)),
-            onset=_time(pf.get("onset"), f"$.phenotypicFeatures[{i}].onset"),
+            onset=_with_age(_time(pf.get("onset"), f"$.phenotypicFeatures[{i}].onset"), date_of_birth),
             modifiers=tuple(m.get("id", "") for m in pf.get("modifiers", [])),
             description=pf.get("description"), json_path=f"$.phenotypicFeatures[{i}]",
         ))

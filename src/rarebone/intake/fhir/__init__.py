@@ -75,6 +75,11 @@ class _Translation:
 
     def not_understood(self, coding: dict | None, path: str, what: str = "code") -> None:
         coding = coding or {}
+        if coding.get("system") is None and coding.get("text"):
+            # A text-only concept (no coding), as an EHR's free-text problem entry: listed, never dropped.
+            self.warnings.append(f"FHIR: text-only {what} '{coding['text']}' not understood at {path} "
+                                 f"(no code; rarebone reads no free text); not used")
+            return
         label = f" ({coding['display']})" if coding.get("display") else ""
         self.warnings.append(f"FHIR: {what} {coding.get('system', '?')}|{coding.get('code', '?')} not understood"
                              f"{label} at {path}; not used")
@@ -101,11 +106,13 @@ class _Translation:
                 pass
 
 
-def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str = "full"):
+def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str = "full", strip: tuple[str, ...] = ()):
     """Validate one FHIR R4 Bundle and read it into an IntakeResult (as ``read_phenopacket_dict`` does).
 
     ``validation``: "full" (fhir.resources, every element) or "light" (only the fields the intake reads, their
-    JSON shapes; ``light.py``) - the CDS Hooks service's per-call budget is why the light check exists."""
+    JSON shapes; ``light.py``) - the CDS Hooks service's per-call budget is why the light check exists.
+    ``strip``: Phenopacket top-level fields removed from the translation (``rarebone validate --phenotype-only``
+    removes diseases and interpretations, i.e. disease-coded Conditions and variant Observations)."""
     from rarebone.intake.phenopacket import read_phenopacket_dict
 
     if document.get("resourceType") != "Bundle":
@@ -125,6 +132,8 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
     entries = [(f"$.entry[{i}].resource", e["resource"]) for i, e in enumerate(document.get("entry") or [])
                if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
     tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"))
+    for name in strip:
+        tr.packet.pop(name, None)
     try:
         result = read_phenopacket_dict(tr.packet, source=source)
     except InputError as exc:
@@ -208,7 +217,9 @@ def _first_mapped(concept: dict | None, path: str) -> tuple[C.Mapped | None, dic
         mapped = C.map_code(coding.get("system"), coding.get("code"))
         if mapped:
             return mapped, coding, f"{path}.coding[{k}]"
-    return None, (codings[0] if codings else {"system": None, "code": (concept or {}).get("text")}), f"{path}.coding[0]"
+    if not codings:
+        return None, {"system": None, "text": (concept or {}).get("text")}, f"{path}.text"
+    return None, codings[0], f"{path}.coding[0]"
 
 
 def _onset(tr: _Translation, res: dict, path: str) -> tuple[dict | None, str]:
@@ -245,7 +256,7 @@ def _timestamp(text: str) -> str:
 
 
 def _feature(tr: _Translation, mapped: C.Mapped, coding: dict, coding_path: str, path: str, excluded: bool,
-             onset: tuple[dict | None, str] = (None, "")) -> None:
+             onset: tuple[dict | None, str] = (None, ""), modifiers: list[dict] = ()) -> None:
     if mapped.disease_id:
         tr.packet["diseases"].append({"term": {"id": mapped.disease_id, "label": coding.get("display") or mapped.disease_id},
                                       **({"excluded": True} if excluded else {})})
@@ -255,6 +266,8 @@ def _feature(tr: _Translation, mapped: C.Mapped, coding: dict, coding_path: str,
         item["excluded"] = True
     if onset[0]:
         item["onset"] = onset[0]
+    if modifiers:
+        item["modifiers"] = list(modifiers)
     if mapped.source != "HPO code":
         item["description"] = f"from {coding.get('system')}|{coding.get('code')} via {mapped.source}"
     elif coding.get("display"):
@@ -280,7 +293,29 @@ def _condition(tr: _Translation, path: str, res: dict) -> None:
         tr.warnings.append(f"FHIR: Condition {coding.get('code')}{label} at {path} is {'/'.join(sorted(asserted))}, "
                            f"not confirmed; not used as a finding")
         return
-    _feature(tr, mapped, coding, cpath, path, excluded="refuted" in status, onset=_onset(tr, res, path))
+    _feature(tr, mapped, coding, cpath, path, excluded="refuted" in status, onset=_onset(tr, res, path),
+             modifiers=_modifiers(tr, res, path))
+
+
+def _modifiers(tr: _Translation, res: dict, path: str) -> list[dict]:
+    """Condition.bodySite laterality and Condition.severity -> HPO clinical modifiers (Left, Right, Bilateral,
+    Mild, Severe, ...), read through the same code tables (HPO's own SNOMED CT xrefs: 263795004 Left, 264180000
+    Right, 51440002 Bilateral, 24484000 Severe). The CNO room reads laterality (bilateral, symmetric lesions); an
+    EHR sends it as the body site's laterality, not in the problem code. An anatomical body site (no HPO modifier)
+    is listed as not read: rarebone has no body-structure table."""
+    from rarebone.phenotype import ontology
+
+    out: list[dict] = []
+    concepts = [(f"{path}.bodySite[{k}]", c) for k, c in enumerate(res.get("bodySite") or [])]
+    if res.get("severity"):
+        concepts.append((f"{path}.severity", res["severity"]))
+    for where, concept in concepts:
+        mapped, coding, cpath = _first_mapped(concept, where)
+        if mapped and mapped.hpo_id and ontology().is_a(mapped.hpo_id, C.CLINICAL_MODIFIER):
+            out.append({"id": mapped.hpo_id, "label": (coding or {}).get("display") or (concept.get("text") or mapped.hpo_id)})
+        else:
+            tr.not_understood(coding, cpath, "body site or severity")
+    return out
 
 
 def _report(tr: _Translation, path: str, res: dict) -> None:

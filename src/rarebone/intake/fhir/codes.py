@@ -56,6 +56,9 @@ INTERPRETATION_SIDE = {"L": "below", "LL": "below", "LU": "below", "<": "below",
                        # fallback limit may overrule it.
                        "N": "normal"}
 # Procedures rarebone's monitor and transplant rooms recognise, SNOMED CT -> the NCIt code they are written in.
+# HPO's root of clinical modifiers (laterality, severity, ...): Condition.bodySite/severity codes mapped under it
+# become the finding's modifiers.
+CLINICAL_MODIFIER = "HP:0012823"
 PROCEDURES = {"234336002": ("NCIT:C15431", "Hematopoietic Stem Cell Transplantation")}
 
 
@@ -85,6 +88,22 @@ def _icd10() -> dict[str, dict]:
     return {row["code"]: row for row in doc["codes"]}
 
 
+@lru_cache(maxsize=1)
+def _snomed() -> dict[str, dict]:
+    import yaml
+
+    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
+    return {row["code"]: row for row in doc["codes"]}
+
+
+def snomed_differences() -> dict[str, dict]:
+    """Screen concept-set SNOMED CT codes the intake reads differently, with the reason (data/snomed.yaml)."""
+    import yaml
+
+    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
+    return {row["code"]: row for row in doc["differences"]}
+
+
 def map_code(system: str | None, code: str | None) -> Mapped | None:
     """HPO (as is), SNOMED CT or ICD-10 -> HPO term / disease; None when rarebone does not understand it."""
     if not code:
@@ -96,6 +115,11 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
         prefix = DISEASE_SYSTEMS[system]
         return Mapped(None, code if code.startswith(prefix + ":") else f"{prefix}:{code}", f"{prefix} code")
     if system == SNOMED:
+        row = _snomed().get(code)
+        if row:
+            return Mapped(row.get("hpo"), f"SNOMED:{code}" if row.get("disease") else None,
+                          f"rarebone SNOMED CT table ({row['via']}, "
+                          f"{'UNVERIFIED' if row['certainty'] == 'unverified' else row['certainty']})")
         hits = _xrefs()["snomed"].get(code)
         return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref") if hits else None
     if system in ICD10:
@@ -103,9 +127,12 @@ def map_code(system: str | None, code: str | None) -> Mapped | None:
             via = "" if candidate == code else f", via parent code {candidate}"
             row = _icd10().get(candidate)
             if row:
+                # A recalled row says so in every evidence line that rests on it.
+                mark = ", UNVERIFIED" if row.get("certainty") == "unverified" else ""
+                source = f"rarebone ICD-10 table ({row['edition']}{mark}{via})"
                 if row.get("disease"):
-                    return Mapped(None, f"ICD10:{candidate}", f"rarebone ICD-10 table ({row['edition']}{via})")
-                return Mapped(row["hpo"], None, f"rarebone ICD-10 table ({row['edition']}{via})")
+                    return Mapped(None, f"ICD10:{candidate}", source)
+                return Mapped(row["hpo"], None, source)
             hits = _xrefs()["icd10"].get(candidate)
             if hits:
                 return Mapped(hits[0], None, f"HPO {_xrefs()['hpo_release']} xref{via}")
@@ -125,4 +152,4 @@ def _icd10_lineage(code: str) -> list[str]:
 def counts() -> dict[str, int]:
     """How many codes each table maps (reported in docs/ehr-integration.md and by the tests)."""
     return {"snomed_hpo_xrefs": len(_xrefs()["snomed"]), "icd10_hpo_xrefs": len(_xrefs()["icd10"]),
-            "icd10_rarebone_table": len(_icd10())}
+            "icd10_rarebone_table": len(_icd10()), "snomed_rarebone_table": len(_snomed())}
