@@ -23,6 +23,9 @@ PATIENT_VIEW_ID = "rarebone-patient-view"
 ORDER_SIGN_ID = "rarebone-order-sign"
 ORDER_SELECT_ID = "rarebone-order-select"
 _PID = "{{context.patientId}}"
+# Prefetch keys a call may lack without a fhirServer to fetch them from: the answer then says what was not read
+# (412 would be a worse answer: an EHR that cannot search DiagnosticReports still has the chart).
+_OPTIONAL_KEYS = frozenset({"plan", "reports"})
 
 
 def _loinc_codes(kb, key: str) -> str:
@@ -45,10 +48,13 @@ def services(kb) -> list[Service]:
                 "checked by the responsible clinician.",
                 prefetch={"patient": f"Patient/{_PID}", "conditions": f"Condition?patient={_PID}",
                           "observations": f"Observation?patient={_PID}",
-                          "medications": f"MedicationRequest?patient={_PID}"},
+                          "medications": f"MedicationRequest?patient={_PID}",
+                          "reports": f"DiagnosticReport?patient={_PID}"},
                 usageRequirements="Laboratory Observations older than the window of knowledge entry "
                 "CDS-OBSERVATION-WINDOW are not read; prefetch tokens cannot carry a date, so the template asks for "
-                "all Observations. Without prefetch the service fetches from fhirServer with fhirAuthorization."),
+                "all Observations. Without prefetch the service fetches from fhirServer with fhirAuthorization. "
+                "'reports' (optional): the coded conclusions (conclusionCode) of radiology and pathology reports are "
+                "read as findings; without it and without fhirServer the card says the reports were not read."),
         Service(hook="order-sign", id=ORDER_SIGN_ID, title="rarebone: weight-based dose check",
                 description="Checks draft MedicationRequests for anakinra, pamidronate and the conditioning agents "
                 "of the transplant protocols against the published weight-based dose and cap; a warning card with "
@@ -123,7 +129,7 @@ class CdsService:
         from rarebone.intake.fhir import read_bundle_dict
 
         got = gather(request, service.prefetch, None, self.settings.fhir_timeout_seconds,
-                     self.settings.fhir_max_pages, optional=frozenset({"plan"}), io=io)
+                     self.settings.fhir_max_pages, optional=_OPTIONAL_KEYS, io=io)
         if got.values.get("patient") is None:
             raise PreconditionFailed("the Patient is null in the prefetch or not found on the FHIR server")
         cutoff = None
