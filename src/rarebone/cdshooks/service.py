@@ -181,18 +181,19 @@ class CdsService:
         """Same patient id, same complete prefetch, same day -> same assessment (the rules are deterministic).
         Only a complete prefetch is cached: data we fetch ourselves may have changed since."""
         import hashlib
-        import json
+        import pickle
 
         from rarebone.core.clock import today
 
         prefetch = request.prefetch or {}
         if any(k not in prefetch for k in service.prefetch):
             return None
-        # Keys in the order the EHR sent them (not sorted: sorting cost ~0.1 ms a call); the same data in another
-        # key order only misses the cache, which changes nothing in the answer.
-        text = json.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch],
-                          separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        # The digest of the data as parsed from the request (JSON types only). pickle, not json.dumps with sorted
+        # keys: ~0.05 ms instead of ~0.2 ms for a 12 KB prefetch, paid by every call, hit or miss. It is only ever
+        # written, never loaded. The same data with keys in another order gives another key: a cache miss, which
+        # changes nothing in the answer.
+        data = pickle.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch], protocol=5)
+        return hashlib.sha256(data).hexdigest()
 
     def _order_sign(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.models import OrderSignContext
