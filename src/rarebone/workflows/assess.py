@@ -96,7 +96,7 @@ def _run_rules(patient: Patient, kb: KnowledgeBase, onto, rank_donors: bool = Tr
 def card_findings(patient: Patient, kb: KnowledgeBase) -> CardFindings:
     """What a CDS Hooks card needs, per call of the EHR: the rules of ``assess_patient`` without what no card shows
     (the donor ranking, the citation list gathered from the whole serialised Assessment, the summary counts and
-    the validation of the assembled model: ~0.5 ms of a ~5 ms call, docs/ehr-integration.md Speed).
+    the validation of the assembled model: ~0.6-0.9 ms of a ~5-7 ms call, docs/ehr-integration.md Speed).
     tests/cdshooks/test_cards_unchanged.py holds the answers to ~800 charts made with ``assess_patient``."""
     _, _, op, cno_suspicion, cno_block = _run_rules(patient, kb, ontology(), rank_donors=False)
     return CardFindings(suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics,
