@@ -186,7 +186,8 @@ def patient_view_request(resources: list[dict], *, prefetch: bool = True, fhir: 
     if prefetch:
         body["prefetch"] = {"patient": patient, "conditions": searchset(resources, "Condition"),
                             "observations": searchset(resources, "Observation"),
-                            "medications": searchset(resources, "MedicationRequest")}
+                            "medications": searchset(resources, "MedicationRequest"),
+                            "reports": searchset(resources, "DiagnosticReport")}
     if fhir:
         body["fhirServer"] = fhir
         body["fhirAuthorization"] = {"access_token": token, "token_type": "Bearer", "expires_in": 300,

@@ -45,7 +45,8 @@ def test_discovery_lists_both_services_with_prefetch_templates(cds):
     body = M.DiscoveryResponse.model_validate(r.json())
     by_id = {s.id: s for s in body.services}
     assert by_id[PV].hook == "patient-view" and by_id[OS].hook == "order-sign"
-    assert set(by_id[PV].prefetch) == {"patient", "conditions", "observations", "medications"}
+    assert set(by_id[PV].prefetch) == {"patient", "conditions", "observations", "medications", "reports"}
+    assert by_id[PV].prefetch["reports"] == "DiagnosticReport?patient={{context.patientId}}"
     # prefetch tokens: only root-level context fields (index.md, "Prefetch tokens")
     for s in body.services:
         for template in s.prefetch.values():

@@ -75,8 +75,10 @@ class Verifier:
             raise AuthError("missing Authorization: Bearer <JWT> (CDS Hooks requires a signed JWT on every call)")
         token = authorization.removeprefix("Bearer ").strip()
         try:
-            header = jwt.get_unverified_header(token)
-            claims = jwt.decode(token, options={"verify_signature": False})
+            # header and claims from one parse (get_unverified_header + decode parsed the token twice more than
+            # needed); the same checks: decode_complete validates the header as get_unverified_header does
+            unverified = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
+            header, claims = unverified["header"], unverified["payload"]
         except jwt.PyJWTError:
             raise AuthError("the bearer token is not a JWT") from None
         alg = header.get("alg")

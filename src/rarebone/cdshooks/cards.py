@@ -15,7 +15,7 @@ import uuid
 
 from rarebone.cdshooks.models import SUMMARY_LIMIT, Action, Card, Coding, Link, Source, Suggestion
 from rarebone.knowledge import KnowledgeBase
-from rarebone.workflows.assess import Assessment
+from rarebone.workflows.assess import Assessment, CardFindings
 
 TOPIC_SYSTEM = "https://rarebone.org/cds-hooks/topic"
 OVERRIDE_SYSTEM = "https://rarebone.org/cds-hooks/override-reason"
@@ -115,7 +115,7 @@ def _service_request(kb: KnowledgeBase, workup_id: str, patient_ref: str, text_p
                               "checked by the responsible clinician."}]}
 
 
-def _workup_suggestions(kb: KnowledgeBase, a: Assessment, patient_ref: str) -> list[Suggestion]:
+def _workup_suggestions(kb: KnowledgeBase, a: Assessment | CardFindings, patient_ref: str) -> list[Suggestion]:
     """Order the skeletal survey / refer for HLA typing, when the record does not show them done."""
     status = {w.id: getattr(w.status, "value", w.status) for w in a.workup}
     out = []
@@ -133,7 +133,7 @@ def _workup_suggestions(kb: KnowledgeBase, a: Assessment, patient_ref: str) -> l
     return out
 
 
-def patient_view_cards(a: Assessment, kb: KnowledgeBase, maker: CardMaker, patient_ref: str) -> list[Card]:
+def patient_view_cards(a: Assessment | CardFindings, kb: KnowledgeBase, maker: CardMaker, patient_ref: str) -> list[Card]:
     cards: list[Card] = []
     op = a.suspicion.get("osteopetrosis")
     if a.hsct.urgency.value == "urgent":

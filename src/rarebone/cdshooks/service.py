@@ -23,6 +23,9 @@ PATIENT_VIEW_ID = "rarebone-patient-view"
 ORDER_SIGN_ID = "rarebone-order-sign"
 ORDER_SELECT_ID = "rarebone-order-select"
 _PID = "{{context.patientId}}"
+# Prefetch keys a call may lack without a fhirServer to fetch them from: the answer then says what was not read
+# (412 would be a worse answer: an EHR that cannot search DiagnosticReports still has the chart).
+_OPTIONAL_KEYS = frozenset({"plan", "reports"})
 
 
 def _loinc_codes(kb, key: str) -> str:
@@ -45,10 +48,13 @@ def services(kb) -> list[Service]:
                 "checked by the responsible clinician.",
                 prefetch={"patient": f"Patient/{_PID}", "conditions": f"Condition?patient={_PID}",
                           "observations": f"Observation?patient={_PID}",
-                          "medications": f"MedicationRequest?patient={_PID}"},
+                          "medications": f"MedicationRequest?patient={_PID}",
+                          "reports": f"DiagnosticReport?patient={_PID}"},
                 usageRequirements="Laboratory Observations older than the window of knowledge entry "
                 "CDS-OBSERVATION-WINDOW are not read; prefetch tokens cannot carry a date, so the template asks for "
-                "all Observations. Without prefetch the service fetches from fhirServer with fhirAuthorization."),
+                "all Observations. Without prefetch the service fetches from fhirServer with fhirAuthorization. "
+                "'reports' (optional): the coded conclusions (conclusionCode) of radiology and pathology reports are "
+                "read as findings; without it and without fhirServer the card says the reports were not read."),
         Service(hook="order-sign", id=ORDER_SIGN_ID, title="rarebone: weight-based dose check",
                 description="Checks draft MedicationRequests for anakinra, pamidronate and the conditioning agents "
                 "of the transplant protocols against the published weight-based dose and cap; a warning card with "
@@ -123,7 +129,7 @@ class CdsService:
         from rarebone.intake.fhir import read_bundle_dict
 
         got = gather(request, service.prefetch, None, self.settings.fhir_timeout_seconds,
-                     self.settings.fhir_max_pages, optional=frozenset({"plan"}), io=io)
+                     self.settings.fhir_max_pages, optional=_OPTIONAL_KEYS, io=io)
         if got.values.get("patient") is None:
             raise PreconditionFailed("the Patient is null in the prefetch or not found on the FHIR server")
         cutoff = None
@@ -150,7 +156,7 @@ class CdsService:
     def _patient_view(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.cards import patient_view_cards
         from rarebone.cdshooks.models import PatientViewContext
-        from rarebone.workflows.assess import assess_patient
+        from rarebone.workflows.assess import card_findings
 
         context = _context(PatientViewContext, request.context)
         key = self._cache_key(request, service)
@@ -159,7 +165,8 @@ class CdsService:
             # Fetched Observations are not narrowed by date in the query: coded findings and variants count
             # whatever their age, exactly as with a prefetch; the window applies to laboratory values only.
             result, notes, errors, _ = self._read(request, service, io)
-            assessment = None if errors else assess_patient(result.patient, result.warnings, self.kb)
+            # The rules' findings the cards show (not the whole Assessment: no card shows donors or citations).
+            assessment = None if errors else card_findings(result.patient, self.kb)
             cached = (assessment, notes, errors)
             if key:
                 self.assessments.put(key, cached)
@@ -174,16 +181,19 @@ class CdsService:
         """Same patient id, same complete prefetch, same day -> same assessment (the rules are deterministic).
         Only a complete prefetch is cached: data we fetch ourselves may have changed since."""
         import hashlib
-        import json
+        import pickle
 
         from rarebone.core.clock import today
 
         prefetch = request.prefetch or {}
         if any(k not in prefetch for k in service.prefetch):
             return None
-        text = json.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch],
-                          sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        # The digest of the data as parsed from the request (JSON types only). pickle, not json.dumps with sorted
+        # keys: ~0.05 ms instead of ~0.2 ms for a 12 KB prefetch, paid by every call, hit or miss. It is only ever
+        # written, never loaded. The same data with keys in another order gives another key: a cache miss, which
+        # changes nothing in the answer.
+        data = pickle.dumps([service.id, request.context.get("patientId"), today().isoformat(), prefetch], protocol=5)
+        return hashlib.sha256(data).hexdigest()
 
     def _order_sign(self, request, service: Service, io: bool = True) -> CdsResponse:
         from rarebone.cdshooks.models import OrderSignContext

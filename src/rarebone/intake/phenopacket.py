@@ -161,8 +161,17 @@ def as_written(document: Any, path: str | None) -> str | None:
 
 def _parse_message(document: dict[str, Any]) -> dict[str, Any]:
     """The Phenopacket message, strictly parsed (unknown fields are errors), as canonical camelCase JSON."""
-    from google.protobuf import json_format
     from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket
+
+    from rarebone.intake.pbjson import Unsupported, canonical
+
+    try:
+        # The same dict as the protobuf round trip below, computed from the descriptors (pbjson.py); any shape it
+        # does not handle (including every invalid one) goes the protobuf way, so errors are protobuf's own.
+        return canonical(document, Phenopacket.DESCRIPTOR)
+    except Unsupported:
+        pass
+    from google.protobuf import json_format
 
     _check_duplicate_spellings(document)
     try:

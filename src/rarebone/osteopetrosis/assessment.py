@@ -40,7 +40,9 @@ def _rec(kb: KnowledgeBase, entry_id: str, strength: str | None = None, text: st
                           citations=list(entry.sources), certainty=entry.certainty, condition="osteopetrosis")
 
 
-def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto) -> OsteopetrosisAssessment:
+def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool = True) -> OsteopetrosisAssessment:
+    """``rank`` False: the candidate donors are not ranked (``donors`` stays empty); nothing else depends on the
+    ranking. The CDS Hooks cards do not show donors (workflows.assess.card_findings)."""
     matches = evaluate_flags(patient, kb, onto)
     suspicion = assess_suspicion(patient, kb, onto, matches)
     genetics = assess_genetics(patient, kb)
@@ -80,7 +82,7 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto) -> Osteopetr
     )
 
     mimics = mimic_warnings(patient, kb, onto)
-    donors = rank_donors(patient.donors, kb, urgent=urgency is Urgency.URGENT)
+    donors = rank_donors(patient.donors, kb, urgent=urgency is Urgency.URGENT) if rank else []
     workup = workup_checklist(patient, kb, onto, genes) if relevant else []
 
     recs: list[Recommendation] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
@@ -72,12 +72,41 @@ def _collect_citations(assessment_json: str, kb: KnowledgeBase) -> dict[str, str
     return {sid: kb.citation_text(sid) for sid in sorted(found) if sid in kb.sources}
 
 
+@dataclass(frozen=True)
+class CardFindings:
+    """The parts of an Assessment that the CDS Hooks patient-view cards show (cdshooks/cards.py), from the same
+    rules as ``assess_patient``; the same objects, so a card reads the same values either way."""
+
+    suspicion: dict[str, ConditionSuspicion]
+    genetics: Genetics
+    hsct: HsctAssessment
+    workup: list[WorkupItemOut]
+    mimics: list[MimicWarning]
+    cno: CnoBlock
+
+
+def _run_rules(patient: Patient, kb: KnowledgeBase, onto, rank_donors: bool = True):
+    """Every rule, once: (patient with the derived laboratory findings, their notes, osteopetrosis, CNO)."""
+    patient, lab_notes = with_lab_findings(patient, kb)
+    op = assess_osteopetrosis(patient, kb, onto, rank=rank_donors)
+    cno_suspicion, cno_block = assess_cno(patient, kb, onto)
+    return patient, lab_notes, op, cno_suspicion, cno_block
+
+
+def card_findings(patient: Patient, kb: KnowledgeBase) -> CardFindings:
+    """What a CDS Hooks card needs, per call of the EHR: the rules of ``assess_patient`` without what no card shows
+    (the donor ranking, the citation list gathered from the whole serialised Assessment, the summary counts and
+    the validation of the assembled model: ~0.6-0.9 ms of a ~5-7 ms call, docs/ehr-integration.md Speed).
+    tests/cdshooks/test_cards_unchanged.py holds the answers to ~800 charts made with ``assess_patient``."""
+    _, _, op, cno_suspicion, cno_block = _run_rules(patient, kb, ontology(), rank_donors=False)
+    return CardFindings(suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics,
+                        hsct=op.hsct, workup=op.workup, mimics=op.mimics, cno=cno_block)
+
+
 def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: KnowledgeBase | None = None) -> Assessment:
     kb = kb or load()
     onto = ontology()
-    patient, lab_notes = with_lab_findings(patient, kb)
-    op = assess_osteopetrosis(patient, kb, onto)
-    cno_suspicion, cno_block = assess_cno(patient, kb, onto)
+    patient, lab_notes, op, cno_suspicion, cno_block = _run_rules(patient, kb, onto)
     # Most pressing first: urgent exclusions and referrals before routine advice, stable within a strength.
     order = list(Strength)
     # Within a strength, the CNO exclusions of look-alikes (CNO-DDX-*) come first: a look-alike that findings

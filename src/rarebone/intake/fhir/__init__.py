@@ -144,8 +144,10 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
     # Evidence lines quote json_path: point them at the FHIR resource the finding came from.
     p = result.patient
     fix = lambda items: tuple(replace(x, json_path=tr.fhir_path(x.json_path)) for x in items)  # noqa: E731
-    flagged = tuple(replace(m, lab_flag=tr.lab_flags.get(m.json_path)) for m in p.measurements)
-    result.patient = replace(p, features=fix(p.features), measurements=fix(flagged), variants=fix(p.variants),
+    # one replace per measurement (flag and path together): dataclasses.replace is the costly part here
+    measurements = tuple(replace(m, lab_flag=tr.lab_flags.get(m.json_path), json_path=tr.fhir_path(m.json_path))
+                         for m in p.measurements)
+    result.patient = replace(p, features=fix(p.features), measurements=measurements, variants=fix(p.variants),
                              treatments=fix(p.treatments), procedures=fix(p.procedures))
     return result
 

@@ -47,21 +47,30 @@ def _want(value, kind: type, path: str) -> None:
         _fail(path, _JSON[kind], value)
 
 
+# The checks below test first and format a JSON path only for a value that fails: building the path of every
+# field read was most of this check's time (it runs on every CDS Hooks call).
+
 def _coding(c, path: str) -> None:
-    _want(c, dict, path)
+    if not isinstance(c, dict):
+        _fail(path, "an object", c)
     for k in ("system", "code", "display"):
-        if k in c:
-            _want(c[k], str, f"{path}.{k}")
+        if k in c and not isinstance(c[k], str):
+            _fail(f"{path}.{k}", "a string", c[k])
 
 
 def _cc(v, path: str) -> None:
-    _want(v, dict, path)
+    if not isinstance(v, dict):
+        _fail(path, "an object", v)
     if "coding" in v:
-        _want(v["coding"], list, path + ".coding")
-        for i, c in enumerate(v["coding"]):
-            _coding(c, f"{path}.coding[{i}]")
-    if "text" in v:
-        _want(v["text"], str, path + ".text")
+        codings = v["coding"]
+        if not isinstance(codings, list):
+            _fail(path + ".coding", "an array", codings)
+        for i, c in enumerate(codings):
+            if not isinstance(c, dict) or not all(isinstance(c[k], str) for k in ("system", "code", "display")
+                                                  if k in c):
+                _coding(c, f"{path}.coding[{i}]")  # fails, naming the path
+    if "text" in v and not isinstance(v["text"], str):
+        _fail(path + ".text", "a string", v["text"])
 
 
 def _qty(v, path: str) -> None:
@@ -69,8 +78,8 @@ def _qty(v, path: str) -> None:
     if "value" in v and (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float))):
         _fail(path + ".value", "a number", v["value"])
     for k in ("unit", "code", "system"):
-        if k in v:
-            _want(v[k], str, f"{path}.{k}")
+        if k in v and not isinstance(v[k], str):
+            _fail(f"{path}.{k}", "a string", v[k])
 
 
 def _element(obj: dict, path: str) -> None:
@@ -78,30 +87,34 @@ def _element(obj: dict, path: str) -> None:
         kind = _FIELDS.get(key)
         if kind is None:
             continue
-        where = f"{path}.{key}"
-        if kind == _CC:
+        if kind == _STR:
+            if not isinstance(value, str):
+                _fail(f"{path}.{key}", "a string", value)
+        elif kind == _CC:
             # Observation.interpretation and DiagnosticReport.conclusionCode are arrays of CodeableConcepts,
             # handled under _LIST.
-            _cc(value, where)
-        elif kind == _QTY:
-            _qty(value, where)
-        elif kind == _REF:
-            _want(value, dict, where)
-            if "reference" in value:
-                _want(value["reference"], str, where + ".reference")
+            _cc(value, f"{path}.{key}")
         elif kind == _DT:
-            _want(value, str, where)
+            if not isinstance(value, str):
+                _fail(f"{path}.{key}", "a string", value)
             if not _DATE.match(value):
-                _fail(where, "a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz)",
-                      value)
-        elif kind == _STR:
-            _want(value, str, where)
+                _fail(f"{path}.{key}", "a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or "
+                      "YYYY-MM-DDThh:mm:ss+zz:zz)", value)
+        elif kind == _REF:
+            if not isinstance(value, dict):
+                _fail(f"{path}.{key}", "an object", value)
+            if "reference" in value and not isinstance(value["reference"], str):
+                _fail(f"{path}.{key}.reference", "a string", value["reference"])
+        elif kind == _QTY:
+            _qty(value, f"{path}.{key}")
         elif kind == _BOOL:
-            _want(value, bool, where)
+            _want(value, bool, f"{path}.{key}")
         elif kind == _OBJ:
+            where = f"{path}.{key}"
             _want(value, dict, where)
             _element(value, where)
         else:
+            where = f"{path}.{key}"
             _want(value, list, where)
             for i, item in enumerate(value):
                 _want(item, dict, f"{where}[{i}]")
