@@ -123,6 +123,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         for item in family.scored:
             for set_id in item.sets:
                 key_of.setdefault(set_id, []).append(item.key)
+        for set_id in family.persistence_only():  # unscored persistence evidence (engine._keymap)
+            key_of[set_id] = ["persist:" + set_id]
         found = {(key, day, set_id in persistence_sets) for set_id, day in events
                  for key in key_of.get(set_id, [])
                  if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)

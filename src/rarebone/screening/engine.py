@@ -125,9 +125,14 @@ def _keymap(family):
     import ibis
     import pandas as pd
 
+    from rarebone.screening.rules import PERSIST_KEY
+
     rows = [{"set_id": s, "key": item.key, "pos_w": item.weight if item.role != "against" else 0.0,
              "core": item.role == "core", "persist": s in family.persistence_sets, "domain": item.domain}
             for item in family.scored for s in item.sets]
+    # unscored persistence evidence: it dates the complaint's persistence, adds no weight and no domain
+    rows += [{"set_id": s, "key": PERSIST_KEY + s, "pos_w": 0.0, "core": False, "persist": True, "domain": None}
+             for s in family.persistence_only()]
     return ibis.memtable(pd.DataFrame(rows))
 
 
@@ -241,7 +246,8 @@ def evidence_rows(ev, rules, flagged_pd):
         f = flagged_pd[flagged_pd.family == family.family][["person_id", "complete_day"]]
         if f.empty:
             continue
-        sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets))
+        sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets)
+                      | set(family.persistence_sets))
         fm = ibis.memtable(f.astype("int64"))
         age_ok = family.in_age(ev.age)
         e = ev.filter(ev.set_id.isin(sets) & age_ok)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rarebone.screening.engine import DOMAIN_TABLES
-from rarebone.screening.rules import load_rules
+from rarebone.screening.rules import PERSIST_KEY, load_rules
 
 
 @lru_cache(maxsize=4)
@@ -131,6 +131,7 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
     flagged = []
     for family in rules.families:
         key_of = family.key_of_set()
+        key_of.update({s: [PERSIST_KEY + s] for s in family.persistence_only()})  # as engine._keymap
         age = ev.day - birth_day
         inside = (age >= 0) & family.in_age(age)
         fe = ev[inside & ev.set_id.isin(list(key_of))]
