@@ -133,7 +133,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         for anchor in sorted({day for _, day, _ in found}):
             inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
             persisting = [day for _, day, persist in inside if persist]
-            span = max(persisting) - min(persisting) if persisting else -1
+            opening = [day for key, day, persist in inside if persist and not key.startswith("persist:")]
+            span = max(persisting) - min(opening) if opening else -1
             if _level(family, {key for key, _, _ in inside}) >= family.flag_min_level and (
                     persistence_days is None or span >= persistence_days):
                 complete = anchor

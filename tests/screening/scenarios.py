@@ -239,12 +239,12 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     c.condition(89, days(b, 2200), HEARING_LOSS)
     expected[89] = {"osteopetrosis_intermediate_review"}
     # screen-thin: an MRI (SCREEN-SET-MRI) dated >= 28 days (CNO-CARRA-NSAID-TRIAL-DAYS) from a single bone-pain
-    # visit counts as the complaint's persistence on the CNO main list (bone pain 2 + CRP 0.5 = moderate), in either
-    # order; 27 days does not. It adds no weight: MRI + CRP without bone pain is nothing, and it is not the review
+    # visit counts as the complaint's persistence on the CNO main list (bone pain 2 + CRP 0.5 = moderate) when it
+    # comes AFTER the bone pain (still worked up); 27 days does not, nor an MRI 28 days BEFORE the bone pain. It adds no weight: MRI + CRP without bone pain is nothing, and it is not the review
     # list's persistence (one bone pain + MRI at level low is not listed).
     b = D(2010, 3, 3)
     for pid, mri_day, pain_day, flag in ((90, 2900 + persist, 2900, True), (91, 2900 + persist - 1, 2900, False),
-                                         (93, 2900, 2900 + persist, True)):
+                                         (93, 2900, 2900 + persist, False)):
         c.add_person(pid, b)
         c.visit(pid, days(b, pain_day))
         c.condition(pid, days(b, pain_day), BONE_PAIN)

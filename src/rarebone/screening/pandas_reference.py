@@ -142,7 +142,8 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
             win = [r for r in rows if anchor - family.window_days <= r[1] <= anchor]
             level, _ = _level(family, {k for k, _, _ in win})
             days = [d for _, d, p in win if p]
-            span = (max(days) - min(days)) if days else -1
+            opens = [d for k, d, p in win if p and not k.startswith(PERSIST_KEY)]  # an MRI never opens the span
+            span = (max(days) - min(opens)) if opens else -1
             if level >= family.flag_min_level and (family.persistence_days is None or span >= family.persistence_days):
                 complete = anchor
                 break
