@@ -123,6 +123,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         for item in family.scored:
             for set_id in item.sets:
                 key_of.setdefault(set_id, []).append(item.key)
+        for set_id in family.persistence_only():  # unscored persistence evidence (engine._keymap)
+            key_of[set_id] = ["persist:" + set_id]
         found = {(key, day, set_id in persistence_sets) for set_id, day in events
                  for key in key_of.get(set_id, [])
                  if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)
@@ -131,7 +133,8 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         for anchor in sorted({day for _, day, _ in found}):
             inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
             persisting = [day for _, day, persist in inside if persist]
-            span = max(persisting) - min(persisting) if persisting else -1
+            opening = [day for key, day, persist in inside if persist and not key.startswith("persist:")]
+            span = max(persisting) - min(opening) if opening else -1
             if _level(family, {key for key, _, _ in inside}) >= family.flag_min_level and (
                     persistence_days is None or span >= persistence_days):
                 complete = anchor

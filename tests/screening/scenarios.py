@@ -18,6 +18,7 @@ BONE_PAIN, OSTEOMYELITIS, LEUKEMIA, FEVER = "12584003", "60168000", "93143009", 
 HB, PLT, CRP, CA = "718-7", "777-3", "1988-5", "17861-6"
 VISUAL_IMPAIRMENT, PATHOLOGICAL_FRACTURE = "397540003", "268029009"
 PANCYTOPENIA, MANDIBULAR_OSTEOMYELITIS, HEARING_LOSS = "127034005", "109695005", "15188001"
+MRI = "113091000"
 
 
 def days(birth: dt.date, n: int) -> dt.date:
@@ -237,4 +238,26 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     c.condition(89, days(b, 2000), PATHOLOGICAL_FRACTURE)
     c.condition(89, days(b, 2200), HEARING_LOSS)
     expected[89] = {"osteopetrosis_intermediate_review"}
+    # screen-thin: an MRI (SCREEN-SET-MRI) dated >= 28 days (CNO-CARRA-NSAID-TRIAL-DAYS) from a single bone-pain
+    # visit counts as the complaint's persistence on the CNO main list (bone pain 2 + CRP 0.5 = moderate) when it
+    # comes AFTER the bone pain (still worked up); 27 days does not, nor an MRI 28 days BEFORE the bone pain. It adds no weight: MRI + CRP without bone pain is nothing, and it is not the review
+    # list's persistence (one bone pain + MRI at level low is not listed).
+    b = D(2010, 3, 3)
+    for pid, mri_day, pain_day, flag in ((90, 2900 + persist, 2900, True), (91, 2900 + persist - 1, 2900, False),
+                                         (93, 2900, 2900 + persist, False)):
+        c.add_person(pid, b)
+        c.visit(pid, days(b, pain_day))
+        c.condition(pid, days(b, pain_day), BONE_PAIN)
+        c.lab(pid, days(b, pain_day), CRP, 12, 0, 5, "mg/L")
+        c.procedure(pid, days(b, mri_day), MRI)
+        expected[pid] = {"cno"} if flag else set()
+    c.add_person(92, b)
+    c.condition(92, days(b, 2900), BONE_PAIN)
+    c.procedure(92, days(b, 2960), MRI)
+    expected[92] = set()
+    c.add_person(94, b)
+    c.lab(94, days(b, 2900), CRP, 12, 0, 5, "mg/L")
+    c.procedure(94, days(b, 2960), MRI)
+    c.procedure(94, days(b, 3100), MRI)
+    expected[94] = set()
     return c, expected

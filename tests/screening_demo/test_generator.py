@@ -200,3 +200,55 @@ def test_planted_children_stay_children_and_inside_the_extract():
     spans = np.asarray([max(v.day[1] for v in t.visits) for t in generator.p.trajectories])
     assert (pp["onset"][planted] + spans[pp["trajectory"][planted]] <= generator.extract).all()
     assert (pp["onset"][planted] >= generator.window_start).all()
+
+
+def test_background_mris_follow_their_visit_on_a_later_day(small_cdm):
+    # screen-thin: the CNO screen reads an MRI >= 28 days from a bone complaint as persistence, so the background
+    # must have MRIs too (SYNCDM-BG-* followup; rates UNVERIFIED): every background MRI sits on its own visit, after
+    # a bone-pain, limb-pain, sprain, headache or concussion visit of the same child within the follow-up days
+    import duckdb
+
+    path, truth = small_cdm
+    kb = load()
+    conditions = {c.concept: c.followup for c in kb.of_kind(kinds.BackgroundCondition) if c.followup is not None}
+    assert set(conditions) == {"bone_pain", "pain_in_limb", "sprain_of_ankle", "headache", "concussion"}
+    longest = max(f.days[1] for f in conditions.values())
+    ids = vocabulary.concept_ids()
+    con = duckdb.connect(str(path), read_only=True)
+    con.register("truth", truth)
+    causes = ",".join(str(ids[k]) for k in conditions)
+    orphans, total = con.execute(f"""
+        SELECT count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT 1 FROM condition_occurrence c WHERE c.person_id = p.person_id
+                   AND c.condition_concept_id IN ({causes})
+                   AND p.procedure_date - c.condition_start_date BETWEEN 1 AND {longest})), count(*)
+        FROM procedure_occurrence p WHERE p.procedure_concept_id = {ids['mri']}
+        AND p.person_id NOT IN (SELECT person_id FROM truth)""").fetchone()
+    assert total > 0 and orphans == 0
+    shared = con.execute(f"""SELECT count(*) FROM procedure_occurrence p JOIN condition_occurrence c
+                             USING (visit_occurrence_id) WHERE p.procedure_concept_id = {ids['mri']}
+                             AND p.person_id NOT IN (SELECT person_id FROM truth)""").fetchone()[0]
+    assert shared == 0  # a follow-up visit of its own
+
+
+def test_background_pathological_fractures_school_age_not_infants(small_cdm):
+    # SYNCDM-BG-PATHOLOGICAL-FRACTURE (rate UNVERIFIED): fractures through benign lesions exist in the background
+    # (so the intermediate osteopetrosis lists are measured against some), none in the first year of life
+    import duckdb
+
+    entry = load().get("SYNCDM-BG-PATHOLOGICAL-FRACTURE")
+    assert entry.weight_by_band[0] == 0 and min(entry.weight_by_band[1:]) > 0 and entry.certainty == "unverified"
+    path, truth = small_cdm
+    ids = vocabulary.concept_ids()
+    con = duckdb.connect(str(path), read_only=True)
+    con.register("truth", truth)
+    youngest = con.execute(f"""SELECT min(c.condition_start_date - make_date(p.year_of_birth, p.month_of_birth,
+                                                                         p.day_of_birth))
+                               FROM condition_occurrence c JOIN person p USING (person_id)
+                               WHERE c.condition_concept_id = {ids['pathological_fracture']}
+                               AND person_id NOT IN (SELECT person_id FROM truth)""").fetchone()[0]
+    assert youngest is not None and youngest >= kb_first_birthday()
+
+
+def kb_first_birthday() -> int:
+    return int(load().get("SCREEN-OP-AGE-MAX").value)  # 365 days: the infant window's end

@@ -195,9 +195,16 @@ def _keymap(family):
     import ibis
     import pandas as pd
 
+    from rarebone.screening.rules import PERSIST_KEY
+
     rows = [{"set_id": s, "key": item.key, "pos_w": item.weight if item.role != "against" else 0.0,
-             "core": item.role == "core", "persist": s in family.persistence_sets, "domain": item.domain}
+             "core": item.role == "core", "persist": s in family.persistence_sets,
+             "opens": s in family.persistence_sets, "domain": item.domain}
             for item in family.scored for s in item.sets]
+    # unscored persistence evidence (an MRI): it can only show the complaint still worked up LATER, so it never
+    # opens the persistence span ('opens' = may be its first day); adds no weight and no domain
+    rows += [{"set_id": s, "key": PERSIST_KEY + s, "pos_w": 0.0, "core": False, "persist": True, "opens": False,
+              "domain": None} for s in family.persistence_only()]
     return ibis.memtable(pd.DataFrame(rows))
 
 
@@ -251,7 +258,8 @@ def family_flags(cdm, ev, family, since_day: int | None):
 
     age_ok = family.in_age(ev.age)
     km = _keymap(family)
-    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist", "domain")
+    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist", "opens",
+                                                       "domain")
     ub = (fe.select("person_id", "key", "pos_w", "core", "domain").distinct()
           .group_by("person_id").aggregate(ub=lambda t: t.pos_w.sum(), has_core=lambda t: t.core.cast("int32").max(),
                                            n_dom=lambda t: t.domain.nunique()))
@@ -260,14 +268,14 @@ def family_flags(cdm, ev, family, since_day: int | None):
         keep = keep.filter(keep.n_dom >= family.review_min_domains)
     if family.levels["kind"] == "cno":
         keep = keep.filter(keep.has_core == 1)
-    fd = fe.select("person_id", "key", "day", "persist").distinct().semi_join(keep, "person_id")
+    fd = fe.select("person_id", "key", "day", "persist", "opens").distinct().semi_join(keep, "person_id")
     anchors = fd.select("person_id", anchor=fd.day).distinct()
     w = fd.rename(p2="person_id")
     win = anchors.join(w, (anchors.person_id == w.p2) & (w.day <= anchors.anchor)
                        & (w.day >= anchors.anchor - int(family.window_days)))
-    win = win.select(anchors.person_id, anchors.anchor, w.key, w.day, w.persist)
+    win = win.select(anchors.person_id, anchors.anchor, w.key, w.day, w.persist, w.opens)
     agg = win.group_by(["person_id", "anchor"]).aggregate(
-        span=(win.day.max(where=win.persist) - win.day.min(where=win.persist)).fill_null(-1),
+        span=(win.day.max(where=win.persist) - win.day.min(where=win.opens)).fill_null(-1),
         **{f"k{i}": (win.key == s.key).cast("int32").max() for i, s in enumerate(family.scored)})
     lv = _levels(family, agg)
     complete = lv.level >= family.flag_min_level
@@ -311,7 +319,8 @@ def evidence_rows(ev, rules, flagged_pd):
         f = flagged_pd[flagged_pd.family == family.family][["person_id", "complete_day"]]
         if f.empty:
             continue
-        sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets))
+        sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets)
+                      | set(family.persistence_sets))
         fm = ibis.memtable(f.astype("int64"))
         age_ok = family.in_age(ev.age)
         e = ev.filter(ev.set_id.isin(sets) & age_ok)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rarebone.screening.engine import DOMAIN_TABLES
-from rarebone.screening.rules import load_rules
+from rarebone.screening.rules import PERSIST_KEY, load_rules
 
 
 @lru_cache(maxsize=4)
@@ -163,6 +163,7 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
     flagged = []
     for family in rules.families:
         key_of = family.key_of_set()
+        key_of.update({s: [PERSIST_KEY + s] for s in family.persistence_only()})  # as engine._keymap
         age = ev.day - birth_day
         inside = (age >= 0) & family.in_age(age)
         fe = ev[inside & ev.set_id.isin(list(key_of))]
@@ -173,7 +174,8 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
             win = [r for r in rows if anchor - family.window_days <= r[1] <= anchor]
             level, _ = _level(family, {k for k, _, _ in win})
             days = [d for _, d, p in win if p]
-            span = (max(days) - min(days)) if days else -1
+            opens = [d for k, d, p in win if p and not k.startswith(PERSIST_KEY)]  # an MRI never opens the span
+            span = (max(days) - min(opens)) if opens else -1
             if level >= family.flag_min_level and (family.persistence_days is None or span >= family.persistence_days):
                 complete = anchor
                 break

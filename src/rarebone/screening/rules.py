@@ -9,7 +9,8 @@ from rarebone.errors import KnowledgeError
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.phenotype import LabFallbackLimit
 
-LEVELS = ("none", "low", "moderate", "high")  # index = the integer level the engine computes
+LEVELS = ("none", "low", "moderate", "high")
+PERSIST_KEY = "persist:"  # key prefix of an unscored persistence set (Family.persistence_only)  # index = the integer level the engine computes
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ class Family:
         """The family's age window on an age in days (works on Ibis columns and pandas Series alike)."""
         upper = (age <= self.age_max_days) if self.age_max_inclusive else (age < self.age_max_days)
         return upper & (age >= self.age_min_days)
+
+    def persistence_only(self) -> tuple[str, ...]:
+        """Persistence sets that carry no weight (e.g. an MRI: evidence that a bone complaint was still being
+        worked up, never a finding); the engine and the pandas loop give them the key PERSIST_KEY + set id."""
+        scored = {s for item in self.scored for s in item.sets}
+        return tuple(s for s in self.persistence_sets if s not in scored)
 
     def key_of_set(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -170,7 +170,8 @@ def _explain(rows, family, rules) -> list[dict]:
             cancelled = [u for u in w.unless if u in present]
             parts.append(f"{k} {'-' if w.role == 'against' else '+'}{w.weight:g}"
                          + (f" (not counted: {', '.join(cancelled)} present)" if cancelled else ""))
-        role = ", ".join(parts) if parts else "context, not scored"
+        role = (", ".join(parts) if parts else "persistence evidence, not scored"
+                if r.set_id in family.persistence_only() else "context, not scored")
         first, last = _date(r.first_day), _date(r.last_day)
         concept = str(int(r.concept_min)) if r.n_concepts == 1 else f"{int(r.concept_min)}..{int(r.concept_max)} ({int(r.n_concepts)} concepts)"
         value = ""

@@ -54,6 +54,16 @@ class SyntheticPopulation(Entry):
     reference_interval: float = Field(gt=0, lt=1)  # central share of healthy values inside range_low..range_high
 
 
+class FollowUp(_Strict):
+    """A procedure at a later visit after some of a condition's visits (e.g. an MRI weeks after a bone-pain or
+    headache visit): a new visit of ``visit`` type ``days`` (drawn uniformly) after the condition's visit."""
+
+    procedure: str
+    probability: float = Field(ge=0, le=1)
+    days: tuple[int, int]
+    visit: str = "outpatient_visit"
+
+
 class BackgroundCondition(Entry):
     """A common condition: its weight among visit reasons per age band, what comes with it."""
 
@@ -65,6 +75,7 @@ class BackgroundCondition(Entry):
     labs: list[LabValue] = []  # overrides of the routine panel at that visit
     lab_probability: float = 0.0
     chronic_share: float | None = None  # share of persons who carry it; then only they get its visits
+    followup: FollowUp | None = None
 
 
 class PlantedEvent(_Strict):

@@ -224,6 +224,9 @@ class Generator:
                 self._add_drug(out, condition.drug, person_id[at], day[at], visit_id[at])
             if condition.procedure:
                 self._add_procedure(out, condition.procedure, person_id[at], day[at], visit_id[at])
+            if condition.followup is not None:
+                self._add_followup(out, condition.followup, person_id[at], day[at], pp["obs_end"][person_index[at]],
+                                   np.random.default_rng(np.random.SeedSequence([self.seed, 4, start, index])))
             if condition.labs and condition.lab_probability:
                 hit = at[rng.random(len(at)) < condition.lab_probability]
                 triggered[hit] = True
@@ -247,6 +250,20 @@ class Generator:
             at = np.flatnonzero(mask)
             self._add_measurement(out, analyte, lab.unit, person_id[at], day[at], visit_id[at], values[at])
         return out
+
+    def _add_followup(self, out, followup, person_id, day, obs_end, rng) -> None:
+        """A procedure at a later visit (its own random stream, so the rest of the background stays the same CDM
+        as before follow-ups existed); dropped when it would fall after the extract date."""
+        hit = rng.random(len(day)) < followup.probability
+        later = day[hit] + rng.integers(followup.days[0], followup.days[1] + 1, size=int(hit.sum()))
+        keep = later <= obs_end[hit]
+        who, later = person_id[hit][keep], later[keep]
+        if len(later) == 0:
+            return
+        visit_id = self._ids("visit_occurrence", len(later))
+        concept = np.full(len(later), self.p.ids[followup.visit], dtype=np.int64)
+        out["visit_occurrence"].add(**self._visit_columns(visit_id, who, concept, later))
+        self._add_procedure(out, followup.procedure, who, later, visit_id)
 
     def _reasons(self, rng, band, person_index, n) -> np.ndarray:
         """One background condition per visit (index into self.p.background), by age band; a chronic one only
