@@ -9,8 +9,8 @@ from rarebone.errors import KnowledgeError
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.phenotype import LabFallbackLimit
 
-LEVELS = ("none", "low", "moderate", "high")
-PERSIST_KEY = "persist:"  # key prefix of an unscored persistence set (Family.persistence_only)  # index = the integer level the engine computes
+LEVELS = ("none", "low", "moderate", "high")  # index = the integer level the engine computes
+PERSIST_KEY = "persist:"  # key prefix of an unscored persistence set (Family.persistence_only)
 
 
 @dataclass(frozen=True)
