@@ -212,3 +212,26 @@ def test_age_bound_on_onset_at_one_year_against_hpo_onset(real_index, kb):
     assert math.isclose(at_364[only_childhood], math.log(params["onset_mismatch_lr"]))
     assert at_366[only_childhood] == 0.0
     assert at_364[only_infantile] == at_366[only_infantile] == at_364[no_onset] == 0.0
+
+
+def test_adjacent_onset_class_is_neutral_against_hpo_onset(real_index, kb):
+    # HPO-ONSET orders the classes antenatal < congenital < neonatal < infantile < childhood < juvenile < adult.
+    # A neonatal-onset-only disease: a neonatal child is a match, an infantile one (the next class) is neither
+    # match nor mismatch (DDX-ONSET adjacent_class_neutral), a childhood one (two classes on) is a mismatch.
+    import math
+
+    from rarebone.phenotype.differential import parameters
+    from rarebone.phenotype.differential.model import _ONSET_CACHE, onset_scores
+
+    params = parameters(kb)
+    assert params["onset_adjacent_neutral"] == 1
+    neonatal = real_index.row("HP:0003623")
+    only_neonatal = next(d for d in range(real_index.n_diseases) if list(real_index.disease_onsets[d]) == [neonatal])
+    _ONSET_CACHE.clear()
+    at = {term: onset_scores(real_index, real_index.row(term), params)[only_neonatal]
+          for term in ("HP:0003623", "HP:0003593", "HP:0011463")}
+    assert math.isclose(at["HP:0003623"], math.log(params["onset_match_lr"]))
+    assert at["HP:0003593"] == 0.0
+    assert math.isclose(at["HP:0011463"], math.log(params["onset_mismatch_lr"]))
+    strict = onset_scores(real_index, real_index.row("HP:0003593"), dict(params, onset_adjacent_neutral=0))
+    assert math.isclose(strict[only_neonatal], math.log(params["onset_mismatch_lr"]))
