@@ -148,12 +148,13 @@ def test_cli_differential_bad_input_is_one_line_exit_2(tmp_path):
 
 def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
     # Regression guard, not a target: on the first 80 vendored phenopacket-store cases plus 60 simulated ones
-    # the overall top-10 was 0.70 when this floor was set, 0.764 after the equivalence/curation round and 0.771
-    # after round ddx-top10 (measured 2026-11-30); the floor, raised from 0.55, sits about thirteen cases below.
+    # the overall top-10 was 0.70 when this floor was set, 0.764 after the equivalence/curation round, 0.771
+    # after round ddx-top10 (measured 2026-11-30) and 0.779 after round ddx-dev70 (2026-12-01); the floor, raised
+    # from 0.55 and 0.68, sits about thirteen cases below.
     from tests.conftest import STORE
 
     result = run_cli("validate-differential", str(STORE), "--limit", "80", "--simulate", "60", "--format", "json",
-                     "--floor-top10", "0.68")
+                     "--floor-top10", "0.69")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     groups = {g["group"]: g for g in report["groups"]}
@@ -175,8 +176,9 @@ def test_validate_differential_groups_by_the_keys_category():
 def test_validate_differential_on_the_real_cases_stays_above_floor():
     # Regression guard, not a target: on the 96 real published cases with an OMIM/Orphanet diagnosis top-10 was
     # 0.667 (hpo3 Resnik baseline 0.438) when this floor was set, and again after round ddx-top10 (measured
-    # 2026-11-30, docs/differential.md);
-    # the floors sit below that with a margin of about eight cases. The key's own id (strict) can only be found
+    # 2026-11-30, docs/differential.md), 0.677 after round ddx-dev70 (2026-12-01);
+    # the floors sit below that with a margin of about eight cases. The same-gene-or-series line counts more as
+    # found than the series line, never less. The key's own id (strict) can only be found
     # less often than the id with the OMIM subtypes of an Orphanet group, and that less often than the series.
     real = ROOT / "tests" / "data" / "real-cases"
     result = run_cli("validate-differential", str(real), "--key", str(real / "keys"), "--format", "json",
@@ -185,8 +187,8 @@ def test_validate_differential_on_the_real_cases_stays_above_floor():
     groups = {g["group"]: g for g in json.loads(result.stdout)["groups"]}
     coded = groups["OMIM/Orphanet diagnosis"]
     assert coded["n"] == coded["indexed"] >= 90
-    assert coded["top"]["10"] >= 0.58
-    assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"]
+    assert coded["top"]["10"] >= 0.59
+    assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"] <= coded["related_top10"]
     assert groups["all"]["n"] > coded["n"]  # scurvy and ALL (MONDO ids only) are counted, as misses, in "all"
 
 
