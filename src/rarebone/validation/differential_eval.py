@@ -192,7 +192,9 @@ def simulated_queries(index, n: int, seed: int) -> list[tuple[str, tuple[str, ..
         for j in chosen:
             term_id = index.term_id(features[j][0])
             if rng.random() < 0.5:  # imprecision: a parent instead of the term
-                parents = list(Ontology.get_hpo_object(term_id).parents)
+                # sorted: hpo3 returns the parents as a set of objects, whose order changes from one process to
+                # the next, and the same seed must draw the same cases (the CI subset's floor depends on it)
+                parents = sorted(Ontology.get_hpo_object(term_id).parents, key=lambda t: t.id)
                 if parents:
                     term_id = rng.choice(parents).id
             terms.append(term_id)
