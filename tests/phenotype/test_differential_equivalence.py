@@ -176,3 +176,17 @@ def test_a_mondo_key_is_matched_through_the_knowledge_base_cross_references(kb):
     # ADO2: MONDO:0008156 = OMIM 166600 = Orphanet 53 (disease_xrefs.yaml, MONDO exact matches)
     assert _indexable({"MONDO:0008156"}, xrefs) == {"MONDO:0008156", "OMIM:166600", "ORPHA:53"}
     assert _indexable({"MONDO:0009412"}, xrefs) == {"MONDO:0009412"}  # scurvy: not cross-referenced, not indexed
+
+
+def test_same_gene_line_counts_an_allelic_entry_but_the_headline_does_not():
+    # op-jcrpe2019 is keyed ADO2 (OMIM 166600, CLCN7); OPTB4 (OMIM 611490) is also CLCN7 but in another OMIM
+    # series: the same-gene-or-series line may count it, the headline and the series line never do.
+    from rarebone.validation.differential_eval import evaluate, read_key
+    from tests.conftest import ROOT
+
+    real = ROOT / "tests" / "data" / "real-cases"
+    report = evaluate([real / "osteopetrosis" / "op-jcrpe2019-p1.json"], key=read_key([real / "keys"]))
+    (case,) = report["results"]
+    assert case["truth"] == ["OMIM:166600"]
+    assert case["related_rank"] <= case["series_rank"] <= case["rank"]
+    assert case["related_rank"] < case["series_rank"]  # the allelic CLCN7 entry ranks above every ADO2 line

@@ -148,12 +148,14 @@ def test_cli_differential_bad_input_is_one_line_exit_2(tmp_path):
 
 def test_validate_differential_on_store_subset_stays_above_floor(tmp_path):
     # Regression guard, not a target: on the first 80 vendored phenopacket-store cases plus 60 simulated ones
-    # the overall top-10 was 0.70 when this floor was set, 0.764 after the equivalence/curation round and 0.771
-    # after round ddx-top10 (measured 2026-11-30); the floor, raised from 0.55, sits about thirteen cases below.
+    # the overall top-10 was 0.70 when this floor was set, 0.764 after the equivalence/curation round, 0.771
+    # after round ddx-top10 (measured 2026-11-30), 0.779 after round ddx-dev70 and 0.786 once the simulated draw
+    # was made the same in every process (2026-12-01; it varied by a case or two before); the floor, raised
+    # from 0.55 and 0.68, sits about thirteen cases below.
     from tests.conftest import STORE
 
     result = run_cli("validate-differential", str(STORE), "--limit", "80", "--simulate", "60", "--format", "json",
-                     "--floor-top10", "0.68")
+                     "--floor-top10", "0.69")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     groups = {g["group"]: g for g in report["groups"]}
@@ -175,8 +177,9 @@ def test_validate_differential_groups_by_the_keys_category():
 def test_validate_differential_on_the_real_cases_stays_above_floor():
     # Regression guard, not a target: on the 96 real published cases with an OMIM/Orphanet diagnosis top-10 was
     # 0.667 (hpo3 Resnik baseline 0.438) when this floor was set, and again after round ddx-top10 (measured
-    # 2026-11-30, docs/differential.md);
-    # the floors sit below that with a margin of about eight cases. The key's own id (strict) can only be found
+    # 2026-11-30, docs/differential.md), 0.677 after round ddx-dev70 (2026-12-01);
+    # the floors sit below that with a margin of about eight cases. The same-gene-or-series line counts more as
+    # found than the series line, never less. The key's own id (strict) can only be found
     # less often than the id with the OMIM subtypes of an Orphanet group, and that less often than the series.
     real = ROOT / "tests" / "data" / "real-cases"
     result = run_cli("validate-differential", str(real), "--key", str(real / "keys"), "--format", "json",
@@ -185,8 +188,8 @@ def test_validate_differential_on_the_real_cases_stays_above_floor():
     groups = {g["group"]: g for g in json.loads(result.stdout)["groups"]}
     coded = groups["OMIM/Orphanet diagnosis"]
     assert coded["n"] == coded["indexed"] >= 90
-    assert coded["top"]["10"] >= 0.58
-    assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"]
+    assert coded["top"]["10"] >= 0.59
+    assert coded["strict_top10"] <= coded["top"]["10"] <= coded["series_top10"] <= coded["related_top10"]
     assert groups["all"]["n"] > coded["n"]  # scurvy and ALL (MONDO ids only) are counted, as misses, in "all"
 
 
@@ -212,3 +215,35 @@ def test_age_bound_on_onset_at_one_year_against_hpo_onset(real_index, kb):
     assert math.isclose(at_364[only_childhood], math.log(params["onset_mismatch_lr"]))
     assert at_366[only_childhood] == 0.0
     assert at_364[only_infantile] == at_366[only_infantile] == at_364[no_onset] == 0.0
+
+
+def test_adjacent_onset_class_is_neutral_against_hpo_onset(real_index, kb):
+    # HPO-ONSET orders the classes antenatal < congenital < neonatal < infantile < childhood < juvenile < adult.
+    # A neonatal-onset-only disease: a neonatal child is a match, an infantile one (the next class) is neither
+    # match nor mismatch (DDX-ONSET adjacent_class_neutral), a childhood one (two classes on) is a mismatch.
+    import math
+
+    from rarebone.phenotype.differential import parameters
+    from rarebone.phenotype.differential.model import _ONSET_CACHE, onset_scores
+
+    params = parameters(kb)
+    assert params["onset_adjacent_neutral"] == 1
+    neonatal = real_index.row("HP:0003623")
+    only_neonatal = next(d for d in range(real_index.n_diseases) if list(real_index.disease_onsets[d]) == [neonatal])
+    _ONSET_CACHE.clear()
+    at = {term: onset_scores(real_index, real_index.row(term), params)[only_neonatal]
+          for term in ("HP:0003623", "HP:0003593", "HP:0011463")}
+    assert math.isclose(at["HP:0003623"], math.log(params["onset_match_lr"]))
+    assert at["HP:0003593"] == 0.0
+    assert math.isclose(at["HP:0011463"], math.log(params["onset_mismatch_lr"]))
+    strict = onset_scores(real_index, real_index.row("HP:0003593"), dict(params, onset_adjacent_neutral=0))
+    assert math.isclose(strict[only_neonatal], math.log(params["onset_mismatch_lr"]))
+
+
+def test_simulated_cases_are_the_same_for_the_same_seed_in_every_process():
+    # the CI floor is measured on simulated cases; hpo3 returns a term's parents as a set whose order changed
+    # from one process to the next, so the same seed drew different cases before the parents were sorted
+    runs = [run_cli("validate-differential", "--simulate", "15", "--seed", "3", "--format", "json") for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    first, second = ([(c["case"], c["truth"], c["rank"]) for c in json.loads(r.stdout)["results"]] for r in runs)
+    assert first == second and len(first) == 15

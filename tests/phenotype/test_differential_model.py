@@ -172,3 +172,19 @@ def test_excluded_feature_counts_from_very_frequent_against_hpo_frequency(params
         without = score(index, Query(observed=(hp(B),)), p).total
         assert bool(with_exclusion[0] < without[0]) is counts, frequency
         assert with_exclusion[1] == without[1]
+
+
+def test_unrecorded_rate_grows_with_the_record_up_to_full_record_terms(params):
+    # DDX-UNRECORDED-FEATURE (rarebone's calibration, unverified): a record of n terms applies the recorded
+    # probability times min(1, n / full_record_terms); a disease's unrecorded feature B (f 0.9) costs
+    # log(1 - r x 0.9) in full only from full_record_terms observed terms. Checked on both sides of the boundary.
+    from rarebone.phenotype.differential.model import unrecorded_scores
+
+    full, rate = params["unrecorded_full_record_terms"], params["unrecorded_rate"]
+    assert full == 5 and rate == 0.1
+    index = toy_index([[(B, 0.9)]])
+    for n, share in ((1, 1 / full), (full - 1, (full - 1) / full), (full, 1.0), (full + 1, 1.0)):
+        got = unrecorded_scores(index, [A1] * n, [], params)[0]
+        assert math.isclose(got, math.log(1 - rate * share * 0.9)), n
+    off = unrecorded_scores(index, [A1], [], dict(params, unrecorded_full_record_terms=0))[0]
+    assert math.isclose(off, math.log(1 - rate * 0.9))  # 0 switches the scaling off

@@ -158,20 +158,29 @@ def _flat_onsets(index: DiseaseIndex) -> tuple[np.ndarray, np.ndarray]:
 def onset_scores(index: DiseaseIndex, onset_row: int | None, params: dict) -> np.ndarray:
     if onset_row is None:
         return np.zeros(index.n_diseases)
-    key = (id(index), onset_row, params["onset_match_lr"], params["onset_mismatch_lr"])
+    adjacent_neutral = bool(params.get("onset_adjacent_neutral", 0))
+    key = (id(index), onset_row, params["onset_match_lr"], params["onset_mismatch_lr"], adjacent_neutral)
     cached = _ONSET_CACHE.get(key)
     if cached is None:
         # vectorised over the flat onset arrays: a Python loop over 12,000 diseases cost ~60 ms of the cold start
         ptr, onsets = _flat_onsets(index)
         related = {int(a) for a in index.ancestors(onset_row)}
         lookup = np.zeros(int(onsets.max()) + 1 if len(onsets) else 1, dtype=np.int32)
+        near = np.zeros_like(lookup)
+        child_class = _onset_position(index, onset_row)
         for o in np.unique(onsets):  # a handful of onset classes
             lookup[o] = int(o) in related or onset_row in index.ancestors(int(o))
-        padded = np.append(lookup[onsets], 0)  # reduceat needs every start below the length
+            # the classes are bins of a continuous age, and reports date onset loosely: a "neonatal onset" disease
+            # first noticed at six weeks (infantile) is no evidence against it, so the next class either side is
+            # neither a match nor a mismatch
+            position = _onset_position(index, int(o))
+            near[o] = (adjacent_neutral and child_class is not None and position is not None
+                       and abs(position - child_class) <= 1)
         counts = np.diff(ptr)
-        hits = np.where(counts > 0, np.add.reduceat(padded, ptr[:-1]), 0)  # it repeats a value for empty groups
+        hits = np.where(counts > 0, np.add.reduceat(np.append(lookup[onsets], 0), ptr[:-1]), 0)  # reduceat needs
+        close = np.where(counts > 0, np.add.reduceat(np.append(near[onsets], 0), ptr[:-1]), 0)  # a start below len
         match, mismatch = np.log(params["onset_match_lr"]), np.log(params["onset_mismatch_lr"])
-        cached = np.where(counts == 0, 0.0, np.where(hits > 0, match, mismatch))
+        cached = np.where(counts == 0, 0.0, np.where(hits > 0, match, np.where(close > 0, 0.0, mismatch)))
         _ONSET_CACHE[key] = cached
     return cached
 
@@ -180,6 +189,13 @@ def onset_scores(index: DiseaseIndex, onset_row: int | None, params: dict) -> np
 # juvenile, adult; a disease's onset term is placed at the class it belongs to, or at the earliest class below it
 ONSET_ORDER = ("HP:0030674", "HP:0003577", "HP:0003623", "HP:0003593", "HP:0011463", "HP:0003621", "HP:0003581")
 _AGE_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def _onset_position(index: DiseaseIndex, row: int) -> int | None:
+    """Place of an onset term in ONSET_ORDER: its own class or the class it belongs to (None: a term above them,
+    such as "Pediatric onset")."""
+    classes = {index.row(t): i for i, t in enumerate(ONSET_ORDER) if index.row(t) is not None}
+    return next((classes[int(a)] for a in index.ancestors(row) if int(a) in classes), None)
 
 
 def age_bound_scores(index: DiseaseIndex, age_row: int | None, params: dict) -> np.ndarray:
@@ -222,7 +238,10 @@ def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_ro
                       params: dict) -> np.ndarray:
     """A disease's own features that the record neither shows nor rules out lower its ratio a little: a present
     feature is written down only with probability ``recorded``, so LR = 1 - recorded x frequency each."""
-    rate = params["unrecorded_rate"]
+    # a thin record (two or three terms) writes down only its main findings: the chance that any one present feature
+    # is recorded rises with the number of terms recorded, up to the full rate at ``full_record_terms`` terms
+    full = params.get("unrecorded_full_record_terms", 0)
+    rate = params["unrecorded_rate"] * (min(1.0, len(observed_rows) / full) if full > 0 else 1.0)
     n = index.n_diseases
     if rate <= 0 or not observed_rows:
         return np.zeros(n)
