@@ -63,7 +63,9 @@ def loop_context(cdm: Path):
     ranged, thresh = engine._lab_tables(rules, resolution)
     return {"rules": rules, "set_concepts": resolution.set_concepts.astype({"concept_id": "int64"}),
             "ranged": ranged.astype({"concept_id": "int64"}),
-            "thresh": thresh.astype({"concept_id": "int64", "unit_concept_id": "int64"})}
+            "thresh": thresh.astype({"concept_id": "int64", "unit_concept_id": "int64"}),
+            "fallback": resolution.fallback,
+            "sexes": dict(zip(resolution.genders.gender_concept_id, resolution.genders.sex))}
 
 
 DOMAINS = (("condition", "condition_occurrence", "condition_concept_id", "condition_start_date"),
@@ -110,6 +112,17 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
                     right_on=["concept_id", "unit_concept_id"])
         t = t[t.value_as_number * t.factor >= t.threshold]
         events += list(zip(t.set_id, _days(t.measurement_date)))
+        # range-less rows against the published age/sex-specific limits (engine._fallback_events)
+        f = m.merge(ctx["fallback"], left_on=["measurement_concept_id", "unit_concept_id"],
+                    right_on=["concept_id", "unit_concept_id"])
+        if not f.empty:
+            sex = ctx["sexes"].get(int(person.gender_concept_id), "unknown")
+            age = _days(f.measurement_date) - birth
+            side_empty = f.range_low.where(f.direction == "below", f.range_high).isna()
+            v = f.value_as_number * f.factor
+            beyond = ((f.direction == "below") & (v < f.limit)) | ((f.direction == "above") & (v > f.limit))
+            f = f[side_empty & beyond & (age >= f.age_from) & (age < f.age_to) & f.sex.isin(["any", sex])]
+            events += list(zip(f.set_id, _days(f.measurement_date)))
     limits = {s.id: (s.age_max_days, s.age_max_inclusive) for s in rules.sets.values() if s.age_max_days is not None}
     events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0
               and (set_id not in limits or (day - birth <= limits[set_id][0] if limits[set_id][1]

@@ -13,6 +13,7 @@ from rarebone.knowledge.kinds.cno import CnoFinding, CnoSite, CnoThreshold, LabR
 from rarebone.patient import Patient
 from rarebone.cno.record import SIDES, CnoRecord
 from rarebone.errors import KnowledgeError
+from rarebone.phenotype.labs import outside_published_limit
 
 PATHOGENIC = ("causative", "contributory", "pathogenic", "likely_pathogenic")
 STERILE_BIOPSY = "CNO-FINDING-BIOPSY-STERILE"
@@ -79,8 +80,6 @@ class FindingEvaluator:
                 fired, how = m.outside_reference(rule.direction)
                 if fired is None:
                     # A bare value (no range, no flag): the published age-specific limit where one exists.
-                    from rarebone.phenotype.labs import outside_published_limit
-
                     fired, how = outside_published_limit(m, rule.direction, self.patient, self.kb)
                     unflagged = f"not {how}"
                 else:

@@ -73,7 +73,7 @@ def measurement_age_days(m: Measurement, patient: Patient) -> tuple[float | None
             return float((m.time.date - patient.date_of_birth).days), ""
     if patient.age_days is not None:
         return patient.age_days, "age at the measurement not recorded: read at the age at last encounter"
-    return None, "age unknown: the lowest limit of any age is used"
+    return None, "age unknown: the most lenient limit of any age is used"
 
 
 def published_limit(m: Measurement, patient: Patient, kb: KnowledgeBase,
@@ -117,9 +117,8 @@ def outside_published_limit(m: Measurement, direction: str, patient: Patient, kb
     if found is None:
         return None, ""
     limit, caveat = found
-    side = "below" if direction == "below" else "above"
     outside = m.value < limit.limit if direction == "below" else m.value > limit.limit
     marks = f", {limit.certainty}" if limit.certainty != "verified" else ""
-    how = (f"{side} the published limit {limit.limit:g} {limit.unit} [{limit.id}: {', '.join(limit.sources)}{marks}] "
+    how = (f"{direction} the published limit {limit.limit:g} {limit.unit} [{limit.id}: {', '.join(limit.sources)}{marks}] "
            f"(the record gives no reference range or laboratory flag{'; ' + caveat if caveat else ''})")
     return outside, how

@@ -18,6 +18,10 @@ class Resolution:
     lab_concepts: object  # pandas: rule_id, set_id, concept_id
     unit_factors: object  # pandas: rule_id, unit_concept_id, factor
     code_report: object  # pandas: set_id, vocabulary_id, concept_code, certainty, found, standard_ids, concepts
+    # pandas: rule_id, set_id, concept_id, unit_concept_id, factor, direction, band, age_from, age_to, sex, limit:
+    # one row per published limit band a range-less row of a range-read rule is compared with (fallback_bands)
+    fallback: object = None
+    genders: object = None  # pandas: gender_concept_id, sex ("male"/"female"), from the Gender vocabulary
 
 
 def _code_rows(rules) -> list[dict]:
@@ -76,8 +80,11 @@ def resolve(cdm, rules) -> Resolution:
     report = codes.merge(per_code.reset_index(), how="left", on=["set_id", "rule_id", "vocabulary_id", "concept_code"])
     report["concepts"] = report.concepts.fillna(0).astype("int64")
     report["found"] = report.concepts > 0
-    return Resolution(set_concepts=set_concepts.reset_index(drop=True), lab_concepts=lab_concepts.reset_index(drop=True),
-                      unit_factors=_unit_factors(cdm, rules), code_report=report)
+    lab_concepts = lab_concepts.reset_index(drop=True)
+    unit_factors = _unit_factors(cdm, rules)
+    return Resolution(set_concepts=set_concepts.reset_index(drop=True), lab_concepts=lab_concepts,
+                      unit_factors=unit_factors, code_report=report,
+                      fallback=fallback_bands(rules, lab_concepts, unit_factors), genders=gender_concepts(cdm))
 
 
 def _unit_factors(cdm, rules):
@@ -119,13 +126,33 @@ def require_families(resolution, rules, label: str) -> list[str]:
     return warnings
 
 
+GENDER_CODES = {"M": "male", "F": "female"}  # OMOP Gender vocabulary concept_code -> the limits' sex
+_NO_UPPER_AGE = 1e12  # days; a finite stand-in for "no upper bound" that every engine's float type holds
+
+
 def gender_concepts(cdm):
     """person.gender_concept_id -> "male"/"female", resolved from the site's Gender vocabulary (codes M and F),
     for the sex-specific published laboratory limits; other genders match only the limits for any sex."""
     import pandas as pd
 
     concept = cdm.table("concept")
-    rows = (concept.filter((concept.vocabulary_id == "Gender") & concept.concept_code.isin(["M", "F"]))
+    rows = (concept.filter((concept.vocabulary_id == "Gender") & concept.concept_code.isin(list(GENDER_CODES)))
             .select("concept_id", "concept_code").to_pandas())
     return pd.DataFrame({"gender_concept_id": rows.concept_id.astype("int64"),
-                         "sex": rows.concept_code.map({"M": "male", "F": "female"}).astype("str")})
+                         "sex": rows.concept_code.map(GENDER_CODES).astype("str")})
+
+
+def fallback_bands(rules, lab_concepts, unit_factors):
+    """One row per (rule, concept, convertible unit, published limit band) for the range-read rules that have
+    published fallback limits: the rows the engine and the pandas reference compare a range-less value with."""
+    import pandas as pd
+
+    bands = [{"rule_id": r.id, "direction": r.direction, "band": b.id, "age_from": float(b.age_from_days),
+              "age_to": float(b.age_to_days) if b.age_to_days is not None else _NO_UPPER_AGE, "sex": b.sex,
+              "limit": float(b.limit)} for r in rules.labs if r.threshold is None for b in r.fallback]
+    columns = ["rule_id", "set_id", "concept_id", "unit_concept_id", "factor", "direction", "band", "age_from",
+               "age_to", "sex", "limit"]
+    if not bands:
+        return pd.DataFrame(columns=columns)
+    out = lab_concepts.merge(pd.DataFrame(bands), on="rule_id").merge(unit_factors, on="rule_id")
+    return out[columns].astype({"concept_id": "int64", "unit_concept_id": "int64"}).reset_index(drop=True)

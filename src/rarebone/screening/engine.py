@@ -83,26 +83,6 @@ def _lab_tables(rules, resolution):
     return ranged, thresh[["rule_id", "set_id", "concept_id", "unit_concept_id", "factor", "threshold"]]
 
 
-_NO_UPPER_AGE = 1e12  # days; a finite stand-in for "no upper bound" that every engine's float type holds
-
-
-def fallback_table(rules, resolution):
-    """One row per (rule, concept, convertible unit, published limit band) for the range-read rules that have
-    published fallback limits: the rows the engine and the pandas reference compare a range-less value with."""
-    import pandas as pd
-
-    bands = [{"rule_id": r.id, "direction": r.direction, "band": b.id, "age_from": float(b.age_from_days),
-              "age_to": float(b.age_to_days) if b.age_to_days is not None else _NO_UPPER_AGE, "sex": b.sex,
-              "limit": float(b.limit)} for r in rules.labs if r.threshold is None for b in r.fallback]
-    columns = ["rule_id", "set_id", "concept_id", "unit_concept_id", "factor", "direction", "band", "age_from",
-               "age_to", "sex", "limit"]
-    if not bands:
-        return pd.DataFrame(columns=columns)
-    out = (resolution.lab_concepts.merge(pd.DataFrame(bands), on="rule_id")
-           .merge(resolution.unit_factors, on="rule_id"))
-    return out[columns].astype({"concept_id": "int64", "unit_concept_id": "int64"}).reset_index(drop=True)
-
-
 def _lab_events(cdm, rules, resolution):
     import ibis
 
@@ -134,12 +114,11 @@ def _fallback_events(cdm, rules, resolution):
     """Range-less rows of the range-read analytes against the published age (and sex) specific limit."""
     import ibis
 
-    from rarebone.screening.concepts import gender_concepts
-
-    fb = fallback_table(rules, resolution)
-    if fb.empty:
+    fb = resolution.fallback
+    if fb is None or fb.empty:
         return []
-    f = ibis.memtable(fb.rename(columns={"concept_id": "f_concept", "unit_concept_id": "f_unit", "sex": "band_sex", "limit": "bound"}))
+    f = ibis.memtable(fb.rename(columns={"concept_id": "f_concept", "unit_concept_id": "f_unit", "sex": "band_sex",
+                                         "limit": "bound"}))
     m = cdm.table("measurement")
     rows = m.select(person_id=m.person_id.cast("int64"), concept_id=m.measurement_concept_id.cast("int64"),
                     unit_id=m.unit_concept_id.cast("int64"), day=_day(m.measurement_date),
@@ -147,11 +126,11 @@ def _fallback_events(cdm, rules, resolution):
                     high=m.range_high.cast("float64"))
     rows = rows.filter(rows.raw.notnull())
     p = cdm.table("person")
-    genders = gender_concepts(cdm)
+    genders = resolution.genders
     b = births(cdm)
     q = p.select(pid=p.person_id.cast("int64"), gid=p.gender_concept_id.cast("int64"))
     people = b.join(q, b.person_id == q.pid)
-    if len(genders):
+    if genders is not None and len(genders):
         g = ibis.memtable(genders)
         people = people.left_join(g, people.gid == g.gender_concept_id)
         people = people.select(pid=people.person_id, birth_day=people.birth_day,
@@ -174,7 +153,7 @@ def skipped_lab_rows(cdm, rules, resolution) -> int:
     """Measurement rows of the range-read analytes that carry no reference range and that no published limit
     reads either (the analyte has none, or the row's unit cannot be converted): not read, reported."""
     ranged, _ = _lab_tables(rules, resolution)
-    fb = fallback_table(rules, resolution)
+    fb = resolution.fallback
     with_limits = {r.id for r in rules.labs if r.threshold is None and r.fallback}
     m = cdm.table("measurement")
     r = m.filter(m.value_as_number.notnull() & m.range_low.isnull() & m.range_high.isnull())

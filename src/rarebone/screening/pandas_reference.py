@@ -78,7 +78,7 @@ def person_events(tables: dict, resolution, rules):
             v = g.value_as_number.astype("float64")
             if rule.threshold is None:
                 hit = (v < g.range_low) if rule.direction == "below" else (v > g.range_high)
-                hit = hit.fillna(False) | _beyond_published_limit(g, rule, tables, resolution, rules)
+                hit = hit.fillna(False) | _beyond_published_limit(g, rule, tables, resolution)
             else:
                 f = resolution.unit_factors[resolution.unit_factors.rule_id == rule_id]
                 factor = g.unit_concept_id.map(dict(zip(f.unit_concept_id, f.factor)))
@@ -90,29 +90,25 @@ def person_events(tables: dict, resolution, rules):
     return pd.concat(parts, ignore_index=True)
 
 
-def _person_sex(tables) -> str:
-    concept, person = tables.get("concept"), tables.get("person")
-    if concept is None or person is None or person.empty:
+def _person_sex(tables, resolution) -> str:
+    person = tables.get("person")
+    if person is None or person.empty or resolution.genders is None:
         return "unknown"
-    gender = concept[(concept.vocabulary_id == "Gender") & concept.concept_code.isin(["M", "F"])]
-    sexes = dict(zip(gender.concept_id.astype("int64"), gender.concept_code.map({"M": "male", "F": "female"})))
+    sexes = dict(zip(resolution.genders.gender_concept_id, resolution.genders.sex))
     return sexes.get(int(person.iloc[0].gender_concept_id), "unknown")
 
 
-def _beyond_published_limit(g, rule, tables, resolution, rules):
+def _beyond_published_limit(g, rule, tables, resolution):
     """As engine._fallback_events: a row without a range on the rule's side, against the published limit."""
     import pandas as pd
-
-    from rarebone.screening.engine import fallback_table
 
     none = pd.Series(False, index=g.index)
     if not rule.fallback or tables.get("person") is None or tables["person"].empty:
         return none
-    fb = fallback_table(rules, resolution)
-    fb = fb[fb.rule_id == rule.id]
+    fb = resolution.fallback[resolution.fallback.rule_id == rule.id]
     side = g.range_low if rule.direction == "below" else g.range_high
     age = _days(g.measurement_date) - _birth_day(tables["person"])
-    sex = _person_sex(tables)
+    sex = _person_sex(tables, resolution)
     hit = none.copy()
     for band in fb.itertuples():
         value = g.value_as_number.astype("float64") * band.factor

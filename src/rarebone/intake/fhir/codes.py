@@ -55,10 +55,10 @@ INTERPRETATION_SIDE = {"L": "below", "LL": "below", "LU": "below", "<": "below",
                        # "N" Normal: the laboratory read the value as within its range, so no published
                        # fallback limit may overrule it.
                        "N": "normal"}
-# Procedures rarebone's monitor and transplant rooms recognise, SNOMED CT -> the NCIt code they are written in.
 # HPO's root of clinical modifiers (laterality, severity, ...): Condition.bodySite/severity codes mapped under it
 # become the finding's modifiers.
 CLINICAL_MODIFIER = "HP:0012823"
+# Procedures rarebone's monitor and transplant rooms recognise, SNOMED CT -> the NCIt code they are written in.
 PROCEDURES = {"234336002": ("NCIT:C15431", "Hematopoietic Stem Cell Transplantation")}
 
 
@@ -89,19 +89,20 @@ def _icd10() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=1)
-def _snomed() -> dict[str, dict]:
+def _snomed_table() -> dict:
     import yaml
 
-    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
-    return {row["code"]: row for row in doc["codes"]}
+    return yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _snomed() -> dict[str, dict]:
+    return {row["code"]: row for row in _snomed_table()["codes"]}
 
 
 def snomed_differences() -> dict[str, dict]:
     """Screen concept-set SNOMED CT codes the intake reads differently, with the reason (data/snomed.yaml)."""
-    import yaml
-
-    doc = yaml.safe_load((DATA / "snomed.yaml").read_text(encoding="utf-8"))
-    return {row["code"]: row for row in doc["differences"]}
+    return {row["code"]: row for row in _snomed_table()["differences"]}
 
 
 def map_code(system: str | None, code: str | None) -> Mapped | None:
