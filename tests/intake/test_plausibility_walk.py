@@ -120,3 +120,4 @@ def test_answers_plain_records_at_the_limits():
     for core in ({"id": "x", "a": [[], {}, None, "", [None, {"b": ""}], 0, 0.0, False, True, "t"]},
                  {"id": "x", "v": MAX_NUMBER}, {"id": "x", "v": -int(MAX_NUMBER)}, _nested(MAX_JSON_DEPTH - 3)):
         assert _same(core)
+
