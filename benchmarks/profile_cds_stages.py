@@ -32,6 +32,7 @@ STAGES = [  # (module, attribute, label); nested labels are indented
     ("rarebone.intake.fhir", "read_bundle_dict", "  FHIR intake (below)"),
     ("rarebone.intake.fhir.light", "check_bundle", "    light FHIR check"),
     ("rarebone.intake.fhir", "read_resources", "    FHIR -> Phenopacket dict"),
+    ("rarebone.intake.phenopacket", "pruned_if_plain", "    one walk: type checks, spellings, pruning"),
     ("rarebone.intake.phenopacket", "check_types", "    Phenopacket type checks"),
     ("rarebone.intake.phenopacket", "prune_empty", "    prune empty values"),
     ("rarebone.intake.phenopacket", "_check_duplicate_spellings", "    duplicate spellings"),

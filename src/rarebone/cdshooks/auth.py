@@ -12,6 +12,9 @@ the Host header, which the caller controls); ``exp``, ``iat`` (not in the future
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -74,13 +77,17 @@ class Verifier:
         if not authorization or not authorization.startswith("Bearer "):
             raise AuthError("missing Authorization: Bearer <JWT> (CDS Hooks requires a signed JWT on every call)")
         token = authorization.removeprefix("Bearer ").strip()
-        try:
-            # header and claims from one parse (get_unverified_header + decode parsed the token twice more than
-            # needed); the same checks: decode_complete validates the header as get_unverified_header does
-            unverified = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
-            header, claims = unverified["header"], unverified["payload"]
-        except jwt.PyJWTError:
-            raise AuthError("the bearer token is not a JWT") from None
+        plain = _plain_parse(token)  # (header, claims, signing input, signature) of a plainly written token
+        if plain is not None:
+            header, claims = plain[0], plain[1]
+        else:
+            try:
+                # header and claims from one parse; the same checks: decode_complete validates the header as
+                # get_unverified_header does
+                unverified = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
+                header, claims = unverified["header"], unverified["payload"]
+            except jwt.PyJWTError:
+                raise AuthError("the bearer token is not a JWT") from None
         alg = header.get("alg")
         if alg not in self.settings.algorithms:
             raise AuthError(f"JWT algorithm {alg!r} not accepted (asymmetric algorithms only)")
@@ -97,10 +104,14 @@ class Verifier:
             raise AuthError("JWT jku is not the JWKS URL configured for this issuer")
         key = self._key(issuer.iss, issuer.jwks_url, kid, io)
         audience = self.settings.audience(path)
+        verified = None
+        if plain is not None:
+            verified = _plain_verify(plain, key, alg, audience, issuer.iss, self.settings.clock_skew_seconds)
         try:
-            verified = jwt.decode(token, key=key, algorithms=[alg], audience=audience, issuer=issuer.iss,
-                                  leeway=self.settings.clock_skew_seconds,
-                                  options={"require": ["iss", "aud", "exp", "iat", "jti"]})
+            if verified is None:  # anything the plain path does not vouch for: PyJWT decides, with its own error
+                verified = jwt.decode(token, key=key, algorithms=[alg], audience=audience, issuer=issuer.iss,
+                                      leeway=self.settings.clock_skew_seconds,
+                                      options={"require": ["iss", "aud", "exp", "iat", "jti"]})
         except jwt.InvalidSignatureError:
             raise AuthError("JWT signature does not verify against the issuer's key") from None
         except jwt.ExpiredSignatureError:
@@ -126,3 +137,73 @@ class Verifier:
             if (iss, jti) in self._seen:
                 raise AuthError("JWT jti already used (replay)")
             self._seen[(iss, jti)] = exp
+
+
+# -- the plain token, without PyJWT's general machinery ----------------------------------------------------------
+# Why: every call carries a fresh token (new jti), so nothing about it can be cached, and PyJWT parsed it twice
+# (unverified for the issuer, then verified) with a per-character base64 check each time: ~0.1 ms of ~0.6 ms of
+# verification, the rest being the signature itself (docs/ehr-integration.md, Branch cds-cpu). A token written the
+# plain way (three unpadded base64url segments, JSON objects, no crit/b64/nbf, integer exp and iat, string iss, aud,
+# jti, sub) is read once here; its signature is checked with PyJWT's own algorithm object for the key (the same
+# prepare_key, curve check and verify), and its claims with checks at least as strict as PyJWT's. Whenever
+# anything is not plain, or any check fails, the token goes to PyJWT exactly as before, so a refusal is always
+# PyJWT's (and its sentence ours, unchanged). tests/cdshooks/test_jwt_plain.py compares the two on good tokens
+# and on each way a token can be wrong.
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+_HANDLED_BY_PYJWT = ("crit", "b64")  # header parameters with meaning beyond alg/kid/typ/jku: PyJWT's path
+
+
+def _b64(segment: str) -> bytes | None:
+    """Strict base64url without padding; None when PyJWT's looser rules would be needed (or it would refuse)."""
+    if not _SEGMENT.fullmatch(segment) or len(segment) % 4 == 1:
+        return None
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    # canonical only (no stray bits in the last character), as PyJWT requires
+    return raw if base64.urlsafe_b64encode(raw).rstrip(b"=") == segment.encode("ascii") else None
+
+
+def _plain_parse(token: str):
+    if not token.isascii() or token.count(".") != 2:
+        return None
+    head, body, sig = token.split(".")
+    header_raw, payload_raw, signature = _b64(head), _b64(body), _b64(sig)
+    if header_raw is None or payload_raw is None or signature is None:
+        return None
+    try:
+        header, claims = json.loads(header_raw), json.loads(payload_raw)
+    except (ValueError, RecursionError):
+        return None
+    if type(header) is not dict or type(claims) is not dict or any(k in header for k in _HANDLED_BY_PYJWT):
+        return None
+    if "kid" in header and type(header["kid"]) is not str:
+        return None
+    return header, claims, f"{head}.{body}".encode("ascii"), signature
+
+
+def _plain_verify(plain, key, alg: str, audience: str, issuer: str, leeway: float) -> dict | None:
+    """The verified claims, or None: not vouched for here (PyJWT then decides)."""
+    header, claims, signing_input, signature = plain
+    if header.get("alg") != alg or getattr(key, "algorithm_name", None) != alg:
+        return None
+    try:
+        algorithm = key.Algorithm
+        prepared = algorithm.prepare_key(key.key)
+        if algorithm.check_key_length(prepared) or not algorithm.verify(signing_input, prepared, signature):
+            return None
+    except Exception:  # noqa: BLE001 - any trouble with the key: PyJWT's path names it
+        return None
+    if any(claims.get(c) is None for c in ("iss", "aud", "exp", "iat", "jti")) or "nbf" in claims:
+        return None
+    exp, iat, aud = claims["exp"], claims["iat"], claims["aud"]
+    now = time.time()
+    if type(exp) is not int or type(iat) is not int or exp <= now - leeway or iat > now + leeway:
+        return None  # PyJWT's tests: expired when exp <= now - leeway, immature when iat > now + leeway
+    if type(claims["iss"]) is not str or claims["iss"] != issuer or type(claims["jti"]) is not str:
+        return None
+    if not (aud == audience if type(aud) is str else
+            type(aud) is list and all(type(a) is str for a in aud) and audience in aud):
+        return None
+    if "sub" in claims and type(claims["sub"]) is not str:
+        return None
+    return claims

@@ -110,7 +110,7 @@ def _message(node, descriptor, depth: int) -> dict:
             converted = _scalar(f, value, repeated=False)
             if converted is not _DEFAULT:
                 out.append((f.number, key, converted))
-    out.sort(key=lambda item: item[0])  # MessageToDict prints fields in field-number order
+    out.sort()  # MessageToDict prints fields in field-number order (numbers are unique: only they are compared)
     return {key: value for _, key, value in out}
 
 
@@ -121,7 +121,8 @@ def _scalar(f: _Field, value, repeated: bool):
     kind = f.kind
     t = type(value)
     if kind == "string":
-        if t is not str or _SURROGATE.search(value):
+        # an ASCII string cannot hold a surrogate (isascii is a flag test): the pattern only for the others
+        if t is not str or (not value.isascii() and _SURROGATE.search(value)):
             raise Unsupported
         return value if value or repeated else _DEFAULT
     if kind == "enum":

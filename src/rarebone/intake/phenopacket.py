@@ -24,7 +24,7 @@ from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
 from rarebone.intake.extension_models import validate_extensions
-from rarebone.intake.plausibility import check_patient, check_required, check_types, prune_empty
+from rarebone.intake.plausibility import check_patient, check_required, check_types, prune_empty, pruned_if_plain
 from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.patient import (
     AllelicState, Disease, DoseInterval, Feature, Measurement, Patient, Procedure, RecordedDiagnosis, Sex, TimePoint,
@@ -229,7 +229,13 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
         from rarebone.intake.fhir import read_bundle_dict
 
         return read_bundle_dict(document, source=source)
-    check_types(document)  # finite numbers, bounded depth, before anything reads a value
+    core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
+    # The record's own fields in one walk (types, spellings, pruning) when plain; else the three checks below.
+    pruned = pruned_if_plain(core)
+    if pruned is None:
+        check_types(document)  # finite numbers, bounded depth, before anything reads a value
+    elif EXTENSION_KEY in document:  # the same check, on the part the one walk did not cover (same paths, order)
+        check_types({EXTENSION_KEY: document[EXTENSION_KEY]})
     check_required(document)
     for name in ("subject", "metaData"):  # protobuf would read [] as an empty message: a wrong shape, refused
         if isinstance(document.get(name), list):
@@ -248,10 +254,10 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     extension = document.get(EXTENSION_KEY)
     validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers check meaning
     try:
-        core = {k: v for k, v in document.items() if k != EXTENSION_KEY}
-        _check_duplicate_spellings(core)  # before pruning: an empty duplicate is still a field written twice
-        return _from_message(_parse_message(prune_empty(core)),
-                             extension, source)
+        if pruned is None:
+            _check_duplicate_spellings(core)  # before pruning: an empty duplicate is still a field written twice
+            pruned = prune_empty(core)
+        return _from_message(_parse_message(pruned), extension, source)
     except InputError as exc:
         exc.path = as_written(document, exc.path)
         raise
