@@ -199,7 +199,7 @@ class Recogniser:
             after = None
         if after is not None:
             gap = after.start - e
-            if "test_after" in after.roles and gap == 0:
+            if "test_after" in after.roles and gap == 0 and "," not in sentence[toks[e - 1][2]:toks[after.start][1]]:
                 return "uncertain", after.words
             if not after.roles & {"neg_after", "unc_after"} or gap > self.window:
                 after = None
