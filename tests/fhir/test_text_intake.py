@@ -117,3 +117,12 @@ def test_hostile_text_is_quoted_and_escaped_in_every_output(tmp_path, fmt):
     assert "<script>" not in out and "<img" not in out
     assert "[bold red]" not in out  # shown escaped, never as console markup
     assert "osteosclerosis" in out.lower()  # the finding itself is read and shown
+
+
+def test_a_text_only_condition_keeps_its_body_site_laterality():
+    # the CNO room counts a bilateral clavicle as two sites; before, a text-only Condition lost its bodySite
+    # (cno-jeejeshkumar2018-p1 CNO high -> moderate on the FHIR path). 51440002 Bilateral: hp.obo xref of HP:0012832.
+    site = {"coding": [{"system": "http://snomed.info/sct", "code": "51440002"}]}
+    result = read_bundle_dict(_bundle(_condition("c1", "Abnormal clavicle morphology", bodySite=[site])))
+    (feature,) = result.patient.features
+    assert feature.hpo_id == "HP:0000889" and feature.modifiers == ("HP:0012832",)

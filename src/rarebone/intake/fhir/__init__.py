@@ -299,8 +299,8 @@ def _condition(tr: _Translation, path: str, res: dict) -> None:
         if coding.get("system") is not None:
             tr.not_understood(coding, cpath)  # a code not understood is listed even when its text is read
         if text:
-            _text(tr, text, f"{path}.code.text", path, status=_text_status(status),
-                  onset=_onset(tr, res, path), listed=coding.get("system") is None)
+            _text(tr, text, f"{path}.code.text", path, status=_text_status(status), onset=_onset(tr, res, path),
+                  listed=coding.get("system") is None, modifiers=_modifiers(tr, res, path))
         return
     asserted = status & set(_NOT_ASSERTED)
     if asserted and "refuted" not in status:
@@ -433,7 +433,7 @@ def _text_status(status: set[str]) -> str | None:
 
 
 def _text(tr: _Translation, text: str, text_path: str, path: str, status: str | None = None,
-          onset: tuple[dict | None, str] = (None, ""), listed: bool = True) -> bool:
+          onset: tuple[dict | None, str] = (None, ""), listed: bool = True, modifiers: list[dict] = ()) -> bool:
     """Read free text (intake/fhir/text.py): each finding the text asserts or denies becomes a feature marked as
     read from text (the words quoted, the phrase matched, the FHIR path); uncertain, ambiguous and relatives'
     mentions are listed and not used; text with no known phrase is listed as not understood. True if any phrase
@@ -472,6 +472,8 @@ def _text(tr: _Translation, text: str, text_path: str, path: str, status: str | 
                 item["description"] = f"{where}; read as absent: {quote(cue or '')}"
             if onset[0] and state == "present":
                 item["onset"] = onset[0]
+            if modifiers:
+                item["modifiers"] = list(modifiers)  # the Condition's bodySite laterality / severity
             tr.add("phenotypicFeatures", item, path, {".type": text_path[len(path):],
                                                       ".onset": onset[1][len(path):]})
         else:
