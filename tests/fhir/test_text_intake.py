@@ -126,3 +126,14 @@ def test_a_text_only_condition_keeps_its_body_site_laterality():
     result = read_bundle_dict(_bundle(_condition("c1", "Abnormal clavicle morphology", bodySite=[site])))
     (feature,) = result.patient.features
     assert feature.hpo_id == "HP:0000889" and feature.modifiers == ("HP:0012832",)
+
+
+@pytest.mark.parametrize("validation", ["full", "light"])
+def test_a_conclusion_that_is_not_a_string_is_refused_with_its_path(validation):
+    # the CDS Hooks light check (intake/fhir/light.py) now covers the text fields the reader reads
+    from rarebone.errors import InputError
+
+    report = {**_report("r1", "x"), "conclusion": {"div": "<b>dense bones</b>"}}
+    with pytest.raises(InputError) as err:
+        read_bundle_dict(_bundle(report), validation=validation)
+    assert err.value.path.startswith("$.entry[1].resource.conclusion")
