@@ -130,13 +130,13 @@ class Recogniser:
         self._longest = max(map(len, self._lexicon))
 
     # -- matching ------------------------------------------------------------------------------------------
-    def _spans(self, words: list[str], lexicon: dict, longest: int, taken: set[int]) -> list[tuple[int, int, tuple]]:
-        """Greedy longest match, left to right, skipping words already taken."""
+    def _spans(self, words: list[str]) -> list[tuple[int, int, tuple]]:
+        """Greedy longest match of phrases and cues, left to right."""
         out, i = [], 0
         while i < len(words):
-            for n in range(min(longest, len(words) - i), 0, -1):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
                 key = tuple(words[i:i + n])
-                if key in lexicon and not taken.intersection(range(i, i + n)):
+                if key in self._lexicon:
                     out.append((i, i + n, key))
                     i += n
                     break
@@ -167,7 +167,7 @@ class Recogniser:
         # One greedy pass over phrases and cues together, longest first: "cannot be excluded" is a cue, not the
         # word "excluded"; "absent speech" is a phrase, not the cue "absent" (a key that is both is a cue).
         found, cues = [], []
-        for s, e, key in self._spans(words, self._lexicon, self._longest, set()):
+        for s, e, key in self._spans(words):
             if key in self.cues:
                 cues.append(_Cue(s, e, frozenset(self.cues[key]), " ".join(key)))
             else:
@@ -209,9 +209,10 @@ class Recogniser:
             before = None
         if before is None and after is None:
             return "present", None
-        for cue in (before, after):
-            if cue is not None and cue.roles & {"unc_before", "unc_after"}:
-                return "uncertain", cue.words
+        if before is not None and "unc_before" in before.roles:
+            return "uncertain", before.words
+        if after is not None and "unc_after" in after.roles:
+            return "uncertain", after.words
         if before is not None and after is not None:
             return "uncertain", f"{before.words} ... {after.words}"  # two negations: not read
         if before is not None:
