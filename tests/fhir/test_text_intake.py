@@ -137,3 +137,13 @@ def test_a_conclusion_that_is_not_a_string_is_refused_with_its_path(validation):
     with pytest.raises(InputError) as err:
         read_bundle_dict(_bundle(report), validation=validation)
     assert err.value.path.startswith("$.entry[1].resource.conclusion")
+
+
+def test_a_relative_s_text_problem_is_listed_never_read():
+    family = {"resourceType": "FamilyMemberHistory", "id": "f1", "status": "completed", "patient": {"reference": "Patient/p1"},
+              "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH",
+                                           "display": "mother"}]},
+              "condition": [{"code": {"text": "Generalized osteosclerosis"}}]}
+    result = read_bundle_dict(_bundle(family))
+    assert result.patient.features == ()
+    assert any('family history (mother) text "Generalized osteosclerosis"' in w and "not read" in w for w in result.warnings)

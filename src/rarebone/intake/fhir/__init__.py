@@ -629,6 +629,13 @@ def _family(tr: _Translation, path: str, res: dict) -> None:
     who = relation.get("display") or relation.get("code") or "relative"
     for k, condition in enumerate(res.get("condition") or []):
         mapped, coding, cpath = _first_mapped(condition.get("code"), f"{path}.condition[{k}].code")
+        if mapped is None and coding.get("system") is None and coding.get("text"):
+            from rarebone.intake.fhir.text import quote
+
+            # a relative's problem as text: never read as the child's finding (the text reader is not applied)
+            tr.warnings.append(f"FHIR: family history ({who}) text {quote(coding['text'])} at {cpath} listed, "
+                               f"not read; rarebone's rules do not use family history yet")
+            continue
         if mapped is None:
             tr.not_understood(coding, cpath)
             continue
