@@ -68,10 +68,18 @@ def test_a_snomed_code_hpo_gives_to_a_term_and_its_descendant_reads_as_the_gener
     assert C.map_code(SCT, "20255002").hpo_id == "HP:0010783"
 
 
-def test_a_text_only_problem_is_listed_as_not_understood():
-    result = read_bundle_dict(_bundle(_condition("c1", {"text": "Sandwich appearance of vertebral bodies"})))
+def test_a_text_only_problem_with_no_known_phrase_is_listed_as_not_understood():
+    result = read_bundle_dict(_bundle(_condition("c1", {"text": "Seen by the orthopaedic team"})))
     assert result.patient.features == ()
-    assert any("text-only code 'Sandwich appearance of vertebral bodies' not understood" in w for w in result.warnings)
+    assert any('text-only code "Seen by the orthopaedic team" not understood' in w for w in result.warnings)
+
+
+def test_a_text_only_problem_naming_a_knowledge_term_is_read_and_marked_as_read_from_text():
+    # ehr-text: the HPO label as an EHR's free-text problem is read (intake/fhir/text.py), never silently.
+    result = read_bundle_dict(_bundle(_condition("c1", {"text": "Sandwich appearance of vertebral bodies"})))
+    (feature,) = result.patient.features
+    assert feature.hpo_id == "HP:0004618" and not feature.excluded
+    assert 'from text "Sandwich appearance of vertebral bodies" at $.entry[1].resource.code.text' in feature.label
 
 
 def test_crmo_coded_in_snomed_is_recognised_as_cno_like_icd10_m86_3():

@@ -253,18 +253,29 @@ def test_radiology_report_conclusion_codes_are_findings(validation):
                                                              "display": "Osteopetrosis"}]},
                                               {"coding": [{"system": codes.SNOMED, "code": "999999999"}]}])
     result = read_bundle_dict(_infant_bundle(report), source="b.json", validation=validation)
-    (feature,) = result.patient.features
+    coded = [f for f in result.patient.features if "from text" not in f.label]
+    (feature,) = coded
     assert (feature.hpo_id, feature.excluded, feature.json_path) == ("HP:0011002", False, "$.entry[1].resource")
     assert str(feature.onset.date) == "2026-11-21"
     assert any("999999999 not understood" in w and "conclusionCode[1]" in w for w in result.warnings)
+    # the final report's text conclusion is read as well (ehr-text), each finding marked as read from text
+    assert {f.hpo_id for f in result.patient.features if "from text" in f.label} == {"HP:0011001", "HP:0003955"}
 
 
-def test_radiology_report_with_text_only_says_it_was_not_read():
+def test_radiology_report_with_text_only_is_read_from_its_conclusion():
     from rarebone.intake.fhir import read_bundle_dict
 
     result = read_bundle_dict(_infant_bundle(_skeletal_survey()), source="b.json")
+    assert {f.hpo_id for f in result.patient.features} == {"HP:0011001", "HP:0003955"}  # dense bones, bone-within-bone
+    assert all("at $.entry[1].resource.conclusion" in f.label for f in result.patient.features)
+
+
+def test_a_preliminary_report_text_conclusion_is_listed_not_read():
+    from rarebone.intake.fhir import read_bundle_dict
+
+    result = read_bundle_dict(_infant_bundle(_skeletal_survey(status="preliminary")), source="b.json")
     assert not result.patient.features
-    assert any("text conclusion but no conclusionCode" in w for w in result.warnings)
+    assert any("is preliminary; its text conclusion is read only once the report is final" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize("status", ["cancelled", "entered-in-error", "registered"])

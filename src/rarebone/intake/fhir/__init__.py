@@ -76,9 +76,12 @@ class _Translation:
     def not_understood(self, coding: dict | None, path: str, what: str = "code") -> None:
         coding = coding or {}
         if coding.get("system") is None and coding.get("text"):
-            # A text-only concept (no coding), as an EHR's free-text problem entry: listed, never dropped.
-            self.warnings.append(f"FHIR: text-only {what} '{coding['text']}' not understood at {path} "
-                                 f"(no code; rarebone reads no free text); not used")
+            # A text-only concept (no coding), as an EHR's free-text problem entry: listed, never dropped. Quoted
+            # with control characters and markup escaped (intake/fhir/text.quote): the text is the EHR's.
+            from rarebone.intake.fhir.text import quote
+
+            self.warnings.append(f"FHIR: text-only {what} {quote(coding['text'])} not understood at {path} "
+                                 f"(no code, and no phrase of a finding rarebone knows); not used")
             return
         label = f" ({coding['display']})" if coding.get("display") else ""
         self.warnings.append(f"FHIR: {what} {coding.get('system', '?')}|{coding.get('code', '?')} not understood"
@@ -144,10 +147,15 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
     # Evidence lines quote json_path: point them at the FHIR resource the finding came from.
     p = result.patient
     fix = lambda items: tuple(replace(x, json_path=tr.fhir_path(x.json_path)) for x in items)  # noqa: E731
+    # A finding read from free text says so in its label, which every evidence line quotes: the clinician sees
+    # the words, the phrase matched and the FHIR path, and can check them.
+    features = tuple(replace(f, json_path=tr.fhir_path(f.json_path), label=f"{f.label} ({f.description})")
+                     if (f.description or "").startswith("from text ") else replace(f, json_path=tr.fhir_path(f.json_path))
+                     for f in p.features)
     # one replace per measurement (flag and path together): dataclasses.replace is the costly part here
     measurements = tuple(replace(m, lab_flag=tr.lab_flags.get(m.json_path), json_path=tr.fhir_path(m.json_path))
                          for m in p.measurements)
-    result.patient = replace(p, features=fix(p.features), measurements=measurements, variants=fix(p.variants),
+    result.patient = replace(p, features=features, measurements=measurements, variants=fix(p.variants),
                              treatments=fix(p.treatments), procedures=fix(p.procedures))
     return result
 
@@ -287,7 +295,12 @@ def _condition(tr: _Translation, path: str, res: dict) -> None:
     tr.note_date(res.get("recordedDate"))
     mapped, coding, cpath = _first_mapped(res.get("code"), f"{path}.code")
     if mapped is None:
-        tr.not_understood(coding, cpath)
+        text = (res.get("code") or {}).get("text")
+        if coding.get("system") is not None:
+            tr.not_understood(coding, cpath)  # a code not understood is listed even when its text is read
+        if text:
+            _text(tr, text, f"{path}.code.text", path, status=_text_status(status), onset=_onset(tr, res, path),
+                  listed=coding.get("system") is None, modifiers=_modifiers(tr, res, path))
         return
     asserted = status & set(_NOT_ASSERTED)
     if asserted and "refuted" not in status:
@@ -329,14 +342,17 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
     effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
     tr.note_date(effective)
     concepts = res.get("conclusionCode") or []
-    if not concepts:
-        if res.get("conclusion"):
-            tr.warnings.append(f"FHIR: DiagnosticReport at {path} has a text conclusion but no conclusionCode; "
-                               f"rarebone does not read free text: record the findings as codes")
-        return
     where = "effectiveDateTime" if res.get("effectiveDateTime") else "effectivePeriod.start" \
         if (res.get("effectivePeriod") or {}).get("start") else "issued"
     onset = ({"timestamp": _timestamp(effective)}, f"{path}.{where}") if effective else (None, "")
+    if res.get("conclusion"):
+        # The radiologist's impression. Only a released report's text is read: a preliminary one may still change
+        # (the coded conclusion keeps the intake's older, wider status rule). presentedForm is never read.
+        if res.get("status") in _TEXT_REPORT_STATUSES:
+            _text(tr, res["conclusion"], f"{path}.conclusion", path, onset=onset)
+        else:
+            tr.warnings.append(f"FHIR: DiagnosticReport at {path} is {res.get('status')}; its text conclusion "
+                               f"is read only once the report is final, amended or corrected; not used")
     for k, concept in enumerate(concepts):
         mapped, coding, cpath = _first_mapped(concept, f"{path}.conclusionCode[{k}]")
         if mapped is None:
@@ -366,13 +382,105 @@ def _observation(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None and value_concept and not value_key & (C.ABSENT_VALUES | C.PRESENT_VALUES):
         # The finding is the value (e.g. code "Phenotypic feature", value an HPO or SNOMED CT term).
         mapped, coding, cpath = _first_mapped(value_concept, f"{path}.valueCodeableConcept")
-    if mapped is None:
-        tr.not_understood(coding, cpath)
-        return
     excluded = res.get("valueBoolean") is False or bool(value_key & C.ABSENT_VALUES) or any(
         c.get("code") == "NEG" for i in res.get("interpretation") or [] for c in _codings(i))
+    if mapped is None:
+        _observation_text(tr, path, res, coding, cpath, excluded, effective)
+        return
     onset = ({"timestamp": _timestamp(effective)}, f"{path}.effectiveDateTime") if effective else (None, "")
     _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
+
+
+def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpath: str, excluded: bool,
+                      effective: str | None) -> None:
+    """An Observation no code of which is understood: its code.text (the finding's name, its value saying yes or
+    no) and its valueString (a finding written as the result, e.g. "Skeletal survey" = "dense bones")."""
+    code_text = (res.get("code") or {}).get("text")
+    value = res.get("valueString")
+    if coding.get("system") is not None:
+        tr.not_understood(coding, cpath)
+    onset = ({"timestamp": _timestamp(effective)}, f"{path}.effectiveDateTime") if effective else (None, "")
+    answer = _ANSWERS.get(normalise_answer(value)) if value else None
+    status = "refuted" if excluded or answer == "no" else None
+    if code_text:
+        _text(tr, code_text, f"{path}.code.text", path, status=status, onset=onset, listed=coding.get("system") is None)
+    if value and answer is None:
+        _text(tr, value, f"{path}.valueString", path, status="refuted" if excluded else None, onset=onset)
+    if not code_text and not value and coding.get("system") is None:
+        tr.not_understood(coding, cpath)
+
+
+def normalise_answer(value: str) -> str:
+    from rarebone.intake.fhir.text import normalise
+
+    return normalise(value)
+
+
+# An Observation's valueString that only answers its code.text ("Bone pain" = "absent").
+_ANSWERS = {"no": "no", "absent": "no", "negative": "no", "not present": "no", "none": "no", "not seen": "no",
+            "not detected": "no", "yes": "yes", "present": "yes", "positive": "yes"}
+# DiagnosticReport statuses whose text conclusion is read (HL7 diagnostic-report-status: released results).
+_TEXT_REPORT_STATUSES = ("final", "amended", "corrected", "appended")
+
+
+def _text_status(status: set[str]) -> str | None:
+    """A Condition's verificationStatus as it bears on its text: refuted, not asserted, or neither."""
+    if "refuted" in status:
+        return "refuted"
+    if status & set(_NOT_ASSERTED) or "provisional" in status:
+        return "unconfirmed"
+    return None
+
+
+def _text(tr: _Translation, text: str, text_path: str, path: str, status: str | None = None,
+          onset: tuple[dict | None, str] = (None, ""), listed: bool = True, modifiers: list[dict] = ()) -> bool:
+    """Read free text (intake/fhir/text.py): each finding the text asserts or denies becomes a feature marked as
+    read from text (the words quoted, the phrase matched, the FHIR path); uncertain, ambiguous and relatives'
+    mentions are listed and not used; text with no known phrase is listed as not understood. True if any phrase
+    was found. ``status``: the resource's own "refuted" (present -> absent; a denied finding refuted is a double
+    negation, not read) or "unconfirmed" (nothing asserted)."""
+    from rarebone.intake.fhir.text import quote, recogniser
+
+    reader = recogniser()
+    unread: list[str] = []
+    mentions = reader.read(text, unread)
+    if not mentions:
+        if listed:
+            tr.not_understood({"system": None, "text": text}, text_path)
+        return False
+    if unread:
+        tr.warnings.append(f"FHIR: text at {text_path}: {len(unread)} sentence(s) with no phrase of a finding "
+                           f"rarebone knows, not used: " + "; ".join(quote(u) for u in unread))
+    seen: set[tuple[str, str]] = set()
+    for m in mentions:
+        state, cue = m.status, m.cue
+        if status == "unconfirmed" and state in ("present", "excluded"):
+            state, cue = "uncertain", "verificationStatus unconfirmed/differential/provisional"
+        elif status == "refuted" and state == "present":
+            state, cue = "excluded", "the resource records it as absent"
+        elif status == "refuted" and state == "excluded":
+            state, cue = "uncertain", f"{cue} in a finding recorded as absent (double negation)"
+        where = f"from text {quote(m.excerpt)} at {text_path}: matched {quote(m.matched)} = {m.source} phrase " \
+                f"{quote(m.phrase)}; rarebone text reader v{reader.version}"
+        if state in ("present", "excluded"):
+            if (m.hpo_id, state) in seen:
+                continue
+            seen.add((m.hpo_id, state))
+            item: dict[str, Any] = {"type": {"id": m.hpo_id}, "description": where}
+            if state == "excluded":
+                item["excluded"] = True
+                item["description"] = f"{where}; read as absent: {quote(cue or '')}"
+            if onset[0] and state == "present":
+                item["onset"] = onset[0]
+            if modifiers:
+                item["modifiers"] = list(modifiers)  # the Condition's bodySite laterality / severity
+            tr.add("phenotypicFeatures", item, path, {".type": text_path[len(path):],
+                                                      ".onset": onset[1][len(path):]})
+        else:
+            what = {"uncertain": "uncertain", "family": "about a relative"}[state]
+            tr.warnings.append(f"FHIR: text mentions {m.hpo_id} ({m.phrase}), {what} ({quote(cue or '')}), "
+                               f"{where}; not used as a finding")
+    return True
 
 
 def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: str | None) -> None:
@@ -521,6 +629,13 @@ def _family(tr: _Translation, path: str, res: dict) -> None:
     who = relation.get("display") or relation.get("code") or "relative"
     for k, condition in enumerate(res.get("condition") or []):
         mapped, coding, cpath = _first_mapped(condition.get("code"), f"{path}.condition[{k}].code")
+        if mapped is None and coding.get("system") is None and coding.get("text"):
+            from rarebone.intake.fhir.text import quote
+
+            # a relative's problem as text: never read as the child's finding (the text reader is not applied)
+            tr.warnings.append(f"FHIR: family history ({who}) text {quote(coding['text'])} at {cpath} listed, "
+                               f"not read; rarebone's rules do not use family history yet")
+            continue
         if mapped is None:
             tr.not_understood(coding, cpath)
             continue

@@ -21,19 +21,19 @@ _CC, _QTY, _REF, _DT, _STR, _BOOL, _OBJ, _LIST = "cc", "qty", "ref", "date", "st
 # field -> kind. Arrays of elements whose fields are again looked up in this table: _LIST.
 _FIELDS = {
     "resourceType": _STR, "id": _STR, "status": _STR, "intent": _STR, "gender": _STR, "valueString": _STR,
-    "url": _STR, "text": _STR,
+    "url": _STR, "text": _STR, "conclusion": _STR,
     "valueBoolean": _BOOL, "deceasedBoolean": _BOOL,
     "code": _CC, "valueCodeableConcept": _CC, "verificationStatus": _CC, "clinicalStatus": _CC,
-    "relationship": _CC, "route": _CC, "statusReason": _CC, "medicationCodeableConcept": _CC,
+    "relationship": _CC, "route": _CC, "statusReason": _CC, "medicationCodeableConcept": _CC, "severity": _CC,
     "valueQuantity": _QTY, "doseQuantity": _QTY, "low": _QTY, "high": _QTY, "onsetAge": _QTY,
     "subject": _REF, "patient": _REF, "medicationReference": _REF,
     "effectiveDateTime": _DT, "issued": _DT, "birthDate": _DT, "recordedDate": _DT, "performedDateTime": _DT,
     "deceasedDateTime": _DT, "onsetDateTime": _DT, "authoredOn": _DT, "timestamp": _DT, "start": _DT, "end": _DT,
     "effectivePeriod": _OBJ, "performedPeriod": _OBJ, "timing": _OBJ, "repeat": _OBJ,
     "component": _LIST, "condition": _LIST, "dosage": _LIST, "dosageInstruction": _LIST, "referenceRange": _LIST,
-    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST,
+    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST, "bodySite": _LIST,
 }
-_CC_ARRAYS = ("interpretation", "conclusionCode")  # arrays of CodeableConcepts
+_CC_ARRAYS = ("interpretation", "conclusionCode", "bodySite")  # arrays of CodeableConcepts
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
