@@ -80,7 +80,13 @@ class HpoOntology:
     def _alt_ids(self) -> dict[str, str]:
         return self._index[1]
 
-    def _term(self, hpo_id: str):
+    def _term(self, hpo_id):
+        """hpo3's own term object (children, diseases...), or None: loads hpo3."""
+        return self._hpo3_term(hpo_id)
+
+    def _lookup(self, hpo_id: str):
+        """The term (its id, name, obsolete mark and replacement) from the table, or from hpo3 for a query the
+        table cannot answer; None when hpo3 knows no such term."""
         table = self._table
         if table is not None and isinstance(hpo_id, str):
             row = table.row.get(hpo_id)
@@ -97,31 +103,31 @@ class HpoOntology:
             return None
 
     def name(self, hpo_id: str) -> str:
-        term = self._term(hpo_id)
+        term = self._lookup(hpo_id)
         return term.name if term is not None else hpo_id
 
     def exists(self, hpo_id: str) -> bool:
-        return self._term(hpo_id) is not None
+        return self._lookup(hpo_id) is not None
 
     def resolve(self, hpo_id: str, label: str | None) -> ResolvedTerm:
         """Check an id and its label. TermError if the id is unknown or the label names a different term."""
         if not isinstance(hpo_id, str) or not _HPO_ID.match(hpo_id):
             raise TermError("not an HPO id of the form HP:0000000", value=hpo_id)
         warning = None
-        term = self._term(hpo_id)
+        term = self._lookup(hpo_id)
         if term is None and hpo_id in self._alt_ids:
             replacement = self._alt_ids[hpo_id]
-            term = self._term(replacement)
+            term = self._lookup(replacement)
             warning = f"{hpo_id} is an alternative id of {replacement}; using {replacement}"
         if term is None:
             raise TermError("unknown HPO id (not in HPO release %s)" % self.version, value=hpo_id)
         original_id = hpo_id
         if term.is_obsolete:
             replacement = term.replaced_by
-            if not replacement or self._term(replacement) is None:
+            if not replacement or self._lookup(replacement) is None:
                 return ResolvedTerm(hpo_id, term.name, f"{hpo_id} is obsolete with no replacement; not used", False)
             old_name = term.name
-            term = self._term(replacement)
+            term = self._lookup(replacement)
             warning = f"{hpo_id} ({old_name}) is obsolete; replaced by {term.id} ({term.name})"
         if label:
             key = normalise_label(label)
@@ -146,7 +152,7 @@ class HpoOntology:
     def ancestors_or_self(self, hpo_id: str) -> frozenset[str]:
         cached = self._ancestors.get(hpo_id)
         if cached is None:
-            term = self._term(hpo_id)
+            term = self._lookup(hpo_id)
             if term is None:
                 cached = frozenset({hpo_id})
             elif isinstance(term, _Term):
