@@ -56,3 +56,26 @@ def test_package_data_is_in_the_wheel(tmp_path):
     for needed in ("rarebone/knowledge/data/sources.yaml", "rarebone/knowledge/data/osteopetrosis/genes.yaml",
                    "rarebone/phenotype/data/hpo-label-index.json.gz", "rarebone/report/templates/assessment.html"):
         assert needed in names
+
+
+# What `rarebone assess child.json` (text output, default differential) must not import: the HPO ontology (the term
+# table answers; hpo3 costs ~0.9 s), the YAML parser (the parsed knowledge is cached), and the libraries of the
+# other commands (workbench, registry, analytics, PDF, progress bar). Each was measured in the cold start (issue 2).
+ASSESS_MUST_NOT_IMPORT = ("pyhpo", "yaml", "fastapi", "starlette", "uvicorn", "jinja2", "sqlalchemy", "psycopg",
+                          "pandas", "matplotlib", "lifelines", "sksurv", "ibis", "duckdb", "pyarrow", "httpx",
+                          "weasyprint", "playwright", "rich")
+
+
+def test_assess_imports_only_what_it_needs(tmp_path):
+    import os
+
+    example = SRC.parents[1] / "examples" / "phenopackets" / "tcirg1-infant.json"
+    code = ("import sys\nfrom rarebone.cli import main\ntry:\n    main(['assess', sys.argv[1]])\nexcept SystemExit as e:\n"
+            "    assert not e.code, e.code\nprint('MODULES', sorted({m.split('.')[0] for m in sys.modules}))\n")
+    env = dict(os.environ)  # the session's cache folder (conftest): the differential index is built there once
+    runs = [subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True, env=env)
+            for _ in range(2)]  # the first run may fill the cache; the second is a normal start
+    line = runs[-1].stdout.strip().splitlines()[-1]
+    assert line.startswith("MODULES"), runs[-1].stderr
+    loaded = set(ast.literal_eval(line[len("MODULES"):]))
+    assert "rarebone" in loaded and not loaded & set(ASSESS_MUST_NOT_IMPORT), sorted(loaded & set(ASSESS_MUST_NOT_IMPORT))

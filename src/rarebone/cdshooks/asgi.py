@@ -60,7 +60,9 @@ class LeanCdsApp:
         self.cds = CdsService(settings)
         from rarebone.phenotype.ontology import ontology
 
-        ontology()  # loaded now, not by the first call (it is part of what tune_gc moves out of the collector's way)
+        # loaded now, not by the first call (it is part of what tune_gc moves out of the collector's way); the label
+        # index too, which a command reads only for a label in older wording
+        ontology().labels()
         self.state = SimpleNamespace(cds=self.cds)  # as FastAPI's app.state: tests reach the service object here
         self.fallback = fastapi_app(settings, self.cds, cors=False)
         self.app = with_cors(self._dispatch, settings)

@@ -38,11 +38,13 @@ class FindingEvaluator:
         self._sites = {e.key: e for e in kb.of_kind(CnoSite)}
         self._min_sites = kb.get("CNO-MULTIFOCAL-MIN-SITES").value
         self._hpo_lesions = None
+        self._hpo_only_ids = _hpo_only(kb)
 
     def __call__(self, finding_id: str) -> FindingValue:
-        if finding_id not in self._cache:
-            self._cache[finding_id] = self._evaluate(self.kb.get(finding_id))
-        return self._cache[finding_id]
+        value = self._cache.get(finding_id)
+        if value is None:
+            value = self._cache[finding_id] = self._evaluate(self.kb.get(finding_id))
+        return value
 
     # -- sources of evidence -------------------------------------------------------------------------
     def _hpo(self, f: CnoFinding) -> tuple[str | None, bool]:
@@ -167,7 +169,7 @@ class FindingEvaluator:
     def _evaluate(self, f: CnoFinding) -> FindingValue:
         if f.id == STERILE_BIOPSY:
             return self._sterile_biopsy(f)
-        if f.id in _hpo_only(self.kb):
+        if f.id in self._hpo_only_ids:
             return self._evaluate_hpo_only(f)
         facts_absent: list[str] = []
         # A lab rule with its own published threshold decides whenever a value was measured: an HPO term
@@ -235,7 +237,7 @@ class FindingEvaluator:
         labs_normal = bool(f.labs) and all(state is False for state in lab_states)
         if hpo_all_excluded or labs_normal:
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits(facts_absent)))
-        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+        return _unknown(f)
 
     def _evaluate_hpo_only(self, f: CnoFinding) -> FindingValue:
         """_evaluate for a finding read from HPO terms alone (no labs, imaging, genes, diagnoses, work-up, flags,
@@ -248,7 +250,7 @@ class FindingEvaluator:
                 not self.onto.ancestors_or_self(term).isdisjoint({x.hpo_id}) for term in f.hpo_any)]
             fact = f"recorded absent: {', '.join(absent)}" if absent else "recorded absent"
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "; ".join(_merge_limits([fact])))
-        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+        return _unknown(f)
 
     def _age_days(self) -> float | None:
         """The youngest recorded age: at last encounter, or at the onset of a feature when earlier."""
@@ -264,7 +266,7 @@ class FindingEvaluator:
             return FindingValue(f.id, f.label, FactStatus.PRESENT, "bone biopsy: no malignancy, culture negative")
         if histology == "positive" or culture == "positive":
             return FindingValue(f.id, f.label, FactStatus.EXCLUDED, "bone biopsy abnormal (histology or culture positive)")
-        return FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+        return _unknown(f)
 
 
 _HPO_ONLY: tuple = (None, frozenset())  # (knowledge base, ids): computed once per knowledge base
@@ -280,6 +282,19 @@ def _hpo_only(kb: KnowledgeBase) -> frozenset[str]:
             or f.onset_before_days is not None or f.age_below_days is not None))
         _HPO_ONLY = (kb, ids)
     return ids
+
+
+_UNKNOWN: dict[tuple[str, str], FindingValue] = {}
+
+
+def _unknown(f: CnoFinding) -> FindingValue:
+    """The "unknown" answer: the same immutable value for every child (most findings of most children), made
+    once instead of at each of the ~60 evaluations per child."""
+    key = (f.id, f.label)
+    value = _UNKNOWN.get(key)
+    if value is None:
+        value = _UNKNOWN[key] = FindingValue(f.id, f.label, FactStatus.UNKNOWN, None)
+    return value
 
 
 def threshold(kb: KnowledgeBase, entry_id: str) -> float:

@@ -23,7 +23,6 @@ from rarebone.core.time import parse_iso8601_age_days, parse_timestamp
 from rarebone.errors import InputError, PhenopacketError
 from rarebone.intake._paths import lookup
 from rarebone.intake.extension import EXTENSION_KEY, read_donors
-from rarebone.intake.extension_models import validate_extensions
 from rarebone.intake.plausibility import check_patient, check_required, check_types, prune_empty, pruned_if_plain
 from rarebone.knowledge import disease_index, normalise_disease_id, unit_converter
 from rarebone.patient import (
@@ -252,7 +251,12 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
         raise PhenopacketError("rarebone reads Phenopacket schema version 2", source=source,
                                path="$.metaData.phenopacketSchemaVersion", value=schema_version)
     extension = document.get(EXTENSION_KEY)
-    validate_extensions(extension)  # shape of rareboneExtensions (typed models); the readers check meaning
+    if extension is not None:
+        # shape of rareboneExtensions (typed models); the readers check meaning. Imported here: building the ~40
+        # models costs ~30 ms of a cold start, and most Phenopackets carry no rarebone extension.
+        from rarebone.intake.extension_models import validate_extensions
+
+        validate_extensions(extension)
     try:
         if pruned is None:
             _check_duplicate_spellings(core)  # before pruning: an empty duplicate is still a field written twice

