@@ -63,6 +63,9 @@ class LeanCdsApp:
         # loaded now, not by the first call (it is part of what tune_gc moves out of the collector's way); the label
         # index too, which a command reads only for a label in older wording
         ontology().labels()
+        from rarebone.intake.fhir.text import recogniser
+
+        recogniser()  # the text phrase table (~0.3 s CPU): at start-up, not in the first EHR call that carries text
         self.state = SimpleNamespace(cds=self.cds)  # as FastAPI's app.state: tests reach the service object here
         self.fallback = fastapi_app(settings, self.cds, cors=False)
         self.app = with_cors(self._dispatch, settings)
