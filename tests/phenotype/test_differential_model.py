@@ -139,6 +139,20 @@ def test_frequency_pooling_of_several_references():
     assert _frequency([""], table, 0.5) == pytest.approx(0.5)  # none published: the default
 
 
+def test_patient_count_is_shrunk_towards_the_default_by_the_knowledge_base_pseudocount(params):
+    # DDX-FREQUENCY-DEFAULT fraction_pseudocount (round ddx-hidden): (n + k x default) / (m + k)
+    k, default = params["frequency_pseudocount"], params["frequency_default"]
+    assert (k, default) == (0.5, 0.5)
+    table: dict[str, float] = {}
+    assert _frequency(["1/1"], table, default, k) == pytest.approx(1.25 / 1.5)  # one patient: not "all patients"
+    assert _frequency(["0/2"], table, default, k) == pytest.approx(0.25 / 2.5)  # nor "none"
+    assert _frequency(["1/2"], table, default, k) == pytest.approx(0.5)  # at the default: unchanged
+    assert _frequency(["90/100"], table, default, k) == pytest.approx(90.25 / 100.5)  # many patients: hardly moves
+    assert _frequency(["1/2", "3/4"], table, default, k) == pytest.approx(4.25 / 6.5)  # pooled first, then shrunk
+    assert _frequency(["25%", "HP:0040281"], {"HP:0040281": 0.895}, default, k) == pytest.approx((0.25 + 0.895) / 2)
+    assert _frequency(["1/1"], table, default, 0.0) == pytest.approx(1.0)  # without the pseudocount: n/m as published
+
+
 @pytest.mark.parametrize("term, low, high", [
     ("HP:0040281", 0.80, 0.99),  # Very frequent 80-99%
     ("HP:0040282", 0.30, 0.79),  # Frequent 30-79%

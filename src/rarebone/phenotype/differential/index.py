@@ -156,8 +156,12 @@ class DiseaseIndex:
         return diseases[term_ptr[row]:term_ptr[row + 1]], freqs[term_ptr[row]:term_ptr[row + 1]]
 
 
-def _frequency(values: list[str], table: dict[str, float], default: float) -> float:
-    """Pool the published frequencies of one disease-term pair (several references): n/m summed, else mean."""
+def _frequency(values: list[str], table: dict[str, float], default: float, pseudocount: float = 0.0) -> float:
+    """Pool the published frequencies of one disease-term pair (several references): n/m summed, else mean.
+
+    Counts are shrunk towards the default by ``pseudocount`` patients, (n + k x default) / (m + k): most counts
+    come from one to three reported patients, and "1/1" is no evidence that every patient has the feature (nor
+    "0/2" that none does); a count from 100 patients hardly moves."""
     n = m = 0
     others: list[float] = []
     for value in values:
@@ -173,12 +177,12 @@ def _frequency(values: list[str], table: dict[str, float], default: float) -> fl
         elif value in table:
             others.append(table[value])
     if m:
-        others.append(n / m)
+        others.append((n + pseudocount * default) / (m + pseudocount))
     return float(np.mean(others)) if others else default
 
 
-BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "equivalent_ids",
-              "curated_annotations", "pool_equivalents")
+BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "frequency_pseudocount",
+              "equivalent_ids", "curated_annotations", "pool_equivalents")
 
 
 def build_parameters(params: dict) -> dict:
@@ -280,7 +284,7 @@ def build_index(params: dict) -> DiseaseIndex:
                 if r in negated:
                     continue
                 values = published.get(_hp(terms[r]), [])
-                f = _frequency(values, freq_terms, default)
+                f = _frequency(values, freq_terms, default, params.get("frequency_pseudocount", 0.0))
                 # the published frequency is kept for display (-1: none published); the model uses it bounded
                 own.append((r, f if values else CURATED if r in added else -1.0, f))
             top_features.append(own)

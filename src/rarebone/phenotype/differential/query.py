@@ -25,6 +25,7 @@ def parameters(kb: KnowledgeBase) -> dict:
     return {
         "frequency_terms": dict(kb.get("DDX-FREQUENCY-TERMS").values),
         "frequency_default": freq["default"], "frequency_floor": freq["floor"], "frequency_ceiling": freq["ceiling"],
+        "frequency_pseudocount": freq.get("fraction_pseudocount", 0.0),
         "unexplained_penalty": unexplained["penalty"], "specific_penalty": unexplained["specific_penalty"], "unexplained_floor_lr": unexplained["floor_likelihood_ratio"],
         "excluded_floor_lr": kb.get("DDX-EXCLUDED-FEATURE").values["floor_likelihood_ratio"],
         "excluded_weight": kb.get("DDX-EXCLUDED-FEATURE").values["weight"],
