@@ -8,6 +8,8 @@
 3. Scores the flagged persons against the planted truth table: recall and precision per condition family and per
    planted presentation, the look-alikes' flag rate, the background flag rate.
    Targets: recall >= 95 %, background flag rate <= 0.1 %, <= 30 s for 1,000,000 persons on 2 cores.
+   screen-notes: the same CDM is screened first without NOTE_NLP (a site without NLP) and then with it; both
+   are scored (--no-compare skips the first; --no-notes generates the CDM without reports).
 4. Runs the same screen as a per-person pandas loop on a --sample of persons (all planted ones among them) and
    prints the speed ratio.
 

@@ -147,7 +147,10 @@ def test_pandas_and_ibis_read_the_same_modifiers():
     }).astype("string")
     expected = [True, False, False, False, False, False, False, False, True, False, False, False, True]
     assert notes.asserted_pandas(frame).tolist() == expected
+    from rarebone.screening import duckdb_compat
+
     con = ibis.duckdb.connect()
+    duckdb_compat.patch(con)  # as the screen opens DuckDB (fetch_arrow_table renamed in DuckDB 2)
     t = con.create_table("nn", frame)
     got = t.mutate(ok=notes.asserted(t)).to_pandas().ok.tolist()
     assert got == expected
