@@ -8,6 +8,8 @@
 3. Scores the flagged persons against the planted truth table: recall and precision per condition family and per
    planted presentation, the look-alikes' flag rate, the background flag rate.
    Targets: recall >= 95 %, background flag rate <= 0.1 %, <= 30 s for 1,000,000 persons on 2 cores.
+   screen-notes: the same CDM is screened first without NOTE_NLP (a site without NLP) and then with it; both
+   are scored (--no-compare skips the first; --no-notes generates the CDM without reports).
 4. Runs the same screen as a per-person pandas loop on a --sample of persons (all planted ones among them) and
    prints the speed ratio.
 
@@ -24,16 +26,23 @@ import time
 from pathlib import Path
 
 
+def _load() -> str:
+    import os
+
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ----------------------------------------------------------------------------------------- engine adapters
-def engine_screen(cdm: Path, threads: int):
+def engine_screen(cdm: Path, threads: int, read_notes: bool = True):
     """Run the engine's screen on the whole CDM; returns a pandas DataFrame with person_id and family."""
     from rarebone.screening import run_screen  # screen-engine branch (see SCREEN-CONTRACT.md)
 
-    result = run_screen(f"duckdb:///{cdm}", threads=threads, progress=False)
+    result = run_screen(f"duckdb:///{cdm}", threads=threads, progress=False, read_notes=read_notes)
+    print(f"NOTE_NLP: {result.note_nlp}")
     flagged = result.flagged.to_pandas() if hasattr(result.flagged, "to_pandas") else result.flagged
     # the intermediate-osteopetrosis rule is its own list (cohort 1503) but scores as the osteopetrosis family
     return flagged
@@ -101,6 +110,17 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         sc = ctx["set_concepts"][ctx["set_concepts"].set_id.isin(sets_here)]
         hit = frame.merge(sc, left_on=concept_col, right_on="concept_id")
         events += list(zip(hit.set_id, _days(hit[date_col])))
+    # NOTE_NLP terms of this person's notes (engine._note_events): asserted for the patient now, dated by the note
+    note, nlp = tables.get("note"), tables.get("note_nlp")
+    note_sets = [s.id for s in rules.sets.values() if "note_nlp" in s.domains]
+    if note is not None and nlp is not None and not note.empty and not nlp.empty and note_sets:
+        from rarebone.screening import notes
+
+        terms = nlp[nlp.note_id.isin(note.note_id)]
+        terms = terms[notes.asserted_pandas(terms)].assign(cid=lambda t: notes.concept_column_pandas(t))
+        sc = ctx["set_concepts"][ctx["set_concepts"].set_id.isin(note_sets)]
+        hit = terms.merge(sc, left_on="cid", right_on="concept_id").merge(note[["note_id", "note_date"]], on="note_id")
+        events += list(zip(hit.set_id, _days(hit.note_date)))
     m = tables["measurement"]
     if not m.empty:
         r = m.merge(ctx["ranged"], left_on="measurement_concept_id", right_on="concept_id")
@@ -251,7 +271,11 @@ def pandas_loop(cdm: Path, truth, sample: int, seed: int):
     con.register("chosen", {"person_id": chosen})
     tables = {name: con.execute(f"SELECT * FROM {name} WHERE person_id IN (SELECT person_id FROM chosen)").df()
               for name in ("person", "observation_period", "visit_occurrence", "condition_occurrence",
-                           "measurement", "drug_exposure", "procedure_occurrence")}
+                           "measurement", "drug_exposure", "procedure_occurrence", "note")}
+    # NOTE_NLP has no person_id: its rows come with the person of their note
+    nlp = con.execute("SELECT n.person_id, x.* FROM note_nlp x JOIN note n USING (note_id) "
+                      "WHERE n.person_id IN (SELECT person_id FROM chosen)").df()
+    tables["note_nlp"] = nlp
     con.close()
     grouped = {name: dict(tuple(frame.groupby("person_id"))) for name, frame in tables.items()
                if "person_id" in frame.columns}
@@ -274,6 +298,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--planted-scale", type=float, default=1.0, help="more planted cases (see screen-demo)")
     parser.add_argument("--skip-engine", action="store_true", help="only generate (and time) the CDM")
+    parser.add_argument("--no-notes", action="store_true", help="generate the CDM without NOTE/NOTE_NLP rows")
+    parser.add_argument("--no-compare", action="store_true", help="skip the screen without notes")
     args = parser.parse_args(argv)
 
     import pyarrow.parquet as pq
@@ -285,7 +311,7 @@ def main(argv=None) -> int:
         print(f"reusing {args.cdm} (delete it to regenerate)")
     else:
         result = build_demo(args.persons, str(args.cdm), "duckdb", seed=args.seed, replace=True,
-                            planted_scale=args.planted_scale)
+                            planted_scale=args.planted_scale, notes=not args.no_notes)
         clinical = sum(v for k, v in result.rows.items() if not k.startswith("concept"))
         print(f"generated {result.persons:,} persons, {clinical:,} rows, {result.planted:,} planted in "
               f"{result.seconds:.1f} s; {args.cdm.stat().st_size / 2**20:.0f} MB; peak {result.peak_rss_mb:.0f} MB")
@@ -297,9 +323,26 @@ def main(argv=None) -> int:
     if args.skip_engine:
         return 0
     try:
-        started = time.perf_counter()
+        if not args.no_compare:  # first, as a site without NLP would screen the same CDM (NOTE_NLP not read)
+            import os
+
+            started, cpu0 = time.perf_counter(), os.times()
+            without = engine_screen(args.cdm, args.threads, read_notes=False)
+            cpu1 = os.times()
+            print(f"screen WITHOUT notes: {time.perf_counter() - started:.2f} s wall, "
+                  f"{cpu1.user - cpu0.user + cpu1.system - cpu0.system:.1f} s CPU (process), load {_load()}")
+            wo_main, wo_review = split_lists(without)
+            print("== WITHOUT notes, main + review")
+            for line in score(pd.concat([wo_main, wo_review]), truth, persons):
+                print(line)
+        import os
+
+        started, cpu0 = time.perf_counter(), os.times()
         flagged = engine_screen(args.cdm, args.threads)
         elapsed = time.perf_counter() - started
+        cpu1 = os.times()
+        print(f"screen WITH notes: {elapsed:.2f} s wall, {cpu1.user - cpu0.user + cpu1.system - cpu0.system:.1f} s "
+              f"CPU (process), load {_load()}")
     except ImportError as exc:
         print(f"engine not available on this branch ({exc}); merge screen-engine and run again", file=sys.stderr)
         return 2

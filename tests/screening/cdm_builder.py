@@ -57,7 +57,7 @@ class Cdm:
              "relationship_id": "Maps to", "valid_start_date": dt.date(1970, 1, 1),
              "valid_end_date": dt.date(2099, 12, 31), "invalid_reason": None}]).astype({"invalid_reason": "string"})
         self.rows = {name: [] for name in ("person", "visit", "condition", "observation", "measurement",
-                                           "procedure", "drug")}
+                                           "procedure", "drug", "note", "note_nlp")}
         self._n = itertools.count(1)
 
     def cid(self, vocabulary: str, code: str) -> int:
@@ -103,6 +103,23 @@ class Cdm:
                           "drug_concept_id": self.cid("RxNorm", rxcui), "drug_exposure_start_date": day,
                           "drug_exposure_end_date": day, "drug_type_concept_id": 32817})
 
+    def note(self, person_id: int, day: dt.date, terms: list[dict]) -> int:
+        """A NOTE and its NOTE_NLP terms: dicts with text (lexical_variant), code (SNOMED; None = unmapped, 0),
+        exists/temporal/modifiers (term_exists, term_temporal, term_modifiers), source_only (the code only in
+        note_nlp_source_concept_id, note_nlp_concept_id 0)."""
+        nid = next(self._n)
+        self.rows["note"].append({"note_id": nid, "person_id": person_id, "note_date": day,
+                                  "note_type_concept_id": 32817, "note_class_concept_id": 0,
+                                  "note_text": "report", "encoding_concept_id": 0, "language_concept_id": 0})
+        for t in terms:
+            cid = self.cid("SNOMED", t["code"]) if t.get("code") else 0
+            self.rows["note_nlp"].append({
+                "note_nlp_id": next(self._n), "note_id": nid, "lexical_variant": t["text"],
+                "note_nlp_concept_id": 0 if t.get("source_only") else cid, "note_nlp_source_concept_id": cid,
+                "nlp_date": day, "term_exists": t.get("exists", "Y"), "term_temporal": t.get("temporal", "present"),
+                "term_modifiers": t.get("modifiers")})
+        return nid
+
     def frames(self) -> dict[str, pd.DataFrame]:
         def frame(rows, columns):
             df = pd.DataFrame(rows, columns=columns)
@@ -134,6 +151,14 @@ class Cdm:
             "drug_exposure": frame(self.rows["drug"], ["drug_exposure_id", "person_id", "drug_concept_id",
                                                "drug_exposure_start_date", "drug_exposure_end_date",
                                                "drug_type_concept_id"]),
+            "note": frame(self.rows["note"], ["note_id", "person_id", "note_date", "note_type_concept_id",
+                                              "note_class_concept_id", "note_text", "encoding_concept_id",
+                                              "language_concept_id"]).astype({"note_text": "string"}),
+            "note_nlp": frame(self.rows["note_nlp"], ["note_nlp_id", "note_id", "lexical_variant", "note_nlp_concept_id",
+                                                      "note_nlp_source_concept_id", "nlp_date", "term_exists",
+                                                      "term_temporal", "term_modifiers"]).astype(
+                {"lexical_variant": "string", "term_exists": "string", "term_temporal": "string",
+                 "term_modifiers": "string"}),
             "concept": self.concept.copy(),
             "concept_ancestor": self.ancestor.copy(),
             "concept_relationship": self.relationship.copy(),

@@ -262,4 +262,31 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     c.procedure(94, days(b, 2960), MRI)
     c.procedure(94, days(b, 3100), MRI)
     expected[94] = set()
+    # screen-notes: NOTE_NLP terms (OMOP CDM v5.4 term_exists / term_temporal / term_modifiers) in a 5-year-old.
+    # Dense bone (SCREEN-SET-DENSE-BONE, the hallmark OP-FLAG-OSTEOSCLEROSIS) read from a radiograph report is
+    # level moderate on the intermediate list, as coded; negated, hypothetical, family, past and rule-out terms are
+    # not findings; a set without the note_nlp domain (anaemia) does not read notes.
+    dense = "49347007"
+    b = D(2012, 6, 1)
+    note_people = (
+        (100, [{"code": dense, "text": "diffusely increased bone density"}], True),
+        (101, [{"code": dense, "text": "no sclerotic lesion", "exists": "N"}], False),
+        (102, [{"code": dense, "text": "sclerosis would suggest", "exists": None,
+                "modifiers": "is_negated=False; is_hypothetical=True"}], False),
+        (103, [{"code": dense, "text": "dense bones (brother)", "modifiers": "Negation=false, Subject=family_member"}],
+         False),
+        (104, [{"code": dense, "text": "previously dense bones", "temporal": "past"}], False),
+        (105, [{"code": dense, "text": "osteosclerosis", "source_only": True}], True),
+        (106, [{"code": dense, "text": "? sclerosis", "exists": None, "modifiers": "Rule_out = true"}], False),
+        (107, [{"code": dense, "text": 'bone "marble"; dense\nsee <b>film</b>'}], True),
+        (108, [{"code": dense, "text": "increased density", "exists": "y",
+                "modifiers": "Negation = false, Subject = patient, Conditional = false"}], True),
+        (109, [{"code": "271737000", "text": "anaemia"}], False),
+    )
+    for pid, terms, flag in note_people:
+        c.add_person(pid, b)
+        c.visit(pid, days(b, 2000))
+        c.note(pid, days(b, 2000), terms + [{"code": None, "text": "no acute abnormality"}])
+        expected[pid] = {"osteopetrosis_intermediate"} if flag else set()
+    c.condition(109, days(b, 2100), PATHOLOGICAL_FRACTURE)  # + a note's anaemia would be two domains: not read
     return c, expected

@@ -40,6 +40,12 @@ def broken(tmp_path, frames, change):
      "condition_occurrence.condition_start_date: required column missing"),
     (lambda f: f.__setitem__("person", f["person"].astype({"year_of_birth": "str"})),
      "person.year_of_birth: wrong column type: expected int"),
+    (lambda f: f.__setitem__("note_nlp", f["note_nlp"].astype({"note_nlp_concept_id": "str"})),
+     "note_nlp.note_nlp_concept_id: wrong column type: expected int"),
+    (lambda f: f.__setitem__("note_nlp", f["note_nlp"].assign(term_exists=1)),
+     "note_nlp.term_exists: wrong column type: expected str"),
+    (lambda f: f.__setitem__("note", f["note"].astype({"note_date": "str"})),
+     "note.note_date: wrong column type: expected date"),
     (lambda f: f.__setitem__("concept", f["concept"][f["concept"].vocabulary_id == "UCUM"]),
      "concept.concept_code: vocabulary has none of the codes the osteopetrosis screen needs"),
 ])

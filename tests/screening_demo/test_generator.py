@@ -252,3 +252,54 @@ def test_background_pathological_fractures_school_age_not_infants(small_cdm):
 
 def kb_first_birthday() -> int:
     return int(load().get("SCREEN-OP-AGE-MAX").value)  # 365 days: the infant window's end
+
+
+def test_reports_for_every_radiograph_and_mri_with_nlp_terms(small_cdm):
+    # screen-notes: one NOTE per skeletal radiograph and MRI (same person, day and visit), NOTE_NLP terms with the
+    # OMOP CDM v5.4 conventions; planted intermediate osteopetrosis radiographs mention dense bone (S0/S1/GeneReviews:
+    # a radiological diagnosis; rate ours, UNVERIFIED), background ones carry negated and rule-out mentions
+    import duckdb
+
+    path, truth = small_cdm
+    ids = vocabulary.concept_ids()
+    con = duckdb.connect(str(path), read_only=True)
+    con.register("truth", truth)
+    unmatched = con.execute(f"""SELECT count(*) FROM procedure_occurrence p WHERE p.procedure_concept_id IN
+                                ({ids['skeletal_xray']}, {ids['mri']}) AND NOT EXISTS (SELECT 1 FROM note n WHERE
+                                n.person_id = p.person_id AND n.note_date = p.procedure_date
+                                AND n.visit_occurrence_id = p.visit_occurrence_id)""").fetchone()[0]
+    notes, procedures = con.execute(f"""SELECT (SELECT count(*) FROM note), (SELECT count(*) FROM procedure_occurrence
+                                        WHERE procedure_concept_id IN ({ids['skeletal_xray']}, {ids['mri']}))""").fetchone()
+    assert unmatched == 0 and notes == procedures > 0
+    by = con.execute(f"""SELECT coalesce(t.trajectory, 'background') who, x.lexical_variant, x.term_exists,
+                                x.term_modifiers, count(*) n
+                         FROM note_nlp x JOIN note n USING (note_id) LEFT JOIN truth t USING (person_id)
+                         WHERE x.note_nlp_concept_id = {ids['osteosclerosis']} GROUP BY ALL""").df()
+    dense = by[(by.who == "op_intermediate_thin") & (by.term_exists == "Y")]
+    assert dense.n.sum() > 0
+    background = by[by.who == "background"]
+    assert set(background[background.term_exists == "N"].lexical_variant) >= {"no sclerotic lesion"}
+    assert background[background.term_modifiers.fillna("").str.contains("Rule_out=true")].n.sum() > 0
+    orphan = con.execute("SELECT count(*) FROM note_nlp WHERE note_id NOT IN (SELECT note_id FROM note)").fetchone()[0]
+    assert orphan == 0
+    entry = load().get("SYNCDM-REPORT-XRAY-OSTEOPETROSIS")
+    assert entry.certainty == "unverified" and {"S0", "S1", "GENEREVIEWS-CLCN7"} <= set(entry.sources)
+
+
+def test_no_notes_switch_leaves_the_rest_of_the_cdm_identical():
+    # the reports have their own random stream: `screen-demo --no-notes` is the same CDM without NOTE/NOTE_NLP rows
+    def tables(notes):
+        generator = Generator(1500, seed=11, chunk_persons=700, notes=notes)
+        out = {}
+        for name, table in generator.generate():
+            out.setdefault(name, []).append(table)
+        import pyarrow as pa
+
+        return {name: pa.concat_tables(parts) for name, parts in out.items()}
+
+    with_notes, without = tables(True), tables(False)
+    assert with_notes["note"].num_rows > 0 and with_notes["note_nlp"].num_rows > 0
+    assert "note" not in without and "note_nlp" not in without
+    assert set(with_notes) - {"note", "note_nlp"} == set(without)
+    for name in without:
+        assert with_notes[name].equals(without[name]), name

@@ -27,6 +27,9 @@ CSV_TYPES = {
     "concept_code": "VARCHAR", "vocabulary_id": "VARCHAR", "standard_concept": "VARCHAR", "concept_name": "VARCHAR",
     "invalid_reason": "VARCHAR", "ancestor_concept_id": "BIGINT", "descendant_concept_id": "BIGINT",
     "concept_id_1": "BIGINT", "concept_id_2": "BIGINT", "relationship_id": "VARCHAR",
+    "note_id": "BIGINT", "note_date": "DATE", "note_nlp_id": "BIGINT", "note_nlp_concept_id": "BIGINT",
+    "note_nlp_source_concept_id": "BIGINT", "lexical_variant": "VARCHAR", "term_exists": "VARCHAR",
+    "term_temporal": "VARCHAR", "term_modifiers": "VARCHAR", "note_text": "VARCHAR", "snippet": "VARCHAR",
 }
 
 

@@ -20,6 +20,14 @@ OPTIONAL = {
     "procedure_occurrence": {"person_id": "int", "procedure_concept_id": "int", "procedure_date": "date"},
     "drug_exposure": {"person_id": "int", "drug_concept_id": "int", "drug_exposure_start_date": "date"},
     "concept_relationship": {"concept_id_1": "int", "concept_id_2": "int", "relationship_id": "str"},
+    # NLP output (rarebone.screening.notes): NOTE gives the person and the date of each extracted term
+    "note": {"note_id": "int", "person_id": "int", "note_date": "date"},
+    "note_nlp": {"note_id": "int", "note_nlp_concept_id": "int", "lexical_variant": "str"},
+}
+# Columns read when the table has them (optional in CDM v5.4); a wrong type is an error like any other.
+IF_PRESENT = {
+    "note_nlp": {"note_nlp_source_concept_id": "int", "term_exists": "str", "term_temporal": "str",
+                 "term_modifiers": "str"},
 }
 
 
@@ -50,6 +58,10 @@ def check_schema(cdm) -> list[str]:
                 if column not in schema:
                     raise InputError("required column missing", source=cdm.label, path=f"{table}.{column}")
                 if not _fits(schema[column], kind):
+                    raise InputError(f"wrong column type: expected {kind}", source=cdm.label,
+                                     path=f"{table}.{column}", value=str(schema[column]))
+            for column, kind in IF_PRESENT.get(table, {}).items():
+                if column in schema and not _fits(schema[column], kind):
                     raise InputError(f"wrong column type: expected {kind}", source=cdm.label,
                                      path=f"{table}.{column}", value=str(schema[column]))
     return missing_optional

@@ -44,8 +44,16 @@ def births(cdm):
     return p.select(person_id=p.person_id.cast("int64"), birth_day=_day(birth))
 
 
-def events(cdm, rules, resolution):
-    """All rows that count as a concept-set finding, with the person's age in days."""
+def _no_note():
+    import ibis
+
+    # every event carries the note columns (empty outside NOTE_NLP) so the union has one schema
+    return {"note_id": ibis.null().cast("int64"), "text": ibis.null().cast("string")}
+
+
+def events(cdm, rules, resolution, read_notes: bool = True):
+    """All rows that count as a concept-set finding, with the person's age in days. ``read_notes=False`` screens
+    as a site without NLP would (the benchmark's comparison)."""
     import ibis
 
     sc = ibis.memtable(resolution.set_concepts.astype({"concept_id": "int64"}))
@@ -59,18 +67,44 @@ def events(cdm, rules, resolution):
         j = t.join(m, t[concept_col].cast("int64") == m.concept_id)
         parts.append(j.select(person_id=t.person_id.cast("int64"), set_id=m.set_id, day=_day(t[date_col]),
                               concept_id=m.concept_id, value=ibis.null().cast("float64"),
-                              source=ibis.literal(table)))
-    parts += _lab_events(cdm, rules, resolution)
+                              source=ibis.literal(table), **_no_note()))
+    if read_notes:
+        parts += _note_events(cdm, rules, sc)
+    parts += [p.mutate(**_no_note()) for p in _lab_events(cdm, rules, resolution)]
     ev = functools.reduce(lambda a, b: a.union(b, distinct=False), parts)
     b = births(cdm)
     ev = ev.join(b, "person_id").select(ev.person_id, ev.set_id, ev.day, ev.concept_id, ev.value, ev.source,
-                                        age=ev.day - b.birth_day, birth_day=b.birth_day)
+                                        ev.note_id, ev.text, age=ev.day - b.birth_day, birth_day=b.birth_day)
     ev = ev.filter(ev.age >= 0)
     for s in rules.sets.values():  # findings that only count up to an age (neonatal hypocalcaemia)
         if s.age_max_days is not None:
             young = (ev.age <= s.age_max_days) if s.age_max_inclusive else (ev.age < s.age_max_days)
             ev = ev.filter((ev.set_id != s.id) | young)
     return ev
+
+
+def _note_events(cdm, rules, sc):
+    """NOTE_NLP terms as findings of the sets whose domains include note_nlp: the term's concept (standard, else
+    source) resolved like every other domain, only terms the NLP asserts for the patient now (notes.asserted),
+    dated and attributed through NOTE (note_date, person_id)."""
+    import ibis
+
+    from rarebone.screening import notes
+
+    sets_here = [s.id for s in rules.sets.values() if "note_nlp" in s.domains]
+    if not sets_here or not (cdm.has("note_nlp") and cdm.has("note")):
+        return []
+    nn, note = cdm.table("note_nlp"), cdm.table("note")
+    m = sc.filter(sc.set_id.isin(sets_here))
+    terms = nn.filter(notes.asserted(nn)).select(nid=nn.note_id.cast("int64"), cid=notes.concept_column(nn),
+                                                 text=nn.lexical_variant.cast("string"))
+    j = terms.join(m, terms.cid == m.concept_id)
+    dated = note.select(nid2=note.note_id.cast("int64"), person_id=note.person_id.cast("int64"),
+                        day=_day(note.note_date))
+    j = j.join(dated, j.nid == dated.nid2)
+    return [j.select(person_id=j.person_id, set_id=j.set_id, day=j.day, concept_id=j.concept_id,
+                     value=ibis.null().cast("float64"), source=ibis.literal("note_nlp"), note_id=j.nid,
+                     text=j.text)]
 
 
 def _lab_tables(rules, resolution):
@@ -289,11 +323,12 @@ def family_flags(cdm, ev, family, since_day: int | None):
 
 
 def evidence_rows(ev, rules, flagged_pd):
-    """Per flagged person and family: the concept-set findings in the window that completed the pattern."""
+    """Per flagged person and family: the concept-set findings in the window that completed the pattern, and the
+    NOTE_NLP terms among them (note id, date, lexical variant) or None."""
     import ibis
     import pandas as pd
 
-    out = []
+    out, notes_of = [], []
     for family in rules.families:
         f = flagged_pd[flagged_pd.family == family.family][["person_id", "complete_day"]]
         if f.empty:
@@ -309,5 +344,10 @@ def evidence_rows(ev, rules, flagged_pd):
             n=j.day.count(), first_day=j.day.min(), last_day=j.day.max(), concept_min=j.concept_id.min(),
             concept_max=j.concept_id.max(), n_concepts=j.concept_id.nunique(), value_min=j.value.min(),
             value_max=j.value.max())
-        out.append(g.to_pandas().assign(family=family.family))
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+        frame = g.to_pandas().assign(family=family.family)
+        if (frame.source == "note_nlp").any():  # the notes themselves, so the reviewer can open each report
+            nj = j.filter(j.source == "note_nlp").select("person_id", "set_id", "note_id", "day", "text").distinct()
+            notes_of.append(nj.to_pandas().assign(family=family.family))
+        out.append(frame)
+    evidence = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    return evidence, (pd.concat(notes_of, ignore_index=True) if notes_of else None)

@@ -147,6 +147,9 @@ def summary_html(result, notice: str, unverified_notice: str, top: int = 50) -> 
             parts.append(f"<li>{e(note)}</li>")
     parts.append("</ul>")
     parts.append("<h2>What the site's data allowed</h2><ul>")
+    parts.append(f"<li>NOTE_NLP: {e(result.note_nlp)} (NLP terms read as findings only when asserted for the "
+                 f"patient now: term_exists not 'N', no negated, hypothetical, conditional, rule-out, family or past "
+                 f"modifier; OMOP CDM v5.4 conventions)</li>")
     if result.missing_tables:
         parts.append(f"<li>Tables absent (not read): {e(', '.join(result.missing_tables))}</li>")
     parts.append(f"<li>Laboratory rows without a reference range that no published limit reads either (not read; "

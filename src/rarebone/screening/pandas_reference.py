@@ -68,6 +68,7 @@ def person_events(tables: dict, resolution, rules):
         m = sc[sc.set_id.isin(sets_here)]
         j = frame[[concept_col, date_col]].merge(m, left_on=concept_col, right_on="concept_id")
         parts.append(pd.DataFrame({"set_id": j.set_id, "day": _days(j[date_col])}))
+    parts += _note_events(tables, sc, rules)
     meas = tables.get("measurement")
     if meas is not None and not meas.empty:
         info = {r.id: r for r in rules.labs}
@@ -88,6 +89,24 @@ def person_events(tables: dict, resolution, rules):
     if not parts:
         return pd.DataFrame({"set_id": [], "day": []})
     return pd.concat(parts, ignore_index=True)
+
+
+def _note_events(tables, sc, rules):
+    """As engine._note_events: asserted NOTE_NLP terms of this person's notes, dated by note_date."""
+    import pandas as pd
+
+    from rarebone.screening import notes
+
+    nn, note = tables.get("note_nlp"), tables.get("note")
+    sets_here = [s.id for s in rules.sets.values() if "note_nlp" in s.domains]
+    if nn is None or note is None or nn.empty or note.empty or not sets_here:
+        return []
+    nn = nn[nn.note_id.isin(note.note_id)]
+    nn = nn[notes.asserted_pandas(nn)]
+    terms = pd.DataFrame({"note_id": nn.note_id.astype("int64"), "cid": notes.concept_column_pandas(nn)})
+    j = terms.merge(sc[sc.set_id.isin(sets_here)], left_on="cid", right_on="concept_id")
+    j = j.merge(note[["note_id", "note_date"]].astype({"note_id": "int64"}), on="note_id")
+    return [pd.DataFrame({"set_id": j.set_id, "day": _days(j.note_date)})]
 
 
 def _person_sex(tables, resolution) -> str:

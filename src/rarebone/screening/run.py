@@ -25,6 +25,8 @@ class ScreenResult:
     skipped_lab_rows: int
     missing_tables: list[str]
     warnings: list[str] = field(default_factory=list)
+    note_nlp: str = "absent"  # NOTE_NLP: absent / empty / '<n> rows read' / 'not read (...)'
+
     seconds: float = 0.0
     since: dt.date | None = None
 
@@ -61,12 +63,13 @@ def _date(day) -> dt.date | None:
 
 def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | None = None, since: dt.date | None = None,
                threads: int | None = None, progress: bool = True, rules: Rules | None = None,
-               writable: bool = False, warehouse: str | None = None) -> ScreenResult:
+               writable: bool = False, warehouse: str | None = None, read_notes: bool = True) -> ScreenResult:
     """Screen a whole CDM. ``cdm``: a URL (duckdb:///…, postgresql+psycopg://…, parquet:///…, spark://…) or an
-    already opened :class:`rarebone.screening.cdm.Cdm`."""
+    already opened :class:`rarebone.screening.cdm.Cdm`. ``read_notes=False`` leaves NOTE_NLP unread (as a site
+    without NLP)."""
     import pandas as pd
 
-    from rarebone.screening import checks, concepts, engine
+    from rarebone.screening import checks, concepts, engine, notes
     from rarebone.screening.cdm import Cdm, connect
 
     started = time.perf_counter()
@@ -82,8 +85,9 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
         resolution = concepts.resolve(cdm, rules)
         warnings = concepts.require_families(resolution, rules, cdm.label)
         persons = int(cdm.table("person").count().to_pyarrow().as_py())
-        step(f"collecting findings of {persons:,} persons")
-        ev = engine.events(cdm, rules, resolution)
+        note_nlp = notes.status(cdm) if read_notes else "not read (switched off)"
+        step(f"collecting findings of {persons:,} persons (NOTE_NLP: {note_nlp})")
+        ev = engine.events(cdm, rules, resolution, read_notes=read_notes)
         if cdm.backend in ("duckdb", "postgres"):
             ev = ev.cache()  # read by every family and the evidence query: compute once
         since_day = (since - EPOCH).days if since else None
@@ -96,17 +100,18 @@ def run_screen(cdm=None, *, schema: str | None = None, results_schema: str | Non
         flagged = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0]
         flagged = _drop_reviewed_twice(flagged, rules)
         step("explaining the flags")
-        evidence = engine.evidence_rows(ev, rules, flagged) if len(flagged) else pd.DataFrame()
+        evidence, note_rows = engine.evidence_rows(ev, rules, flagged) if len(flagged) else (pd.DataFrame(), None)
         skipped = engine.skipped_lab_rows(cdm, rules, resolution)
     births = None
     if len(flagged):
         b = engine.births(cdm)
         ids = sorted(set(int(p) for p in flagged.person_id))
         births = b.filter(b.person_id.isin(ids)).to_pandas()
-    flagged = _finish(flagged, evidence, births, rules)
+    flagged = _finish(flagged, evidence, births, rules, note_rows)
     return ScreenResult(flagged=flagged, evidence=evidence, code_report=resolution.code_report, rules=rules,
                         cdm_label=cdm.label, backend=cdm.backend, persons=persons, skipped_lab_rows=skipped,
-                        missing_tables=missing, warnings=warnings, seconds=time.perf_counter() - started, since=since)
+                        missing_tables=missing, warnings=warnings, seconds=time.perf_counter() - started, since=since,
+                        note_nlp=note_nlp)
 
 
 def _drop_reviewed_twice(flagged, rules):
@@ -117,7 +122,7 @@ def _drop_reviewed_twice(flagged, rules):
     return flagged[keep].reset_index(drop=True)
 
 
-def _finish(flagged, evidence, births, rules):
+def _finish(flagged, evidence, births, rules, note_rows=None):
     import pandas as pd
 
     columns = ["person_id", "family", "level", "score", "first_complete_date", "age_at_flag_days",
@@ -128,9 +133,12 @@ def _finish(flagged, evidence, births, rules):
     fam = {f.family: f for f in rules.families}
     texts, jsons = [], []
     grouped = {k: g for k, g in evidence.groupby(["person_id", "family"])} if len(evidence) else {}
+    notes_of = ({k: g for k, g in note_rows.groupby(["person_id", "family"])}
+                if note_rows is not None and len(note_rows) else {})
     for row in flagged.itertuples():  # formatting only the flagged rows (hundreds), not a screen loop
         rows = grouped.get((row.person_id, row.family))
-        items = _explain(rows, fam[row.family], rules) if rows is not None else []
+        items = (_explain(rows, fam[row.family], rules, notes_of.get((row.person_id, row.family)))
+                 if rows is not None else [])
         texts.append("; ".join(i["text"] for i in items))
         jsons.append(json.dumps(items, default=str))
     out = pd.DataFrame({
@@ -157,7 +165,27 @@ def _certainty(family) -> str:
             + ", see the report); decision support, to be checked by the responsible clinician")
 
 
-def _explain(rows, family, rules) -> list[dict]:
+NOTES_SHOWN = 3  # notes quoted per finding in the evidence text (all of them are in evidence_json)
+VARIANT_CHARS = 80  # a lexical variant is quoted up to this length
+
+
+def _quote(text) -> str:
+    """A lexical variant (free text from the site's NLP) as a JSON string literal: quotes, backslashes, control
+    characters and line breaks escaped, so it cannot break the evidence text, the CSV or the report."""
+    import pandas as pd
+
+    text = "" if text is None or pd.isna(text) else str(text)
+    return json.dumps(text[:VARIANT_CHARS] + ("…" if len(text) > VARIANT_CHARS else ""), ensure_ascii=False)
+
+
+def _note_items(notes) -> list[dict]:
+    import pandas as pd
+
+    return [{"note_id": int(n.note_id), "date": _date(n.day), "lexical_variant": None if pd.isna(n.text) else str(n.text)}
+            for n in notes.sort_values(["day", "note_id"]).itertuples()]
+
+
+def _explain(rows, family, rules, notes=None) -> list[dict]:
     key_of = family.key_of_set()
     weights = {s.key: s for s in family.scored}
     present = {k for s in rows.set_id for k in key_of.get(s, [])}
@@ -179,7 +207,15 @@ def _explain(rows, family, rules) -> list[dict]:
             value = f", value {r.value_min:g}" + (f"..{r.value_max:g}" if r.value_max != r.value_min else "")
         when = f"{first}" if first == last else f"{first}..{last}"
         text = f"{r.set_id} [{role}]: {int(r.n)} {r.source} row(s) {when}, concept {concept}{value}"
-        items.append({"set": r.set_id, "weights": parts, "source": r.source, "rows": int(r.n), "first": first,
-                      "last": last, "concept_ids": [int(r.concept_min), int(r.concept_max)], "text": text,
-                      "certainty": rules.sets[r.set_id].certainty})
+        item = {"set": r.set_id, "weights": parts, "source": r.source, "rows": int(r.n), "first": first,
+                "last": last, "concept_ids": [int(r.concept_min), int(r.concept_max)], "text": text,
+                "certainty": rules.sets[r.set_id].certainty}
+        if r.source == "note_nlp" and notes is not None:
+            mine = notes[notes.set_id == r.set_id]
+            shown = mine.sort_values(["day", "note_id"]).head(NOTES_SHOWN)
+            quoted = [f"note {int(n.note_id)} {_date(n.day)} {_quote(n.text)}" for n in shown.itertuples()]
+            more = f" (+{len(mine) - len(shown)} more)" if len(mine) > len(shown) else ""
+            item["text"] = text + " from NLP of " + ", ".join(quoted) + more
+            item["notes"] = _note_items(mine)
+        items.append(item)
     return items

@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         since: str = typer.Option(None, "--since", help="Only patterns completed on or after this date (YYYY-MM-DD)."),
         threads: int = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: all cores)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+        no_notes: bool = typer.Option(False, "--no-notes",
+                                      help="Do not read NOTE_NLP (NLP terms from notes); by default it is read when present."),
         export_concept_sets: Path = typer.Option(
             None, "--export-concept-sets",
             help="Write the concept sets as OHDSI Circe JSON (resolved in this CDM's vocabulary) to this folder and stop."),
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"wrote {len(paths)} Circe concept-set expressions and index.json to {export_concept_sets}")
             typer.echo(load().get("NOTICE-DECISION-SUPPORT").text)
             return
-        result = run_screen(handle, since=since_date, progress=not quiet)
+        result = run_screen(handle, since=since_date, progress=not quiet, read_notes=not no_notes)
         kb = load()
         written = []
         if out is not None:
@@ -74,6 +76,7 @@ def register(app: typer.Typer) -> None:
             for row in sub.head(5).itertuples():
                 typer.echo(f"  {row.family:<13} {row.level:<8} score {row.score:<4g} person {int(row.person_id)}: "
                            f"complete {row.first_complete_date}, {int(row.missed_opportunities)} visit(s) since")
+        typer.echo(f"NOTE_NLP: {result.note_nlp}")
         if result.skipped_lab_rows:
             typer.echo(f"note: {result.skipped_lab_rows:,} laboratory rows carry no reference range and were not read")
         for w in result.warnings[:10]:

@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
         planted_scale: float = typer.Option(1.0, "--planted-scale", min=0.0,
                                             help="Multiply the planted cases per million (tighter recall)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+        notes: bool = typer.Option(True, "--notes/--no-notes",
+                                   help="Radiology reports (NOTE) with NLP terms (NOTE_NLP) for every radiograph and "
+                                        "MRI (default); --no-notes leaves both tables empty, as at a site without NLP."),
     ) -> None:
         """Generate a SYNTHETIC OMOP CDM v5.4 (children's hospital background plus planted trajectories) to try
         and benchmark `rarebone screen`. Not patient data; the planted truth table is written beside it."""
@@ -35,7 +38,7 @@ def register(app: typer.Typer) -> None:
             raise InputError("unknown format (duckdb, parquet, csv, postgresql)", path="--format", value=format)
         result = build_demo(persons, out, fmt, seed=seed, replace=replace, truth=truth, schema=schema,
                             chunk_persons=chunk, show_progress=not quiet,
-                            planted_scale=planted_scale)
+                            planted_scale=planted_scale, notes=notes)
         clinical = sum(v for k, v in result.rows.items() if not k.startswith("concept"))
         typer.echo(f"SYNTHETIC CDM ({fmt}) written to {out}: {result.persons:,} persons, {clinical:,} rows "
                    f"in the person and clinical tables, {result.planted:,} planted cases "

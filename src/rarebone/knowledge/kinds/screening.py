@@ -14,7 +14,7 @@ from rarebone.knowledge.kinds.base import Certainty, Entry
 
 Family = Literal["osteopetrosis", "osteopetrosis_intermediate", "cno", "cno_review", "osteopetrosis_review",
                  "osteopetrosis_intermediate_review"]
-Domain = Literal["condition", "observation", "procedure", "drug", "measurement_value"]
+Domain = Literal["condition", "observation", "procedure", "drug", "measurement_value", "note_nlp"]
 
 
 class ScreenCode(BaseModel):

@@ -109,5 +109,30 @@ class SyntheticTrajectory(Entry):
     events: list[PlantedEvent]
 
 
-KINDS = {"synthetic_lab": SyntheticLab, "synthetic_population": SyntheticPopulation,
+class ReportTerm(_Strict):
+    """One term the site's NLP extracts from a report, written as a NOTE_NLP row with this probability (per
+    report). concept: a vocabulary key, or None for a term the NLP could not map (note_nlp_concept_id 0);
+    exists/temporal/modifiers: the OMOP CDM v5.4 term_exists, term_temporal and term_modifiers values."""
+
+    concept: str | None
+    text: str  # lexical_variant
+    probability: float = Field(ge=0, le=1)
+    exists: Literal["Y", "N"] | None = "Y"
+    temporal: str | None = "present"
+    modifiers: str | None = None
+
+
+class SyntheticReport(Entry):
+    """The report (NOTE) written for every ``procedure`` row (a skeletal radiograph, an MRI) and the NLP terms
+    (NOTE_NLP) extracted from it, for the planted ``trajectories`` named, or for the background and every other
+    trajectory when the list is empty."""
+
+    key: str
+    procedure: str
+    title: str
+    trajectories: list[str] = []
+    terms: list[ReportTerm]
+
+
+KINDS = {"synthetic_report": SyntheticReport, "synthetic_lab": SyntheticLab, "synthetic_population": SyntheticPopulation,
          "background_condition": BackgroundCondition, "synthetic_trajectory": SyntheticTrajectory}

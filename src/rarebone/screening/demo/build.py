@@ -37,7 +37,7 @@ def peak_rss_mb() -> float:
 
 def build_demo(persons: int, out: str, fmt: str, seed: int = 0, replace: bool = False, truth: Path | None = None,
                schema: str = "cdm", chunk_persons: int = 25_000, show_progress: bool = True,
-               planted_scale: float = 1.0) -> DemoResult:
+               planted_scale: float = 1.0, notes: bool = True) -> DemoResult:
     import pyarrow.parquet as pq
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -45,7 +45,7 @@ def build_demo(persons: int, out: str, fmt: str, seed: int = 0, replace: bool = 
     from rarebone.screening.demo.generator import Generator
 
     started = time.perf_counter()
-    generator = Generator(persons, seed=seed, chunk_persons=chunk_persons, planted_scale=planted_scale)
+    generator = Generator(persons, seed=seed, chunk_persons=chunk_persons, planted_scale=planted_scale, notes=notes)
     generator.persons  # validates the size before anything is written
     writer = open_writer(out, fmt, replace=replace, schema=schema)
     rows: dict[str, int] = {}

@@ -36,6 +36,7 @@ class Profile:
     ids: dict
     domains: dict
     codes: dict
+    reports: tuple = ()  # SyntheticReport entries: NOTE + NOTE_NLP for radiographs and MRIs
 
     @classmethod
     def load(cls) -> "Profile":
@@ -56,6 +57,7 @@ class Profile:
             ids=ids,
             domains={e["key"]: e["domain"] for e in entries},
             codes={e["key"]: str(e["code"]) for e in entries},
+            reports=tuple(kb.of_kind(kinds.SyntheticReport)),
         )
 
 
@@ -81,14 +83,18 @@ class Generator:
     """generate(): yields (table, pyarrow.Table) chunks; ``truth`` holds the planted persons afterwards."""
 
     def __init__(self, persons: int, seed: int = 0, chunk_persons: int = 25_000, profile: Profile | None = None,
-                 planted_scale: float = 1.0):
+                 planted_scale: float = 1.0, notes: bool = True):
+        # notes: radiology reports (NOTE) and their NLP terms (NOTE_NLP) for every radiograph and MRI; off = a
+        # site without NLP (the tables exist, empty). Their own random stream: the rest of the CDM is identical.
+        self.notes = bool(notes)
+        self._report_calls = 0
         self.n = int(persons)
         self.planted_scale = float(planted_scale)  # more planted cases for a tighter recall estimate
         self.seed = int(seed)
         self.chunk = int(chunk_persons)
         self.p = profile or Profile.load()
         self.next_id = {"visit_occurrence": 1, "condition_occurrence": 1, "measurement": 1,
-                        "drug_exposure": 1, "procedure_occurrence": 1}
+                        "drug_exposure": 1, "procedure_occurrence": 1, "note": 1, "note_nlp": 1}
         pop = self.p.population
         self.extract = (dt.date.fromisoformat(pop.extract_date) - EPOCH).days
         self.window_start = self.extract - int(round(pop.history_years * 365.25))
@@ -209,7 +215,7 @@ class Generator:
         visit_id = self._ids("visit_occurrence", v)
         person_id = pp["person_id"][person_index]
         out = {name: Rows() for name in ("visit_occurrence", "condition_occurrence", "measurement",
-                                         "drug_exposure", "procedure_occurrence")}
+                                         "drug_exposure", "procedure_occurrence", "note", "note_nlp")}
         out["visit_occurrence"].add(**self._visit_columns(visit_id, person_id, visit_concept, day))
 
         reason = self._reasons(rng, band, person_index, n)
@@ -328,7 +334,9 @@ class Generator:
             drug_source_value=np.full(n, self.p.codes[key], dtype=object),
             drug_source_concept_id=np.full(n, cid, dtype=np.int64))
 
-    def _add_procedure(self, out, key, person_id, day, visit_id) -> None:
+    def _add_procedure(self, out, key, person_id, day, visit_id, group: str = "background") -> None:
+        if self.notes:
+            self._add_reports(out, key, person_id, day, visit_id, group)
         n, cid = len(day), self.p.ids[key]
         out["procedure_occurrence"].add(
             procedure_occurrence_id=self._ids("procedure_occurrence", n), person_id=person_id,
@@ -337,6 +345,48 @@ class Generator:
             procedure_type_concept_id=np.full(n, self.p.ids["type_measurement"], dtype=np.int64),
             visit_occurrence_id=visit_id, procedure_source_value=np.full(n, self.p.codes[key], dtype=object),
             procedure_source_concept_id=np.full(n, cid, dtype=np.int64))
+
+    def _report(self, procedure: str, group: str):
+        """The report entry for this procedure and trajectory (or the background one), or None."""
+        named = [r for r in self.p.reports if r.procedure == procedure and group in r.trajectories]
+        rest = [r for r in self.p.reports if r.procedure == procedure and not r.trajectories]
+        return (named or rest or [None])[0]
+
+    def _add_reports(self, out, key, person_id, day, visit_id, group) -> None:
+        """A NOTE per procedure row and the NOTE_NLP terms of its report entry, each with its probability."""
+        report = self._report(key, group)
+        if report is None or len(day) == 0:
+            return
+        self._report_calls += 1
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, 5, self._report_calls]))
+        n, ids = len(day), self.p.ids
+        note_id = self._ids("note", n)
+        found = np.full(n, "", dtype=object)
+        for term in report.terms:
+            hit = rng.random(n) < term.probability
+            k = int(hit.sum())
+            if k == 0:
+                continue
+            cid = ids[term.concept] if term.concept else 0  # 0: a term the NLP could not map (OMOP convention)
+            out["note_nlp"].add(
+                note_nlp_id=self._ids("note_nlp", k), note_id=note_id[hit],
+                snippet=np.full(k, term.text, dtype=object), lexical_variant=np.full(k, term.text, dtype=object),
+                note_nlp_concept_id=np.full(k, cid, dtype=np.int64),
+                note_nlp_source_concept_id=np.full(k, cid, dtype=np.int64),
+                nlp_system=np.full(k, "SYNTHETIC rarebone screen-demo", dtype=object),
+                nlp_date=day[hit].astype(np.int32), term_exists=np.full(k, term.exists, dtype=object),
+                term_temporal=np.full(k, term.temporal, dtype=object),
+                term_modifiers=np.full(k, term.modifiers, dtype=object))
+            found[hit] = found[hit] + term.text + ". "
+        text = np.where(found == "", "No acute bony abnormality.", found)
+        out["note"].add(
+            note_id=note_id, person_id=person_id, note_date=day.astype(np.int32), note_datetime=day * DAY_US,
+            note_type_concept_id=np.full(n, ids["type_note"], dtype=np.int64),
+            note_class_concept_id=np.full(n, ids["note_class_imaging"], dtype=np.int64),
+            note_title=np.full(n, f"SYNTHETIC {report.title}", dtype=object),
+            note_text=("SYNTHETIC report. " + text.astype(object)).astype(object),
+            encoding_concept_id=np.zeros(n, dtype=np.int64), language_concept_id=np.zeros(n, dtype=np.int64),
+            visit_occurrence_id=visit_id, note_source_value=np.full(n, report.key, dtype=object))
 
     def _add_measurement(self, out, key, unit, person_id, day, visit_id, values=None, value_concept=None) -> None:
         n, cid = len(day), self.p.ids[key]
@@ -380,7 +430,7 @@ class Generator:
     def _planted(self, rng) -> dict[str, Rows]:
         pp = self.persons
         out = {name: Rows() for name in ("visit_occurrence", "condition_occurrence", "measurement",
-                                         "drug_exposure", "procedure_occurrence")}
+                                         "drug_exposure", "procedure_occurrence", "note", "note_nlp")}
         truth = []
         for index, t in enumerate(self.p.trajectories):
             who = np.flatnonzero(pp["trajectory"] == index)
@@ -395,7 +445,7 @@ class Generator:
                 visit_ids.ravel(), np.repeat(person_id, len(t.visits)), np.tile(concepts, count), days.ravel()))
             for event in t.events:
                 rows, cols = self._event_positions(rng, event, count)
-                self._add_event(out, event, person_id[rows], days[rows, cols], visit_ids[rows, cols], rng)
+                self._add_event(out, event, person_id[rows], days[rows, cols], visit_ids[rows, cols], rng, t.key)
             truth.append({"person_id": person_id, "trajectory": np.full(count, t.key, dtype=object),
                           "entry_id": np.full(count, t.id, dtype=object),
                           "family": np.full(count, t.family, dtype=object),
@@ -417,14 +467,14 @@ class Generator:
         rows = np.flatnonzero(rng.random(count) < event.probability)
         return rows, at[rng.integers(0, len(at), size=len(rows))]
 
-    def _add_event(self, out, event, person_id, day, visit_id, rng) -> None:
+    def _add_event(self, out, event, person_id, day, visit_id, rng, group: str = "background") -> None:
         domain = self.p.domains[event.concept]
         if domain == "Condition":
             self._add_condition(out, event.concept, person_id, day, visit_id)
         elif domain == "Drug":
             self._add_drug(out, event.concept, person_id, day, visit_id)
         elif domain == "Procedure":
-            self._add_procedure(out, event.concept, person_id, day, visit_id)
+            self._add_procedure(out, event.concept, person_id, day, visit_id, group)
         elif domain == "Measurement":
             values = self._draw(rng, event.value, len(day)) if event.value else None
             lab = self.p.labs.get(event.concept)

@@ -78,7 +78,7 @@ def _load_table(con, table: str, path: Path) -> int:
         quoted = f'"{present[column]}"'
         value = quoted if kind == "s" else f"NULLIF(TRIM(CAST({quoted} AS VARCHAR)), '')"
         selects.append((column, f"CAST({value} AS {DUCKDB_TYPES[kind]})"))
-    body = ", ".join(f"{expr} AS {column}" for column, expr in selects)
+    body = ", ".join(f'{expr} AS "{column}"' for column, expr in selects)  # quoted: note_nlp."offset"
     try:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {body} FROM {source}")
     except duckdb.Error:

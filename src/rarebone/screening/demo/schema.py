@@ -58,6 +58,15 @@ CDM_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         "verbatim_end_date:d drug_type_concept_id:i stop_reason:s refills:i quantity:f days_supply:i sig:s "
         "route_concept_id:i lot_number:s provider_id:i visit_occurrence_id:i visit_detail_id:i "
         "drug_source_value:s drug_source_concept_id:i route_source_value:s dose_unit_source_value:s"),
+    "note": _cols(
+        "note_id:i person_id:i note_date:d note_datetime:t note_type_concept_id:i note_class_concept_id:i "
+        "note_title:s note_text:s encoding_concept_id:i language_concept_id:i provider_id:i "
+        "visit_occurrence_id:i visit_detail_id:i note_source_value:s note_event_id:i "
+        "note_event_field_concept_id:i"),
+    "note_nlp": _cols(
+        "note_nlp_id:i note_id:i section_concept_id:i snippet:s offset:s lexical_variant:s note_nlp_concept_id:i "
+        "note_nlp_source_concept_id:i nlp_system:s nlp_date:d nlp_datetime:t term_exists:s term_temporal:s "
+        "term_modifiers:s"),
     "death": _cols(
         "person_id:i death_date:d death_datetime:t death_type_concept_id:i cause_concept_id:i "
         "cause_source_value:s cause_source_concept_id:i"),

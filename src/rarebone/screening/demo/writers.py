@@ -14,7 +14,7 @@ from rarebone.screening.demo.schema import CDM_TABLES, DUCKDB_TYPES, POSTGRES_TY
 
 
 def _ddl(table: str, types: dict, qualified: str) -> str:
-    columns = ", ".join(f"{name} {types[kind]}" for name, kind in CDM_TABLES[table])
+    columns = ", ".join(f'"{name}" {types[kind]}' for name, kind in CDM_TABLES[table])  # quoted: note_nlp."offset"
     return f"CREATE TABLE {qualified} ({columns})"
 
 
