@@ -30,7 +30,7 @@ import numpy as np
 
 from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
 
-INDEX_FORMAT = 8  # bump when the arrays below change shape or meaning
+INDEX_FORMAT = 9  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
@@ -301,7 +301,9 @@ def build_index(params: dict) -> DiseaseIndex:
                     column = columns.setdefault(a, {})
                     if column.get(d, 0.0) < f:
                         column[d] = f
-    top_features = [sorted(((r, shown) for r, shown, _ in own), key=lambda x: -x[1]) for own in top_features]
+    # ties broken by term row: hpo3 hands out sets, whose order changes between processes, and the index must be
+    # the same file from every build (the order decides which of equally informative terms explains a match)
+    top_features = [sorted(((r, shown) for r, shown, _ in own), key=lambda x: (-x[1], x[0])) for own in top_features]
 
     n = len(disease_ids)
     counts = np.zeros(len(terms))
@@ -320,7 +322,7 @@ def build_index(params: dict) -> DiseaseIndex:
     anc_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
     flat: list[int] = []
     for r, anc in enumerate(ancestors):
-        ordered = sorted(set(anc), key=lambda a: -ic[a])
+        ordered = sorted(set(anc), key=lambda a: (-ic[a], a))
         flat.extend(ordered)
         anc_ptr[r + 1] = len(flat)
     return DiseaseIndex(
