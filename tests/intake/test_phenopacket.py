@@ -73,6 +73,29 @@ def test_unknown_hpo_id(base):
     assert "$.phenotypicFeatures[1].type.id" in str(info.value)
 
 
+def test_term_of_a_newer_hpo_release_is_left_out_with_a_warning_and_the_child_still_assessed(base):
+    # phenopacket-store holds records annotated against a newer release than the one shipped (14 of 10,580 files):
+    # refusing the whole record would hide every other finding
+    newer = copy.deepcopy(base)
+    newer["phenotypicFeatures"].append({"type": {"id": "HP:9999999", "label": "A term from a later release"}})
+    result = read_phenopacket_dict(newer, source="x.json")
+    assert "HP:9999999" not in {f.hpo_id for f in result.patient.features}
+    assert len(result.patient.features) == len(read_phenopacket_dict(base, source="x.json").patient.features)
+    warning = next(w for w in result.warnings if "HP:9999999" in w)
+    assert "not in HPO release" in warning and "not used" in warning and "A term from a later release" in warning
+    unlabelled = copy.deepcopy(base)
+    unlabelled["phenotypicFeatures"].append({"type": {"id": "HP:9999999"}})
+    assert any("HP:9999999 is not in HPO release" in w for w in read_phenopacket_dict(unlabelled, source="x").warnings)
+
+
+def test_unknown_id_whose_label_names_a_known_term_is_a_mistyped_id_and_an_error(base):
+    bad = copy.deepcopy(base)
+    bad["phenotypicFeatures"].append({"type": {"id": "HP:9999999", "label": "nystagmus"}})
+    with pytest.raises(TermError, match="HP:0000639") as info:
+        read_phenopacket_dict(bad, source="x.json")
+    assert str(info.value).count("$.phenotypicFeatures[") == 1 and ".type.id" in str(info.value)
+
+
 def test_label_naming_another_term_is_an_error(base):
     bad = copy.deepcopy(base)
     bad["phenotypicFeatures"][1]["type"] = {"id": "HP:0000639", "label": "Splenomegaly"}

@@ -120,7 +120,21 @@ class HpoOntology:
             term = self._lookup(replacement)
             warning = f"{hpo_id} is an alternative id of {replacement}; using {replacement}"
         if term is None:
-            raise TermError("unknown HPO id (not in HPO release %s)" % self.version, value=hpo_id)
+            # A well-formed id this release lacks is either a term of a newer HPO release (records are annotated
+            # against whatever release their curator had) or a mistyped id. A label that names a term of this
+            # release says "mistyped": that stays an error, since which term was meant cannot be guessed. Otherwise
+            # the term is left out with a warning and the rest of the child is assessed: refusing the whole record
+            # would hide every other finding from the clinician.
+            known = set(self._labels.get(normalise_label(label), ())) if label else set()
+            if known:
+                raise TermError("unknown HPO id (not in HPO release %s); the term named %r is %s"
+                                % (self.version, label, ", ".join(sorted(known))), value=hpo_id)
+            if label is not None and not isinstance(label, str):
+                raise TermError("unknown HPO id (not in HPO release %s)" % self.version, value=hpo_id)
+            shown = f"{hpo_id} ({label})" if label else hpo_id
+            return ResolvedTerm(hpo_id, label or hpo_id,
+                                f"{shown} is not in HPO release {self.version} (a newer release's term, or a "
+                                f"mistyped id); not used: check it", False)
         original_id = hpo_id
         if term.is_obsolete:
             replacement = term.replaced_by
