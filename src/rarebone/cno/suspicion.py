@@ -46,7 +46,11 @@ def level_is_none(kb: KnowledgeBase, findings: FindingEvaluator) -> bool:
 
 def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: list[ExclusionStatus],
                   monogenic: list[MonogenicFlag]) -> ConditionSuspicion:
-    """Score and level. References: CNO-SUSP-*, CNO-SUSPICION-MODERATE, CNO-SUSPICION-HIGH."""
+    """Score and level. References: CNO-SUSP-*, CNO-SUSPICION-MODERATE, CNO-SUSPICION-HIGH.
+
+    ``level_is_none`` above repeats the two steps that can lift the level from none (core findings, infant
+    patterns) for the CDS Hooks path: a change to how a level above none arises must be made there too
+    (tests/cno/test_level_is_none.py fails otherwise)."""
     evidence_for: list[Evidence] = []
     evidence_against: list[Evidence] = []
     unknown: list[Evidence] = []
