@@ -15,7 +15,7 @@ import uuid
 
 from rarebone.cdshooks.models import SUMMARY_LIMIT, Action, Card, Coding, Link, Source, Suggestion
 from rarebone.knowledge import KnowledgeBase
-from rarebone.workflows.assess import Assessment, CardFindings
+from rarebone.workflows.assess import CARD_WORKUP_IDS, Assessment, CardFindings
 
 TOPIC_SYSTEM = "https://rarebone.org/cds-hooks/topic"
 OVERRIDE_SYSTEM = "https://rarebone.org/cds-hooks/override-reason"
@@ -119,9 +119,10 @@ def _workup_suggestions(kb: KnowledgeBase, a: Assessment | CardFindings, patient
     """Order the skeletal survey / refer for HLA typing, when the record does not show them done."""
     status = {w.id: getattr(w.status, "value", w.status) for w in a.workup}
     out = []
-    wanted = [("OP-WORKUP-RADIOLOGY", "Order a skeletal survey", "", True)]
+    radiology, hla = CARD_WORKUP_IDS  # card_findings builds only these items of the work-up
+    wanted = [(radiology, "Order a skeletal survey", "", True)]
     if a.hsct.recommendation.value in ("indicated", "case_by_case"):
-        wanted.append(("OP-WORKUP-HLA", "Refer for HSCT: HLA typing of the child and family", "Referral: ",
+        wanted.append((hla, "Refer for HSCT: HLA typing of the child and family", "Referral: ",
                        a.hsct.recommendation.value == "indicated"))
     for wid, label, prefix, recommended in wanted:
         if status.get(wid, "not_recorded") != "not_recorded":  # the record already shows it

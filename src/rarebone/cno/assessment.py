@@ -14,7 +14,7 @@ from rarebone.cno.monogenic import general_monogenic_clues, monogenic_flags
 from rarebone.cno.ladder import check_dose_dates
 from rarebone.cno.record import read_cno_record
 from rarebone.errors import RareboneError
-from rarebone.cno.suspicion import cno_suspicion
+from rarebone.cno.suspicion import cno_suspicion, level_is_none
 
 BONE_INFLAMMATION = ("CNO-FINDING-OSTEOMYELITIS", "CNO-FINDING-BONE-PAIN", "CNO-FINDING-BONE-IMAGING",
                      "CNO-FINDING-LESION", "CNO-FINDING-CNO-DIAGNOSIS")
@@ -27,7 +27,8 @@ MISSING = {
 }
 
 
-def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSuspicion, CnoBlock]:
+def assess_cno(patient: Patient, kb: KnowledgeBase, onto,
+               only_if_suspected: bool = False) -> tuple[ConditionSuspicion, CnoBlock] | None:
     """CNO suspicion and the CNO block of the Assessment.
 
     Parameters
@@ -35,6 +36,9 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
     patient : Patient — the child; CNO imaging, visits and workup arrive in ``patient.extensions['cno']``.
     kb : KnowledgeBase — ``rarebone.knowledge.load()``.
     onto : HpoOntology — ``rarebone.phenotype.ontology()`` (subsumption through ``is_a``).
+    only_if_suspected : bool — None instead of the result when the suspicion is none (``level_is_none``), without
+        computing criteria, exclusions and monogenic flags: for the CDS Hooks cards, which show nothing of CNO then.
+        The record is still read and checked first, so a malformed CNO block is refused either way.
 
     Raises
     ------
@@ -50,6 +54,8 @@ def assess_cno(patient: Patient, kb: KnowledgeBase, onto) -> tuple[ConditionSusp
     except RareboneError as exc:
         raise exc.with_source(patient.source)
     findings = FindingEvaluator(patient, record, kb, onto)
+    if only_if_suspected and level_is_none(kb, findings):
+        return None
     bone = any(findings(f).status is FactStatus.PRESENT for f in BONE_INFLAMMATION)
     criteria = [jansson_score(kb, findings), bristol_criteria(kb, findings)]
     exclusions = exclusion_checklist(kb, findings, record, bristol=criteria[1])

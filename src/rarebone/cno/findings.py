@@ -35,7 +35,7 @@ class FindingEvaluator:
     def __init__(self, patient: Patient, record: CnoRecord, kb: KnowledgeBase, onto) -> None:
         self.patient, self.record, self.kb, self.onto = patient, record, kb, onto
         self._cache: dict[str, FindingValue] = {}
-        self._sites = {e.key: e for e in kb.of_kind(CnoSite)}
+        self._sites: dict[str, CnoSite] | None = None  # built when imaging lesions are read (most records have none)
         self._min_sites = kb.get("CNO-MULTIFOCAL-MIN-SITES").value
         self._hpo_lesions = None
         self._hpo_only_ids = _hpo_only(kb)
@@ -131,6 +131,8 @@ class FindingEvaluator:
             return from_hpo
         if not self.record.has_imaging:
             return FactStatus.UNKNOWN, None
+        if self._sites is None:
+            self._sites = {e.key: e for e in self.kb.of_kind(CnoSite)}
         seen = [les for s in self.record.studies for les in s.lesions if les.present]
         keys = sorted({les.key for les in seen})
         regions = {les.key: self._sites[les.site].region for les in seen}

@@ -22,6 +22,8 @@ def infant_pattern(form: CnoMonogenic, findings: FindingEvaluator) -> list[str]:
         return []
     specific = [findings(c) for c in form.pattern_specific]
     specific = [c for c in specific if c.status is FactStatus.PRESENT]
+    if not specific:  # the usual answer: the companions need not be evaluated (CDS Hooks path, cno.suspicion.level_is_none)
+        return []
     companions = [findings(c) for c in form.pattern_with]
     companions = [c for c in companions if c.status is FactStatus.PRESENT]
     if not specific or not companions:

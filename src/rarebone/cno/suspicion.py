@@ -27,9 +27,30 @@ def _evidence(entry_id: str, label: str, status: FactStatus, fact: str | None, w
                     certainty=certainty, citations=list(sources))
 
 
+def level_is_none(kb: KnowledgeBase, findings: FindingEvaluator) -> bool:
+    """True exactly when ``cno_suspicion`` gives the level NONE, read from the few findings that decide it: no core
+    finding counts (present and not set aside by its weight's ``unless``) and no monogenic infant pattern raises the
+    level. Nothing after those two steps of ``cno_suspicion`` can lift NONE (a genotype raises only a level above
+    none; tempering only lowers, to low at most), so the exclusions and monogenic flags need not be computed to know
+    it. Used by the CDS Hooks path (workflows.assess.card_findings), where a NONE level shows no CNO card;
+    tests/cno/test_level_is_none.py checks it against ``cno_suspicion`` on every chart of the repository."""
+    from rarebone.cno.monogenic import infant_pattern  # here: monogenic imports findings, as we do
+
+    for w in kb.of_kind(CnoSuspicionWeight):
+        if w.role == "core" and findings(w.finding).status is FactStatus.PRESENT and not any(
+                findings(u).status is FactStatus.PRESENT for u in w.unless):
+            return False
+    return not any(form.pattern_level and SuspicionLevel(form.pattern_level) is not SuspicionLevel.NONE
+                   and infant_pattern(form, findings) for form in kb.of_kind(CnoMonogenic))
+
+
 def cno_suspicion(kb: KnowledgeBase, findings: FindingEvaluator, exclusions: list[ExclusionStatus],
                   monogenic: list[MonogenicFlag]) -> ConditionSuspicion:
-    """Score and level. References: CNO-SUSP-*, CNO-SUSPICION-MODERATE, CNO-SUSPICION-HIGH."""
+    """Score and level. References: CNO-SUSP-*, CNO-SUSPICION-MODERATE, CNO-SUSPICION-HIGH.
+
+    ``level_is_none`` above repeats the two steps that can lift the level from none (core findings, infant
+    patterns) for the CDS Hooks path: a change to how a level above none arises must be made there too
+    (tests/cno/test_level_is_none.py fails otherwise)."""
     evidence_for: list[Evidence] = []
     evidence_against: list[Evidence] = []
     unknown: list[Evidence] = []

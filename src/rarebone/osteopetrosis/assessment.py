@@ -40,9 +40,11 @@ def _rec(kb: KnowledgeBase, entry_id: str, strength: str | None = None, text: st
                           citations=list(entry.sources), certainty=entry.certainty, condition="osteopetrosis")
 
 
-def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool = True) -> OsteopetrosisAssessment:
+def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool = True,
+                         workup_ids: tuple[str, ...] | None = None) -> OsteopetrosisAssessment:
     """``rank`` False: the candidate donors are not ranked (``donors`` stays empty); nothing else depends on the
-    ranking. The CDS Hooks cards do not show donors (workflows.assess.card_findings)."""
+    ranking. The CDS Hooks cards do not show donors (workflows.assess.card_findings). ``workup_ids``: only these
+    work-up items (``workup_checklist(only=...)``); nothing else reads the work-up."""
     matches = evaluate_flags(patient, kb, onto)
     suspicion = assess_suspicion(patient, kb, onto, matches)
     genetics = assess_genetics(patient, kb)
@@ -83,7 +85,7 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool =
 
     mimics = mimic_warnings(patient, kb, onto)
     donors = rank_donors(patient.donors, kb, urgent=urgency is Urgency.URGENT) if rank else []
-    workup = workup_checklist(patient, kb, onto, genes) if relevant else []
+    workup = workup_checklist(patient, kb, onto, genes, only=workup_ids) if relevant else []
 
     recs: list[Recommendation] = []
     if mimics:

@@ -8,7 +8,10 @@ from rarebone.osteopetrosis.results import WorkupItemOut, WorkupStatus
 from rarebone.patient import Patient
 
 
-def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str]) -> list[WorkupItemOut]:
+def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str],
+                     only: tuple[str, ...] | None = None) -> list[WorkupItemOut]:
+    """Each item with what the record shows of it. ``only``: just these items (the CDS Hooks cards read two of the
+    eleven; the others are left out instead of being built on every call)."""
     out = []
     # what does not depend on the item, read once (not once per item): typed donors, the measurements' LOINC
     # codes, the recorded (not derived) features with their ancestor sets
@@ -17,6 +20,8 @@ def workup_checklist(patient: Patient, kb: KnowledgeBase, onto, genes: set[str])
     recorded = [(f, anc) for f, anc in zip(patient.features, onto.feature_ancestors(patient.features))
                 if not (f.description or "").startswith("derived:")]
     for item in kb.of_kind(WorkupItem):
+        if only is not None and item.id not in only:
+            continue
         if item.when == "clcn7_or_ostm1" and not genes & {"CLCN7", "OSTM1"}:
             continue
         evidence: list[str] = []

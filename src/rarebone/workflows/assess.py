@@ -150,6 +150,11 @@ def _may_hold_model(annotation) -> bool:
     return any(_may_hold_model(a) for a in typing.get_args(annotation))
 
 
+# The work-up items the patient-view cards read (cdshooks/cards._workup_suggestions: a suggestion only while the
+# record does not show the item); card_findings builds only these.
+CARD_WORKUP_IDS = ("OP-WORKUP-RADIOLOGY", "OP-WORKUP-HLA")
+
+
 @dataclass(frozen=True)
 class CardFindings:
     """The parts of an Assessment that the CDS Hooks patient-view cards show (cdshooks/cards.py), from the same
@@ -158,33 +163,42 @@ class CardFindings:
     suspicion: dict[str, ConditionSuspicion]
     genetics: Genetics
     hsct: HsctAssessment
-    workup: list[WorkupItemOut]
+    workup: list[WorkupItemOut]  # only CARD_WORKUP_IDS
     mimics: list[MimicWarning]
-    cno: CnoBlock
+    cno: CnoBlock | None  # None (and no "cno" suspicion) when the CNO suspicion is none: see card_findings
 
 
-def _run_rules(patient: Patient, kb: KnowledgeBase, onto, rank_donors: bool = True):
-    """Every rule, once: (patient with the derived laboratory findings, their notes, osteopetrosis, CNO)."""
+def _run_rules(patient: Patient, kb: KnowledgeBase, onto, rank_donors: bool = True, cards_only: bool = False):
+    """Every rule, once: (patient with the derived laboratory findings, their notes, osteopetrosis, CNO as
+    (suspicion, block)). ``cards_only``: CNO is None when its suspicion is none (``assess_cno(only_if_suspected=True)``),
+    and the work-up holds only the items the cards read (CARD_WORKUP_IDS)."""
     patient, lab_notes = with_lab_findings(patient, kb)
-    op = assess_osteopetrosis(patient, kb, onto, rank=rank_donors)
-    cno_suspicion, cno_block = assess_cno(patient, kb, onto)
-    return patient, lab_notes, op, cno_suspicion, cno_block
+    op = assess_osteopetrosis(patient, kb, onto, rank=rank_donors, workup_ids=CARD_WORKUP_IDS if cards_only else None)
+    cno = assess_cno(patient, kb, onto, only_if_suspected=cards_only)
+    return patient, lab_notes, op, cno
 
 
 def card_findings(patient: Patient, kb: KnowledgeBase) -> CardFindings:
     """What a CDS Hooks card needs, per call of the EHR: the rules of ``assess_patient`` without what no card shows
     (the donor ranking, the citation list gathered from the whole serialised Assessment, the summary counts and
     the validation of the assembled model: ~0.6-0.9 ms of a ~5-7 ms call, docs/ehr-integration.md Speed).
+    When the CNO suspicion is none, no card shows anything of CNO (cdshooks/cards.py: the CNO cards need a
+    suspicion above none), so the CNO block is not computed (``cno`` None, no "cno" suspicion): ~0.5 ms of a
+    distinct chart without a core bone finding (docs/ehr-integration.md Speed, "Branch cds-lean2"). Of the work-up
+    checklist only the items the cards read are built (CARD_WORKUP_IDS).
     tests/cdshooks/test_cards_unchanged.py holds the answers to ~800 charts made with ``assess_patient``."""
-    _, _, op, cno_suspicion, cno_block = _run_rules(patient, kb, ontology(), rank_donors=False)
-    return CardFindings(suspicion={"osteopetrosis": op.suspicion, "cno": cno_suspicion}, genetics=op.genetics,
-                        hsct=op.hsct, workup=op.workup, mimics=op.mimics, cno=cno_block)
+    _, _, op, cno = _run_rules(patient, kb, ontology(), rank_donors=False, cards_only=True)
+    suspicion = {"osteopetrosis": op.suspicion}
+    if cno is not None:
+        suspicion["cno"] = cno[0]
+    return CardFindings(suspicion=suspicion, genetics=op.genetics, hsct=op.hsct, workup=op.workup, mimics=op.mimics,
+                        cno=cno[1] if cno is not None else None)
 
 
 def assess_patient(patient: Patient, warnings: list[str] | None = None, kb: KnowledgeBase | None = None) -> Assessment:
     kb = kb or load()
     onto = ontology()
-    patient, lab_notes, op, cno_suspicion, cno_block = _run_rules(patient, kb, onto)
+    patient, lab_notes, op, (cno_suspicion, cno_block) = _run_rules(patient, kb, onto)
     # Most pressing first: urgent exclusions and referrals before routine advice, stable within a strength.
     order = list(Strength)
     # Within a strength, the CNO exclusions of look-alikes (CNO-DDX-*) come first: a look-alike that findings
