@@ -34,13 +34,6 @@ INDEX_FORMAT = 10  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
 # Orphanet's own OMIM cross-references with their relation codes (scripts/build_orphanet_omim_mapping.py)
 _ORPHANET = Path(__file__).resolve().parents[1] / "data" / "orphanet-omim-mapping.tsv.gz"
-
-
-def orphanet_mapping() -> list[tuple[str, str, str]]:
-    """(Orphanet id, code E / BTNT / NTBT, OMIM id) rows of the shipped Orphanet mapping."""
-    with gzip.open(_ORPHANET, "rt", encoding="utf-8") as handle:
-        rows = [line.rstrip("\n").split("\t") for line in handle if not line.startswith("#")]
-    return [(o, code, m) for o, code, m in rows[1:]]
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
 INHERITANCE_ROOT = "HP:0000005"
@@ -188,6 +181,13 @@ def _frequency(values: list[str], table: dict[str, float], default: float, pseud
     if m:
         others.append((n + pseudocount * default) / (m + pseudocount))
     return float(np.mean(others)) if others else default
+
+
+def orphanet_mapping() -> list[tuple[str, str, str]]:
+    """(Orphanet id, code E / BTNT / NTBT, OMIM id) rows of the shipped Orphanet mapping."""
+    with gzip.open(_ORPHANET, "rt", encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle if not line.startswith("#")]
+    return [(o, code, m) for o, code, m in rows[1:]]
 
 
 BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "frequency_pseudocount",
