@@ -64,6 +64,35 @@ def test_orphanet_group_contains_omim_subtypes_whose_genes_it_lists():
     assert group[3] == 3  # a group, not the same disease as any one subtype
 
 
+def test_orphanet_exact_pair_is_one_disease_only_one_to_one_and_unless_mondo_disagrees():
+    ids = ["OMIM:1", "OMIM:2", "OMIM:3", "OMIM:4", "ORPHA:7", "ORPHA:8", "ORPHA:9"]
+    names = ["Alpha disease", "Beta disease", "Gamma disease", "Gamma disease variant", "Another name for alpha",
+             "Beta by another name", "Gamma group"]
+    mapping = [("ORPHA:7", "E", "OMIM:1"), ("ORPHA:8", "E", "OMIM:2"), ("ORPHA:9", "E", "OMIM:3"),
+               ("ORPHA:9", "E", "OMIM:4")]
+    xrefs = [["ORPHA:8"], ["OMIM:2"]]  # the knowledge base's MONDO entries keep 8 and 2 apart
+    group, _ = groups_and_members(ids, names, [[]] * 7, [frozenset()] * 7, [], mapping, exact_twins=True,
+                                  containment="orphanet", xref_sets=xrefs)
+    assert group[4] == group[0]  # one-to-one E: the same disease, though the names share nothing
+    assert group[5] == 5  # the sources disagree: not joined
+    assert group[6] == 6  # one Orphanet id exact to two OMIM entries is a grouping, not a twin
+    group, _ = groups_and_members(ids, names, [[]] * 7, [frozenset()] * 7, [], mapping, exact_twins=False,
+                                  containment="orphanet", xref_sets=xrefs)
+    assert group[4] == 4  # the switch off: only the curated, name and gene rules join
+
+
+def test_orphanet_broader_narrower_pairs_contain_and_are_never_joined_by_name():
+    ids = ["OMIM:1", "OMIM:2", "ORPHA:8", "ORPHA:9"]
+    names = ["Zeta syndrome", "Eta syndrome", "Zeta syndrome", "Eta syndrome due to a point mutation"]
+    mapping = [("ORPHA:8", "BTNT", "OMIM:1"), ("ORPHA:9", "NTBT", "OMIM:2")]
+    group, pairs = groups_and_members(ids, names, [[]] * 4, [frozenset()] * 4, [], mapping, exact_twins=True,
+                                      containment="orphanet")
+    assert group[2] == 2  # same name, but Orphanet says its entry is broader: a group, not the same disease
+    assert sorted(tuple(p) for p in pairs) == [(1, 3), (2, 0)]  # [broader, narrower] both ways
+    group, _ = groups_and_members(ids, names, [[]] * 4, [frozenset()] * 4, [], mapping, containment="genes")
+    assert group[2] == 0  # the older rules alone join them by name
+
+
 def test_inheritance_from_the_name_wins_and_unknown_is_compatible():
     assert inheritance_of("Osteopetrosis, autosomal recessive 4", AD) == AR
     assert inheritance_of("Albers-Schonberg osteopetrosis", AD) == AD
@@ -79,6 +108,10 @@ def test_truth_rows_expand_an_orphanet_group_to_its_members_only_when_asked(para
     assert truth_rows(index, {"ORPHA:9"}) == [2]
     assert truth_rows(index, {"ORPHA:9"}, contained=True) == [2, 0]
     assert truth_rows(index, {"OMIM:100000"}, contained=True) == [0]  # a subtype never stands for its group
+    # an OMIM key broader than an Orphanet entry (Orphanet NTBT) stands for it; the narrower key never for the OMIM one
+    object.__setattr__(index, "member_pairs", np.asarray([[0, 2]], dtype=np.int32))
+    assert truth_rows(index, {"OMIM:100000"}, contained=True) == [0, 2]
+    assert truth_rows(index, {"ORPHA:9"}, contained=True) == [2]
     total = score(index, Query(observed=(hp(B),)), dict(params, unrecorded_rate=0.0)).total
     assert rank_among(index, total, [2]) == 3 and rank_among(index, total, [2, 0]) == 3  # ties against the answer
     total = score(index, Query(observed=(hp(A1),)), dict(params, unrecorded_rate=0.0)).total
@@ -190,3 +223,28 @@ def test_same_gene_line_counts_an_allelic_entry_but_the_headline_does_not():
     assert case["truth"] == ["OMIM:166600"]
     assert case["related_rank"] <= case["series_rank"] <= case["rank"]
     assert case["related_rank"] < case["series_rank"]  # the allelic CLCN7 entry ranks above every ADO2 line
+
+
+def test_real_index_containment_is_orphanet_own_broader_narrower_mapping(real_index):
+    from rarebone.phenotype.differential.index import orphanet_mapping
+
+    ids = real_index.disease_ids
+    broader = {(o, m) for o, code, m in orphanet_mapping() if code == "BTNT"}
+    narrower = {(o, m) for o, code, m in orphanet_mapping() if code == "NTBT"}
+    pairs = {(ids[a], ids[b]) for a, b in real_index.member_pairs}
+    assert pairs and all(p in broader or (p[1], p[0]) in narrower for p in pairs)  # no gene-rule pair
+    # ORPHA:667 contains OPTB1 (Orphanet BTNT); OPTB5 (OSTM1) is not mapped by Orphanet to 667
+    assert ("ORPHA:667", "OMIM:259700") in pairs and ("ORPHA:667", "OMIM:259720") not in pairs
+
+
+def test_real_index_joins_orphanet_exact_twins_but_not_where_mondo_disagrees(real_index):
+    ids = real_index.disease_ids
+    group = real_index.disease_group
+
+    def same(a, b):
+        return group[ids.index(a)] == group[ids.index(b)]
+
+    assert same("ORPHA:79318", "OMIM:212065")  # PMM2-CDG = CDG type Ia: Orphanet E, names share no word
+    # Orphanet E maps CNO (324964) to CRMO3 (259680); MONDO keeps them apart (DX-CNO, DX-CRMO3): not joined
+    assert not same("ORPHA:324964", "OMIM:259680")
+    assert same("ORPHA:210110", "OMIM:611497")  # intermediate osteopetrosis = OPTB6 (MONDO and Orphanet E)

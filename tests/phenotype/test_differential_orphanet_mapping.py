@@ -84,3 +84,35 @@ def test_autosomal_recessive_osteopetrosis_group_counts_exactly_its_orphanet_sub
     assert ordo["skos:narrowMatch"] == {"OMIM:259700", "OMIM:259710", "OMIM:611490", "OMIM:615085"}
     assert _counted(real_index, "ORPHA:667") == ordo["skos:narrowMatch"]
     assert not {"OMIM:166600", "OMIM:259720"} & _counted(real_index, "ORPHA:667")
+
+
+def test_shipped_orphanet_mapping_agrees_with_the_vendored_excerpt():
+    # the index reads phenotype/data/orphanet-omim-mapping.tsv.gz (built by scripts/build_orphanet_omim_mapping.py
+    # from the same mondo-ingest commit): for the nine keys it must say what the excerpt says
+    from rarebone.phenotype.differential.index import orphanet_mapping
+
+    code = {"E": "skos:exactMatch", "BTNT": "skos:narrowMatch", "NTBT": "skos:broadMatch"}
+    shipped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for orpha, relation, omim in orphanet_mapping():
+        shipped[orpha][code[relation]].add(omim)
+    for key, relations in _ordo().items():
+        assert {k: v for k, v in shipped[key].items() if v} == {k: v for k, v in relations.items() if v}, key
+
+
+def test_an_omim_key_counts_only_orphanet_entries_orphanet_maps_as_same_or_narrower(real_index):
+    from rarebone.phenotype.differential.index import orphanet_mapping
+
+    same_or_narrower: dict[str, set[str]] = defaultdict(set)
+    for orpha, relation, omim in orphanet_mapping():
+        if relation in ("E", "NTBT"):
+            same_or_narrower[omim].add(orpha)
+    keys = set()
+    for folder in KEYS:
+        for path in folder.glob("*.csv"):
+            with path.open(encoding="utf-8", newline="") as handle:
+                keys.update(r["disease_id"] for r in csv.DictReader(handle) if r["disease_id"].startswith("OMIM:"))
+    assert keys
+    for key in sorted(keys):
+        rows = truth_rows(real_index, {key}, contained=True)
+        extra = {real_index.disease_ids[r] for r in rows} - {key}
+        assert extra <= same_or_narrower[key], key

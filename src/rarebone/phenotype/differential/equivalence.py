@@ -8,9 +8,13 @@ subtypes. Three rules, from the narrowest evidence up:
 - **name**: an Orphanet entry whose normalised name equals exactly one OMIM entry's;
 - **genes**: an Orphanet entry and exactly one OMIM entry with the same (non-empty) gene set in HPO's
   genes_to_phenotype, compatible inheritance and a shared distinctive name word.
-Containment (for evaluation and display only, never for scoring): an Orphanet entry contains an OMIM entry when
-the OMIM entry's genes are a subset of the Orphanet entry's, inheritance is compatible and they share a distinctive
-name word. The rules are generic: no disease is named here.
+Since round ddx-map, Orphanet's own OMIM cross-references (phenotype/data/orphanet-omim-mapping.tsv.gz: E same
+concept, BTNT the Orphanet entry is broader, NTBT narrower) come first after the curated pairs: a one-to-one E pair
+is the same disease, and a pair Orphanet relates as broader/narrower is never joined by the name or gene rule.
+Containment (for evaluation only, never for scoring): the broader entry of a BTNT/NTBT pair contains the narrower
+one (``containment="orphanet"``); the older gene rule ("genes": an Orphanet entry contains an OMIM entry whose genes
+are a subset of its own, inheritance compatible, a distinctive name word shared) is kept for comparison. The rules
+are generic: no disease is named here.
 """
 
 from __future__ import annotations
@@ -86,16 +90,53 @@ def _normalise(name: str) -> str:
 
 
 def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],
-                       inheritance: list[frozenset[str]], curated_pairs: list[list[str]]
+                       inheritance: list[frozenset[str]], curated_pairs: list[list[str]],
+                       orphanet: list[tuple[str, str, str]] | None = None, exact_twins: bool = False,
+                       containment: str = "genes", xref_sets: list[list[str]] | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each entry: the row of its representative; contained pairs as rows [orphanet_row, omim_row])."""
+    """(group of each entry: the row of its representative; contained pairs as rows [broader_row, narrower_row]).
+
+    ``orphanet``: Orphanet's own OMIM cross-references (orphanet id, code, omim id; codes E / BTNT / NTBT).
+    ``exact_twins``: an E pair that is one-to-one among the indexed entries is the same disease, unless the
+    knowledge base's cross-references (``xref_sets``) put the two ids in different entries (the sources disagree).
+    ``containment``: "genes" (the gene rule below) or "orphanet": Orphanet's own relations decide, BTNT (the Orphanet
+    entry contains the OMIM entry) and NTBT (the OMIM entry contains the Orphanet entry), and the name and gene rules
+    never join as the same disease two entries that Orphanet relates as broader and narrower."""
     n = len(ids)
     row = {d: i for i, d in enumerate(ids)}
     union = _Union(n)
+    partnered: set[int] = set()  # rows already joined to another entry
     for pair in curated_pairs:
         rows = [row[d] for d in pair if d in row]
         for other in rows[1:]:
             union.join(rows[0], other)
+        if len(rows) > 1:
+            partnered.update(rows)
+    relation: dict[tuple[int, int], str] = {}
+    for o_id, code, m_id in orphanet or ():
+        if o_id in row and m_id in row:
+            relation[(row[o_id], row[m_id])] = code
+    if exact_twins:
+        exact = [(o, m) for (o, m), code in relation.items() if code == "E"]
+        per_o: dict[int, int] = {}
+        per_m: dict[int, int] = {}
+        for o, m in exact:
+            per_o[o] = per_o.get(o, 0) + 1
+            per_m[m] = per_m.get(m, 0) + 1
+        entry_of: dict[str, set[int]] = {}
+        for k, entry in enumerate(xref_sets or ()):
+            for d in entry:
+                entry_of.setdefault(d, set()).add(k)
+        for o, m in sorted(exact):
+            a, b = entry_of.get(ids[o]), entry_of.get(ids[m])
+            if per_o[o] > 1 or per_m[m] > 1 or (a and b and not a & b):
+                continue  # one Orphanet id for several OMIM entries (or the reverse) is a grouping; or a conflict
+            if o not in partnered and m not in partnered:
+                union.join(m, o)
+                partnered.update((o, m))
+    # Orphanet says these are not the same concept: one is a group (or a form) of the other
+    narrower = {(o, m) for (o, m), code in relation.items() if code in ("BTNT", "NTBT")} \
+        if containment == "orphanet" else set()
     omim = [i for i, d in enumerate(ids) if d.startswith("OMIM:")]
     orpha = [i for i, d in enumerate(ids) if d.startswith("ORPHA:")]
     by_name: dict[str, list[int]] = {}
@@ -111,21 +152,27 @@ def groups_and_members(ids: list[str], names: list[str], genes: list[list[str]],
     inheritance = [inheritance_of(name, modes) for name, modes in zip(names, inheritance)]
     members: list[tuple[int, int]] = []
     for o in orpha:
-        same = by_name.get(_normalise(names[o]), [])
-        if len(same) == 1:
+        same = [m for m in by_name.get(_normalise(names[o]), []) if (o, m) not in narrower]
+        if len(same) == 1 and not (exact_twins and union.find(o) != o):
             union.join(same[0], o)
         if not genes[o] or union.find(o) != o:
             continue  # the same disease as an OMIM entry is not a group of them
         own = frozenset(genes[o])
         fitting = [m for m in by_genes.get(own, [])
-                   if compatible(inheritance[o], inheritance[m]) and words[o] & words[m]]
+                   if compatible(inheritance[o], inheritance[m]) and words[o] & words[m] and (o, m) not in narrower]
         if len(fitting) == 1:
             union.join(fitting[0], o)
+            continue
+        if containment != "genes":
             continue
         candidates = {m for g in own for m in by_gene.get(g, [])}
         for m in sorted(candidates):
             if set(genes[m]) <= own and compatible(inheritance[o], inheritance[m]) and words[o] & words[m]:
                 members.append((o, m))
+    if containment == "orphanet":
+        for (o, m), code in sorted(relation.items()):
+            if code in ("BTNT", "NTBT") and union.find(o) != union.find(m):
+                members.append((o, m) if code == "BTNT" else (m, o))
     group = np.asarray([union.find(i) for i in range(n)], dtype=np.int32)
     pairs = np.asarray(members, dtype=np.int32).reshape(-1, 2)
     return group, pairs

@@ -30,8 +30,10 @@ import numpy as np
 
 from rarebone.phenotype.differential.equivalence import INHERITANCE_CLASSES, groups_and_members
 
-INDEX_FORMAT = 9  # bump when the arrays below change shape or meaning
+INDEX_FORMAT = 10  # bump when the arrays below change shape or meaning
 _QUALIFIERS = Path(__file__).resolve().parents[1] / "data" / "hpo-annotation-qualifiers.json.gz"
+# Orphanet's own OMIM cross-references with their relation codes (scripts/build_orphanet_omim_mapping.py)
+_ORPHANET = Path(__file__).resolve().parents[1] / "data" / "orphanet-omim-mapping.tsv.gz"
 ROOT_TERM = "HP:0000118"  # Phenotypic abnormality: only its subtree is matched as a feature
 ONSET_ROOT = "HP:0003674"
 INHERITANCE_ROOT = "HP:0000005"
@@ -181,8 +183,16 @@ def _frequency(values: list[str], table: dict[str, float], default: float, pseud
     return float(np.mean(others)) if others else default
 
 
+def orphanet_mapping() -> list[tuple[str, str, str]]:
+    """(Orphanet id, code E / BTNT / NTBT, OMIM id) rows of the shipped Orphanet mapping."""
+    with gzip.open(_ORPHANET, "rt", encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle if not line.startswith("#")]
+    return [(o, code, m) for o, code, m in rows[1:]]
+
+
 BUILD_KEYS = ("frequency_terms", "frequency_default", "frequency_floor", "frequency_ceiling", "frequency_pseudocount",
-              "equivalent_ids", "curated_annotations", "pool_equivalents")
+              "equivalent_ids", "curated_annotations", "pool_equivalents", "orphanet_containment",
+              "orphanet_exact_twins", "xref_sets")
 
 
 def build_parameters(params: dict) -> dict:
@@ -290,7 +300,10 @@ def build_index(params: dict) -> DiseaseIndex:
             top_features.append(own)
 
     group, member_pairs = groups_and_members(disease_ids, disease_names, disease_genes, disease_inheritance,
-                                             params["equivalent_ids"])
+                                             params["equivalent_ids"], orphanet_mapping(),
+                                             exact_twins=bool(params["orphanet_exact_twins"]),
+                                             containment=params["orphanet_containment"],
+                                             xref_sets=params["xref_sets"])
     if params["pool_equivalents"]:
         top_features = _pooled(top_features, group)
     for d, own in enumerate(top_features):
@@ -407,7 +420,7 @@ def cache_path(params: dict) -> Path:
     from rarebone.phenotype.ontology import ontology
 
     # the release as the term table records it (hpo3's own version string): hpo3 need not load for a cache hit
-    digest = hashlib.sha256(_QUALIFIERS.read_bytes()).hexdigest()[:10]
+    digest = hashlib.sha256(_QUALIFIERS.read_bytes() + _ORPHANET.read_bytes()).hexdigest()[:10]
     name = f"differential-v{INDEX_FORMAT}-hpo{ontology().version}-ann{digest}-p{parameters_digest(params)}.npz"
     return cache_dir() / name
 

@@ -360,9 +360,10 @@ def rank_of(index: DiseaseIndex, query: Query, params: dict, disease_ids: set[st
 
 
 def truth_rows(index: DiseaseIndex, disease_ids: set[str], contained: bool = False) -> list[int]:
-    """Index rows of ``disease_ids``; with ``contained``, an Orphanet group also stands for the OMIM entries it
-    contains (equivalence.py): a case recorded as the group is matched by any of its subtypes. The same disease
-    under another id needs no expansion: it shares the group row already."""
+    """Index rows of ``disease_ids``; with ``contained``, a broader entry also stands for the entries it contains
+    (equivalence.py; Orphanet's BTNT/NTBT relations): a case recorded as an Orphanet group is matched by any of its
+    OMIM subtypes, a case recorded as an OMIM entry by Orphanet's narrower forms of it, never the other way round.
+    The same disease under another id needs no expansion: it shares the group row already."""
     rows = [i for i, d in enumerate(index.disease_ids) if d in disease_ids] if disease_ids else []
     if contained and rows and len(index.member_pairs):
         groups = set(rows)

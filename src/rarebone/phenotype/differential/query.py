@@ -39,6 +39,9 @@ def parameters(kb: KnowledgeBase) -> dict:
         "equivalent_ids": equivalent_ids(kb),
         "curated_annotations": curated_annotations(kb),
         "pool_equivalents": bool(kb.get("DDX-EQUIVALENT-IDS").values["pool_annotations"]),
+        "orphanet_containment": str(kb.get("DDX-EQUIVALENT-IDS").values.get("containment", "genes")),
+        "orphanet_exact_twins": int(kb.get("DDX-EQUIVALENT-IDS").values.get("orphanet_exact_twins", 0)),
+        "xref_sets": xref_sets(kb),
         "thin_pseudocount": unexplained.get("thin_pseudocount", 0.0),
     }
 
@@ -79,6 +82,15 @@ def equivalent_ids(kb: KnowledgeBase) -> list[list[str]]:
         if len(omim) == 1 and len(orpha) == 1 and entry.certainty == "verified":
             pairs.append([omim[0], orpha[0]])
     return sorted(pairs)
+
+
+def xref_sets(kb: KnowledgeBase) -> list[list[str]]:
+    """The OMIM/Orphanet ids of each knowledge-base cross-reference entry: two ids in different entries are
+    different diseases by MONDO, whatever another source says."""
+    from rarebone.knowledge.kinds.base import DiseaseXref
+
+    out = [sorted(i for i in entry.ids if i.startswith(("OMIM:", "ORPHA:"))) for entry in kb.of_kind(DiseaseXref)]
+    return sorted(ids for ids in out if ids)
 
 
 def onset_class(age_days: float, bands: dict) -> str:
