@@ -101,7 +101,7 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
     else:
         birth = int(_days(pd.Series([pd.Timestamp(int(person.year_of_birth), int(person.month_of_birth or 1),
                                                    int(person.day_of_birth or 1))])).iloc[0])
-    events = []  # (set_id, day)
+    events = []  # (set_id, day, from NOTE_NLP)
     for domain, table, concept_col, date_col in DOMAINS:
         frame = tables.get(table)
         sets_here = [s.id for s in rules.sets.values() if domain in s.domains]
@@ -109,7 +109,7 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
             continue
         sc = ctx["set_concepts"][ctx["set_concepts"].set_id.isin(sets_here)]
         hit = frame.merge(sc, left_on=concept_col, right_on="concept_id")
-        events += list(zip(hit.set_id, _days(hit[date_col])))
+        events += [(a, b, False) for a, b in zip(hit.set_id, _days(hit[date_col]))]
     # NOTE_NLP terms of this person's notes (engine._note_events): asserted for the patient now, dated by the note
     note, nlp = tables.get("note"), tables.get("note_nlp")
     note_sets = [s.id for s in rules.sets.values() if "note_nlp" in s.domains]
@@ -120,18 +120,18 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
         terms = terms[notes.asserted_pandas(terms)].assign(cid=lambda t: notes.concept_column_pandas(t))
         sc = ctx["set_concepts"][ctx["set_concepts"].set_id.isin(note_sets)]
         hit = terms.merge(sc, left_on="cid", right_on="concept_id").merge(note[["note_id", "note_date"]], on="note_id")
-        events += list(zip(hit.set_id, _days(hit.note_date)))
+        events += [(a, b, True) for a, b in zip(hit.set_id, _days(hit.note_date))]
     m = tables["measurement"]
     if not m.empty:
         r = m.merge(ctx["ranged"], left_on="measurement_concept_id", right_on="concept_id")
         below = (r.direction == "below") & (r.value_as_number < r.range_low)
         above = (r.direction == "above") & (r.value_as_number > r.range_high)
         r = r[below | above]
-        events += list(zip(r.set_id, _days(r.measurement_date)))
+        events += [(a, b, False) for a, b in zip(r.set_id, _days(r.measurement_date))]
         t = m.merge(ctx["thresh"], left_on=["measurement_concept_id", "unit_concept_id"],
                     right_on=["concept_id", "unit_concept_id"])
         t = t[t.value_as_number * t.factor >= t.threshold]
-        events += list(zip(t.set_id, _days(t.measurement_date)))
+        events += [(a, b, False) for a, b in zip(t.set_id, _days(t.measurement_date))]
         # range-less rows against the published age/sex-specific limits (engine._fallback_events)
         f = m.merge(ctx["fallback"], left_on=["measurement_concept_id", "unit_concept_id"],
                     right_on=["concept_id", "unit_concept_id"])
@@ -142,9 +142,9 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
             v = f.value_as_number * f.factor
             beyond = ((f.direction == "below") & (v < f.limit)) | ((f.direction == "above") & (v > f.limit))
             f = f[side_empty & beyond & (age >= f.age_from) & (age < f.age_to) & f.sex.isin(["any", sex])]
-            events += list(zip(f.set_id, _days(f.measurement_date)))
+            events += [(a, b, False) for a, b in zip(f.set_id, _days(f.measurement_date))]
     limits = {s.id: (s.age_max_days, s.age_max_inclusive) for s in rules.sets.values() if s.age_max_days is not None}
-    events = [(set_id, int(day)) for set_id, day in events if day - birth >= 0
+    events = [(set_id, int(day), note) for set_id, day, note in events if day - birth >= 0
               and (set_id not in limits or (day - birth <= limits[set_id][0] if limits[set_id][1]
                                             else day - birth < limits[set_id][0]))]
     flagged = []
@@ -158,31 +158,44 @@ def engine_screen_person(tables: dict, person_id: int, ctx: dict) -> list[str]:
                 key_of.setdefault(set_id, []).append(item.key)
         for set_id in family.persistence_only():  # unscored persistence evidence (engine._keymap)
             key_of[set_id] = ["persist:" + set_id]
-        found = {(key, day, set_id in persistence_sets) for set_id, day in events
+        note_sets = set(getattr(family, "note_sets", ()))  # screen-corrob: NLP-only rows of these under "note:" keys
+        for set_id, key, _, _ in (family.note_keys() if note_sets else []):
+            key_of[set_id] = [key]
+        positive = {s.key for s in family.scored if s.role != "against" and s.weight > 0}
+        found = {(key, day, set_id in persistence_sets, not note and key in positive)
+                 for set_id0, day, note in events
+                 for set_id in [set_id0 + "@note" if note and set_id0 in note_sets else set_id0]
                  for key in key_of.get(set_id, [])
                  if (day - birth <= limit if family.age_max_inclusive else day - birth < limit)
                  and day - birth >= family.age_min_days}
         complete = None
-        for anchor in sorted({day for _, day, _ in found}):
-            inside = [(key, day, persist) for key, day, persist in found if anchor - family.window_days <= day <= anchor]
-            persisting = [day for _, day, persist in inside if persist]
-            opening = [day for key, day, persist in inside if persist and not key.startswith("persist:")]
+        for anchor in sorted({f[1] for f in found}):
+            inside = [f for f in found if anchor - family.window_days <= f[1] <= anchor]
+            persisting = [f[1] for f in inside if f[2]]
+            keys = {f[0] for f in inside}
+            review_by_note = bool(note_sets) and family.review_of is not None and any(k.startswith("note:") for k in keys)
+            if note_sets and family.review_of is None:  # SCREEN-NOTE-CORROBORATION (engine._levels)
+                for _, note_key, _, _ in family.note_keys():
+                    note_days = len({f[1] for f in inside if f[0] == note_key})
+                    if note_days and (note_days >= family.note_min_days or any(f[3] for f in inside)):
+                        keys.add(note_key[len("note:"):])
+            opening = [f[1] for f in inside if f[2] and not f[0].startswith("persist:")]
             span = max(persisting) - min(opening) if opening else -1
-            if _level(family, {key for key, _, _ in inside}) >= family.flag_min_level and (
-                    persistence_days is None or span >= persistence_days):
+            if _level(family, keys, review_by_note) >= family.flag_min_level and (
+                    persistence_days is None or span >= persistence_days or review_by_note):
                 complete = anchor
                 break
         if complete is None:
             continue
-        stops = [day for set_id, day in events if set_id in set(family.diagnosis_sets) | set(family.managed_sets)]
-        explained = any(set_id in set(getattr(family, "explained_by", ())) for set_id, _ in events)
+        stops = [day for set_id, day, _ in events if set_id in set(family.diagnosis_sets) | set(family.managed_sets)]
+        explained = any(set_id in set(getattr(family, "explained_by", ())) for set_id, _, _ in events)
         if (not stops or min(stops) > complete) and not explained:
             flagged.append(family.family)
     review_of = {f.family: getattr(f, "review_of", None) for f in rules.families}
     return [f for f in flagged if review_of.get(f) not in flagged]  # run.py: not on a review list twice
 
 
-def _level(family, keys: set) -> int:
+def _level(family, keys: set, review_by_note: bool = False) -> int:
     """engine._levels for one anchor, in plain Python."""
     counted = {s.key: s.key in keys and not any(u in keys for u in s.unless) for s in family.scored}
     score = sum(s.signed for s in family.scored if counted[s.key])
@@ -202,7 +215,7 @@ def _level(family, keys: set) -> int:
         if family.review_min_score is not None or family.review_min_domains is not None:  # OP review lists
             review = ((family.review_min_score is None or score >= family.review_min_score)
                       and (family.review_min_domains is None or sum(dom.values()) >= family.review_min_domains))
-            level = max(level, 1) if review else 0
+            level = 1 if review or review_by_note else 0  # review lists: level low, never higher
         return level
     if not any(counted[s.key] for s in family.scored if s.role == "core"):
         return 0

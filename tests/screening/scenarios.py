@@ -263,9 +263,11 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
     c.procedure(94, days(b, 3100), MRI)
     expected[94] = set()
     # screen-notes: NOTE_NLP terms (OMOP CDM v5.4 term_exists / term_temporal / term_modifiers) in a 5-year-old.
-    # Dense bone (SCREEN-SET-DENSE-BONE, the hallmark OP-FLAG-OSTEOSCLEROSIS) read from a radiograph report is
-    # level moderate on the intermediate list, as coded; negated, hypothetical, family, past and rule-out terms are
-    # not findings; a set without the note_nlp domain (anaemia) does not read notes.
+    # Dense bone (SCREEN-SET-DENSE-BONE, the hallmark OP-FLAG-OSTEOSCLEROSIS) read from a radiograph report, beside
+    # a coded anaemia 100 days later (screen-corrob: the coded red flag corroborates the note, SCREEN-NOTE-
+    # CORROBORATION), is level moderate on the intermediate list, as coded; negated, hypothetical, family, past and
+    # rule-out terms are not findings (the anaemia alone is one domain: not listed); a set without the note_nlp
+    # domain (anaemia) does not read notes.
     dense = "49347007"
     b = D(2012, 6, 1)
     note_people = (
@@ -287,6 +289,51 @@ def build() -> tuple[Cdm, dict[int, set[str]]]:
         c.add_person(pid, b)
         c.visit(pid, days(b, 2000))
         c.note(pid, days(b, 2000), terms + [{"code": None, "text": "no acute abnormality"}])
+        if pid != 109:
+            c.condition(pid, days(b, 2100), ANEMIA)
         expected[pid] = {"osteopetrosis_intermediate"} if flag else set()
     c.condition(109, days(b, 2100), PATHOLOGICAL_FRACTURE)  # + a note's anaemia would be two domains: not read
+    # screen-corrob: when an NLP-only dense-bone term counts on the main list (SCREEN-NOTE-CORROBORATION: asserted on
+    # >= min_note_days distinct note dates within the co-occurrence window, or beside a coded red flag of the family)
+    kb_rule = kb.get("SCREEN-NOTE-CORROBORATION")
+    note_days = int(kb_rule.min_note_days)  # 2
+    int_win = int(kb.get("SCREEN-OP-INTERMEDIATE-CO-OCCURRENCE").value)  # 365, inclusive
+    term = [{"code": dense, "text": "diffusely increased bone density"}]
+    main, review = {"osteopetrosis_intermediate"}, {"osteopetrosis_intermediate_review"}
+    # (with the site option that lists every uncorroborated term for review, 111, 113, 115 would be on the
+    # intermediate review list and 117 on the infant one: test_notes.py checks that)
+    for pid in range(110, 117):
+        c.add_person(pid, b)
+        c.visit(pid, days(b, 2000))
+    for k in range(note_days):  # 110: the term in reports on note_days distinct dates, the last on the window's edge
+        c.note(110, days(b, 2000 + k * int_win // max(1, note_days - 1)), term)
+    expected[110] = main
+    for _ in range(note_days):  # 111: as many reports, all on one date: one date is not a repeat -> not listed
+        c.note(111, days(b, 2000), term)
+    expected[111] = set()
+    c.note(112, days(b, 2000), term)  # 112: one report + a coded anaemia (a red flag of the family) in the window
+    c.condition(112, days(b, 2000 + int_win), ANEMIA)
+    expected[112] = main
+    c.note(113, days(b, 2000), term)  # 113: the second report one day beyond the window: two single reports
+    c.note(113, days(b, 2000 + int_win + 1), term)
+    expected[113] = set()
+    # 114: one report naming dense bone AND a pathological fracture: a note-derived red flag does not corroborate
+    # (not the main list); the review list reads both like any finding: two domains, listed for review (level low)
+    c.note(114, days(b, 2000), term + [{"code": PATHOLOGICAL_FRACTURE, "text": "pathological fracture"}])
+    expected[114] = review
+    c.note(115, days(b, 2000), term)  # 115: one report + a coded anaemia one day beyond the window
+    c.condition(115, days(b, 2000 + int_win + 1), ANEMIA)
+    expected[115] = set()
+    c.condition(116, days(b, 2000), "49347007")  # 116: the hallmark coded (not from a note): main list, as before
+    expected[116] = main
+    # 117/118: infants (first year, the infantile lists): one report alone -> not listed; with a low haemoglobin
+    # (a coded laboratory red flag) on the 90-day window's last day -> infant main list
+    bi = D(2023, 3, 1)
+    for pid in (117, 118):
+        c.add_person(pid, bi)
+        c.visit(pid, days(bi, 60))
+        c.note(pid, days(bi, 60), term)
+    c.lab(118, days(bi, 60 + op_win), HB, 7.5, 10.5, 14.0, "g/dL")
+    expected[117] = set()
+    expected[118] = {"osteopetrosis"}
     return c, expected

@@ -16,6 +16,7 @@ from cdm_builder import to_duckdb
 pytest.importorskip("ibis")
 
 INTERMEDIATE = {"osteopetrosis_intermediate"}
+INTERMEDIATE_REVIEW = {"osteopetrosis_intermediate_review"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,8 @@ def row(result, pid):
 
 
 def test_asserted_dense_bone_term_is_the_hallmark_against_omop_cdm_v54(result):
-    # term_exists Y, term_temporal present: a finding; the radiological hallmark alone is 'moderate' (OP-SUSPICION-LEVELS)
+    # term_exists Y, term_temporal present: a finding; with the coded anaemia that corroborates it (screen-corrob)
+    # the radiological hallmark is 'moderate' (OP-SUSPICION-LEVELS), as coded
     assert flags(result).get(100) == INTERMEDIATE
     assert row(result, 100).level == "moderate"
     assert result.note_nlp.endswith("rows read")
@@ -84,6 +86,77 @@ def test_sets_without_the_note_nlp_domain_do_not_read_notes(result):
     assert 109 not in flags(result)
 
 
+def test_note_only_hallmark_on_two_dates_is_the_main_list_hallmark(result):
+    # SCREEN-NOTE-CORROBORATION: asserted on min_note_days (2) distinct dates within the 365-day window (the second
+    # on the window's last day): the hallmark, level moderate on the main list (OP-SUSPICION-LEVELS), as if coded
+    assert flags(result).get(110) == INTERMEDIATE
+    assert row(result, 110).level == "moderate"
+    assert 111 not in flags(result)  # two reports on one date are one date
+    assert 113 not in flags(result)  # the second date one day beyond the window
+
+
+def test_note_only_hallmark_with_a_coded_red_flag_is_the_main_list_hallmark(result):
+    assert flags(result).get(112) == INTERMEDIATE  # a coded anaemia on the window's last day
+    assert 115 not in flags(result)  # the coded anaemia one day beyond the window
+    assert flags(result).get(116) == INTERMEDIATE  # the hallmark coded: the rule does not touch coded rows
+    assert "NLP-only rows count when corroborated (SCREEN-NOTE-CORROBORATION)" in row(result, 112).evidence
+
+
+def test_note_derived_red_flag_does_not_corroborate_but_the_review_list_reads_both(result):
+    # dense bone and a pathological fracture from the same note: not the main list (no coded fact); the review
+    # list reads both like any finding (two domains, OP-SUSPICION-LEVELS) and stays at level low
+    assert flags(result).get(114) == INTERMEDIATE_REVIEW
+    assert row(result, 114).level == "low"
+
+
+def test_note_only_hallmark_in_an_infant(result):
+    # infants: one report alone -> not listed (the infant review list needs repeated low counts); with a low
+    # haemoglobin (a coded laboratory red flag) on the 90-day window's last day -> the infant main list
+    assert 117 not in flags(result)
+    assert flags(result).get(118) == {"osteopetrosis"}
+
+
+def _listing_uncorroborated_for_review():
+    """The site option of families.yaml: `note_corroboration` on the osteopetrosis review lists too (every
+    uncorroborated NLP-only hallmark listed for review), built here from the shipped rules."""
+    import dataclasses
+
+    from rarebone.screening.rules import load_rules
+
+    rules = load_rules()
+    main = {f.family: f for f in rules.families}
+    fams = tuple(dataclasses.replace(f, note_sets=main[f.review_of].note_sets, note_min_days=main[f.review_of].note_min_days,
+                                     note_rule=main[f.review_of].note_rule)
+                 if f.review_of in main and main[f.review_of].note_sets else f for f in rules.families)
+    return dataclasses.replace(rules, families=fams)
+
+
+def test_option_lists_every_uncorroborated_term_for_review(frames, tmp_path, result):
+    from rarebone.screening import run_screen
+    from rarebone.screening.pandas_reference import screen_person
+
+    rules = _listing_uncorroborated_for_review()
+    opt = run_screen(to_duckdb(frames[0], tmp_path / "cdm.duckdb"), progress=False, rules=rules)
+    got = flags(opt)
+    for pid in (111, 113, 114, 115):
+        assert got.get(pid) == INTERMEDIATE_REVIEW, pid
+    assert got.get(117) == {"osteopetrosis_review"}  # no repeat of low counts needed for a note term
+    assert row(opt, 117).level == "low"
+    assert "NLP-only, not corroborated (SCREEN-NOTE-CORROBORATION): review" in row(opt, 111).evidence
+    # everything else as shipped (the option adds review rows, it takes nothing from the main lists)
+    added = {111, 113, 115, 117}
+    assert {p: f for p, f in got.items() if p not in added} == {p: f for p, f in flags(result).items() if p not in added}
+    # the per-person pandas loop agrees under the option too
+    tables = frames[0]
+    loop = {}
+    for pid in frames[1]:
+        own = {k: (v[v.person_id == pid] if "person_id" in v.columns else v) for k, v in tables.items()}
+        fams = set(screen_person(own, pid, rules=rules))
+        if fams:
+            loop[pid] = fams
+    assert loop == got
+
+
 def test_evidence_names_the_note_and_escapes_the_lexical_variant(result, frames):
     ev = row(result, 100).evidence
     notes = frames[0]["note"]
@@ -114,7 +187,7 @@ def test_absent_note_tables_screen_as_before(frames, tmp_path, result):
     res = screen(without, tmp_path)
     assert res.note_nlp == "absent" and {"note", "note_nlp"} <= set(res.missing_tables)
     got = flags(res)
-    note_positive = {100, 105, 107, 108}
+    note_positive = {100, 105, 107, 108, 110, 112, 114, 118}
     assert {p: got.get(p, set()) for p in expected if p not in note_positive} == {
         p: e for p, e in expected.items() if p not in note_positive}
     assert not note_positive & set(got)

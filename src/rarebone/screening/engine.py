@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import operator
 
+from rarebone.screening.rules import NOTE_KEY, NOTE_SUFFIX
+
 DOMAIN_TABLES = (  # concept-set domain, table, concept column, date column
     ("condition", "condition_occurrence", "condition_concept_id", "condition_start_date"),
     ("observation", "observation", "observation_concept_id", "observation_date"),
@@ -218,6 +220,9 @@ def _keymap(family):
     # opens the persistence span ('opens' = may be its first day); adds no weight and no domain
     rows += [{"set_id": s, "key": PERSIST_KEY + s, "pos_w": 0.0, "core": False, "persist": True, "opens": False,
               "domain": None} for s in family.persistence_only()]
+    # screen-corrob: NLP-only rows of a corroboration set, under their own key (see rules.Family.note_keys)
+    rows += [{"set_id": s, "key": k, "pos_w": w, "core": False, "persist": False, "opens": False, "domain": d}
+             for s, k, w, d in family.note_keys()]
     return ibis.memtable(pd.DataFrame(rows))
 
 
@@ -226,6 +231,16 @@ def _levels(family, agg):
     import ibis
 
     present = {s.key: agg[f"k{i}"] == 1 for i, s in enumerate(family.scored)}
+    alt = ibis.literal(False)
+    if family.note_sets and not family.note_review:
+        # SCREEN-NOTE-CORROBORATION: a finding read only from notes counts when asserted on enough distinct note
+        # dates, or beside a coded red flag of this family, in the window; its coded rows count as always
+        for j, (_, note_key, _, _) in enumerate(family.note_keys()):
+            key = note_key[len(NOTE_KEY):]
+            days = agg[f"n{j}"]
+            present[key] = present[key] | ((days >= 1) & ((days >= family.note_min_days) | (agg.cod == 1)))
+    elif family.note_review:
+        alt = agg.nr == 1  # an NLP-only finding of the main list's corroboration sets: listed for review
     counted = {s.key: present[s.key] & ~_any(present[u] for u in s.unless) for s in family.scored}
     score = functools.reduce(operator.add, [ibis.ifelse(counted[s.key], s.signed, 0.0) for s in family.scored])
     lv = family.levels
@@ -247,11 +262,12 @@ def _levels(family, agg):
                 review &= score >= family.review_min_score
             if family.review_min_domains is not None:
                 review &= n_dom >= family.review_min_domains
-            level = ibis.ifelse(review, ibis.ifelse(level < 1, 1, level), 0)
+            # a review list is level low, never higher (an NLP-only hallmark it reads does not make it moderate)
+            level = ibis.ifelse(review | alt, 1, 0)
     else:
         core = _any(counted[s.key] for s in family.scored if s.role == "core")
         level = ibis.cases((~core, 0), (score >= lv["high"], 3), (score >= lv["moderate"], 2), else_=1)
-    return agg.select("person_id", "anchor", "span", score=score, level=level.cast("int32"))
+    return agg.select("person_id", "anchor", "span", score=score, level=level.cast("int32"), alt=alt)
 
 
 def _prune_min(family) -> float:
@@ -271,29 +287,46 @@ def family_flags(cdm, ev, family, since_day: int | None):
 
     age_ok = family.in_age(ev.age)
     km = _keymap(family)
-    fe = ev.filter(age_ok).join(km, "set_id").select("person_id", "key", "day", "pos_w", "core", "persist", "opens",
-                                                       "domain")
+    fe = ev.filter(age_ok)
+    if family.note_sets:  # NLP-only rows of the corroboration sets under their own set id (SCREEN-NOTE-CORROBORATION)
+        from_note = (fe.source == "note_nlp") & fe.set_id.isin(list(family.note_sets))
+        fe = fe.mutate(set_id=ibis.ifelse(from_note, fe.set_id + NOTE_SUFFIX, fe.set_id))
+    fe = fe.join(km, "set_id")
+    # cw: a coded (not NLP-derived) row of a positively weighted finding: what corroborates a note-only finding
+    fe = fe.select("person_id", "key", "day", "pos_w", "core", "persist", "opens", "domain",
+                   cw=(fe.source != "note_nlp") & (fe.pos_w > 0))
+    note_review = family.note_review
     ub = (fe.select("person_id", "key", "pos_w", "core", "domain").distinct()
           .group_by("person_id").aggregate(ub=lambda t: t.pos_w.sum(), has_core=lambda t: t.core.cast("int32").max(),
-                                           n_dom=lambda t: t.domain.nunique()))
-    keep = ub.filter(ub.ub >= _prune_min(family))
+                                           n_dom=lambda t: t.domain.nunique(),
+                                           has_note=lambda t: t.key.startswith(NOTE_KEY).cast("int32").max()))
+    # a review list's NLP-only finding opens the review whatever the weights (never pruned away)
+    by_note = (ub.has_note == 1) if note_review else ibis.literal(False)
+    keep = ub.filter((ub.ub >= _prune_min(family)) | by_note)
     if family.review_min_domains is not None:  # a window can span no more domains than the whole record
-        keep = keep.filter(keep.n_dom >= family.review_min_domains)
+        keep = keep.filter((keep.n_dom >= family.review_min_domains) | ((keep.has_note == 1) if note_review
+                                                                         else ibis.literal(False)))
     if family.levels["kind"] == "cno":
         keep = keep.filter(keep.has_core == 1)
-    fd = fe.select("person_id", "key", "day", "persist", "opens").distinct().semi_join(keep, "person_id")
+    fd = fe.select("person_id", "key", "day", "persist", "opens", "cw").distinct().semi_join(keep, "person_id")
     anchors = fd.select("person_id", anchor=fd.day).distinct()
     w = fd.rename(p2="person_id")
     win = anchors.join(w, (anchors.person_id == w.p2) & (w.day <= anchors.anchor)
                        & (w.day >= anchors.anchor - int(family.window_days)))
-    win = win.select(anchors.person_id, anchors.anchor, w.key, w.day, w.persist, w.opens)
+    win = win.select(anchors.person_id, anchors.anchor, w.key, w.day, w.persist, w.opens, w.cw)
+    extra = {}
+    if family.note_sets and not note_review:
+        extra["cod"] = win.cw.cast("int32").max()
+        extra.update({f"n{j}": win.day.nunique(where=win.key == k) for j, (_, k, _, _) in enumerate(family.note_keys())})
+    elif note_review:
+        extra["nr"] = win.key.startswith(NOTE_KEY).cast("int32").max()
     agg = win.group_by(["person_id", "anchor"]).aggregate(
         span=(win.day.max(where=win.persist) - win.day.min(where=win.opens)).fill_null(-1),
-        **{f"k{i}": (win.key == s.key).cast("int32").max() for i, s in enumerate(family.scored)})
+        **{f"k{i}": (win.key == s.key).cast("int32").max() for i, s in enumerate(family.scored)}, **extra)
     lv = _levels(family, agg)
     complete = lv.level >= family.flag_min_level
     if family.persistence_days is not None:
-        complete &= lv.span >= family.persistence_days
+        complete &= (lv.span >= family.persistence_days) | lv.alt  # an NLP-only review needs no repeat
     per = lv.group_by("person_id").aggregate(
         level=lv.level.max(), score=lv.score.max(), complete_day=lv.anchor.min(where=complete))
     per = per.filter(per.complete_day.notnull())
@@ -334,7 +367,7 @@ def evidence_rows(ev, rules, flagged_pd):
         if f.empty:
             continue
         sets = sorted({s for item in family.scored for s in item.sets} | set(family.context_sets)
-                      | set(family.persistence_sets))
+                      | set(family.persistence_sets) | set(family.note_sets))
         fm = ibis.memtable(f.astype("int64"))
         age_ok = family.in_age(ev.age)
         e = ev.filter(ev.set_id.isin(sets) & age_ok)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rarebone.screening.engine import DOMAIN_TABLES
-from rarebone.screening.rules import PERSIST_KEY, load_rules
+from rarebone.screening.rules import NOTE_KEY, PERSIST_KEY, load_rules
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +67,7 @@ def person_events(tables: dict, resolution, rules):
         sets_here = [s.id for s in rules.sets.values() if domain in s.domains]
         m = sc[sc.set_id.isin(sets_here)]
         j = frame[[concept_col, date_col]].merge(m, left_on=concept_col, right_on="concept_id")
-        parts.append(pd.DataFrame({"set_id": j.set_id, "day": _days(j[date_col])}))
+        parts.append(pd.DataFrame({"set_id": j.set_id, "day": _days(j[date_col]), "note": False}))
     parts += _note_events(tables, sc, rules)
     meas = tables.get("measurement")
     if meas is not None and not meas.empty:
@@ -85,9 +85,9 @@ def person_events(tables: dict, resolution, rules):
                 factor = g.unit_concept_id.map(dict(zip(f.unit_concept_id, f.factor)))
                 hit = (v * factor >= rule.threshold).fillna(False)
             h = g[hit.astype(bool)]
-            parts.append(pd.DataFrame({"set_id": h.set_id, "day": _days(h.measurement_date)}))
+            parts.append(pd.DataFrame({"set_id": h.set_id, "day": _days(h.measurement_date), "note": False}))
     if not parts:
-        return pd.DataFrame({"set_id": [], "day": []})
+        return pd.DataFrame({"set_id": [], "day": [], "note": []})
     return pd.concat(parts, ignore_index=True)
 
 
@@ -106,7 +106,7 @@ def _note_events(tables, sc, rules):
     terms = pd.DataFrame({"note_id": nn.note_id.astype("int64"), "cid": notes.concept_column_pandas(nn)})
     j = terms.merge(sc[sc.set_id.isin(sets_here)], left_on="cid", right_on="concept_id")
     j = j.merge(note[["note_id", "note_date"]].astype({"note_id": "int64"}), on="note_id")
-    return [pd.DataFrame({"set_id": j.set_id, "day": _days(j.note_date)})]
+    return [pd.DataFrame({"set_id": j.set_id, "day": _days(j.note_date), "note": True})]
 
 
 def _person_sex(tables, resolution) -> str:
@@ -148,7 +148,8 @@ def _young_enough(ev, birth_day: int, rules):
     return ev[keep]
 
 
-def _level(family, keys: set[str]) -> tuple[int, float]:
+def _level(family, keys: set[str], alt: bool = False) -> tuple[int, float]:
+    """As engine._levels; ``alt``: an NLP-only finding on a review list that takes them (SCREEN-NOTE-CORROBORATION)."""
     counted = [s for s in family.scored if s.key in keys and not any(u in keys for u in s.unless)]
     score = sum(s.signed for s in counted)
     lv = family.levels
@@ -168,7 +169,7 @@ def _level(family, keys: set[str]) -> tuple[int, float]:
     if family.review_min_score is not None or family.review_min_domains is not None:
         review = ((family.review_min_score is None or score >= family.review_min_score)
                   and (family.review_min_domains is None or len(domains) >= family.review_min_domains))
-        level = max(level, 1) if review else 0
+        level = 1 if review or alt else 0  # a review list is level low, never higher (as engine._levels)
     return level, score
 
 
@@ -179,19 +180,32 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
     for family in rules.families:
         key_of = family.key_of_set()
         key_of.update({s: [PERSIST_KEY + s] for s in family.persistence_only()})  # as engine._keymap
+        key_of.update({s: [k] for s, k, _, _ in family.note_keys()})  # NLP-only rows of corroboration sets
+        positive = {s.key for s in family.scored if s.role != "against" and s.weight > 0}
         age = ev.day - birth_day
         inside = (age >= 0) & family.in_age(age)
-        fe = ev[inside & ev.set_id.isin(list(key_of))]
-        rows = sorted({(k, int(d), s in family.persistence_sets) for s, d in zip(fe.set_id, fe.day) for k in key_of[s]},
+        fe = ev[inside]
+        named = [family.rename_note_set(s, bool(n)) for s, n in zip(fe.set_id, fe.note)]
+        # (key, day, persistence set, coded row of a positively weighted finding)
+        rows = sorted({(k, int(d), s in family.persistence_sets, not n and k in positive)
+                       for s, d, n in zip(named, fe.day, fe.note) if s in key_of for k in key_of[s]},
                       key=lambda r: r[1])
         complete = None
-        for anchor in sorted({d for _, d, _ in rows}):
+        for anchor in sorted({r[1] for r in rows}):
             win = [r for r in rows if anchor - family.window_days <= r[1] <= anchor]
-            level, _ = _level(family, {k for k, _, _ in win})
-            days = [d for _, d, p in win if p]
-            opens = [d for k, d, p in win if p and not k.startswith(PERSIST_KEY)]  # an MRI never opens the span
+            keys = {r[0] for r in win}
+            if family.note_sets and not family.note_review:  # SCREEN-NOTE-CORROBORATION, as engine._levels
+                for _, note_key, _, _ in family.note_keys():
+                    note_days = len({r[1] for r in win if r[0] == note_key})
+                    if note_days and (note_days >= family.note_min_days or any(r[3] for r in win)):
+                        keys.add(note_key[len(NOTE_KEY):])
+            alt = family.note_review and any(k.startswith(NOTE_KEY) for k in keys)
+            level, _ = _level(family, keys, alt)
+            days = [r[1] for r in win if r[2]]
+            opens = [r[1] for r in win if r[2] and not r[0].startswith(PERSIST_KEY)]  # an MRI never opens the span
             span = (max(days) - min(opens)) if opens else -1
-            if level >= family.flag_min_level and (family.persistence_days is None or span >= family.persistence_days):
+            if level >= family.flag_min_level and (family.persistence_days is None or span >= family.persistence_days
+                                                   or alt):
                 complete = anchor
                 break
         if complete is None:
@@ -207,9 +221,10 @@ def screen_events(ev, birth_day: int, rules) -> list[str]:
     return [f for family in rules.families if (f := family.family) in flagged and family.review_of not in flagged]
 
 
-def screen_person(tables: dict, person_id: int) -> list[str]:
-    """The families flagged for one person, from that person's own pandas frames plus the vocabulary frames."""
-    rules = _rules()
+def screen_person(tables: dict, person_id: int, rules=None) -> list[str]:
+    """The families flagged for one person, from that person's own pandas frames plus the vocabulary frames
+    (``rules``: the shipped rules unless given, e.g. a site's variant)."""
+    rules = rules or _rules()
     vocab = {n: tables[n] for n in ("concept", "concept_ancestor", "concept_relationship") if n in tables}
     key = tuple(id(f) for f in vocab.values())
     _VOCAB.setdefault(key, vocab)

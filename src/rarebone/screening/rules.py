@@ -11,6 +11,11 @@ from rarebone.knowledge.kinds.phenotype import LabFallbackLimit
 
 LEVELS = ("none", "low", "moderate", "high")  # index = the integer level the engine computes
 PERSIST_KEY = "persist:"  # key prefix of an unscored persistence set (Family.persistence_only)
+# screen-corrob: NLP-only rows of a corroboration set are renamed set_id + NOTE_SUFFIX and scored under
+# NOTE_KEY + the weight entry (main lists) or NOTE_KEY + the set id (review lists), so the engine and the pandas
+# loop can tell a hallmark read from a note from the same hallmark coded.
+NOTE_SUFFIX = "@note"
+NOTE_KEY = "note:"
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,28 @@ class Family:
     review_min_domains: int | None = None  # OP review lists: the domains the window's findings must span
     levels: dict = field(default_factory=dict)  # kind 'op' or 'cno' and its cut-offs
     notes: tuple[str, ...] = ()  # certainty marks printed with the output
+    # screen-corrob (SCREEN-NOTE-CORROBORATION): sets whose NLP-only rows need corroboration (main list) or list the
+    # child when uncorroborated (review list); distinct note dates that corroborate on their own
+    note_sets: tuple[str, ...] = ()
+    note_min_days: int | None = None
+    note_rule: str | None = None
+
+    @property
+    def note_review(self) -> bool:
+        """True on a review list that takes the uncorroborated NLP-only findings of its main list."""
+        return bool(self.note_sets) and self.review_of is not None
+
+    def note_keys(self) -> list[tuple[str, str, float, str | None]]:
+        """(renamed set id, key, positive weight, domain) of the NLP-only rows of the corroboration sets. On a main
+        list the key shadows the scored weight entry (it counts as that entry once corroborated); on a review list
+        it carries no weight and no domain (it only opens the review)."""
+        if self.note_review:
+            return [(s + NOTE_SUFFIX, NOTE_KEY + s, 0.0, None) for s in self.note_sets]
+        return [(s + NOTE_SUFFIX, NOTE_KEY + item.key, item.weight if item.role != "against" else 0.0, item.domain)
+                for s in self.note_sets for item in self.scored if s in item.sets]
+
+    def rename_note_set(self, set_id: str, from_note: bool) -> str:
+        return set_id + NOTE_SUFFIX if from_note and set_id in self.note_sets else set_id
 
     def in_age(self, age):
         """The family's age window on an age in days (works on Ibis columns and pandas Series alike)."""
@@ -168,6 +195,14 @@ def _family(kb: KnowledgeBase, entry) -> Family:
     review_domains = (int(kb.get(entry.review_min_domains_of).min_domains_without_hallmark)
                       if entry.review_min_domains_of else None)
     persistence = kb.get(entry.persistence_days) if entry.persistence_days else None
+    note_rule = kb.get(entry.note_corroboration) if entry.note_corroboration else None
+    if note_rule is not None and not entry.review_of:
+        scored_sets = {item.set for item in entry.scoring}
+        if not set(note_rule.sets) <= scored_sets:
+            raise KnowledgeError("note corroboration names a set this family does not score", source=entry.id,
+                                 value=", ".join(sorted(set(note_rule.sets) - scored_sets)))
+    if note_rule is not None and (mark := _mark(note_rule)):
+        notes.append(mark)
     if persistence is not None and getattr(persistence, "unit", "days") != "days":
         raise KnowledgeError("persistence entry must be in days", source=entry.id, value=persistence.id)
     if any(s.certainty != "verified" for s in scored):
@@ -183,7 +218,10 @@ def _family(kb: KnowledgeBase, entry) -> Family:
                   review_of=entry.review_of,
                   age_min_days=float(age_min.value) if age_min is not None else 0.0,
                   review_min_score=review_score, review_min_domains=review_domains,
-                  levels=levels, notes=tuple(notes))
+                  levels=levels, notes=tuple(notes),
+                  note_sets=tuple(note_rule.sets) if note_rule is not None else (),
+                  note_min_days=int(note_rule.min_note_days) if note_rule is not None else None,
+                  note_rule=note_rule.id if note_rule is not None else None)
 
 
 def load_rules(kb: KnowledgeBase | None = None) -> Rules:

@@ -200,6 +200,9 @@ def _explain(rows, family, rules, notes=None) -> list[dict]:
                          + (f" (not counted: {', '.join(cancelled)} present)" if cancelled else ""))
         role = (", ".join(parts) if parts else "persistence evidence, not scored"
                 if r.set_id in family.persistence_only() else "context, not scored")
+        if r.source == "note_nlp" and r.set_id in family.note_sets:  # screen-corrob: say how a note term counted
+            role = (f"NLP-only, not corroborated ({family.note_rule}): review" if family.note_review
+                    else f"{role}; NLP-only rows count when corroborated ({family.note_rule})")
         first, last = _date(r.first_day), _date(r.last_day)
         concept = str(int(r.concept_min)) if r.n_concepts == 1 else f"{int(r.concept_min)}..{int(r.concept_max)} ({int(r.n_concepts)} concepts)"
         value = ""

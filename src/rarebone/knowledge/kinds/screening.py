@@ -66,6 +66,18 @@ class ScreenWindow(Entry):
     inclusive: bool = True
 
 
+class ScreenNoteRule(Entry):
+    """How a finding read ONLY from NOTE_NLP counts (screen-corrob): on a main list when corroborated (asserted in
+    notes on at least ``min_note_days`` distinct dates within the family's co-occurrence window, or a coded red flag
+    of the same family in that window), otherwise on the family's review list. A coded row of the finding itself
+    is never affected."""
+
+    sets: list[str] = Field(min_length=1)  # ScreenConceptSet ids whose NLP-only rows need corroboration
+    min_note_days: int = Field(ge=2)  # distinct note dates that corroborate on their own
+    # what else corroborates: a coded (non-NOTE_NLP) row of any positively weighted finding the family scores
+    corroborated_by: Literal["coded_family_finding"]
+
+
 class ScreenScoring(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     set: str  # a ScreenConceptSet id
@@ -101,7 +113,10 @@ class ScreenFamily(Entry):
     # min_domains_without_hallmark); a family without either is levelled as the per-child assessment does.
     review_min_score_of: str | None = None
     review_min_domains_of: str | None = None
+    # screen-corrob: a ScreenNoteRule id. On a main list: NLP-only findings of the rule's sets count only when
+    # corroborated. On a review list: an uncorroborated NLP-only finding of those sets lists the child (level low).
+    note_corroboration: str | None = None
 
 
 KINDS = {"screen_concept_set": ScreenConceptSet, "screen_lab_rule": ScreenLabRule, "screen_window": ScreenWindow,
-         "screen_family": ScreenFamily}
+         "screen_family": ScreenFamily, "screen_note_rule": ScreenNoteRule}
