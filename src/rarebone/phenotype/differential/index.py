@@ -153,6 +153,22 @@ class DiseaseIndex:
         term_ptr = np.concatenate([[0], np.cumsum(counts)])
         return term_ptr, diseases[order], freqs[order]
 
+    @cached_property
+    def log_best_ratio(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per term row, ln(highest frequency / background) over the diseases annotated through it
+        (``diseases_of``) and over those annotated with it directly (``direct_of``); -inf where there are none.
+        An upper bound of what ``model.observed_scores`` can give through that row, so it can stop at the
+        ancestors that cannot beat any disease's floor (the ranking is exactly the same)."""
+        out = []
+        for ptr, freqs in ((self.dis_ptr, self.dis_freq), (self.direct_annotations[0], self.direct_annotations[2])):
+            ratio = np.full(len(self.term_ids), -np.inf)
+            nonempty = ptr[:-1] < ptr[1:]
+            if len(freqs):
+                best = np.maximum.reduceat(freqs, ptr[:-1][nonempty])
+                ratio[nonempty] = np.log(best / self.background[nonempty])
+            out.append(ratio)
+        return out[0], out[1]
+
     def direct_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         term_ptr, diseases, freqs = self.direct_annotations
         return diseases[term_ptr[row]:term_ptr[row + 1]], freqs[term_ptr[row]:term_ptr[row + 1]]

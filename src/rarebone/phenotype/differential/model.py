@@ -95,12 +95,21 @@ def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.nda
     shares an ancestor through another branch (a related but different feature: the ratio of the shared ancestor,
     reduced by the information it does not carry). The better of the two counts."""
     n = index.n_diseases
-    scores = unexplained_floor(index, params).copy()
+    floor = unexplained_floor(index, params)
+    scores = floor.copy()
     through = np.full(n, -1, dtype=np.int32)
     assigned = np.zeros(n, dtype=bool)
     ic_q = index.ic[row]
     penalty = params["unexplained_penalty"]
-    for a in index.ancestors(row):  # most specific first
+    ancestors = index.ancestors(row)
+    # The vague ancestors near the root (thousands of diseases each) can rarely beat the floor after the penalty:
+    # an ancestor whose best ratio cannot beat the lowest floor changes no score, and neither does any vaguer one
+    # after it, so the walk stops after the last ancestor that can (a margin keeps rounding on the safe side).
+    best_through, best_direct = index.log_best_ratio
+    cutoff = float(floor.min()) - 1e-9
+    gain = ic_q - index.ic[ancestors]
+    useful = np.flatnonzero(best_through[ancestors] - penalty * gain > cutoff)
+    for a in ancestors[: useful[-1] + 1 if useful.size else 0]:  # most specific first
         diseases, freqs = index.diseases_of(int(a))
         if diseases.size == 0:
             continue
@@ -113,7 +122,7 @@ def observed_scores(index: DiseaseIndex, row: int, params: dict) -> tuple[np.nda
         scores[d[better]] = value[better]
         through[d[better]] = a
         assigned[d] = True
-    for a in index.ancestors(row):
+    for a in ancestors[best_direct[ancestors] - params["specific_penalty"] * gain > cutoff]:
         diseases, freqs = index.direct_of(int(a))
         if diseases.size == 0:
             continue
@@ -234,8 +243,17 @@ def sex_scores(index: DiseaseIndex, sex: str | None, params: dict) -> np.ndarray
     return scores
 
 
+def below_observed(index: DiseaseIndex, observed_rows: list[int]) -> np.ndarray:
+    """Per term row: True when one of its ancestors-or-self is an observed term (the child shows a vaguer form of
+    that feature, or the feature itself). One gather over the ancestor lists, numpy only (no scipy at the bedside)."""
+    observed = np.zeros(len(index.term_ids), dtype=bool)
+    observed[list(observed_rows)] = True
+    hits = observed[index.anc_idx].astype(np.int32)
+    return np.add.reduceat(hits, index.anc_ptr[:-1]) > 0
+
+
 def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_rows: list[int],
-                      params: dict) -> np.ndarray:
+                      params: dict, below: np.ndarray | None = None) -> np.ndarray:
     """A disease's own features that the record neither shows nor rules out lower its ratio a little: a present
     feature is written down only with probability ``recorded``, so LR = 1 - recorded x frequency each."""
     # a thin record (two or three terms) writes down only its main findings: the chance that any one present feature
@@ -249,9 +267,8 @@ def unrecorded_scores(index: DiseaseIndex, observed_rows: list[int], excluded_ro
     explained = np.zeros(len(index.term_ids), dtype=bool)
     for row in observed_rows:
         explained[index.ancestors(row)] = True  # the record shows it, or a more specific form of it
-    hits = np.isin(index.anc_idx, observed_rows).astype(np.int32)  # numpy only: the bedside install has no scipy
-    below = np.add.reduceat(hits, index.anc_ptr[:-1]) > 0
-    explained |= below  # the record shows a vaguer form of it: neither for nor against
+    # the record shows a vaguer form of it: neither for nor against
+    explained |= below_observed(index, observed_rows) if below is None else below
     explained[excluded_rows] = True  # counted by the excluded-feature ratio instead
     # a curated feature is one wording among alternatives (knee pain, jaw pain, ...): its absence says nothing
     contribution = np.where(explained[rows] | index.curated_mask, 0.0, np.log1p(-rate * freqs))
@@ -268,6 +285,7 @@ class _Scored:
     onset: np.ndarray
     sex: np.ndarray
     unknown: list[str]
+    below: np.ndarray  # below_observed of the child's findings, for the explanation's "look for" list
 
 
 def score(index: DiseaseIndex, query: Query, params: dict) -> _Scored:
@@ -297,9 +315,10 @@ def score(index: DiseaseIndex, query: Query, params: dict) -> _Scored:
     else:
         onset = age_bound_scores(index, index.row(query.age_term) if query.age_term else None, params)
     sex = sex_scores(index, query.sex, params)
-    unrecorded = unrecorded_scores(index, observed_rows, [row for row, _ in excluded], params)
+    below = below_observed(index, observed_rows)
+    unrecorded = unrecorded_scores(index, observed_rows, [row for row, _ in excluded], params, below)
     total = total + onset + sex + unrecorded
-    return _Scored(total, observed, excluded, onset, sex, unknown)
+    return _Scored(total, observed, excluded, onset, sex, unknown, below)
 
 
 def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tuple[list[RankedDisease], list[str]]:
@@ -325,6 +344,7 @@ def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tupl
     for row in observed_rows:
         implied.update(int(a) for a in index.ancestors(row))
     excluded_rows = {row for row, _ in scored.excluded}
+    below = scored.below
     results = []
     for position, d in enumerate(order, start=1):
         d = int(d)
@@ -337,7 +357,7 @@ def rank(index: DiseaseIndex, query: Query, params: dict, top: int = 20) -> tupl
         for feature_row, freq in index.top_features[d]:
             if freq == CURATED or feature_row in implied or feature_row in excluded_rows:
                 continue
-            if any(o in index.ancestors(feature_row) for o in observed_rows):
+            if below[feature_row]:
                 continue  # the child has a more general form of it already; not news
             look_for.append((index.term_id(feature_row), float(freq) if freq >= 0 else None))
             if len(look_for) == 5:
