@@ -103,6 +103,7 @@ def test_spark_gives_the_same_rows(frames, duck, tmp_path):
     from rarebone.screening.cdm import Cdm
 
     session = (SparkSession.builder.master("local[2]").appName("rarebone-test")
+               .config("spark.driver.memory", "3g")  # as test_engine_equality's sessions (one JVM per process)
                .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
     try:

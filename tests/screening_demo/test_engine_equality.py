@@ -98,6 +98,9 @@ def test_spark_gives_the_same_rows_as_duckdb_on_a_generated_cdm(generated, tmp_p
     tables = tmp_path / "parquet"
     build_demo(persons, str(tables), "parquet", seed=SEED, truth=tmp_path / "planted.parquet", show_progress=False)
     session = (SparkSession.builder.master("local[2]").appName("rarebone-engine-equality")
+               # local mode's default 1 GB driver cannot broadcast the 50,000-person joins; the JVM keeps the
+               # memory of the first session in the process, so every test session asks for the same
+               .config("spark.driver.memory", "3g")
                .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
     try:
