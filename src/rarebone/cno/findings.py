@@ -271,19 +271,12 @@ class FindingEvaluator:
         return _unknown(f)
 
 
-_HPO_ONLY: tuple = (None, frozenset())  # (knowledge base, ids): computed once per knowledge base
-
-
 def _hpo_only(kb: KnowledgeBase) -> frozenset[str]:
-    """Ids of the findings that only HPO terms decide."""
-    global _HPO_ONLY
-    cached_kb, ids = _HPO_ONLY
-    if cached_kb is not kb:
-        ids = frozenset(f.id for f in kb.of_kind(CnoFinding) if f.id != STERILE_BIOPSY and not (
+    """Ids of the findings that only HPO terms decide (computed once per knowledge base)."""
+    return kb.derived("cno.hpo_only_findings", lambda: frozenset(
+        f.id for f in kb.of_kind(CnoFinding) if f.id != STERILE_BIOPSY and not (
             f.labs or f.lesion_rule or f.genes or f.disease_ids or f.workup_positive or f.extension_flag
-            or f.onset_before_days is not None or f.age_below_days is not None))
-        _HPO_ONLY = (kb, ids)
-    return ids
+            or f.onset_before_days is not None or f.age_below_days is not None)))
 
 
 _UNKNOWN: dict[tuple[str, str], FindingValue] = {}

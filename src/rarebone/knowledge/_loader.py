@@ -9,6 +9,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -16,6 +17,8 @@ from rarebone import __version__
 from rarebone.errors import KnowledgeError
 from rarebone.knowledge import kinds as kinds_package
 from rarebone.knowledge.kinds.base import Entry
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -60,6 +63,19 @@ class KnowledgeBase:
         for entry in self.entries.values():
             index.setdefault(type(entry), []).append(entry)
         return {kind: tuple(entries) for kind, entries in index.items()}
+
+    @cached_property
+    def _derived(self) -> dict[str, object]:
+        return {}
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """A value computed from the entries alone, built at the first call and kept with this knowledge base (hot
+        paths ask for the same table on every assessment; a reloaded knowledge base gets its own)."""
+        try:
+            return self._derived[name]  # type: ignore[return-value]
+        except KeyError:
+            value = self._derived[name] = build()
+            return value
 
     def of_kind(self, model: type[Entry]) -> list[Entry]:
         return list(self._by_kind.get(model, ()))

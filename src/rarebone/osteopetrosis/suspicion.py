@@ -60,19 +60,12 @@ def _evidence(flag: RedFlag, match: Match, kb: KnowledgeBase, weight: float | No
     )
 
 
-_UNKNOWN_EVIDENCE: tuple = (None, {})  # (knowledge base, flag id -> Evidence): see _unknown_evidence
-
-
 def _unknown_evidence(flag: RedFlag, kb: KnowledgeBase) -> Evidence:
     """A flag's "not yet recorded" line: it depends on the knowledge entry alone (no patient fact, no weight), and
     most flags of most records are unknown (~15 of a chart). Evidence is frozen, so the same value is built once per
     knowledge base and shared, instead of ~15 models per call (~50 µs of a CDS Hooks call, docs/ehr-integration.md
     Speed). tests/osteopetrosis/test_unknown_evidence.py: equal to the line built afresh, for every flag."""
-    global _UNKNOWN_EVIDENCE
-    cached_kb, table = _UNKNOWN_EVIDENCE
-    if cached_kb is not kb:
-        table = {}
-        _UNKNOWN_EVIDENCE = (kb, table)
+    table: dict[str, Evidence] = kb.derived("osteopetrosis.unknown_evidence", dict)
     evidence = table.get(flag.id)
     if evidence is None:
         evidence = table[flag.id] = _evidence(flag, Match(FactStatus.UNKNOWN), kb, None)
