@@ -189,3 +189,29 @@ def test_tenant_and_replay_are_checked_on_the_plain_path():
     token = _token()
     assert _outcome(verifier, token)[0] == "ok"
     assert _outcome(verifier, token) == ("401", "JWT jti already used (replay)")
+
+
+def test_nonces_are_forgotten_when_their_token_expires_and_not_before(monkeypatch):
+    """The jti store forgets a nonce once its token's exp (plus the allowed clock skew) has passed, and only then:
+    a live token's jti is refused again however many other tokens came in between (20,000 here: 5-minute tokens at
+    ~70 calls/s), and the store does not grow without bound."""
+    verifier = _verifier()
+    skew = verifier.settings.clock_skew_seconds
+    clock = [1_000_000.0]
+    monkeypatch.setattr(auth.time, "time", lambda: clock[0])
+    verifier._once(EHR, "first", clock[0] + 300)
+    for i in range(20_000):
+        verifier._once(EHR, f"n{i}", clock[0] + 300 + i / 100)
+    with pytest.raises(auth.AuthError, match="replay"):
+        verifier._once(EHR, "first", clock[0] + 300)
+    clock[0] += 300 + skew - 1  # "first" is still inside its skew: still remembered
+    with pytest.raises(auth.AuthError, match="replay"):
+        verifier._once(EHR, "first", clock[0] + 300)
+    clock[0] += 1  # now past exp + skew: forgotten, with every other token that expired by then
+    verifier._once(EHR, "later", clock[0] + 300)
+    assert (EHR, "first") not in verifier._seen and (EHR, "n0") not in verifier._seen  # same exp as "first"
+    assert (EHR, "n1") in verifier._seen  # 0.01 s later: still alive
+    assert len(verifier._seen) == len(verifier._expiry) == 20_000  # 20,001 - 2 expired + "later"
+    clock[0] += 10_000
+    verifier._once(EHR, "much later", clock[0] + 300)
+    assert list(verifier._seen) == [(EHR, "much later")]
