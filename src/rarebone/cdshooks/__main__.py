@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--config", help="TOML settings file (else RAREBONE_CDS_CONFIG and RAREBONE_CDS_* variables)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (about one per core), each with its own accept queue")
     parser.add_argument("--insecure", action="store_true",
                         help="accept calls without a JWT (local experiments with the CDS Hooks sandbox only)")
     args = parser.parse_args(argv)
@@ -40,16 +40,35 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     # route, status, duration and card count per call; never patient data (see service.py)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from rarebone.cdshooks.workers import LOG_FORMAT
+
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     if args.workers > 1:
-        # Worker processes build their own app from the same settings, passed through the environment.
-        os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()
-        uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=args.host,
-                    port=args.port, workers=args.workers, log_level="info")
-        return 0
+        return run_workers(settings, args.host, args.port, args.workers, log_level="info")
     from rarebone.cdshooks.service import serve_app
 
     uvicorn.run(serve_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def run_workers(settings, host: str, port: int, workers: int, **options) -> int:
+    """``workers`` processes, each with its own accept queue (workers.py says why), or uvicorn's workers where the
+    system has no SO_REUSEPORT. Each worker builds its own service from the same settings."""
+    import os
+
+    import uvicorn
+
+    from rarebone.cdshooks.workers import reuse_port_available, serve_workers
+
+    if reuse_port_available():
+        try:
+            return serve_workers(settings, host, port, workers, **options)
+        except OSError as exc:
+            print(f"rarebone: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()
+    uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, **options)
     return 0
 
 

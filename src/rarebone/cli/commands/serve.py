@@ -63,9 +63,12 @@ def register(app: typer.Typer) -> None:
                                          "in --cds-config): every call would be refused", param_hint="--cds-config")
             typer.echo(f"rarebone CDS Hooks service: discovery at http://{host}:{port}/cds-services", err=True)
             if workers > 1:  # each worker process builds its own app from the same settings
-                os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()
-                uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=host, port=port,
-                            workers=workers, proxy_headers=True, server_header=False, log_level="info")
+                from rarebone.cdshooks.__main__ import run_workers
+
+                status = run_workers(settings, host, port, workers, proxy_headers=True, server_header=False,
+                                     log_level="info")
+                if status:
+                    raise typer.Exit(status)
                 return
             from rarebone.cdshooks.service import serve_app
 
