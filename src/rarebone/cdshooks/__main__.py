@@ -52,20 +52,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_workers(settings, host: str, port: int, workers: int, **options) -> int:
-    """``workers`` processes, each with its own accept queue (workers.py says why), or uvicorn's workers where the
-    system has no SO_REUSEPORT. Each worker builds its own service from the same settings."""
+    """``workers`` processes that the supervisor deals connections to in turn (workers.py says why), or uvicorn's
+    workers where file descriptors cannot be passed between processes. Each worker builds its own service from the
+    same settings."""
     import os
 
     import uvicorn
 
-    from rarebone.cdshooks.workers import reuse_port_available, serve_workers
+    from rarebone.cdshooks.workers import handing_available, listening_socket, serve_workers
 
-    if reuse_port_available():
+    if handing_available():
         try:
-            return serve_workers(settings, host, port, workers, **options)
+            listener = listening_socket(host, port)
         except OSError as exc:
             print(f"rarebone: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+        return serve_workers(settings, listener, workers, **options)
     os.environ["RAREBONE_CDS_SETTINGS_JSON"] = settings.model_dump_json()
     uvicorn.run("rarebone.cdshooks.service:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, **options)

@@ -1,16 +1,18 @@
-"""Several worker processes for the CDS Hooks service, each with its own listening socket (SO_REUSEPORT).
+"""Several worker processes for the CDS Hooks service, with connections dealt to them in turn.
 
 Why not uvicorn's ``--workers``: there the workers share one listening socket, and each accepts every connection
 waiting when it wakes. An EHR (or the reverse proxy in front of us) opens its keep-alive connections in a burst,
 and whichever worker woke first took most of them and kept them: with 50 connections we measured splits of 48/2,
-40/10 and 36/14 between two workers (benchmarks/bench_cds_hooks.py, docs/ehr-integration.md). A call waits for
-the calls queued before it on its own worker, so the connections of the crowded worker waited two to three times
-as long while the other worker sat idle. With SO_REUSEPORT the kernel gives each worker its own accept queue and
-spreads new connections over them by a hash of the addresses, whatever the workers are doing.
+40/10 and 36/14 between two workers (docs/ehr-integration.md). A call waits for the calls queued before it on its
+own worker, so the crowded worker's calls waited two to three times as long while the other worker sat idle.
+SO_REUSEPORT (a socket per worker, the kernel choosing by a hash of the addresses) was tried next: it spreads
+connections at random, and splits of 15/35, 18/32 and 19/31 still came up in three benchmark runs of 50.
 
-The supervisor (this process) never listens itself. It checks that the port is free, starts the workers
-(``spawn``: nothing of its state is shared), starts a worker again if one dies, and stops them all on SIGINT or
-SIGTERM. Where SO_REUSEPORT does not exist (not Linux or BSD) uvicorn's own workers are used, as before.
+So, as Node.js's cluster module does by default on Linux, the supervisor accepts each connection itself and hands
+it to the next worker in turn over a Unix socket (SCM_RIGHTS); the worker serves it exactly as if it had accepted it
+(uvicorn's own protocol, ``loop.connect_accepted_socket``). 50 connections become 25 and 25. The supervisor's cost
+is one accept and one sendmsg per connection, not per call (keep-alive). It also starts a worker again when one
+dies and stops them all on SIGINT or SIGTERM. Without SCM_RIGHTS (Windows) uvicorn's workers are used, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import selectors
 import signal
 import socket
 import time
@@ -28,23 +31,28 @@ BACKLOG = 2048  # uvicorn's default
 LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
 
 
-def reuse_port_available() -> bool:
-    return hasattr(socket, "SO_REUSEPORT")
+def handing_available() -> bool:
+    return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
+def listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(BACKLOG)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
     sock.setblocking(False)
     return sock
 
 
-def _worker(settings_json: str, host: str, port: int, options: dict) -> None:
-    """One worker process: its own socket in the port's SO_REUSEPORT group, its own service object."""
+def _worker(settings_json: str, channel: socket.socket, options: dict) -> None:
+    """One worker process: its own service object, serving the connections the supervisor hands it."""
+    import asyncio
+
     import uvicorn
 
     from rarebone.cdshooks.service import serve_app
@@ -53,65 +61,152 @@ def _worker(settings_json: str, host: str, port: int, options: dict) -> None:
     # the per-call log line (route, status, duration, cards) as in one-process mode; a spawned process starts
     # without the parent's logging configuration
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    sock = _listening_socket(host, port)
     app = serve_app(CdsSettings.model_validate_json(settings_json))
-    uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+
+    class HandedConnectionsServer(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=[])  # no listening socket of its own
+            if self.should_exit:
+                return
+            loop = asyncio.get_running_loop()
+            config = self.config
+
+            def protocol():  # as uvicorn.Server.startup builds it for the connections it accepts itself
+                return config.http_protocol_class(config=config, server_state=self.server_state,
+                                                  app_state=self.lifespan.state, _loop=loop)
+
+            def receive() -> None:
+                try:
+                    _, fds, _, _ = socket.recv_fds(channel, 64, 64)
+                except BlockingIOError:
+                    return
+                except OSError:
+                    fds = []
+                if not fds:  # the supervisor is gone: finish the calls in flight and stop
+                    loop.remove_reader(channel.fileno())
+                    self.should_exit = True
+                    return
+                for fd in fds:
+                    connection = socket.socket(fileno=fd)
+                    connection.setblocking(False)
+                    loop.create_task(loop.connect_accepted_socket(protocol, connection))
+
+            channel.setblocking(False)
+            loop.add_reader(channel.fileno(), receive)
+            channel.send(b"r")  # ready: the supervisor deals connections only to workers that said so
+
+    HandedConnectionsServer(uvicorn.Config(app, **options)).run()
 
 
-def check_port_free(host: str, port: int) -> None:
-    """Raise OSError (address in use, or not ours to bind) before any worker starts. The probe does not set
-    SO_REUSEPORT, so it also fails when another process holds the port in a group of its own."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-
-
-def serve_workers(settings, host: str, port: int, workers: int, **options) -> int:
-    """Run ``workers`` worker processes until SIGINT or SIGTERM; returns the exit status."""
-    check_port_free(host, port)
+def serve_workers(settings, listener: socket.socket, workers: int, **options) -> int:
+    """Deal the connections of ``listener`` (listening, non-blocking) to ``workers`` worker processes until SIGINT
+    or SIGTERM; returns the exit status."""
+    host, port = listener.getsockname()[:2]
     context = multiprocessing.get_context("spawn")
     settings_json = settings.model_dump_json()
     stopping = False
 
-    def start() -> multiprocessing.Process:
-        process = context.Process(target=_worker, args=(settings_json, host, port, options), daemon=False)
+    def start() -> tuple[multiprocessing.Process, socket.socket]:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        process = context.Process(target=_worker, args=(settings_json, theirs, options), daemon=False)
         process.start()
-        return process
+        theirs.close()
+        ours.setblocking(False)
+        return process, ours
 
     def stop(signum, _frame) -> None:
         nonlocal stopping
         stopping = True
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    processes = [start() for _ in range(workers)]
-    log.info("supervisor %d: %d workers on %s:%d, each with its own accept queue (SO_REUSEPORT)", os.getpid(),
-             workers, host, port)
+    pool = [start() for _ in range(workers)]
+    log.info("supervisor %d: %d workers on %s:%d, connections dealt in turn", os.getpid(), workers, host, port)
+    selector = selectors.DefaultSelector()
+    ready: set[int] = set()  # indexes into pool of the workers that said they are ready
+    listening = False
+    turn = 0
     restarts: list[float] = []
+
+    def watch(i: int) -> None:
+        selector.register(pool[i][1], selectors.EVENT_READ, i)
+
+    for i in range(len(pool)):
+        watch(i)
     try:
         while not stopping:
-            time.sleep(0.25)
-            for i, process in enumerate(processes):
+            # accept only while some worker can take the connection; until then it waits in the kernel's backlog
+            if ready and not listening:
+                selector.register(listener, selectors.EVENT_READ, None)
+                listening = True
+            elif not ready and listening:
+                selector.unregister(listener)
+                listening = False
+            for key, _ in selector.select(timeout=0.25):
+                if key.data is not None:  # a worker's channel: "ready", or closed because the worker is gone
+                    i = key.data
+                    try:
+                        said = pool[i][1].recv(64)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        said = b""
+                    if said:
+                        ready.add(i)
+                    else:
+                        ready.discard(i)
+                        selector.unregister(pool[i][1])
+                    continue
+                while not stopping and ready:
+                    try:
+                        connection, _ = listener.accept()
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    except OSError as exc:  # e.g. out of file descriptors: the EHR retries, the log says why
+                        log.error("accept failed: %s", exc.strerror or exc)
+                        break
+                    with connection:  # our copy is closed when handed; the worker holds its own
+                        if connection.family in (socket.AF_INET, socket.AF_INET6):
+                            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                        for _ in range(len(pool)):  # the next ready worker in turn that takes it
+                            i, turn = turn, (turn + 1) % len(pool)
+                            if i not in ready:
+                                continue
+                            try:
+                                socket.send_fds(pool[i][1], [b"c"], [connection.fileno()])
+                                break
+                            except OSError:  # gone, or its channel full: the next one
+                                continue
+            for i, (process, channel) in enumerate(pool):
                 if stopping or process.is_alive():
                     continue
+                ready.discard(i)
+                if channel.fileno() != -1:
+                    try:
+                        selector.unregister(channel)
+                    except KeyError:
+                        pass
+                    channel.close()
                 now = time.monotonic()
                 restarts = [t for t in restarts if now - t < 60] + [now]
                 if len(restarts) > 5 * workers:  # a worker that cannot start would otherwise be restarted forever
                     log.error("workers keep exiting (last exit status %s); stopping", process.exitcode)
-                    stopping = True
                     return 1
                 log.warning("worker %d exited (status %s); starting another", process.pid, process.exitcode)
-                processes[i] = start()
+                pool[i] = start()
+                watch(i)
         return 0
     finally:
-        for process in processes:
+        selector.close()
+        listener.close()
+        for process, channel in pool:
             if process.is_alive():
                 process.terminate()  # SIGTERM: uvicorn finishes the calls in flight, then exits
         deadline = time.monotonic() + 15
-        for process in processes:
+        for process, channel in pool:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
                 process.join()
+            channel.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
