@@ -37,6 +37,7 @@ def _jwk(key, kid: str, alg: str) -> dict:
 
 
 JWKS = {"keys": [_jwk(EC384, "es384", "ES384"), _jwk(EC256, "es256", "ES256"), _jwk(RSA, "rs256", "RS256"),
+                 _jwk(RSA, "rs384", "RS384"),
                  _jwk(RSA, "ps256", "PS256"), _jwk(ED, "ed", "EdDSA"), _jwk(EC256, "curve-mismatch", "ES384")]}
 
 
@@ -119,7 +120,16 @@ CASES = {
     "iat as bool": lambda: _token(_claims(iat=True)),
     "iat as float": lambda: _token(_claims(iat=_now() + 0.5)),
     "nbf in the future": lambda: _token(_claims(nbf=_now() + SKEW + 60)),
+    "nbf in the future within the skew": lambda: _token(_claims(nbf=_now() + SKEW - 5)),
     "nbf past": lambda: _token(_claims(nbf=_now() - 60)),
+    "nbf as float": lambda: _token(_claims(nbf=_now() - 60.5)),
+    "nbf as text": lambda: _token(_claims(nbf="yesterday")),
+    "nbf as bool": lambda: _token(_claims(nbf=True)),
+    "good RS384": lambda: _token(key=RSA, alg="RS384", kid="rs384"),
+    # Epic's CDS Hooks token (its CDS Hooks tutorial, "Trusting CDS Clients"): RS384, jku, typ JWT, nbf 5 min before
+    # iat, sub the CDS client id
+    "good Epic-shaped RS384": lambda: _token(_claims(nbf=_now() - 300, sub="epic-cds-client"), key=RSA, alg="RS384",
+                                             kid="rs384", jku=EHR + "/jwks.json"),
     "missing jti": lambda: _token(_claims(jti=None)),
     "missing exp": lambda: _token(_claims(exp=None)),
     "missing iat": lambda: _token(_claims(iat=None)),
@@ -160,11 +170,14 @@ CASES = {
 def test_plain_path_answers_as_pyjwt(case):
     outcome = _both(CASES[case]())
     if case.startswith("good") or case in ("aud as a list", "expired within the skew",
-                                           "iat in the future within the skew", "sub text", "jku ours"):
+                                           "iat in the future within the skew", "sub text", "jku ours", "nbf past",
+                                           "nbf in the future within the skew"):
         assert outcome[0] == "ok", outcome  # the comparison is not between two refusals only
     if case in ("signed by another key", "signature altered", "expired beyond the skew", "issuer not allowed",
                 "aud other", "missing jti", "HS256", "unknown kid", "iat in the future beyond the skew"):
         assert outcome[0] == "401", outcome
+    if case == "nbf in the future":
+        assert outcome == ("401", "JWT nbf is in the future (not yet valid)")
 
 
 def test_plain_path_is_taken_for_the_usual_token():
@@ -179,7 +192,8 @@ def test_plain_path_is_taken_for_the_usual_token():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(auth, "_plain_verify", spy)
         assert _outcome(_verifier(), _token())[0] == "ok"
-    assert calls and calls[0] is not None
+        assert _outcome(_verifier(), CASES["good Epic-shaped RS384"]())[0] == "ok"
+    assert len(calls) == 2 and None not in calls
 
 
 def test_tenant_and_replay_are_checked_on_the_plain_path():

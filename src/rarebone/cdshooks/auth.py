@@ -120,7 +120,9 @@ class Verifier:
             raise AuthError("JWT has expired") from None
         except jwt.InvalidAudienceError:
             raise AuthError(f"JWT aud is not this endpoint ({audience})") from None
-        except jwt.ImmatureSignatureError:
+        except jwt.ImmatureSignatureError as exc:
+            if "(nbf)" in str(exc):
+                raise AuthError("JWT nbf is in the future (not yet valid)") from None
             raise AuthError("JWT iat is in the future") from None
         except jwt.MissingRequiredClaimError as exc:
             raise AuthError(f"JWT lacks the required claim {exc.claim}") from None
@@ -152,8 +154,8 @@ class Verifier:
 # Why: every call carries a fresh token (new jti), so nothing about it can be cached, and PyJWT parsed it twice
 # (unverified for the issuer, then verified) with a per-character base64 check each time: ~0.1 ms of ~0.6 ms of
 # verification, the rest being the signature itself (docs/ehr-integration.md, Branch cds-cpu). A token written the
-# plain way (three unpadded base64url segments, JSON objects, no crit/b64/nbf, integer exp and iat, string iss, aud,
-# jti, sub) is read once here; its signature is checked with PyJWT's own algorithm object for the key (the same
+# plain way (three unpadded base64url segments, JSON objects, no crit/b64, integer exp, iat and nbf, string iss,
+# aud, jti, sub) is read once here; its signature is checked with PyJWT's own algorithm object for the key (the same
 # prepare_key, curve check and verify), and its claims with checks at least as strict as PyJWT's. Whenever
 # anything is not plain, or any check fails, the token goes to PyJWT exactly as before, so a refusal is always
 # PyJWT's (and its sentence ours, unchanged). tests/cdshooks/test_jwt_plain.py compares the two on good tokens
@@ -202,12 +204,16 @@ def _plain_verify(plain, key, alg: str, audience: str, issuer: str, leeway: floa
             return None
     except Exception:  # noqa: BLE001 - any trouble with the key: PyJWT's path names it
         return None
-    if any(claims.get(c) is None for c in ("iss", "aud", "exp", "iat", "jti")) or "nbf" in claims:
+    if any(claims.get(c) is None for c in ("iss", "aud", "exp", "iat", "jti")):
         return None
     exp, iat, aud = claims["exp"], claims["iat"], claims["aud"]
     now = time.time()
     if type(exp) is not int or type(iat) is not int or exp <= now - leeway or iat > now + leeway:
         return None  # PyJWT's tests: expired when exp <= now - leeway, immature when iat > now + leeway
+    if "nbf" in claims:  # Epic sends nbf (iat - 5 min); PyJWT: not yet valid when nbf > now + leeway
+        nbf = claims["nbf"]
+        if type(nbf) is not int or nbf > now + leeway:
+            return None
     if type(claims["iss"]) is not str or claims["iss"] != issuer or type(claims["jti"]) is not str:
         return None
     if not (aud == audience if type(aud) is str else
