@@ -1,8 +1,9 @@
 """CDS Hooks patient-view latency under load: full prefetch, 50 concurrent closed-loop callers on loopback.
 
-The service runs in its own process (``python -m rarebone.cdshooks``, N workers, each with its own SO_REUSEPORT
-socket); this process plays the EHR: it serves the JWKS, signs one ES384 JWT per call (all before the clock starts) and keeps ``--concurrency``
-callers busy, each sending its next call as soon as the last is answered (closed loop), over keep-alive HTTP/1.1
+The service runs in its own process (``python -m rarebone.cdshooks``, N workers that its supervisor deals the
+connections to in turn); this process plays the EHR: it serves the JWKS, signs one JWT per call (all before the
+clock starts: ES384, and RS384 shaped as Epic's CDS Hooks token, a row each) and keeps ``--concurrency`` callers
+busy, each sending its next call as soon as the last is answered (closed loop), over keep-alive HTTP/1.1
 connections written with raw asyncio streams (request bytes built before the clock starts), so the client costs
 a fraction of a millisecond a call and does not hide the service's time behind its own.
 
@@ -137,15 +138,6 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _listening(port: int) -> int:
-    """Listening sockets on the port: one per worker once every worker is up (each has its own, SO_REUSEPORT)."""
-    try:
-        rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    except OSError:
-        return 1 << 30  # not Linux: the 401 alone says the service is up
-    return sum(1 for r in rows if int(r.split()[1].split(":")[1], 16) == port and r.split()[3] == "0A")
-
-
 def _cpu_seconds(pids: list[int]) -> float:
     total = 0
     for p in pids:
@@ -157,7 +149,7 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / CLK
 
 
-def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: str) -> list[dict]:
+def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str, tmp: str) -> list[dict]:
     import jwt
 
     port = _free_port()
@@ -175,14 +167,22 @@ def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: 
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
                     s.sendall(f"GET /cds-services HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-                    if s.recv(64).startswith(b"HTTP/1.1 401") and _listening(port) >= workers:
+                    if s.recv(64).startswith(b"HTTP/1.1 401"):
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline or service.poll() is not None:
                 raise SystemExit("the service did not start (BENCH_VERBOSE=1 shows its log)")
             time.sleep(0.2)
-        time.sleep(1 if workers > 1 else 0)
+        if workers > 1:
+            # The first answer says one worker is ready, and connections are dealt only to ready workers: wait
+            # until every worker has finished loading (its CPU stops moving) before any connection is opened.
+            while time.monotonic() < deadline:
+                procs = _tree(service.pid)
+                before = {p: _cpu_seconds([p]) for p in procs}
+                time.sleep(0.5)
+                if len(procs) > workers and all(_cpu_seconds([p]) - before[p] < 0.05 for p in procs):
+                    break
         pids = _tree(service.pid)
         if pin:
             for p in pids:
@@ -191,20 +191,24 @@ def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: 
             os.sched_setaffinity(0, {1})
         path = "/cds-services/rarebone-patient-view"
         url = base + path
-        def token() -> str:  # 5-minute tokens, as EHRs issue them
+        def token(alg: str) -> str:  # 5-minute tokens, as EHRs issue them
             now = int(time.time())
-            return jwt.encode({"iss": ehr, "aud": url, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())},
-                              key, algorithm="ES384", headers={"kid": "bench", "typ": "JWT"})
+            claims = {"iss": ehr, "aud": url, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())}
+            headers = {"kid": f"bench-{alg.lower()}", "typ": "JWT"}
+            if alg == "RS384":  # Epic's shape (its CDS Hooks tutorial): jku, nbf 5 minutes before iat, sub
+                claims.update(nbf=now - 300, sub="bench-cds-client")
+                headers["jku"] = f"{ehr}/jwks.json"
+            return jwt.encode(claims, keys[alg], algorithm=alg, headers=headers)
 
         same = _request()
-        for scenario in args.scenarios.split(","):
+        for scenario, alg in [(s, a) for s in args.scenarios.split(",") for a in args.algs.split(",")]:
             n = args.warmup + args.calls
             if scenario == "distinct":  # another chart each call: the assessment cache cannot answer
                 bodies = [dict(_request(f"bench-{uuid.uuid4().hex[:16]}"), hookInstance=str(uuid.uuid4()))
                           for _ in range(n)]
             else:
                 bodies = [dict(same, hookInstance=str(uuid.uuid4())) for _ in range(n)]
-            raws = [_raw(path, port, token(), b) for b in bodies]  # signed and serialised before the clock
+            raws = [_raw(path, port, token(alg), b) for b in bodies]  # signed and serialised before the clock
             asyncio.run(_closed_loop(port, raws[:args.warmup], args.concurrency))
             load = os.getloadavg()[0]
             cpu0 = _cpu_seconds(pids)
@@ -213,7 +217,7 @@ def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: 
             client = time.process_time() - client0
             cpu = _cpu_seconds(pids) - cpu0
             q = statistics.quantiles(latencies, n=100, method="inclusive")
-            rows.append({"layer": layer, "workers": workers, "scenario": scenario, "pinned": pin,
+            rows.append({"layer": layer, "workers": workers, "scenario": scenario, "alg": alg, "pinned": pin,
                          "p50": q[49], "p95": q[94], "p99": q[98], "max": max(latencies),
                          "throughput": args.calls / wall, "service_cpu_ms": cpu * 1000 / args.calls,
                          "client_cpu_ms": client * 1000 / args.calls, "load_before": load,
@@ -232,6 +236,7 @@ def _run_service(args, layer: str, workers: int, pin: bool, key, ehr: str, tmp: 
 
 def _line(r: dict) -> str:
     return (f"| {r['layer']:7s} | {r['workers']} | {'pinned' if r['pinned'] else 'free':6s} | {r['scenario']:8s} | "
+            f"{r['alg']} | "
             f"{r['p50']:7.1f} | {r['p95']:7.1f} | {r['p99']:7.1f} | {r['max']:7.1f} | {r['throughput']:5.0f} | "
             f"{r['service_cpu_ms']:5.2f} | {r['client_cpu_ms']:5.2f} | {r['load_before']:.2f}-{r['load_after']:.2f} |")
 
@@ -244,31 +249,38 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker process counts to run, e.g. 1,2")
     parser.add_argument("--layers", default="lean,fastapi", help="HTTP layers: lean (default) and/or fastapi (old)")
     parser.add_argument("--scenarios", default="distinct,repeated")
+    parser.add_argument("--algs", default="ES384,RS384",
+                        help="JWT algorithms, a row each: ES384 and/or RS384 (RSA-2048, Epic-shaped token)")
     parser.add_argument("--pin", action="store_true", help="one worker: service on CPU 0, client on CPU 1")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     args = parser.parse_args()
 
     import jwt
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-    key = ec.generate_private_key(ec.SECP384R1())
-    jwks = {"keys": [{**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key())), "kid": "bench", "alg": "ES384"}]}
+    keys = {"ES384": ec.generate_private_key(ec.SECP384R1()),
+            "RS384": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
+    jwks = {"keys": [{**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(keys["ES384"].public_key())),
+                      "kid": "bench-es384", "alg": "ES384"},
+                     {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(keys["RS384"].public_key())),
+                      "kid": "bench-rs384", "alg": "RS384"}]}
     ehr = _jwks_server(jwks)
     print(f"patient-view, full prefetch (TCIRG1 infant, 5 keys), {args.calls} calls per row after {args.warmup} "
           f"warm-up, {args.concurrency} concurrent closed-loop callers, {os.cpu_count()} CPUs, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; target p99 <= 100 ms")
-    print("| layer | workers | cpus | charts | p50 ms | p95 ms | p99 ms | max ms | calls/s | service CPU ms/call "
+    print("| layer | workers | cpus | charts | JWT | p50 ms | p95 ms | p99 ms | max ms | calls/s | service CPU ms/call "
           "| client CPU ms/call | load avg (1 min) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for workers in [int(w) for w in args.workers.split(",")]:
             for layer in args.layers.split(","):
                 pin = args.pin and workers == 1 and (os.cpu_count() or 1) >= 2
-                rows += _run_service(args, layer, workers, pin, key, ehr, tmp)
+                rows += _run_service(args, layer, workers, pin, keys, ehr, tmp)
     for workers in sorted({r["workers"] for r in rows}):
         for scenario in args.scenarios.split(","):
-            pick = {r["layer"]: r for r in rows if r["workers"] == workers and r["scenario"] == scenario}
+            pick = {r["layer"]: r for r in rows if r["workers"] == workers and r["scenario"] == scenario
+                    and r["alg"] == args.algs.split(",")[0]}
             if "lean" in pick and "fastapi" in pick:
                 old, new = pick["fastapi"], pick["lean"]
                 print(f"{workers} worker(s), {scenario}: fastapi/lean p99 {old['p99'] / new['p99']:.1f}x, "
