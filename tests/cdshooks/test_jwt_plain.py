@@ -229,3 +229,35 @@ def test_nonces_are_forgotten_when_their_token_expires_and_not_before(monkeypatc
     clock[0] += 10_000
     verifier._once(EHR, "much later", clock[0] + 300)
     assert list(verifier._seen) == [(EHR, "much later")]
+
+
+def test_worker_processes_share_their_nonces(tmp_path, monkeypatch):
+    """Two verifiers on one nonce file (two worker processes): a jti used by one is refused by the other while its
+    token lives, forgotten once it has expired (plus the skew), and purged from the file in passing."""
+    path = str(tmp_path / "nonces.sqlite")
+    first, second = _verifier(), _verifier()
+    for v in (first, second):
+        v.settings = v.settings.model_copy(update={"nonce_db": path})
+        v._shared = auth.SharedNonces(path)
+    skew = first.settings.clock_skew_seconds
+    clock = [2_000_000.0]
+    monkeypatch.setattr(auth.time, "time", lambda: clock[0])
+    first._once(EHR, "a", clock[0] + 300)
+    with pytest.raises(auth.AuthError, match="replay"):
+        second._once(EHR, "a", clock[0] + 300)
+    with pytest.raises(auth.AuthError, match="replay"):
+        first._once(EHR, "a", clock[0] + 300)
+    second._once("http://other-ehr", "a", clock[0] + 300)  # another issuer's nonce space
+    assert not first._seen and not second._seen  # nothing kept in memory when the file is shared
+    clock[0] += 300 + skew  # "a" expired (exp + skew <= now): a new token may carry it again, once
+    second._once(EHR, "a", clock[0] + 300)
+    with pytest.raises(auth.AuthError, match="replay"):
+        first._once(EHR, "a", clock[0] + 300)
+    clock[0] += 10_000
+    for i in range(auth.SharedNonces.PURGE_EVERY):
+        first._once(EHR, f"n{i}", clock[0] + 300)
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        left = {row[0] for row in db.execute("SELECT jti FROM nonce WHERE iss = ?", (EHR,))}
+    assert "a" not in left and len(left) == auth.SharedNonces.PURGE_EVERY

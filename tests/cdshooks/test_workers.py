@@ -1,6 +1,6 @@
 """``python -m rarebone.cdshooks --workers 2``: the supervisor alone listens and deals the connections to the workers
-in turn (40 connections: 20 and 20), the workers answer signed calls on them, a dead worker is replaced, and all
-stop on SIGTERM. A real supervisor process, real workers, real sockets, counted from /proc."""
+in turn (40 connections: 20 and 20), the workers answer signed calls on them and refuse a token the other worker
+has seen (shared jti store), a dead worker is replaced, and all stop on SIGTERM (its private directory removed). A real supervisor process, real workers, real sockets, counted from /proc."""
 
 from __future__ import annotations
 
@@ -116,14 +116,29 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
         finally:
             for client in clients:
                 client.close()
+        # one token on two new connections, which are dealt to the two workers in turn: the second is a replay
+        token = ehr.sign(base + "/cds-services")
+        answers = []
+        for _ in range(2):
+            with httpx.Client(timeout=60) as client:
+                answers.append(client.get(base + "/cds-services", headers={"Authorization": f"Bearer {token}"}))
+        assert answers[0].status_code == 200
+        assert answers[1].status_code == 401 and "replay" in answers[1].json()["error"]
         # a worker that dies is replaced; calls keep being answered
         os.kill(workers[0], signal.SIGKILL)
         replaced = _wait(lambda: (lambda w: w if len(w) == 2 and workers[0] not in w else None)(
             _workers(supervisor.pid)), 60, "a replacement worker")
         assert workers[1] in replaced
         assert [discovery() for _ in range(4)] == [200] * 4
+        # the shared nonce file, as the worker that answered first has it open: in an owner-only directory
+        files = {Path(os.readlink(f"/proc/{workers[1]}/fd/{fd}")) for fd in os.listdir(f"/proc/{workers[1]}/fd")
+                 if os.readlink(f"/proc/{workers[1]}/fd/{fd}").endswith("/nonces.sqlite")}
+        assert len(files) == 1
+        private = next(iter(files)).parent
+        assert private.name.startswith("rarebone-cds-") and private.stat().st_mode & 0o777 == 0o700
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
+        assert not private.exists()
         assert not [1 for state, _ in _tcp(port) if state == LISTEN]
         assert not any(Path(f"/proc/{w}").exists() and b"spawn_main" in Path(f"/proc/{w}/cmdline").read_bytes()
                        for w in replaced)

@@ -40,6 +40,7 @@ class Verifier:
         self._seen: dict[tuple[str, str], float] = {}  # (iss, jti) -> exp
         self._expiry: list[tuple[float, tuple[str, str]]] = []  # heap of (exp, (iss, jti)): forgets in exp order
         self._lock = threading.Lock()
+        self._shared = SharedNonces(settings.nonce_db) if settings.nonce_db else None
 
     # -- JWKS ------------------------------------------------------------------------------------------------
     def _fetch(self, url: str) -> _KeySet:
@@ -139,6 +140,11 @@ class Verifier:
         # 15,000 of them), and rebuilding the whole table on every call once it passed a size cost 2.6 ms a call (15,000 entries).
         now = time.time()
         skew = self.settings.clock_skew_seconds
+        if self._shared is not None:
+            with self._lock:
+                if not self._shared.first_use(iss, jti, exp, now, skew):
+                    raise AuthError("JWT jti already used (replay)")
+            return
         with self._lock:
             expiry = self._expiry
             while expiry and expiry[0][0] + skew <= now:
@@ -148,6 +154,43 @@ class Verifier:
                 raise AuthError("JWT jti already used (replay)")
             self._seen[(iss, jti)] = exp
             heapq.heappush(expiry, (exp, (iss, jti)))
+
+
+class SharedNonces:
+    """The jti store of several worker processes: one SQLite file (WAL; no fsync: it lives only as long as the
+    supervisor, in its private directory). The primary key makes "first use" one atomic INSERT across processes."""
+
+    PURGE_EVERY = 256  # calls between deletions of expired nonces (an index on exp keeps each one short)
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE IF NOT EXISTS nonce (iss TEXT NOT NULL, jti TEXT NOT NULL, exp REAL NOT NULL,"
+                         " PRIMARY KEY (iss, jti)) WITHOUT ROWID")
+        self._db.execute("CREATE INDEX IF NOT EXISTS nonce_exp ON nonce (exp)")
+        self._integrity = sqlite3.IntegrityError
+        self._calls = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    def first_use(self, iss: str, jti: str, exp: float, now: float, skew: float) -> bool:
+        """Record the nonce; False when a live token already used it. A nonce whose token has expired (exp + skew
+        passed) is forgotten, as in one process."""
+        self._calls += 1
+        if self._calls % self.PURGE_EVERY == 0:
+            self._db.execute("DELETE FROM nonce WHERE exp + ? <= ?", (skew, now))
+        try:
+            self._db.execute("INSERT INTO nonce (iss, jti, exp) VALUES (?, ?, ?)", (iss, jti, exp))
+            return True
+        except self._integrity:
+            # taken, unless by a token that has expired since (not purged yet): then this use is the first
+            changed = self._db.execute("UPDATE nonce SET exp = ? WHERE iss = ? AND jti = ? AND exp + ? <= ?",
+                                       (exp, iss, jti, skew, now)).rowcount
+            return changed == 1
 
 
 # -- the plain token, without PyJWT's general machinery ----------------------------------------------------------

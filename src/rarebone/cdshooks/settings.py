@@ -63,6 +63,10 @@ class CdsSettings(BaseModel):
     # "lean": hook calls on a bare ASGI route, run on the event loop unless they must wait on the network (asgi.py);
     # "fastapi": the FastAPI router, every call in a worker thread (the previous layer, kept for comparison).
     http_layer: Literal["lean", "fastapi"] = "lean"
+    # A SQLite file that every worker process records each JWT's jti in, so a token replayed on a connection that
+    # another worker serves is refused too. Set by the supervisor of ``--workers N`` (a private directory of its
+    # own); None: the process keeps the nonces in memory (one process).
+    nonce_db: str | None = None
 
     @field_validator("base_url", "workbench_url")
     @classmethod

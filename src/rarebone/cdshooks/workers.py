@@ -12,7 +12,9 @@ So, as Node.js's cluster module does by default on Linux, the supervisor accepts
 it to the next worker in turn over a Unix socket (SCM_RIGHTS); the worker serves it exactly as if it had accepted it
 (uvicorn's own protocol, ``loop.connect_accepted_socket``). 50 connections become 25 and 25. The supervisor's cost
 is one accept and one sendmsg per connection, not per call (keep-alive). It also starts a worker again when one
-dies and stops them all on SIGINT or SIGTERM. Without SCM_RIGHTS (Windows) uvicorn's workers are used, as before.
+dies and stops them all on SIGINT or SIGTERM. The workers record each JWT's jti in one SQLite file in the
+supervisor's private directory (auth.SharedNonces), so a token replayed on a connection another worker serves is
+refused as it would be by one process. Without SCM_RIGHTS (Windows) uvicorn's workers are used, as before.
 """
 
 from __future__ import annotations
@@ -101,9 +103,18 @@ def _worker(settings_json: str, channel: socket.socket, options: dict) -> None:
 def serve_workers(settings, listener: socket.socket, workers: int, **options) -> int:
     """Deal the connections of ``listener`` (listening, non-blocking) to ``workers`` worker processes until SIGINT
     or SIGTERM; returns the exit status."""
+    import shutil
+    import tempfile
+
     host, port = listener.getsockname()[:2]
     context = multiprocessing.get_context("spawn")
-    settings_json = settings.model_dump_json()
+    # every worker records the JWTs' jti in one file, so a token replayed to another worker is refused too
+    private = tempfile.mkdtemp(prefix="rarebone-cds-")  # owner-only (0700)
+    nonce_db = os.path.join(private, "nonces.sqlite")
+    from rarebone.cdshooks.auth import SharedNonces
+
+    SharedNonces(nonce_db).close()  # the file and its table made once here, not by workers racing at start
+    settings_json = settings.model_copy(update={"nonce_db": nonce_db}).model_dump_json()
     stopping = False
 
     def start() -> tuple[multiprocessing.Process, socket.socket]:
@@ -210,3 +221,4 @@ def serve_workers(settings, listener: socket.socket, workers: int, **options) ->
             channel.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
+        shutil.rmtree(private, ignore_errors=True)
