@@ -85,3 +85,17 @@ def test_cds_only_without_a_trusted_issuer_is_refused(tmp_path):
                           timeout=60)
     assert done.returncode == 2
     assert "issuer" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cds_only_workers_on_a_port_in_use_is_one_line_and_status_2(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "rarebone", "serve", "--cds-only", "--workers", "2", "--port",
+                               str(port), "--db", f"sqlite:///{tmp_path / 'r.sqlite'}"], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **ISSUERS}, capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"rarebone: error: cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr.splitlines()
+    assert "Traceback" not in done.stderr
