@@ -89,8 +89,13 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, RAREBONE_CDS_BASE_URL=base, RAREBONE_CDS_ISSUERS=f"{ehr.url}={ehr.url}/jwks.json",
                RAREBONE_CDS_REGISTRY_DB=f"sqlite:///{tmp_path}/r.sqlite", PYTHONPATH=str(ROOT / "src"))
+    log = tmp_path / "log"
     supervisor = subprocess.Popen([sys.executable, "-m", "rarebone.cdshooks", "--port", str(port), "--workers", "2"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "log").open("w"))
+                                  env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+
+    def ready(pids) -> bool:  # the supervisor logs each worker that told it it is ready (only those get connections)
+        text = log.read_text()
+        return all(f"worker {pid} ready" in text for pid in pids)
 
     def discovery(client=None) -> int:
         if client is None:  # a connection of its own, closed after the call
@@ -101,7 +106,8 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
 
     try:
         workers = _wait(lambda: (lambda w: w if len(w) == 2 else None)(_workers(supervisor.pid)), 60, "two workers")
-        _wait(lambda: discovery() == 200, 120, "an answer")
+        _wait(lambda: ready(workers), 120, "both workers ready")
+        assert discovery() == 200
         # the supervisor holds the only listening socket; the workers listen on nothing
         listening = {inode for state, inode in _tcp(port) if state == LISTEN}
         assert len(listening) == 1 and listening <= _sockets(supervisor.pid)
@@ -129,6 +135,8 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
         replaced = _wait(lambda: (lambda w: w if len(w) == 2 and workers[0] not in w else None)(
             _workers(supervisor.pid)), 60, "a replacement worker")
         assert workers[1] in replaced
+        assert [discovery() for _ in range(4)] == [200] * 4  # dealt to the ready worker while the new one loads
+        _wait(lambda: ready(replaced), 120, "the replacement ready")
         assert [discovery() for _ in range(4)] == [200] * 4
         # the shared nonce file, as the worker that answered first has it open: in an owner-only directory
         files = {Path(os.readlink(f"/proc/{workers[1]}/fd/{fd}")) for fd in os.listdir(f"/proc/{workers[1]}/fd")

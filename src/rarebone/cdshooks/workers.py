@@ -162,6 +162,8 @@ def serve_workers(settings, listener: socket.socket, workers: int, **options) ->
                     except OSError:
                         said = b""
                     if said:
+                        if i not in ready:
+                            log.info("worker %d ready", pool[i][0].pid)
                         ready.add(i)
                     else:
                         ready.discard(i)
