@@ -159,7 +159,7 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
                PYTHONPATH=str(ROOT / "src"))
     service = subprocess.Popen([sys.executable, "-m", "rarebone.cdshooks", "--port", str(port),
                                 "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL)
+                               stderr=(log := open(f"{tmp}/service-{layer}-{workers}.log", "w")))
     rows = []
     try:
         deadline = time.monotonic() + 90
@@ -172,17 +172,14 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
             except OSError:
                 pass
             if time.monotonic() > deadline or service.poll() is not None:
-                raise SystemExit("the service did not start (BENCH_VERBOSE=1 shows its log)")
+                raise SystemExit(f"the service did not start:\n{Path(log.name).read_text()[-2000:]}")
             time.sleep(0.2)
-        if workers > 1:
-            # The first answer says one worker is ready, and connections are dealt only to ready workers: wait
-            # until every worker has finished loading (its CPU stops moving) before any connection is opened.
-            while time.monotonic() < deadline:
-                procs = _tree(service.pid)
-                before = {p: _cpu_seconds([p]) for p in procs}
-                time.sleep(0.5)
-                if len(procs) > workers and all(_cpu_seconds([p]) - before[p] < 0.05 for p in procs):
-                    break
+        # The first answer says one worker is ready, and connections are dealt only to ready workers: wait until
+        # the supervisor has logged every worker ready before any measured connection is opened.
+        while workers > 1 and Path(log.name).read_text().count(" ready\n") < workers:
+            if time.monotonic() > deadline or service.poll() is not None:
+                raise SystemExit(f"not every worker started:\n{Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.2)
         pids = _tree(service.pid)
         if pin:
             for p in pids:
@@ -191,6 +188,7 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
             os.sched_setaffinity(0, {1})
         path = "/cds-services/rarebone-patient-view"
         url = base + path
+
         def token(alg: str) -> str:  # 5-minute tokens, as EHRs issue them
             now = int(time.time())
             claims = {"iss": ehr, "aud": url, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())}
@@ -231,6 +229,7 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
             service.wait(timeout=15)
         except subprocess.TimeoutExpired:
             service.kill()
+        log.close()
     return rows
 
 

@@ -1,6 +1,7 @@
 """``python -m rarebone.cdshooks --workers 2``: the supervisor alone listens and deals the connections to the workers
 in turn (40 connections: 20 and 20), the workers answer signed calls on them and refuse a token the other worker
-has seen (shared jti store), a dead worker is replaced, and all stop on SIGTERM (its private directory removed). A real supervisor process, real workers, real sockets, counted from /proc."""
+has seen (shared jti store), a dead worker is replaced, and all stop on SIGTERM (its private directory removed).
+A real supervisor process, real workers, real sockets, counted from /proc."""
 
 from __future__ import annotations
 

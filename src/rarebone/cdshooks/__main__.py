@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--config", help="TOML settings file (else RAREBONE_CDS_CONFIG and RAREBONE_CDS_* variables)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (about one per core), each with its own accept queue")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (about one per core); connections are dealt to them in turn")
     parser.add_argument("--insecure", action="store_true",
                         help="accept calls without a JWT (local experiments with the CDS Hooks sandbox only)")
     args = parser.parse_args(argv)

@@ -16,6 +16,7 @@ import base64
 import heapq
 import json
 import re
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ class Verifier:
     def _once(self, iss: str, jti: str, exp: float) -> None:
         # An expired nonce can no longer be replayed (the token is refused as expired first), so it is forgotten.
         # Why a heap: the tokens of the last few minutes are all alive at once (5-minute tokens at 50 calls/s are
-        # 15,000 of them), and rebuilding the whole table on every call once it passed a size cost 2.6 ms a call (15,000 entries).
+        # 15,000 of them), and rebuilding the whole table on every call once it passed a size cost 2.6 ms a call.
         now = time.time()
         skew = self.settings.clock_skew_seconds
         if self._shared is not None:
@@ -163,15 +164,12 @@ class SharedNonces:
     PURGE_EVERY = 256  # calls between deletions of expired nonces (an index on exp keeps each one short)
 
     def __init__(self, path: str) -> None:
-        import sqlite3
-
         self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS nonce (iss TEXT NOT NULL, jti TEXT NOT NULL, exp REAL NOT NULL,"
                          " PRIMARY KEY (iss, jti)) WITHOUT ROWID")
         self._db.execute("CREATE INDEX IF NOT EXISTS nonce_exp ON nonce (exp)")
-        self._integrity = sqlite3.IntegrityError
         self._calls = 0
 
     def close(self) -> None:
@@ -186,7 +184,7 @@ class SharedNonces:
         try:
             self._db.execute("INSERT INTO nonce (iss, jti, exp) VALUES (?, ?, ?)", (iss, jti, exp))
             return True
-        except self._integrity:
+        except sqlite3.IntegrityError:
             # taken, unless by a token that has expired since (not purged yet): then this use is the first
             changed = self._db.execute("UPDATE nonce SET exp = ? WHERE iss = ? AND jti = ? AND exp + ? <= ?",
                                        (exp, iss, jti, skew, now)).rowcount
