@@ -42,16 +42,19 @@ def _workers(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _sockets(pid: int) -> set[int]:
-    inodes = set()
+def _open_files(pid: int) -> list[str]:
+    """What the process's file descriptors point at (one closed while we read is skipped)."""
+    targets = []
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            targets.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
         except OSError:
             continue
-        if target.startswith("socket:["):
-            inodes.add(int(target[8:-1]))
-    return inodes
+    return targets
+
+
+def _sockets(pid: int) -> set[int]:
+    return {int(t[8:-1]) for t in _open_files(pid) if t.startswith("socket:[")}
 
 
 def _tcp(port: int) -> list[tuple[str, int]]:
@@ -140,8 +143,7 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
         _wait(lambda: ready(replaced), 120, "the replacement ready")
         assert [discovery() for _ in range(4)] == [200] * 4
         # the shared nonce file, as the worker that answered first has it open: in an owner-only directory
-        files = {Path(os.readlink(f"/proc/{workers[1]}/fd/{fd}")) for fd in os.listdir(f"/proc/{workers[1]}/fd")
-                 if os.readlink(f"/proc/{workers[1]}/fd/{fd}").endswith("/nonces.sqlite")}
+        files = {Path(t) for t in _open_files(workers[1]) if t.endswith("/nonces.sqlite")}
         assert len(files) == 1
         private = next(iter(files)).parent
         assert private.name.startswith("rarebone-cds-") and private.stat().st_mode & 0o777 == 0o700
