@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from rarebone.cdshooks.workers import handing_available
+from rarebone.cdshooks.workers import PRIVATE_PREFIX, handing_available
+from rarebone.core.files import remove_stale_private_dirs
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not handing_available() or not Path("/proc/net/tcp").exists(),
@@ -146,7 +147,7 @@ def test_connections_dealt_in_turn_to_two_workers_restarted_and_stopped(ehr, tmp
         files = {Path(t) for t in _open_files(workers[1]) if t.endswith("/nonces.sqlite")}
         assert len(files) == 1
         private = next(iter(files)).parent
-        assert private.name.startswith("rarebone-cds-") and private.stat().st_mode & 0o777 == 0o700
+        assert private.name.startswith(f"rarebone-cds-{supervisor.pid}-") and private.stat().st_mode & 0o777 == 0o700
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
         assert not private.exists()
@@ -173,3 +174,24 @@ def test_port_in_use_is_one_line_and_status_2(ehr, tmp_path):
     lines = [line for line in done.stderr.splitlines() if "rarebone: error" in line]
     assert lines == [f"rarebone: error: cannot listen on 127.0.0.1:{port}: Address already in use"]
     assert "Traceback" not in done.stderr
+
+
+def test_private_directory_left_by_a_killed_supervisor_is_removed_by_the_next(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a PID whose process has ended
+    stale = tmp_path / f"rarebone-cds-{gone.pid}-k3j_x9"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "nonces.sqlite").write_bytes(b"x")
+    running = tmp_path / f"rarebone-cds-{os.getppid()}-abc123"  # a live process: its supervisor may still run
+    running.mkdir()
+    mine = tmp_path / f"rarebone-cds-{os.getpid()}-abc123"  # this process's own: another thread may use it
+    other = [mine, tmp_path / f"rarebone-cds-{gone.pid}", tmp_path / f"rarebone-cds-x{gone.pid}-abc",
+             tmp_path / f"rarebone-pdf-{gone.pid}-abc", tmp_path / "other"]
+    for path in other:
+        path.mkdir()
+    file_not_dir = tmp_path / f"rarebone-cds-{gone.pid}-file"
+    file_not_dir.write_text("")
+    assert remove_stale_private_dirs(PRIVATE_PREFIX, str(tmp_path)) == [stale]
+    assert not stale.exists()
+    assert running.exists() and file_not_dir.exists() and all(p.exists() for p in other)
+    assert remove_stale_private_dirs(PRIVATE_PREFIX, str(tmp_path / "missing")) == []

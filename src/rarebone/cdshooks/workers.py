@@ -100,6 +100,9 @@ def _worker(settings_json: str, channel: socket.socket, options: dict) -> None:
     HandedConnectionsServer(uvicorn.Config(app, **options)).run()
 
 
+PRIVATE_PREFIX = "rarebone-cds-"
+
+
 def serve_workers(settings, listener: socket.socket, workers: int, **options) -> int:
     """Deal the connections of ``listener`` (listening, non-blocking) to ``workers`` worker processes until SIGINT
     or SIGTERM; returns the exit status."""
@@ -109,7 +112,12 @@ def serve_workers(settings, listener: socket.socket, workers: int, **options) ->
     host, port = listener.getsockname()[:2]
     context = multiprocessing.get_context("spawn")
     # every worker records the JWTs' jti in one file, so a token replayed to another worker is refused too
-    private = tempfile.mkdtemp(prefix="rarebone-cds-")  # owner-only (0700)
+    from rarebone.core.files import remove_stale_private_dirs
+
+    for path in remove_stale_private_dirs(PRIVATE_PREFIX):
+        log.info("removed %s, left by a supervisor that was killed", path)
+    # named with our PID, so that the next supervisor can tell it was left behind if we are killed
+    private = tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-")  # owner-only (0700)
     nonce_db = os.path.join(private, "nonces.sqlite")
     from rarebone.cdshooks.auth import SharedNonces
 

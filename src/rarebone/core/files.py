@@ -63,3 +63,46 @@ def decode_text(data: bytes, source: str) -> str:
 
 def read_text(path: Path | str, *, limit: int | None = None) -> str:
     return decode_text(read_bytes(path, limit=limit), str(path))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_stale_private_dirs(prefix: str, folder: str | None = None) -> list[Path]:
+    """Remove this user's temporary folders named ``<prefix><pid>-<random>`` whose process is gone.
+
+    Why: a process killed with SIGKILL cannot remove its owner-only temporary folder (a PDF render's patient HTML,
+    the CDS supervisor's nonce file), so the next one of its kind does. Folders of a live process, including this
+    one (another thread may be using its folder), are left; so is one whose PID was reused since (harmless)."""
+    import re
+    import shutil
+    import tempfile
+
+    pattern = re.compile(re.escape(prefix) + r"(\d+)-.*")
+    removed = []
+    base = Path(folder or tempfile.gettempdir())
+    uid = os.geteuid()
+    try:
+        candidates = list(base.glob(prefix + "*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        match = pattern.fullmatch(path.name)
+        try:
+            if not match or path.is_symlink() or not path.is_dir() or path.stat().st_uid != uid:
+                continue
+        except OSError:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed

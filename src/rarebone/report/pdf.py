@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from rarebone.core.files import remove_stale_private_dirs
 from rarebone.errors import InputError
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -61,34 +62,10 @@ def with_csp(html: str) -> str:
     return html[: match.end()] + CSP_META + html[match.end():]
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
 def clean_stale(folder: str | None = None) -> list[Path]:
     """Remove our temporary render folders whose process is gone (a render killed by SIGKILL leaves the
     patient's HTML behind). Folder names carry the owner's pid: rarebone-pdf-<pid>-<random>."""
-    removed = []
-    base = Path(folder or tempfile.gettempdir())
-    uid = os.geteuid()
-    for path in base.glob(TEMP_PREFIX + "*"):
-        match = re.fullmatch(re.escape(TEMP_PREFIX) + r"(\d+)-.*", path.name)
-        try:
-            if not match or not path.is_dir() or path.is_symlink() or path.stat().st_uid != uid:
-                continue
-        except OSError:
-            continue
-        if int(match.group(1)) != os.getpid() and _pid_alive(int(match.group(1))):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
+    return remove_stale_private_dirs(TEMP_PREFIX, folder)
 
 
 def html_to_pdf(html: str, timeout_s: float = 120) -> bytes:
