@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from rarebone.cdshooks.workers import PRIVATE_PREFIX, handing_available
+from rarebone.cdshooks.workers import PRIVATE_PREFIX, handing_available, take_handed_connections
 from rarebone.core.files import remove_stale_private_dirs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,3 +195,32 @@ def test_private_directory_left_by_a_killed_supervisor_is_removed_by_the_next(tm
     assert not stale.exists()
     assert running.exists() and file_not_dir.exists() and all(p.exists() for p in other)
     assert remove_stale_private_dirs(PRIVATE_PREFIX, str(tmp_path / "missing")) == []
+
+
+def test_a_worker_takes_every_waiting_connection_at_once_then_sees_the_supervisor_go():
+    supervisor_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    worker_end.setblocking(False)
+    pairs = [socket.socketpair() for _ in range(5)]
+    try:
+        assert take_handed_connections(worker_end) == []  # nothing handed yet: not the end
+        for ours, _theirs in pairs[:3]:
+            socket.send_fds(supervisor_end, [b"c"], [ours.fileno()])
+        taken = take_handed_connections(worker_end)  # one message each: all three in one call
+        assert len(taken) == 3
+        for i, connection in enumerate(taken):  # the very connections handed, in order
+            pairs[i][1].sendall(b"call %d" % i)
+            assert connection.recv(16) == b"call %d" % i and connection.getblocking() is False
+            connection.close()
+        for ours, _theirs in pairs[3:]:
+            socket.send_fds(supervisor_end, [b"c"], [ours.fileno()])
+        supervisor_end.close()
+        last = take_handed_connections(worker_end)  # handed before the supervisor went: still served
+        assert len(last) == 2
+        for connection in last:
+            connection.close()
+        assert take_handed_connections(worker_end) is None
+    finally:
+        worker_end.close()
+        for a, b in pairs:
+            a.close()
+            b.close()
