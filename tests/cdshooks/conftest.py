@@ -61,6 +61,8 @@ class TestEhr:
         self.jwks = {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "ES384"}]}
         self.records: dict[str, list[dict]] = {}
         self.requests: list[str] = []
+        self.jwks_requests = 0  # how often the JWKS was asked for
+        self.jwks_down = False  # True: the JWKS endpoint answers 503
         self.access_token = "ehr-access-token-" + uuid.uuid4().hex
         self.url = ""
 
@@ -72,6 +74,9 @@ class TestEhr:
 
         @app.get("/jwks.json")
         def jwks():
+            self.jwks_requests += 1
+            if self.jwks_down:
+                return JSONResponse({"error": "unavailable"}, status_code=503)
             return self.jwks
 
         def _authorised(request: Request) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import heapq
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -22,6 +23,11 @@ import time
 from dataclasses import dataclass
 
 from rarebone.cdshooks.settings import CdsSettings
+
+
+log = logging.getLogger("rarebone.cdshooks")
+
+JWKS_RETRY_SECONDS = 5  # between background fetches of a key set while the issuer's JWKS endpoint fails
 
 
 class AuthError(Exception):
@@ -41,6 +47,9 @@ class Verifier:
         self._seen: dict[tuple[str, str], float] = {}  # (iss, jti) -> exp
         self._expiry: list[tuple[float, tuple[str, str]]] = []  # heap of (exp, (iss, jti)): forgets in exp order
         self._lock = threading.Lock()
+        self._fetching: dict[str, threading.Lock] = {}  # iss -> held while that issuer's key set is fetched
+        self._refreshing: set[str] = set()  # issuers whose key set a background thread is fetching
+        self._retry_at: dict[str, float] = {}  # iss -> no background fetch before (after one failed)
         self._shared = SharedNonces(settings.nonce_db) if settings.nonce_db else None
 
     # -- JWKS ------------------------------------------------------------------------------------------------
@@ -59,20 +68,66 @@ class Verifier:
     def _key(self, iss: str, url: str, kid: str, io: bool = True):
         now = time.monotonic()
         cached = self._keys.get(iss)
-        stale = cached is None or now - cached.fetched >= self.settings.jwks_cache_seconds
-        # An unknown kid refreshes the set (key rotation), at most once a second per issuer, so a flood of
-        # made-up kids cannot make us hammer the EHR's JWKS endpoint.
-        if stale or (kid not in cached.keys and now - cached.fetched > 1):
-            if not io:  # on the event loop: the caller goes on in a thread (nothing recorded yet)
-                from rarebone.cdshooks.blocking import NeedsIO
+        if cached is not None:
+            age = now - cached.fetched
+            key = cached.keys.get(kid)
+            if age < self.settings.jwks_cache_seconds:
+                if key is not None:
+                    return key
+                # An unknown kid refreshes the set (key rotation), at most once a second per issuer, so a flood of
+                # made-up kids cannot make us hammer the EHR's JWKS endpoint.
+                if age <= 1:
+                    raise AuthError("no key with this kid in the issuer's JWKS")
+            elif key is not None and age < self.settings.jwks_cache_seconds + self.settings.jwks_stale_seconds:
+                # Old but not too old: this call goes on with the key at hand while one thread fetches the set
+                # (stale-while-revalidate). Before, every call in flight at that moment left the event loop and
+                # fetched the JWKS itself, seconds of latency every jwks_cache_seconds.
+                self._refresh_in_background(iss, url)
+                return key
+        if not io:  # on the event loop: the caller goes on in a thread (nothing recorded yet)
+            from rarebone.cdshooks.blocking import NeedsIO
 
-                raise NeedsIO()
-            cached = self._fetch(url)
-            self._keys[iss] = cached
+            raise NeedsIO()
+        cached = self._fetch_once(iss, url, cached)
         key = cached.keys.get(kid)
         if key is None:
             raise AuthError("no key with this kid in the issuer's JWKS")
         return key
+
+    def _fetch_once(self, iss: str, url: str, seen: _KeySet | None) -> _KeySet:
+        """Fetch the issuer's key set, one thread at a time: a thread that waited while another fetched uses what
+        that one got (calls arriving together at a cold start fetched once each before)."""
+        with self._lock:
+            fetching = self._fetching.setdefault(iss, threading.Lock())
+        with fetching:
+            current = self._keys.get(iss)
+            if current is not None and current is not seen:
+                return current
+            fetched = self._fetch(url)
+            self._keys[iss] = fetched
+            return fetched
+
+    def _refresh_in_background(self, iss: str, url: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if iss in self._refreshing or now < self._retry_at.get(iss, 0.0):
+                return
+            self._refreshing.add(iss)
+        seen = self._keys.get(iss)
+
+        def refresh() -> None:
+            try:
+                self._fetch_once(iss, url, seen)
+            except Exception as exc:  # noqa: BLE001 - a thread of its own: log and try again a little later
+                log.warning("the JWKS of issuer %s could not be fetched again (%s); its cached keys are used for at "
+                            "most %d s more", iss, exc, self.settings.jwks_stale_seconds)
+                with self._lock:
+                    self._retry_at[iss] = time.monotonic() + JWKS_RETRY_SECONDS
+            finally:
+                with self._lock:
+                    self._refreshing.discard(iss)
+
+        threading.Thread(target=refresh, name="jwks-refresh", daemon=True).start()
 
     # -- the token -------------------------------------------------------------------------------------------
     def verify(self, authorization: str | None, path: str, io: bool = True) -> dict:

@@ -50,6 +50,11 @@ class CdsSettings(BaseModel):
     algorithms: list[str] = list(ASYMMETRIC_ALGORITHMS)
     require_auth: bool = True  # False only for local experiments (python -m rarebone.cdshooks --insecure)
     jwks_cache_seconds: int = 300
+    # After jwks_cache_seconds the issuer's key set is fetched again in the background while calls go on with the
+    # keys at hand, for at most this long; past it (the JWKS endpoint unreadable all that time) a call waits for the
+    # fetch as before, and fails with it. 0: every call waits once the keys are old (the behaviour before).
+    # Why: all calls in flight at that moment used to leave the event loop and fetch at once (docs, Speed).
+    jwks_stale_seconds: int = Field(default=60, ge=0)
     clock_skew_seconds: int = 60
     fhir_timeout_seconds: float = 5.0
     fhir_max_pages: int = 10
