@@ -157,6 +157,10 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
     env = dict(os.environ, RAREBONE_CDS_BASE_URL=base, RAREBONE_CDS_ISSUERS=f"{ehr}={ehr}/jwks.json",
                RAREBONE_CDS_REGISTRY_DB=f"sqlite:///{tmp}/r.sqlite", RAREBONE_CDS_HTTP_LAYER=layer,
                PYTHONPATH=str(ROOT / "src"))
+    if args.jwks_cache_seconds is not None:
+        config = Path(tmp) / "cds.toml"
+        config.write_text(f"[cds]\njwks_cache_seconds = {args.jwks_cache_seconds}\n")
+        env["RAREBONE_CDS_CONFIG"] = str(config)
     service = subprocess.Popen([sys.executable, "-m", "rarebone.cdshooks", "--port", str(port),
                                 "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                                stderr=(log := open(f"{tmp}/service-{layer}-{workers}.log", "w")))
@@ -251,6 +255,9 @@ def main() -> None:
     parser.add_argument("--algs", default="ES384,RS384",
                         help="JWT algorithms, a row each: ES384 and/or RS384 (RSA-2048, Epic-shaped token)")
     parser.add_argument("--pin", action="store_true", help="one worker: service on CPU 0, client on CPU 1")
+    parser.add_argument("--jwks-cache-seconds", type=int,
+                        help="the service's jwks_cache_seconds (default: its own, 300 s): a few seconds makes the key "
+                             "set grow old during the run, as it does every 5 minutes in service")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     args = parser.parse_args()
 
