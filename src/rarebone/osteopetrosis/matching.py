@@ -24,7 +24,9 @@ class Match:
             elif f.onset is not None:
                 onset = f.onset.describe()
                 if f.onset.onset_term and f.onset.age_days is None and f.onset.timestamp is None:
-                    from rarebone.phenotype import ontology
+                    # from the module, not the package: importing a name from a package runs importlib's
+                    # Python-level fromlist handling on every call (~1 us, a few times per record)
+                    from rarebone.phenotype.ontology import ontology
 
                     onset = ontology().name(f.onset.onset_term)
                 text += f" (onset {onset})"
