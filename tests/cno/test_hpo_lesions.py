@@ -90,3 +90,30 @@ def test_infant_pattern_ruled_out_by_later_onset():
         {"type": {"id": "HP:0001954", "label": "Recurrent fever"}, "onset": late}]}
     r = read_phenopacket_dict(doc, "t.json")
     assert assess_patient(r.patient).suspicion["cno"].level.value == "none"
+
+
+def test_shortcut_without_lesion_or_pain_terms_equals_the_walk_on_every_record():
+    """read_hpo_lesions answers "nothing" from one set test when no present finding lies under a lesion or pain
+    term (the CDS Hooks path, docs/ehr-integration.md Speed, "Branch cds-rules3"): the same as the full walk
+    (``_read``) on every record of the repository, and the walk runs for the records that have such a term."""
+    from dataclasses import asdict
+
+    from rarebone.cno import hpo_lesions as H
+    from rarebone.knowledge import load
+    from rarebone.phenotype import ontology
+    from tests.cno.test_level_is_none import _patients
+
+    kb, onto = load(), ontology()
+    concepts = H._concepts(kb)
+    assert concepts is H._concepts(kb) and {"lesion", "pain", "not_lesion", "inflammatory"} <= set(concepts)
+    shortcut = walked = 0
+    for name, patient in _patients():
+        answer, full = H.read_hpo_lesions(patient, kb, onto), H._read(patient, kb, onto, concepts)
+        assert asdict(answer) == asdict(full), name
+        if full.lesions or full.pain_sites or any(
+                not onto.ancestors_or_self(f.hpo_id).isdisjoint(concepts["pain"]) for f in patient.features
+                if not f.excluded):
+            walked += 1
+        else:
+            shortcut += 1
+    assert shortcut > 500 and walked > 100, (shortcut, walked)

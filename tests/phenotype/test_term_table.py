@@ -28,6 +28,14 @@ def test_every_term_as_hpo3_gives_it(table):
     assert any(table.term(r).is_obsolete for r in table.obsolete)  # obsolete terms are in the table too
 
 
+def test_name_of_every_listed_term_is_hpo3s(onto):
+    """``name`` reads a listed id's name straight from the table (no term object built): hpo3's name for every
+    term, obsolete ones included."""
+    assert onto._table is not None
+    for term in hpo3():
+        assert onto.name(term.id) == term.name, term.id
+
+
 def test_version_is_hpo3s(table):
     assert table.version == hpo3().version()
 

@@ -45,21 +45,39 @@ def source_url(kb: KnowledgeBase, source_id: str) -> str | None:
     return None
 
 
+def _link(kb: KnowledgeBase, sid: str) -> str:
+    """'[id](url)', or '[id]' for a source without a link."""
+    url = source_url(kb, sid)
+    return f"[{sid}]({url})" if url else f"[{sid}]"
+
+
+def _source_line(kb: KnowledgeBase, sid: str) -> str:
+    """'- full citation <url>' for the Sources block of a card (a known source id)."""
+    url = source_url(kb, sid)
+    return f"- {kb.citation_text(sid)}" + (f" <{url}>" if url else "")
+
+
+def _texts(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, str]]:
+    """Every known source's link and Sources line, made once per knowledge base: they depend on the source entry
+    alone, and a card cites the same few sources line after line (~13 links and ~10 lines a chart, each a lookup
+    instead of formatting; docs/ehr-integration.md Speed, "Branch cds-rules3"). tests/cdshooks/test_card_texts.py:
+    equal to _link/_source_line for every source of the knowledge base."""
+    return kb.derived("cdshooks.cards.source_texts", lambda: (
+        {sid: _link(kb, sid) for sid in kb.sources}, {sid: _source_line(kb, sid) for sid in kb.sources}))
+
+
 def _cite(kb: KnowledgeBase, ids: list[str]) -> str:
-    parts = []
-    for sid in ids:
-        url = source_url(kb, sid)
-        parts.append(f"[{sid}]({url})" if url else f"[{sid}]")
-    return " " + ", ".join(parts) if parts else ""
+    if not ids:
+        return ""
+    links = _texts(kb)[0]
+    # an id the knowledge base does not know (none should be cited) is formatted as before, not kept
+    return " " + ", ".join([links.get(sid) or _link(kb, sid) for sid in ids])
 
 
 def _sources_block(kb: KnowledgeBase, ids: list[str]) -> str:
-    lines = []
-    for sid in dict.fromkeys(ids):
-        if sid in kb.sources:
-            url = source_url(kb, sid)
-            lines.append(f"- {kb.citation_text(sid)}" + (f" <{url}>" if url else ""))
-    return "**Sources**\n\n" + "\n".join(lines) if lines else ""
+    lines = _texts(kb)[1]
+    found = [lines[sid] for sid in dict.fromkeys(ids) if sid in lines]
+    return "**Sources**\n\n" + "\n".join(found) if found else ""
 
 
 def _source(kb: KnowledgeBase, label: str, topic: str, display: str, citations: list[str]) -> Source:

@@ -6,7 +6,9 @@ this is what a plain Phenopacket can say."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from rarebone.core.evidence import FactStatus
 from rarebone.knowledge import KnowledgeBase
@@ -88,12 +90,28 @@ class HpoLesions:
         return None
 
 
+def _concepts(kb: KnowledgeBase) -> Mapping[str, frozenset[str]]:
+    """Concept key -> its terms, made once per knowledge base (read-only)."""
+    return kb.derived("cno.hpo_lesion_concepts",
+                      lambda: MappingProxyType({c.key: frozenset(c.terms) for c in kb.of_kind(CnoHpoConcept)}))
+
+
 def read_hpo_lesions(patient: Patient, kb: KnowledgeBase, onto) -> HpoLesions:
-    concepts = {c.key: set(c.terms) for c in kb.of_kind(CnoHpoConcept)}
+    concepts = _concepts(kb)
+    # Most records have no present finding under a lesion or a pain term: one set test on the union of the present
+    # findings' ancestors says so, and everything below is then empty (the lesions, their sites and kinds, the pain
+    # sites). tests/cno/test_hpo_lesions.py: equal to the walk below on every record of the repository.
+    reach = onto.feature_summary(patient.features).present_ancestors
+    if reach.isdisjoint(concepts["lesion"]) and reach.isdisjoint(concepts["pain"]):
+        return HpoLesions(lesions=[], sites={}, lytic=[], sclerotic=[], single=False, pain_sites={})
+    return _read(patient, kb, onto, concepts)
+
+
+def _read(patient: Patient, kb: KnowledgeBase, onto, concepts: Mapping[str, frozenset[str]]) -> HpoLesions:
     bones = list(kb.of_kind(CnoHpoBone))
     present = [f for f in patient.features if not f.excluded]
 
-    def under(f: Feature, terms: set[str] | list[str]) -> bool:
+    def under(f: Feature, terms: frozenset[str] | list[str]) -> bool:
         return not onto.ancestors_or_self(f.hpo_id).isdisjoint(terms)
 
     def modified(f: Feature, key: str) -> bool:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from rarebone.core.evidence import ConditionSuspicion, FactStatus, Reason, Recommendation, Strength, SuspicionLevel
 from rarebone.knowledge import KnowledgeBase
-from rarebone.knowledge.kinds.osteopetrosis import Gene, RedFlag, UrgencyTrigger
+from rarebone.knowledge.kinds.osteopetrosis import RedFlag, UrgencyTrigger
 from rarebone.osteopetrosis.donors import rank_donors
-from rarebone.osteopetrosis.genetics import assess_genetics, hsct_for_genetics
+from rarebone.osteopetrosis.genetics import assess_genetics, gene_table, hsct_for_genetics
 from rarebone.osteopetrosis.matching import match_terms
 from rarebone.osteopetrosis.mimics import mimic_warnings
 from rarebone.osteopetrosis.results import (
@@ -40,6 +40,15 @@ def _rec(kb: KnowledgeBase, entry_id: str, strength: str | None = None, text: st
                           citations=list(entry.sources), certainty=entry.certainty, condition="osteopetrosis")
 
 
+def _radiological_flags(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Ids of the red flags that show the skeleton was imaged (hallmarks, flags of the radiology domain), in
+    knowledge order; made once per knowledge base."""
+    def build():
+        radiology = kb.get("OP-SUSPICION-LEVELS").radiology_domain
+        return tuple(f.id for f in kb.of_kind(RedFlag) if f.role == "hallmark" or f.domain == radiology)
+    return kb.derived("osteopetrosis.radiological_flags", build)
+
+
 def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool = True,
                          workup_ids: tuple[str, ...] | None = None) -> OsteopetrosisAssessment:
     """``rank`` False: the candidate donors are not ranked (``donors`` stays empty); nothing else depends on the
@@ -50,8 +59,7 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool =
     genetics = assess_genetics(patient, kb)
     recommendation, reasons, certainty, disagreement = hsct_for_genetics(patient, genetics, kb, onto)
     # Any radiological flag (hallmark or site-specific sclerosis) shows that the skeleton was imaged.
-    radiology = kb.get("OP-SUSPICION-LEVELS").radiology_domain
-    hallmark_status = max((matches[f.id].status for f in kb.of_kind(RedFlag) if f.role == "hallmark" or f.domain == radiology),
+    hallmark_status = max((matches[fid].status for fid in _radiological_flags(kb)),
                           key=[FactStatus.UNKNOWN, FactStatus.EXCLUDED, FactStatus.PRESENT].index)
     genes = {f.gene for f in genetics.findings if f.known}
     relevant = suspicion.level in _RAISED or genetics.status is GeneticStatus.CONFIRMED
@@ -110,7 +118,7 @@ def assess_osteopetrosis(patient: Patient, kb: KnowledgeBase, onto, rank: bool =
         recs.append(_rec(kb, "OP-REC-NEURO-WORKUP"))
     if relevant and recommendation is not HsctRecommendation.NOT_INDICATED and not patient.donors:
         recs.append(_rec(kb, "OP-REC-HLA-TYPING"))
-    table = {g.gene: g for g in kb.of_kind(Gene)}
+    table = gene_table(kb)
     for gene in sorted(genes):
         for risk in table[gene].risk_flags:
             if recommendation is not HsctRecommendation.NOT_INDICATED:

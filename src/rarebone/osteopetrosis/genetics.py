@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from rarebone.core.evidence import FactStatus, Reason
 from rarebone.knowledge import KnowledgeBase
@@ -28,8 +30,9 @@ def _zygosity(variants: list[Variant]) -> str:
     return "unknown"
 
 
-def gene_table(kb: KnowledgeBase) -> dict[str, Gene]:
-    return {g.gene: g for g in kb.of_kind(Gene)}
+def gene_table(kb: KnowledgeBase) -> Mapping[str, Gene]:
+    """Gene symbol -> entry, made once per knowledge base (three rules of every assessment read it); read-only."""
+    return kb.derived("osteopetrosis.gene_table", lambda: MappingProxyType({g.gene: g for g in kb.of_kind(Gene)}))
 
 
 def assess_genetics(patient: Patient, kb: KnowledgeBase) -> Genetics:

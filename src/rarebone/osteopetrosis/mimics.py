@@ -6,7 +6,7 @@ from __future__ import annotations
 from rarebone.core.evidence import Evidence, FactStatus
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.osteopetrosis import LookAlike, Mimic
-from rarebone.osteopetrosis.matching import Match, match_terms
+from rarebone.osteopetrosis.matching import UNKNOWN, Match, match_terms
 from rarebone.osteopetrosis.results import MimicWarning
 from rarebone.patient import Patient
 
@@ -56,7 +56,7 @@ def mimic_warnings(patient: Patient, kb: KnowledgeBase, onto) -> list[MimicWarni
         # Only a skeletal survey showing a generalised hallmark, or a marrow examination, settles the question;
         # a site-specific or 'increased density' term does not (issue 10, item 12).
         settled = match_terms(patient, mimic.radiology_terms, onto)
-        marrow = match_terms(patient, mimic.marrow_terms, onto) if mimic.marrow_terms else Match(FactStatus.UNKNOWN)
+        marrow = match_terms(patient, mimic.marrow_terms, onto) if mimic.marrow_terms else UNKNOWN
         if cytopenia.status is FactStatus.PRESENT and (trigger.status is FactStatus.PRESENT or measured) \
                 and settled.status is FactStatus.UNKNOWN and marrow.status is FactStatus.UNKNOWN:
             fact = trigger.describe() or ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rarebone.core.evidence import ConditionSuspicion, Evidence, FactStatus, SuspicionLevel
 from rarebone.knowledge import KnowledgeBase
 from rarebone.knowledge.kinds.osteopetrosis import PresentationPattern, RedFlag, SuspicionRules
-from rarebone.osteopetrosis.matching import Match, match_terms
+from rarebone.osteopetrosis.matching import UNKNOWN, Match, match_terms
 from rarebone.patient import Feature, Patient
 
 _ORDER = [SuspicionLevel.NONE, SuspicionLevel.LOW, SuspicionLevel.MODERATE, SuspicionLevel.HIGH]
@@ -29,7 +29,7 @@ def evaluate_flags(patient: Patient, kb: KnowledgeBase, onto) -> dict[str, Match
         match = match_terms(patient, flag.terms, onto, flag.exact_terms, flag.except_terms)
         if flag.requires_neonatal_onset and match.status is FactStatus.PRESENT:
             neonatal = tuple(f for f in match.features if _is_neonatal(f, rules, onto, patient.age_days))
-            match = Match(FactStatus.PRESENT, neonatal) if neonatal else Match(FactStatus.UNKNOWN)
+            match = Match(FactStatus.PRESENT, neonatal) if neonatal else UNKNOWN
         matches[flag.id] = match
     return matches
 

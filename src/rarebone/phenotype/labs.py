@@ -16,11 +16,11 @@ def with_lab_findings(patient: Patient, kb: KnowledgeBase) -> tuple[Patient, lis
     A derived feature is added only when the record does not already state that term (present or excluded):
     what the clinician wrote wins over what rarebone infers.
     """
-    stated = {f.hpo_id for f in patient.features}
+    stated = {f.hpo_id for f in patient.features}  # and, as they are added, the derived ones
     added: list[Feature] = []
     notes: list[str] = []
     for rule in kb.of_kind(LabFinding):
-        if rule.hpo_id in stated or rule.hpo_id in {f.hpo_id for f in added}:
+        if rule.hpo_id in stated:
             continue
         for m in patient.measurements_of(rule.analyte):
             if m.value is None:
@@ -33,6 +33,7 @@ def with_lab_findings(patient: Patient, kb: KnowledgeBase) -> tuple[Patient, lis
                 added.append(Feature(hpo_id=rule.hpo_id, label=rule.label, description=f"derived: {text}",
                                      onset=m.time, json_path=m.json_path))
                 notes.append(f"{rule.label} ({rule.hpo_id}) read from {m.json_path}: {text} [{rule.id}]")
+                stated.add(rule.hpo_id)
                 break
     if not added:
         return patient, notes

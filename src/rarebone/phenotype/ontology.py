@@ -103,6 +103,11 @@ class HpoOntology:
             return None
 
     def name(self, hpo_id: str) -> str:
+        table = self._table
+        if table is not None and isinstance(hpo_id, str):
+            row = table.row.get(hpo_id)
+            if row is not None:
+                return table.names[row]  # what _lookup's term would say, without building the term
         term = self._lookup(hpo_id)
         return term.name if term is not None else hpo_id
 
