@@ -89,8 +89,20 @@ def _nested(levels: int) -> dict:
     _nested(MAX_JSON_DEPTH - 3), _nested(MAX_JSON_DEPTH - 1), _nested(MAX_JSON_DEPTH), _nested(MAX_JSON_DEPTH + 5),
     {"id": "x", "v": 1 + 2j},  # not a JSON type: declined
 ])
-def test_edge_cases(core):
-    _same(core)
+@pytest.mark.parametrize("in_extension", [False, True])
+def test_edge_cases(core, in_extension):
+    # in_extension: the reader checks a record's rareboneExtensions block the same way (one walk, check_types
+    # only when it declines)
+    _same({"rareboneExtensions": core} if in_extension else core)
+
+
+def test_every_extension_block_in_the_repository():
+    """The extension block (donors, CNO visits, transplant, ...) of every Phenopacket that has one: the one walk
+    answers only where check_types finds nothing (read_phenopacket_dict then skips check_types on the block)."""
+    blocks = [{"rareboneExtensions": doc["rareboneExtensions"]} for _, doc in _packets() if "rareboneExtensions" in doc]
+    assert len(blocks) > 20
+    answered = sum(_same(block) for block in blocks)
+    assert answered > 0.9 * len(blocks)
 
 
 def test_declines_what_the_checks_refuse():

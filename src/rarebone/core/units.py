@@ -49,8 +49,10 @@ class UnitConverter:
     def ucum(self, unit_id: str | None, unit_label: str | None = None) -> str | None:
         """The UCUM code for an id (``UCUM:mg/dL``, ``UO:0000...``, ``NCIT:C...``) or a label; None if unknown."""
         for candidate in (unit_id, unit_label):
-            if candidate and _norm(candidate) in self.aliases:
-                return self.aliases[_norm(candidate)]
+            if candidate:
+                key = _norm(candidate)  # once: every unit of every measurement comes through here
+                if key in self.aliases:
+                    return self.aliases[key]
         return None
 
     def analyte_for_loinc(self, code: str) -> AnalyteSpec | None:

@@ -22,10 +22,12 @@ _DONOR_FIELDS = {"id", "relation", "hlaMatch", "aboCompatible", "carrier", "affe
 _MAX_DAYS = 3650  # a plausibility bound on a centre's estimate (ten years), not a clinical figure
 
 
-def _bool(value: Any, path: str) -> bool | None:
+def _bool(donor: dict, key: str, base: str) -> bool | None:
+    # the path is formatted only for a refused value: read_donors runs on every CDS Hooks call
+    value = donor.get(key)
     if value is None or isinstance(value, bool):
         return value
-    raise InputError("must be true or false", path=path, value=value)
+    raise InputError("must be true or false", path=f"{base}.{key}", value=value)
 
 
 def read_donors(extension: Any) -> Iterator[Donor]:
@@ -40,8 +42,8 @@ def read_donors(extension: Any) -> Iterator[Donor]:
         base = f"$.{EXTENSION_KEY}.donors[{i}]"
         if not isinstance(d, dict):
             raise InputError("a donor must be a JSON object", path=base)
-        unknown = sorted(set(d) - _DONOR_FIELDS)
-        if unknown:
+        if not d.keys() <= _DONOR_FIELDS:
+            unknown = sorted(d.keys() - _DONOR_FIELDS)
             raise InputError(f"unknown donor field (known: {', '.join(sorted(_DONOR_FIELDS))})", path=f"{base}.{unknown[0]}", value=unknown[0])
         relation = d.get("relation")
         if relation not in DONOR_RELATIONS:
@@ -71,11 +73,11 @@ def read_donors(extension: Any) -> Iterator[Donor]:
             raise InputError("genotype contradicts carrier/affected", path=f"{base}.genotype", value=d["genotype"])
         yield Donor(
             donor_id=str(d.get("id") or f"donor-{i + 1}"), relation=relation, hla_matched=matched, hla_total=total,
-            abo_compatible=_bool(d.get("aboCompatible"), f"{base}.aboCompatible"),
-            carrier=_bool(d.get("carrier"), f"{base}.carrier"), affected=_bool(d.get("affected"), f"{base}.affected"),
+            abo_compatible=_bool(d, "aboCompatible", base),
+            carrier=_bool(d, "carrier", base), affected=_bool(d, "affected", base),
             graft_source=graft or ("cord_blood" if relation == "cord_blood" else None),
             age_years=float(age) if age is not None else None, sex=d.get("sex"),
-            cmv_seropositive=_bool(d.get("cmvSeropositive"), f"{base}.cmvSeropositive"), json_path=base,
+            cmv_seropositive=_bool(d, "cmvSeropositive", base), json_path=base,
             genotype=d.get("genotype"), availability=d.get("availability"),
             expected_days_to_transplant=float(days) if days is not None else None,
         )

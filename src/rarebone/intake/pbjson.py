@@ -85,33 +85,48 @@ def _message(node, descriptor, depth: int) -> dict:
     if type(node) is not dict or depth > _MAX_DEPTH:
         raise Unsupported
     fields = _fields(descriptor)
-    out: list[tuple[int, str, object]] = []
-    oneofs: set[str] = set()
+    out: dict[str, object] = {}
+    last = 0  # the last field number printed: the keys are re-sorted only when one came out of order
+    ordered = True
+    oneofs: set[str] | None = None  # made for the first oneof member only: most messages have none
     for key, value in node.items():
         f = fields.get(key)
         if f is None or "_" in key or value is None:
             raise Unsupported  # unknown or snake_case name (duplicate spellings are checked there), null
         if f.oneof is not None:
-            if f.oneof in oneofs:
+            if oneofs is None:
+                oneofs = set()
+            elif f.oneof in oneofs:
                 raise Unsupported  # two members of one oneof: protobuf's error
             oneofs.add(f.oneof)
+        kind = f.kind
         if f.repeated:
             if type(value) is not list:
                 raise Unsupported
             if not value:
                 continue  # an empty repeated field is not printed
-            if f.kind == "message":
-                out.append((f.number, key, [_message(item, f.message, depth + 1) for item in value]))
+            if kind == "message":
+                value = [_message(item, f.message, depth + 1) for item in value]
             else:
-                out.append((f.number, key, [_scalar(f, item, repeated=True) for item in value]))
-        elif f.kind == "message":
-            out.append((f.number, key, _message(value, f.message, depth + 1)))
+                value = [_scalar(f, item, repeated=True) for item in value]
+        elif kind == "message":
+            value = _message(value, f.message, depth + 1)
+        elif kind == "string" and type(value) is str and value.isascii():
+            # the commonest value, inline: an ASCII text (it cannot hold a surrogate); "" is the default
+            if not value:
+                continue
         else:
-            converted = _scalar(f, value, repeated=False)
-            if converted is not _DEFAULT:
-                out.append((f.number, key, converted))
-    out.sort()  # MessageToDict prints fields in field-number order (numbers are unique: only they are compared)
-    return {key: value for _, key, value in out}
+            value = _scalar(f, value, repeated=False)
+            if value is _DEFAULT:
+                continue
+        out[key] = value
+        if f.number < last:
+            ordered = False
+        last = f.number
+    if ordered:
+        return out
+    # MessageToDict prints fields in field-number order
+    return {key: out[key] for key in sorted(out, key=lambda k: fields[k].number)}
 
 
 _DEFAULT = object()  # a singular scalar at its default value: not printed (proto3, no presence)

@@ -234,7 +234,11 @@ def read_phenopacket_dict(document: Any, source: str = "<phenopacket>") -> Intak
     if pruned is None:
         check_types(document)  # finite numbers, bounded depth, before anything reads a value
     elif EXTENSION_KEY in document:  # the same check, on the part the one walk did not cover (same paths, order)
-        check_types({EXTENSION_KEY: document[EXTENSION_KEY]})
+        block = {EXTENSION_KEY: document[EXTENSION_KEY]}
+        # The one walk first (a third of check_types' time on a CDS Hooks chart's donor list): it declines whatever
+        # check_types might refuse, and only then does check_types run, to name the error as before.
+        if pruned_if_plain(block) is None:
+            check_types(block)
     check_required(document)
     for name in ("subject", "metaData"):  # protobuf would read [] as an empty message: a wrong shape, refused
         if isinstance(document.get(name), list):

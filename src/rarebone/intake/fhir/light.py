@@ -37,91 +37,100 @@ _CC_ARRAYS = ("interpretation", "conclusionCode", "bodySite")  # arrays of Codea
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
-def _fail(path: str, what: str, value) -> None:
-    raise PhenopacketError(f"does not follow the FHIR R4 Bundle schema: expected {what}", path=path,
+# A JSON path is built lazily: a string for the resource, then (parent, key) pairs, a key being a field name or
+# an array index; it is formatted only when a value fails. Formatting the path of every field read (eagerly, as
+# f-strings) was most of this check's time, and it runs on every CDS Hooks call.
+
+def _format(path) -> str:
+    parts = []
+    while type(path) is tuple:
+        path, key = path
+        parts.append(f"[{key}]" if type(key) is int else f".{key}")
+    return path + "".join(reversed(parts))
+
+
+def _fail(path, what: str, value) -> None:
+    raise PhenopacketError(f"does not follow the FHIR R4 Bundle schema: expected {what}", path=_format(path),
                            **({"value": value} if not isinstance(value, (dict, list)) else {}))
 
 
-def _want(value, kind: type, path: str) -> None:
+def _want(value, kind: type, path) -> None:
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         _fail(path, _JSON[kind], value)
 
 
-# The checks below test first and format a JSON path only for a value that fails: building the path of every
-# field read was most of this check's time (it runs on every CDS Hooks call).
-
-def _coding(c, path: str) -> None:
+def _coding(c, path) -> None:
     if not isinstance(c, dict):
         _fail(path, "an object", c)
     for k in ("system", "code", "display"):
         if k in c and not isinstance(c[k], str):
-            _fail(f"{path}.{k}", "a string", c[k])
+            _fail((path, k), "a string", c[k])
 
 
-def _cc(v, path: str) -> None:
+def _cc(v, path) -> None:
     if not isinstance(v, dict):
         _fail(path, "an object", v)
     if "coding" in v:
         codings = v["coding"]
         if not isinstance(codings, list):
-            _fail(path + ".coding", "an array", codings)
+            _fail((path, "coding"), "an array", codings)
         for i, c in enumerate(codings):
-            if not isinstance(c, dict) or not all(isinstance(c[k], str) for k in ("system", "code", "display")
-                                                  if k in c):
-                _coding(c, f"{path}.coding[{i}]")  # fails, naming the path
+            # c.get(k, "") is a string when k is absent: the same test as "k not in c or c[k] is a string"
+            if not (isinstance(c, dict) and isinstance(c.get("system", ""), str) and isinstance(c.get("code", ""), str)
+                    and isinstance(c.get("display", ""), str)):
+                _coding(c, ((path, "coding"), i))  # fails, naming the path
     if "text" in v and not isinstance(v["text"], str):
-        _fail(path + ".text", "a string", v["text"])
+        _fail((path, "text"), "a string", v["text"])
 
 
-def _qty(v, path: str) -> None:
+def _qty(v, path) -> None:
     _want(v, dict, path)
     if "value" in v and (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float))):
-        _fail(path + ".value", "a number", v["value"])
+        _fail((path, "value"), "a number", v["value"])
     for k in ("unit", "code", "system"):
         if k in v and not isinstance(v[k], str):
-            _fail(f"{path}.{k}", "a string", v[k])
+            _fail((path, k), "a string", v[k])
 
 
-def _element(obj: dict, path: str) -> None:
+def _element(obj: dict, path) -> None:
     for key, value in obj.items():
         kind = _FIELDS.get(key)
         if kind is None:
             continue
-        if kind == _STR:
+        if kind is _STR:
             if not isinstance(value, str):
-                _fail(f"{path}.{key}", "a string", value)
-        elif kind == _CC:
+                _fail((path, key), "a string", value)
+        elif kind is _CC:
             # Observation.interpretation and DiagnosticReport.conclusionCode are arrays of CodeableConcepts,
             # handled under _LIST.
-            _cc(value, f"{path}.{key}")
-        elif kind == _DT:
+            _cc(value, (path, key))
+        elif kind is _DT:
             if not isinstance(value, str):
-                _fail(f"{path}.{key}", "a string", value)
+                _fail((path, key), "a string", value)
             if not _DATE.match(value):
-                _fail(f"{path}.{key}", "a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or "
+                _fail((path, key), "a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or "
                       "YYYY-MM-DDThh:mm:ss+zz:zz)", value)
-        elif kind == _REF:
+        elif kind is _REF:
             if not isinstance(value, dict):
-                _fail(f"{path}.{key}", "an object", value)
+                _fail((path, key), "an object", value)
             if "reference" in value and not isinstance(value["reference"], str):
-                _fail(f"{path}.{key}.reference", "a string", value["reference"])
-        elif kind == _QTY:
-            _qty(value, f"{path}.{key}")
-        elif kind == _BOOL:
-            _want(value, bool, f"{path}.{key}")
-        elif kind == _OBJ:
-            where = f"{path}.{key}"
+                _fail(((path, key), "reference"), "a string", value["reference"])
+        elif kind is _QTY:
+            _qty(value, (path, key))
+        elif kind is _BOOL:
+            _want(value, bool, (path, key))
+        elif kind is _OBJ:
+            where = (path, key)
             _want(value, dict, where)
             _element(value, where)
         else:
-            where = f"{path}.{key}"
+            where = (path, key)
             _want(value, list, where)
+            check = _cc if key in _CC_ARRAYS else _element
             for i, item in enumerate(value):
-                _want(item, dict, f"{where}[{i}]")
-                if key in _CC_ARRAYS:
-                    _cc(item, f"{where}[{i}]")
-                else:
-                    _element(item, f"{where}[{i}]")
+                if not isinstance(item, dict):
+                    _fail((where, i), "an object", item)
+                check(item, (where, i))
 
 
 def check_bundle(document: dict) -> None:
