@@ -87,3 +87,46 @@ def test_worker_threads_setting_from_toml_and_at_least_one(tmp_path):
     toml.write_text('[cds]\nbase_url = "https://c"\nworker_threads = 0\n')
     with pytest.raises(InputError, match="worker_threads"):
         load_settings(toml, {})
+
+
+CNO = ROOT / "examples" / "fhir" / "cno-clavicle-tibia-bundle.json"
+
+
+def test_a_stopped_medicine_with_its_reason_is_read_by_both_settings(tmp_path):
+    # An EHR sends the CNO child's naproxen as a MedicationRequest stopped for "no response" (statusReason: one
+    # CodeableConcept on a MedicationRequest, an array on the MedicationStatement it becomes; FHIR R4). The light
+    # check once wanted one object there too and refused the whole record ("could not be read").
+    resources = bundle_resources(CNO)
+    statement = next(r for r in resources if r["resourceType"] == "MedicationStatement")
+    request = {"resourceType": "MedicationRequest", "id": statement["id"], "status": "stopped", "intent": "order",
+               "statusReason": statement["statusReason"][0], "subject": statement["subject"],
+               "medicationCodeableConcept": statement["medicationCodeableConcept"],
+               "authoredOn": statement["effectivePeriod"]["start"], "dosageInstruction": statement["dosage"]}
+    body = patient_view_request([r for r in resources if r is not statement] + [request])
+    answers = {mode: _service(mode, tmp_path).call("rarebone-patient-view", copy.deepcopy(body))["cards"]
+               for mode in ("light", "full")}
+    for mode, cards in answers.items():
+        assert cards and not any("could not be read" in c["detail"] for c in cards), (mode, cards)
+    assert [c["summary"] for c in answers["light"]] == [c["summary"] for c in answers["full"]]
+
+
+@pytest.mark.parametrize("kind,reason,ok", [
+    ("MedicationStatement", [{"text": "no response"}], True),
+    ("MedicationAdministration", [{"coding": [{"system": "http://snomed.info/sct", "code": "182862001"}]}], True),
+    ("MedicationStatement", {"text": "no response"}, False),  # one object where R4 has an array
+    ("MedicationStatement", [{"text": 3}], False),
+    ("Procedure", {"text": "patient declined"}, True),  # one CodeableConcept on Procedure; not read by the intake
+])
+def test_light_check_of_status_reason_follows_each_resource(kind, reason, ok):
+    resource = {"resourceType": kind, "status": "stopped", "subject": {"reference": "Patient/p"},
+                "statusReason": reason}
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p"}}, {"resource": resource}]}
+    from rarebone.intake.fhir.light import check_bundle
+
+    if ok:
+        check_bundle(bundle)
+    else:
+        with pytest.raises(InputError) as err:
+            check_bundle(bundle)
+        assert err.value.path.startswith("$.entry[1].resource.statusReason")

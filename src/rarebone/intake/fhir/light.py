@@ -24,7 +24,7 @@ _FIELDS = {
     "url": _STR, "text": _STR, "conclusion": _STR,
     "valueBoolean": _BOOL, "deceasedBoolean": _BOOL,
     "code": _CC, "valueCodeableConcept": _CC, "verificationStatus": _CC, "clinicalStatus": _CC,
-    "relationship": _CC, "route": _CC, "statusReason": _CC, "medicationCodeableConcept": _CC, "severity": _CC,
+    "relationship": _CC, "route": _CC, "medicationCodeableConcept": _CC, "severity": _CC,
     "valueQuantity": _QTY, "doseQuantity": _QTY, "low": _QTY, "high": _QTY, "onsetAge": _QTY,
     "subject": _REF, "patient": _REF, "medicationReference": _REF,
     "effectiveDateTime": _DT, "issued": _DT, "birthDate": _DT, "recordedDate": _DT, "performedDateTime": _DT,
@@ -34,6 +34,9 @@ _FIELDS = {
     "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST, "bodySite": _LIST,
 }
 _CC_ARRAYS = ("interpretation", "conclusionCode", "bodySite")  # arrays of CodeableConcepts
+# statusReason (why a medicine was stopped) is read from these resources only, where FHIR R4 makes it an array of
+# CodeableConcepts (on Procedure and MedicationRequest it is one CodeableConcept; the intake does not read those).
+_STATUS_REASON_ARRAY = ("MedicationStatement", "MedicationAdministration")
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
@@ -147,3 +150,8 @@ def check_bundle(document: dict) -> None:
         if not isinstance(resource.get("resourceType"), str):
             _fail(path + ".resourceType", "a string naming the resource type", resource.get("resourceType"))
         _element(resource, path)
+        if "statusReason" in resource and resource["resourceType"] in _STATUS_REASON_ARRAY:
+            where = (path, "statusReason")
+            _want(resource["statusReason"], list, where)
+            for j, reason in enumerate(resource["statusReason"]):
+                _cc(reason, (where, j))
