@@ -110,16 +110,28 @@ def test_a_stopped_medicine_with_its_reason_is_read_by_both_settings(tmp_path):
     assert [c["summary"] for c in answers["light"]] == [c["summary"] for c in answers["full"]]
 
 
-@pytest.mark.parametrize("kind,reason,ok", [
-    ("MedicationStatement", [{"text": "no response"}], True),
-    ("MedicationAdministration", [{"coding": [{"system": "http://snomed.info/sct", "code": "182862001"}]}], True),
-    ("MedicationStatement", {"text": "no response"}, False),  # one object where R4 has an array
-    ("MedicationStatement", [{"text": 3}], False),
-    ("Procedure", {"text": "patient declined"}, True),  # one CodeableConcept on Procedure; not read by the intake
+@pytest.mark.parametrize("kind,field,value,ok", [
+    # statusReason: an array on MedicationStatement and MedicationAdministration (read: why it was stopped), one
+    # CodeableConcept on Procedure (not read by the intake)
+    ("MedicationStatement", "statusReason", [{"text": "no response"}], True),
+    ("MedicationAdministration", "statusReason",
+     [{"coding": [{"system": "http://snomed.info/sct", "code": "182862001"}]}], True),
+    ("MedicationStatement", "statusReason", {"text": "no response"}, False),
+    ("MedicationStatement", "statusReason", [{"text": 3}], False),
+    ("Procedure", "statusReason", {"text": "patient declined"}, True),
+    # bodySite: an array on Condition (laterality, read), one CodeableConcept on Observation (not read)
+    ("Condition", "bodySite", [{"coding": [{"system": "http://snomed.info/sct", "code": "51440002"}]}], True),
+    ("Condition", "bodySite", {"text": "left"}, False),
+    ("Observation", "bodySite", {"text": "left femur"}, True),
+    # dosage: an array on MedicationStatement, one element on MedicationAdministration
+    ("MedicationStatement", "dosage", [{"doseAndRate": [{"doseQuantity": {"value": 1, "unit": "mg/kg"}}]}], True),
+    ("MedicationStatement", "dosage", {"text": "250 mg"}, False),
+    ("MedicationAdministration", "dosage", {"dose": {"value": 30, "unit": "mg"}, "route": {"text": "iv"}}, True),
+    ("MedicationAdministration", "dosage", {"dose": {"value": "thirty"}}, False),
+    ("MedicationAdministration", "dosage", [{"dose": {"value": 30}}], False),
 ])
-def test_light_check_of_status_reason_follows_each_resource(kind, reason, ok):
-    resource = {"resourceType": kind, "status": "stopped", "subject": {"reference": "Patient/p"},
-                "statusReason": reason}
+def test_light_check_follows_each_resource_where_fhir_shapes_differ(kind, field, value, ok):
+    resource = {"resourceType": kind, "status": "stopped", "subject": {"reference": "Patient/p"}, field: value}
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
         {"resource": {"resourceType": "Patient", "id": "p"}}, {"resource": resource}]}
     from rarebone.intake.fhir.light import check_bundle
@@ -129,4 +141,4 @@ def test_light_check_of_status_reason_follows_each_resource(kind, reason, ok):
     else:
         with pytest.raises(InputError) as err:
             check_bundle(bundle)
-        assert err.value.path.startswith("$.entry[1].resource.statusReason")
+        assert err.value.path.startswith(f"$.entry[1].resource.{field}")

@@ -25,18 +25,24 @@ _FIELDS = {
     "valueBoolean": _BOOL, "deceasedBoolean": _BOOL,
     "code": _CC, "valueCodeableConcept": _CC, "verificationStatus": _CC, "clinicalStatus": _CC,
     "relationship": _CC, "route": _CC, "medicationCodeableConcept": _CC, "severity": _CC,
-    "valueQuantity": _QTY, "doseQuantity": _QTY, "low": _QTY, "high": _QTY, "onsetAge": _QTY,
+    "valueQuantity": _QTY, "doseQuantity": _QTY, "dose": _QTY, "low": _QTY, "high": _QTY, "onsetAge": _QTY,
     "subject": _REF, "patient": _REF, "medicationReference": _REF,
     "effectiveDateTime": _DT, "issued": _DT, "birthDate": _DT, "recordedDate": _DT, "performedDateTime": _DT,
     "deceasedDateTime": _DT, "onsetDateTime": _DT, "authoredOn": _DT, "timestamp": _DT, "start": _DT, "end": _DT,
     "effectivePeriod": _OBJ, "performedPeriod": _OBJ, "timing": _OBJ, "repeat": _OBJ,
-    "component": _LIST, "condition": _LIST, "dosage": _LIST, "dosageInstruction": _LIST, "referenceRange": _LIST,
-    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST, "bodySite": _LIST,
+    "component": _LIST, "condition": _LIST, "dosageInstruction": _LIST, "referenceRange": _LIST,
+    "doseAndRate": _LIST, "extension": _LIST, "interpretation": _LIST, "conclusionCode": _LIST,
 }
-_CC_ARRAYS = ("interpretation", "conclusionCode", "bodySite")  # arrays of CodeableConcepts
-# statusReason (why a medicine was stopped) is read from these resources only, where FHIR R4 makes it an array of
-# CodeableConcepts (on Procedure and MedicationRequest it is one CodeableConcept; the intake does not read those).
-_STATUS_REASON_ARRAY = ("MedicationStatement", "MedicationAdministration")
+_CC_ARRAYS = ("interpretation", "conclusionCode")  # arrays of CodeableConcepts
+# Fields whose shape differs between resources in FHIR R4, checked only on the resources the intake reads them
+# from, with that resource's shape (elsewhere they are not read, so not checked: an Observation's one bodySite
+# CodeableConcept, once checked as Condition's array, made the whole record unreadable).
+_CC_LIST = "cc-list"
+_BY_RESOURCE = {
+    "Condition": {"bodySite": _CC_LIST},  # laterality
+    "MedicationStatement": {"statusReason": _CC_LIST, "dosage": _LIST},  # why it was stopped
+    "MedicationAdministration": {"statusReason": _CC_LIST, "dosage": _OBJ},  # dosage: one element here
+}
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
@@ -105,7 +111,7 @@ def _element(obj: dict, path) -> None:
                 _fail((path, key), "a string", value)
         elif kind is _CC:
             # Observation.interpretation and DiagnosticReport.conclusionCode are arrays of CodeableConcepts,
-            # handled under _LIST.
+            # handled under _LIST; fields whose shape depends on the resource, in _BY_RESOURCE.
             _cc(value, (path, key))
         elif kind is _DT:
             if not isinstance(value, str):
@@ -149,9 +155,23 @@ def check_bundle(document: dict) -> None:
         _want(resource, dict, path)
         if not isinstance(resource.get("resourceType"), str):
             _fail(path + ".resourceType", "a string naming the resource type", resource.get("resourceType"))
-        _element(resource, path)
-        if "statusReason" in resource and resource["resourceType"] in _STATUS_REASON_ARRAY:
-            where = (path, "statusReason")
-            _want(resource["statusReason"], list, where)
-            for j, reason in enumerate(resource["statusReason"]):
-                _cc(reason, (where, j))
+        special = _BY_RESOURCE.get(resource["resourceType"])
+        if special is None:
+            _element(resource, path)
+            continue
+        _element({k: v for k, v in resource.items() if k not in special}, path)
+        for key, kind in special.items():
+            if key not in resource:
+                continue
+            where, value = (path, key), resource[key]
+            if kind is _OBJ:
+                _want(value, dict, where)
+                _element(value, where)
+                continue
+            _want(value, list, where)
+            for j, item in enumerate(value):
+                if kind is _CC_LIST:
+                    _cc(item, (where, j))
+                else:
+                    _want(item, dict, (where, j))
+                    _element(item, (where, j))
