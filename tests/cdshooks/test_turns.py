@@ -55,3 +55,8 @@ def test_the_memory_of_connections_is_bounded():
     turns.last = {("h", i): old for i in range(Turns.KEEP)}
     turns.answered(("h", -1))
     assert turns.last == {("h", -1): turns.last[("h", -1)]}  # those not answered for a minute are forgotten
+    # thousands of live connections: forgotten all at once, not pruned again on every call
+    now = time.monotonic()
+    turns.last = {("h", i): now for i in range(Turns.KEEP)}
+    turns.answered(("h", -2))
+    assert list(turns.last) == [("h", -2)]
