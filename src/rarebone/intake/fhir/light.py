@@ -4,7 +4,8 @@
 CDS Hooks call's CPU). The intake only reads the fields listed in ``_FIELDS``; this check makes sure each one that
 is present has the shape the reader expects (object, array, string, number, boolean, FHIR date), so a malformed
 record is refused with the FHIR JSON path of the bad value instead of failing inside the reader. Fields the
-intake does not read are not checked (the full validation, setting ``prefetch_validation = "full"``, does).
+intake does not read, and resources of types it does not read, are not checked (the full validation, setting
+``prefetch_validation = "full"``, does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from __future__ import annotations
 import re
 
 from rarebone.errors import PhenopacketError
+from rarebone.intake.fhir import _READ
+
+# Resources of other types are not read (the intake lists them as not read), so they are not checked: in FHIR R4 the
+# same field names have other shapes there (RelatedPerson.relationship and PractitionerRole.code are arrays,
+# RiskAssessment.condition one Reference, DetectedIssue.severity a code), and an EHR may send such a resource with
+# a search's matches (an _include), which would have made the whole record unreadable.
+_CHECKED = frozenset(_READ)
 
 # FHIR date / dateTime / instant (R4 datatypes page): year, optionally month, day, time and zone.
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
@@ -159,6 +167,8 @@ def check_bundle(document: dict) -> None:
         _want(resource, dict, path)
         if not isinstance(resource.get("resourceType"), str):
             _fail(path + ".resourceType", "a string naming the resource type", resource.get("resourceType"))
+        if resource["resourceType"] not in _CHECKED:
+            continue
         special = _BY_RESOURCE.get(resource["resourceType"], _RESOURCE)
         if special is _RESOURCE and "text" not in resource:
             _element(resource, path)  # the common case, without copying the resource
