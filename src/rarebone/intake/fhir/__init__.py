@@ -204,7 +204,10 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
             tr.warnings.append(f"FHIR: resource {kind} at {path} not read by rarebone")
     birth = patient.get("birthDate")
     last = max(tr.dates, default=None) or (dt.date.fromisoformat(timestamp[:10]) if timestamp else None)
-    if birth and last:
+    if birth and last and last >= dt.date.fromisoformat(birth[:10]):
+        # (every clinical date before the birth date: no negative age here; the plausibility check then refuses the
+        # record naming the FHIR path of a date before birth, instead of "P-3836D is not a duration" at a
+        # Phenopacket path the clinician cannot find in the Bundle)
         # Age at the last clinical date in the Bundle (not today), so the same Bundle gives the same result tomorrow.
         subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{(last - dt.date.fromisoformat(birth[:10])).days}D"}}
     tr.packet["id"] = bundle_id or subject["id"]
