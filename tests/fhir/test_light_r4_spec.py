@@ -46,12 +46,15 @@ def _children(struct: str, base: str) -> dict[str, tuple[list[str], str, str]]:
 
 def _fits(kind: str, name: str, types: list[str], many: bool) -> bool:
     one = types[0] if len(types) == 1 else None
+    complex_ = one is not None and (one[0].isupper() or one.startswith("#"))
     if kind == L._LIST and name in L._CC_ARRAYS:
         return many and one == "CodeableConcept"
     return {L._STR: not many and one in _STRINGS, L._BOOL: not many and one == "boolean",
             L._CC: not many and one == "CodeableConcept", L._QTY: not many and one in _QUANTITIES,
             L._REF: not many and one == "Reference", L._DT: not many and one in ("date", "dateTime", "instant"),
-            L._OBJ: not many and one is not None, L._LIST: many,
+            # the check wants a JSON object, or an array of objects: a complex type (capitalised in FHIR), a
+            # backbone element or a contentReference, never a primitive (string, number, boolean in JSON)
+            L._OBJ: not many and complex_, L._LIST: many and complex_,
             L._CC_LIST: many and one == "CodeableConcept"}[kind]
 
 
@@ -118,3 +121,15 @@ def test_record_py_copies_medication_request_fields_into_medication_statement_fi
         assert request[src][0] == statement[dst][0], (src, dst)
         wrapped = src == "statusReason"
         assert (request[src][1], statement[dst][1]) == (("1", "*") if wrapped else (request[src][1],) * 2), src
+
+
+def test_the_parts_of_datatypes_the_light_check_looks_into_have_the_r4_shape_it_checks():
+    # _cc, _coding, _qty and the Reference check look inside these datatypes by name: each part must be what they
+    # demand (coding an array of objects; the others one string, or one number for Quantity.value)
+    wanted = {("CodeableConcept", "coding"): (["Coding"], "*"), ("CodeableConcept", "text"): (["string"], "1"),
+              ("Coding", "system"): (["uri"], "1"), ("Coding", "code"): (["code"], "1"),
+              ("Coding", "display"): (["string"], "1"), ("Quantity", "value"): (["decimal"], "1"),
+              ("Quantity", "unit"): (["string"], "1"), ("Quantity", "code"): (["code"], "1"),
+              ("Quantity", "system"): (["uri"], "1"), ("Reference", "reference"): (["string"], "1")}
+    for (struct, name), shape in wanted.items():
+        assert _children(struct, struct)[name][:2] == shape, (struct, name)
