@@ -138,6 +138,11 @@ def test_a_stopped_medicine_with_its_reason_is_read_by_both_settings(tmp_path):
      True),
     ("Observation", "referenceRange", [{"text": {"div": "not a string"}}], False),
     ("MedicationStatement", "dosage", [{"text": 250}], False),
+    # contained: a Medication named by medicationReference "#id" is read (its code), so checked as a resource
+    ("MedicationStatement", "contained", [{"resourceType": "Medication", "id": "m", "code": {"text": "naproxen"},
+                                           "text": {"status": "generated", "div": "<div>naproxen</div>"}}], True),
+    ("MedicationAdministration", "contained", [{"resourceType": "Medication", "id": "m", "code": "naproxen"}], False),
+    ("MedicationStatement", "contained", {"resourceType": "Medication", "id": "m"}, False),
     # resources the intake does not read are not checked: the same names have other R4 shapes there
     ("RelatedPerson", "relationship", [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
                                                     "code": "MTH"}]}], True),

@@ -55,7 +55,7 @@ def _fits(kind: str, name: str, types: list[str], many: bool) -> bool:
             # the check wants a JSON object, or an array of objects: a complex type (capitalised in FHIR), a
             # backbone element or a contentReference, never a primitive (string, number, boolean in JSON)
             L._OBJ: not many and complex_, L._LIST: many and complex_,
-            L._CC_LIST: many and one == "CodeableConcept"}[kind]
+            L._CC_LIST: many and one == "CodeableConcept", L._CONTAINED: many and one == "Resource"}[kind]
 
 
 def _walk(struct: str, base: str, fields: dict, seen: set, found: list, looked: list) -> None:
@@ -70,6 +70,8 @@ def _walk(struct: str, base: str, fields: dict, seen: set, found: list, looked: 
         if not _fits(kind, name, types, most != "1"):
             found.append(f"{path}: R4 {types} max {most}, checked as {kind}")
             continue
+        if kind == L._CONTAINED:  # the contained Medication is checked as a resource (the only one read)
+            _walk("Medication", "Medication", {**L._FIELDS, **L._RESOURCE}, seen, found, looked)
         if kind in (L._OBJ, L._LIST) and name not in L._CC_ARRAYS:
             one = types[0]
             if one in ("BackboneElement", "Element"):  # children listed under this element's own path
@@ -92,7 +94,8 @@ def test_every_field_the_light_check_looks_at_has_the_r4_shape_it_checks():
     for path in ("Condition.bodySite", "MedicationStatement.statusReason", "MedicationAdministration.dosage.dose",
                  "Observation.component.valueQuantity", "Observation.referenceRange.low", "Dosage.timing",
                  "Timing.repeat", "Dosage.doseAndRate.doseQuantity", "FamilyMemberHistory.condition.onsetAge",
-                 "Extension.valueString", "Patient.birthDate", "DiagnosticReport.conclusionCode"):
+                 "Extension.valueString", "Patient.birthDate", "DiagnosticReport.conclusionCode",
+                 "MedicationStatement.contained", "Medication.code"):
         assert path in looked, path
     assert len(looked) > 100
 

@@ -565,14 +565,21 @@ def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]
 
 def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) -> None:
     concept = res.get("medicationCodeableConcept")
+    where = f"{path}.medicationCodeableConcept"
     if concept is None and res.get("medicationReference"):
-        medication = by_ref.get(res["medicationReference"].get("reference", ""), {})
+        ref = res["medicationReference"].get("reference", "")
+        if ref.startswith("#"):  # a Medication contained in this resource (FHIR R4 "contained resources")
+            medication = next((c for c in res.get("contained") or [] if c.get("resourceType") == "Medication"
+                               and c.get("id") == ref[1:]), {})
+        else:
+            medication = by_ref.get(ref, {})
         concept = medication.get("code")
+        where = f"{path}.medicationReference"
     codings = _codings(concept)
     coding = next((c for c in codings if c.get("system") == C.RXNORM), codings[0] if codings else {})
     label = coding.get("display") or (concept or {}).get("text")
     if not label:
-        tr.not_understood(coding, f"{path}.medicationCodeableConcept", "medication")
+        tr.not_understood(coding, where, "medication")
         return
     prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
     treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}

@@ -48,12 +48,15 @@ _CC_ARRAYS = ("interpretation", "conclusionCode")  # arrays of CodeableConcepts
 # A resource's own "text" is its Narrative (an object: status and XHTML div, on every DomainResource), which the
 # intake never reads; inside elements "text" is a string (Dosage.text, referenceRange.text). Checked as a string at
 # the resource level it refused every resource that carries a narrative, as most FHIR R4 examples and many EHRs do.
-_CC_LIST, _SKIP = "cc-list", "skip"
+# A medicine given as medicationReference "#id" names a Medication contained in the resource (as most FHIR R4
+# medication examples do); the intake reads its code, so a contained Medication is checked as a resource.
+_CC_LIST, _SKIP, _CONTAINED = "cc-list", "skip", "contained"
 _RESOURCE = {"text": _SKIP}
+_MEDICINE = {**_RESOURCE, "statusReason": _CC_LIST, "contained": _CONTAINED}  # statusReason: why it was stopped
 _BY_RESOURCE = {
     "Condition": {**_RESOURCE, "bodySite": _CC_LIST},  # laterality
-    "MedicationStatement": {**_RESOURCE, "statusReason": _CC_LIST, "dosage": _LIST},  # why it was stopped
-    "MedicationAdministration": {**_RESOURCE, "statusReason": _CC_LIST, "dosage": _OBJ},  # dosage: one element here
+    "MedicationStatement": {**_MEDICINE, "dosage": _LIST},
+    "MedicationAdministration": {**_MEDICINE, "dosage": _OBJ},  # dosage: one element here
 }
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -178,6 +181,13 @@ def check_bundle(document: dict) -> None:
             if key not in resource or kind is _SKIP:
                 continue
             where, value = (path, key), resource[key]
+            if kind is _CONTAINED:
+                _want(value, list, where)
+                for j, item in enumerate(value):
+                    _want(item, dict, (where, j))
+                    if item.get("resourceType") == "Medication":  # the one contained resource the intake reads
+                        _element({k: v for k, v in item.items() if k != "text"}, (where, j))
+                continue
             if kind is _OBJ:
                 _want(value, dict, where)
                 _element(value, where)
