@@ -309,3 +309,33 @@ def test_a_differential_condition_is_not_a_finding(status, used):
     result = read_bundle_dict(_infant_bundle(condition), source="b.json")
     assert bool(result.patient.features) is used
     assert any(f"is {status}, not confirmed; not used" in w for w in result.warnings) is not used
+
+
+def test_a_record_dated_wholly_before_birth_names_a_fhir_path_not_a_negative_age():
+    # Every clinical date before the birth date once gave "P-1157D is not an ISO 8601 duration" at
+    # $.subject.timeAtLastEncounter (a Phenopacket path, not in the Bundle); the plausibility check now names the
+    # FHIR value dated before birth, as it does when only some dates are.
+    from rarebone.intake.fhir import read_bundle_dict
+
+    bundle = _load(TCIRG1_FHIR)
+    patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    patient["birthDate"] = "2026-11-02"  # the day after the Bundle's last clinical date (2026-11-01)
+    for mode in ("light", "full"):
+        with pytest.raises(InputError, match="dated before the date of birth") as err:
+            read_bundle_dict(copy.deepcopy(bundle), validation=mode)
+        assert err.value.path.startswith("$.entry["), err.value.path
+
+
+def test_an_unread_observation_dated_before_birth_does_not_make_the_record_unreadable():
+    # An Observation the intake does not read (heart rate, official FHIR R4 example) dated before the birth date
+    # (a prenatal record, say) gave a negative age at the last encounter and refused the record.
+    from rarebone.intake.fhir import read_bundle_dict
+
+    obs = json.loads((ROOT / "tests/fhir/data/r4-examples/Observation-heart-rate.json").read_text())
+    obs["subject"] = {"reference": "Patient/c"}
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "c", "gender": "male", "birthDate": "2010-01-01"}},
+        {"resource": obs}]}
+    for mode in ("light", "full"):
+        result = read_bundle_dict(copy.deepcopy(bundle), validation=mode)
+        assert result.patient.date_of_birth.isoformat() == "2010-01-01" and not result.patient.measurements

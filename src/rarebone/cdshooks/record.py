@@ -26,7 +26,8 @@ def _statement(request: dict) -> dict | None:
            "subject": request.get("subject") or {"reference": "Patient/unknown"}}
     if request.get("id"):
         out["id"] = request["id"]
-    for key in ("medicationCodeableConcept", "medicationReference"):
+    # contained: the Medication a medicationReference "#id" names travels with the request
+    for key in ("medicationCodeableConcept", "medicationReference", "contained"):
         if key in request:
             out[key] = request[key]
     if request.get("authoredOn"):

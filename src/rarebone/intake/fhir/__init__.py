@@ -204,7 +204,10 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
             tr.warnings.append(f"FHIR: resource {kind} at {path} not read by rarebone")
     birth = patient.get("birthDate")
     last = max(tr.dates, default=None) or (dt.date.fromisoformat(timestamp[:10]) if timestamp else None)
-    if birth and last:
+    if birth and last and last >= dt.date.fromisoformat(birth[:10]):
+        # (every clinical date before the birth date: no negative age here; the plausibility check then refuses the
+        # record naming the FHIR path of a date before birth, instead of "P-3836D is not a duration" at a
+        # Phenopacket path the clinician cannot find in the Bundle)
         # Age at the last clinical date in the Bundle (not today), so the same Bundle gives the same result tomorrow.
         subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{(last - dt.date.fromisoformat(birth[:10])).days}D"}}
     tr.packet["id"] = bundle_id or subject["id"]
@@ -562,14 +565,21 @@ def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]
 
 def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) -> None:
     concept = res.get("medicationCodeableConcept")
+    where = f"{path}.medicationCodeableConcept"
     if concept is None and res.get("medicationReference"):
-        medication = by_ref.get(res["medicationReference"].get("reference", ""), {})
+        ref = res["medicationReference"].get("reference", "")
+        if ref.startswith("#"):  # a Medication contained in this resource (FHIR R4 "contained resources")
+            medication = next((c for c in res.get("contained") or [] if c.get("resourceType") == "Medication"
+                               and c.get("id") == ref[1:]), {})
+        else:
+            medication = by_ref.get(ref, {})
         concept = medication.get("code")
+        where = f"{path}.medicationReference"
     codings = _codings(concept)
     coding = next((c for c in codings if c.get("system") == C.RXNORM), codings[0] if codings else {})
     label = coding.get("display") or (concept or {}).get("text")
     if not label:
-        tr.not_understood(coding, f"{path}.medicationCodeableConcept", "medication")
+        tr.not_understood(coding, where, "medication")
         return
     prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
     treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}

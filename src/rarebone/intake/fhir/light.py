@@ -4,7 +4,8 @@
 CDS Hooks call's CPU). The intake only reads the fields listed in ``_FIELDS``; this check makes sure each one that
 is present has the shape the reader expects (object, array, string, number, boolean, FHIR date), so a malformed
 record is refused with the FHIR JSON path of the bad value instead of failing inside the reader. Fields the
-intake does not read are not checked (the full validation, setting ``prefetch_validation = "full"``, does).
+intake does not read, and resources of types it does not read, are not checked (the full validation, setting
+``prefetch_validation = "full"``, does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from __future__ import annotations
 import re
 
 from rarebone.errors import PhenopacketError
+from rarebone.intake.fhir import _READ
+
+# Resources of other types are not read (the intake lists them as not read), so they are not checked: in FHIR R4 the
+# same field names have other shapes there (RelatedPerson.relationship and PractitionerRole.code are arrays,
+# RiskAssessment.condition one Reference, DetectedIssue.severity a code), and an EHR may send such a resource with
+# a search's matches (an _include), which would have made the whole record unreadable.
+_CHECKED = frozenset(_READ)
 
 # FHIR date / dateTime / instant (R4 datatypes page): year, optionally month, day, time and zone.
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$")
@@ -37,11 +45,18 @@ _CC_ARRAYS = ("interpretation", "conclusionCode")  # arrays of CodeableConcepts
 # Fields whose shape differs between resources in FHIR R4, checked only on the resources the intake reads them
 # from, with that resource's shape (elsewhere they are not read, so not checked: an Observation's one bodySite
 # CodeableConcept, once checked as Condition's array, made the whole record unreadable).
-_CC_LIST = "cc-list"
+# A resource's own "text" is its Narrative (an object: status and XHTML div, on every DomainResource), which the
+# intake never reads; inside elements "text" is a string (Dosage.text, referenceRange.text). Checked as a string at
+# the resource level it refused every resource that carries a narrative, as most FHIR R4 examples and many EHRs do.
+# A medicine given as medicationReference "#id" names a Medication contained in the resource (as most FHIR R4
+# medication examples do); the intake reads its code, so a contained Medication is checked as a resource.
+_CC_LIST, _SKIP, _CONTAINED = "cc-list", "skip", "contained"
+_RESOURCE = {"text": _SKIP}
+_MEDICINE = {**_RESOURCE, "statusReason": _CC_LIST, "contained": _CONTAINED}  # statusReason: why it was stopped
 _BY_RESOURCE = {
-    "Condition": {"bodySite": _CC_LIST},  # laterality
-    "MedicationStatement": {"statusReason": _CC_LIST, "dosage": _LIST},  # why it was stopped
-    "MedicationAdministration": {"statusReason": _CC_LIST, "dosage": _OBJ},  # dosage: one element here
+    "Condition": {**_RESOURCE, "bodySite": _CC_LIST},  # laterality
+    "MedicationStatement": {**_MEDICINE, "dosage": _LIST},
+    "MedicationAdministration": {**_MEDICINE, "dosage": _OBJ},  # dosage: one element here
 }
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -155,15 +170,24 @@ def check_bundle(document: dict) -> None:
         _want(resource, dict, path)
         if not isinstance(resource.get("resourceType"), str):
             _fail(path + ".resourceType", "a string naming the resource type", resource.get("resourceType"))
-        special = _BY_RESOURCE.get(resource["resourceType"])
-        if special is None:
-            _element(resource, path)
+        if resource["resourceType"] not in _CHECKED:
+            continue
+        special = _BY_RESOURCE.get(resource["resourceType"], _RESOURCE)
+        if special is _RESOURCE and "text" not in resource:
+            _element(resource, path)  # the common case, without copying the resource
             continue
         _element({k: v for k, v in resource.items() if k not in special}, path)
         for key, kind in special.items():
-            if key not in resource:
+            if key not in resource or kind is _SKIP:
                 continue
             where, value = (path, key), resource[key]
+            if kind is _CONTAINED:
+                _want(value, list, where)
+                for j, item in enumerate(value):
+                    _want(item, dict, (where, j))
+                    if item.get("resourceType") == "Medication":  # the one contained resource the intake reads
+                        _element({k: v for k, v in item.items() if k != "text"}, (where, j))
+                continue
             if kind is _OBJ:
                 _want(value, dict, where)
                 _element(value, where)

@@ -1,0 +1,107 @@
+"""The light FHIR check (intake/fhir/light.py) against the FHIR R4 specification's own examples.
+
+The light check looks only at the fields the intake reads, by field name; a field name whose JSON shape differs
+between resources (or between a resource and the elements inside it) once made it refuse valid records, which
+makes the WHOLE record unreadable in the CDS Hooks service (prefetch_validation = "light", the default). Here every
+official R4 4.0.1 example of the resource types the intake reads (tests/fhir/data/r4-examples/SOURCES.md) is put
+in a Bundle as the service would see it; each must be accepted by the full validation (fhir.resources, the R4B
+models the intake uses for "full"), pass the light check, and be read by both settings into the same Patient and
+warnings.
+
+How each example becomes a Bundle:
+- a Patient example is the Bundle's one Patient;
+- a MedicationRequest goes through cdshooks/record.py build_bundle exactly as on the CDS path (a prefetch key of
+  its own next to the patient key), which turns it into the MedicationStatement the intake reads;
+- anything else is placed in a Bundle with one minimal Patient.
+The examples' ``subject`` / ``patient`` references name patients of the specification's example set (Patient/example,
+Patient/pat1, ...); they are rewritten to the Bundle's Patient, the same way for every example, so each Bundle is a
+consistent record of one child. The minimal Patient has no birthDate: the examples' dates span 1970-2019 and a
+birth date after one of them is not a valid record of a child.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fhir.resources", reason="the [fhir] extra (fhir.resources) is not installed")
+
+from fhir.resources.R4B.bundle import Bundle  # noqa: E402
+
+from rarebone.cdshooks.record import build_bundle  # noqa: E402
+from rarebone.intake.fhir import read_bundle_dict  # noqa: E402
+from rarebone.intake.fhir.light import check_bundle  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "r4-examples"
+EXAMPLES = sorted(DATA.glob("*.json"))
+PATIENT = {"resourceType": "Patient", "id": "child", "gender": "female"}
+
+
+def _to_child(resource: dict) -> dict:
+    out = copy.deepcopy(resource)
+    for key in ("subject", "patient"):
+        ref = out.get(key)
+        if isinstance(ref, dict) and str(ref.get("reference", "")).startswith("Patient/"):
+            out[key] = {**ref, "reference": "Patient/child"}
+    return out
+
+
+def _bundle(resource: dict) -> dict:
+    kind = resource["resourceType"]
+    if kind == "Patient":
+        return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": copy.deepcopy(resource)}]}
+    if kind == "MedicationRequest":
+        searchset = {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": _to_child(resource)}]}
+        bundle, _ = build_bundle({"patient": copy.deepcopy(PATIENT), "medications": searchset}, "patient", None)
+        return bundle
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": copy.deepcopy(PATIENT)}, {"resource": _to_child(resource)}]}
+
+
+def test_every_vendored_example_is_here():
+    # the parametrised test below must not pass by finding no files: the counts are those of SOURCES.md
+    kinds = Counter(json.loads(p.read_text())["resourceType"] for p in EXAMPLES)
+    assert kinds == {"Observation": 64, "MedicationRequest": 40, "Medication": 23, "Patient": 22, "Procedure": 16,
+                     "MedicationAdministration": 14, "Condition": 12, "MedicationStatement": 7,
+                     "DiagnosticReport": 5, "FamilyMemberHistory": 2}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_light_check_accepts_and_reads_each_r4_example_as_the_full_validation_does(path):
+    bundle = _bundle(json.loads(path.read_text()))
+    Bundle.model_validate(copy.deepcopy(bundle))  # valid R4 (fhir.resources' own verdict, not ours)
+    check_bundle(copy.deepcopy(bundle))
+    light = read_bundle_dict(copy.deepcopy(bundle), validation="light")
+    full = read_bundle_dict(copy.deepcopy(bundle), validation="full")
+    assert light.patient == full.patient
+    assert light.warnings == full.warnings
+
+
+MEDICINES = [p for p in EXAMPLES if p.name.startswith(("MedicationRequest-", "MedicationStatement-",
+                                                       "MedicationAdministration-"))]
+
+
+def _medicine_named(resource: dict) -> bool:
+    """Whether the example names its medicine in words (a display or text), inline or in the Medication its
+    medicationReference names (contained "#id", or another example Medication-<id>.json)."""
+    concept = resource.get("medicationCodeableConcept")
+    ref = (resource.get("medicationReference") or {}).get("reference", "")
+    if concept is None and ref.startswith("#"):
+        concept = next((c.get("code") for c in resource.get("contained", []) if c.get("id") == ref[1:]), None)
+    elif concept is None and ref.startswith("Medication/"):
+        concept = None  # a Medication elsewhere on the server: not in this one-example Bundle, so not read
+    concept = concept or {}
+    return bool(concept.get("text") or any(c.get("display") for c in concept.get("coding", [])))
+
+
+@pytest.mark.parametrize("path", MEDICINES, ids=[p.stem for p in MEDICINES])
+def test_each_medicine_named_in_an_r4_example_is_read_as_a_treatment(path):
+    # Most R4 medication examples name the medicine in a contained Medication (medicationReference "#med0301");
+    # the intake once read none of those (the treatment was dropped as "not understood").
+    resource = json.loads(path.read_text())
+    result = read_bundle_dict(_bundle(resource), validation="light")
+    assert len(result.patient.treatments) == (1 if _medicine_named(resource) else 0)
