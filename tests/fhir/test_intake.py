@@ -339,3 +339,34 @@ def test_an_unread_observation_dated_before_birth_does_not_make_the_record_unrea
     for mode in ("light", "full"):
         result = read_bundle_dict(copy.deepcopy(bundle), validation=mode)
         assert result.patient.date_of_birth.isoformat() == "2010-01-01" and not result.patient.measurements
+
+
+def _bundle_born(birth: str) -> dict:
+    return {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p", "gender": "female", "birthDate": birth}},
+        {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p"}, "recordedDate": "2020-01-02",
+                      "code": {"coding": [{"system": "http://purl.obolibrary.org/obo/hp.owl", "code": "HP:0011001"}]}}}]}
+
+
+@pytest.mark.parametrize("birth", ["2019-03", "2019"])
+def test_a_birth_date_without_the_day_is_read_without_a_made_up_day(birth):
+    # FHIR's date allows a year or a year and month (de-identified records); it once failed with a traceback
+    from rarebone.intake.fhir import read_bundle_dict
+
+    for validation in ("light", "full"):
+        result = read_bundle_dict(_bundle_born(birth), validation=validation)
+        assert result.patient.date_of_birth is None and result.patient.age_days is None
+        assert any("$.entry[0].resource.birthDate" in w and "without the day" in w for w in result.warnings)
+        assert result.patient.features  # the finding is still read
+
+
+def test_a_birth_date_that_does_not_exist_is_refused_naming_its_path():
+    from rarebone.errors import InputError
+    from rarebone.intake.fhir import read_bundle_dict
+
+    for validation in ("light", "full"):
+        with pytest.raises(InputError) as err:
+            read_bundle_dict(_bundle_born("2019-02-30"), validation=validation)
+        assert err.value.path == "$.entry[0].resource.birthDate"
+    result = read_bundle_dict(_bundle_born("2019-02-28"), validation="light")
+    assert result.patient.date_of_birth.isoformat() == "2019-02-28"

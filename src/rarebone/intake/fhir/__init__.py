@@ -173,8 +173,9 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
     ppath, patient = patients[0]
     subject: dict[str, Any] = {"id": patient.get("id") or "fhir-patient",
                                "sex": _GENDER.get(patient.get("gender", "unknown"), "UNKNOWN_SEX")}
-    if patient.get("birthDate"):
-        subject["dateOfBirth"] = patient["birthDate"][:10] + "T00:00:00Z"
+    birth = _birth_date(tr, patient.get("birthDate"), f"{ppath}.birthDate")
+    if birth is not None:
+        subject["dateOfBirth"] = birth.isoformat() + "T00:00:00Z"
         tr.paths["$.subject.dateOfBirth"] = f"{ppath}.birthDate"
     if patient.get("deceasedBoolean") or patient.get("deceasedDateTime"):
         subject["vitalStatus"] = {"status": "DECEASED"}
@@ -202,14 +203,13 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
             _family(tr, path, res)
         elif kind not in _READ:
             tr.warnings.append(f"FHIR: resource {kind} at {path} not read by rarebone")
-    birth = patient.get("birthDate")
     last = max(tr.dates, default=None) or (dt.date.fromisoformat(timestamp[:10]) if timestamp else None)
-    if birth and last and last >= dt.date.fromisoformat(birth[:10]):
+    if birth and last and last >= birth:
         # (every clinical date before the birth date: no negative age here; the plausibility check then refuses the
         # record naming the FHIR path of a date before birth, instead of "P-3836D is not a duration" at a
         # Phenopacket path the clinician cannot find in the Bundle)
         # Age at the last clinical date in the Bundle (not today), so the same Bundle gives the same result tomorrow.
-        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{(last - dt.date.fromisoformat(birth[:10])).days}D"}}
+        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": f"P{(last - birth).days}D"}}
     tr.packet["id"] = bundle_id or subject["id"]
     tr.packet["subject"] = subject
     tr.packet["metaData"] = {"created": (timestamp or "1970-01-01T00:00:00Z"),
@@ -262,6 +262,22 @@ def _onset(tr: _Translation, res: dict, path: str) -> tuple[dict | None, str]:
             term, _, label = text.partition(" ")
             return {"ontologyClass": {"id": term, "label": label or term}}, f"{path}.onsetString"
     return None, path
+
+
+def _birth_date(tr: _Translation, text: str | None, path: str) -> dt.date | None:
+    """Patient.birthDate as a date; None, with a warning, when FHIR gives only a year or a year and month (as
+    de-identified records often do): a day is not made up, because ages drive age-dependent doses, reference ranges
+    and urgency, and a dose is never guessed. A date that does not exist is refused, naming the path."""
+    if not text:
+        return None
+    if len(text) < 10:
+        tr.warnings.append(f"FHIR: {path} is {text!r}, without the day: no date of birth is taken from it, so no age "
+                           "is computed from it (age-dependent doses, reference ranges and urgency need the full date)")
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise PhenopacketError("not a date that exists (YYYY-MM-DD)", path=path, value=text) from None
 
 
 def _timestamp(text: str) -> str:
