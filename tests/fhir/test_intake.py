@@ -370,3 +370,33 @@ def test_a_birth_date_that_does_not_exist_is_refused_naming_its_path():
         assert err.value.path == "$.entry[0].resource.birthDate"
     result = read_bundle_dict(_bundle_born("2019-02-28"), validation="light")
     assert result.patient.date_of_birth.isoformat() == "2019-02-28"
+
+
+@pytest.mark.parametrize("resource,where", [
+    ({"resourceType": "Condition", "onsetDateTime": "2020",
+      "code": {"coding": [{"system": "http://purl.obolibrary.org/obo/hp.owl", "code": "HP:0011001"}]}},
+     "onsetDateTime"),
+    ({"resourceType": "Observation", "status": "final", "effectiveDateTime": "2020-05",
+      "code": {"coding": [{"system": "http://purl.obolibrary.org/obo/hp.owl", "code": "HP:0011001"}]}},
+     "effectiveDateTime"),
+    ({"resourceType": "Observation", "status": "final", "effectiveDateTime": "2020-05",
+      "code": {"coding": [{"system": "http://loinc.org", "code": "17861-6"}]},
+      "valueQuantity": {"value": 1.9, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"}},
+     "effectiveDateTime"),
+    ({"resourceType": "MedicationStatement", "status": "completed", "medicationCodeableConcept": {"text": "naproxen"},
+      "effectivePeriod": {"start": "2020-06"},
+      "dosage": [{"doseAndRate": [{"doseQuantity": {"value": 250, "unit": "mg", "code": "mg"}}]}]},
+     "effectivePeriod.start"),
+])
+def test_a_clinical_date_without_the_day_keeps_the_finding_and_drops_only_the_date(resource, where):
+    # FHIR's dateTime allows a year or a year and month (problem lists: "onset 2015"); the whole record was once
+    # refused with a Phenopacket-schema message about '2020T00:00:00'
+    from rarebone.intake.fhir import read_bundle_dict
+
+    bundle = _bundle_born("2019-03-04")
+    bundle["entry"][1]["resource"] = {**resource, "subject": {"reference": "Patient/p"}}
+    for validation in ("light", "full"):
+        result = read_bundle_dict(copy.deepcopy(bundle), validation=validation)
+        read = [*result.patient.features, *result.patient.measurements, *result.patient.treatments]
+        assert read, (validation, result.warnings)
+        assert any(f"$.entry[1].resource.{where}" in w and "without the day" in w for w in result.warnings)

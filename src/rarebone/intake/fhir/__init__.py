@@ -246,7 +246,9 @@ def _onset(tr: _Translation, res: dict, path: str) -> tuple[dict | None, str]:
         return {"age": {"iso8601duration": f"P{int(value) if float(value).is_integer() else value}{unit}"}}, f"{path}.onsetAge"
     if "onsetDateTime" in res:
         tr.note_date(res["onsetDateTime"])
-        return {"timestamp": _timestamp(res["onsetDateTime"])}, f"{path}.onsetDateTime"
+        when = _when(tr, res["onsetDateTime"], f"{path}.onsetDateTime")
+        if when is not None:
+            return {"timestamp": when}, f"{path}.onsetDateTime"
     if "onsetRange" in res:
         low, high = res["onsetRange"].get("low") or {}, res["onsetRange"].get("high") or {}
         unit = _AGE_UNITS.get(low.get("code") or low.get("unit") or "")
@@ -278,6 +280,18 @@ def _birth_date(tr: _Translation, text: str | None, path: str) -> dt.date | None
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise PhenopacketError("not a date that exists (YYYY-MM-DD)", path=path, value=text) from None
+
+
+def _when(tr: _Translation, text: str | None, path: str) -> str | None:
+    """A FHIR date or dateTime as a Phenopacket timestamp. FHIR also allows a year, or a year and month (a problem
+    list's "onset 2015"); the Phenopacket timestamp needs a day, and a day is not made up: the finding is read
+    without its time, and a warning names the path. It once made the whole record unreadable."""
+    if not text:
+        return None
+    if len(text) < 10:
+        tr.warnings.append(f"FHIR: {path} is {text!r}, without the day: read without this date (a day is not made up)")
+        return None
+    return _timestamp(text)
 
 
 def _timestamp(text: str) -> str:
@@ -363,7 +377,8 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
     concepts = res.get("conclusionCode") or []
     where = "effectiveDateTime" if res.get("effectiveDateTime") else "effectivePeriod.start" \
         if (res.get("effectivePeriod") or {}).get("start") else "issued"
-    onset = ({"timestamp": _timestamp(effective)}, f"{path}.{where}") if effective else (None, "")
+    when = _when(tr, effective, f"{path}.{where}")
+    onset = ({"timestamp": when}, f"{path}.{where}") if when else (None, "")
     if res.get("conclusion"):
         # The radiologist's impression. Only a released report's text is read: a preliminary one may still change
         # (the coded conclusion keeps the intake's older, wider status rule). presentedForm is never read.
@@ -406,7 +421,8 @@ def _observation(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None:
         _observation_text(tr, path, res, coding, cpath, excluded, effective)
         return
-    onset = ({"timestamp": _timestamp(effective)}, f"{path}.effectiveDateTime") if effective else (None, "")
+    when = _when(tr, effective, f"{path}.effectiveDateTime")
+    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
     _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
 
 
@@ -418,7 +434,8 @@ def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpat
     value = res.get("valueString")
     if coding.get("system") is not None:
         tr.not_understood(coding, cpath)
-    onset = ({"timestamp": _timestamp(effective)}, f"{path}.effectiveDateTime") if effective else (None, "")
+    when = _when(tr, effective, f"{path}.effectiveDateTime")
+    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
     answer = _ANSWERS.get(normalise_answer(value)) if value else None
     status = "refuted" if excluded or answer == "no" else None
     if code_text:
@@ -533,8 +550,9 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         tr.lab_flags[f"$.measurements[{len(tr.packet['measurements'])}]"] = sides.pop()
     item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
             "value": {"quantity": quantity}}
-    if effective:
-        item["timeObserved"] = {"timestamp": _timestamp(effective)}
+    when = _when(tr, effective, f"{path}.effectiveDateTime")
+    if when:
+        item["timeObserved"] = {"timestamp": when}
         sub[".timeObserved"] = ".effectiveDateTime"
     tr.add("measurements", item, path, sub)
 
@@ -617,8 +635,10 @@ def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict])
         frequency = (timing.get("code") or {}).get("text") or _repeat_text(timing.get("repeat"))
         if frequency:
             interval["scheduleFrequency"] = {"id": "text", "label": frequency}
-        if start:
-            interval["interval"] = {"start": _timestamp(start), **({"end": _timestamp(period["end"])} if period.get("end") else {})}
+        begun = _when(tr, start, f"{path}.effectivePeriod.start" if period.get("start") else f"{path}.effectiveDateTime")
+        if begun:
+            ended = _when(tr, period.get("end"), f"{path}.effectivePeriod.end")
+            interval["interval"] = {"start": begun, **({"end": ended} if ended else {})}
         treatment["doseIntervals"] = [interval]
     reasons = [c.get("text") or (_codings(c) or [{}])[0].get("display") for c in res.get("statusReason") or []]
     action: dict[str, Any] = {"treatment": treatment}
@@ -646,7 +666,10 @@ def _procedure(tr: _Translation, path: str, res: dict) -> None:
     performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
     if performed:
         tr.note_date(performed)
-        procedure["performed"] = {"timestamp": _timestamp(performed)}
+        when = _when(tr, performed, f"{path}.performedDateTime" if res.get("performedDateTime")
+                     else f"{path}.performedPeriod.start")
+        if when:
+            procedure["performed"] = {"timestamp": when}
     tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"})
 
 
