@@ -530,6 +530,13 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         return
     q = res["valueQuantity"]
     unit = q.get("code") or q.get("unit")
+    if unit is None or q.get("value") is None:
+        # FHIR allows a Quantity without a unit (or a value); a laboratory number without its unit cannot be read
+        # and a unit is not guessed: this value is left out, the rest of the record is read. It was once sent on
+        # as the unit "UCUM:None", which refused the whole record naming a unit that is not in it.
+        tr.warnings.append(f"FHIR: {path}.valueQuantity has no {'unit' if unit is None else 'value'}: "
+                           f"laboratory value not read (a unit is not guessed)")
+        return
     # The UCUM code is what the unit means; the display string is only read when no code is given.
     quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
     sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
@@ -618,8 +625,10 @@ def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict])
     prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
     treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}
     dosage = (res.get("dosage") or [{}])
+    where_dosage = f"{path}.dosage[0]" if isinstance(dosage, list) else f"{path}.dosage"
     dosage = dosage[0] if isinstance(dosage, list) else dosage
     dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or dosage.get("dose")
+    dose_path = f"{where_dosage}.doseAndRate[0].doseQuantity" if "doseAndRate" in dosage else f"{where_dosage}.dose"
     period = res.get("effectivePeriod") or {}
     start = period.get("start") or res.get("effectiveDateTime")
     tr.note_date(start)
@@ -628,9 +637,17 @@ def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict])
         treatment["routeOfAdministration"] = {"id": f"SNOMED:{route[0].get('code')}" if route else "text",
                                               "label": (route[0].get("display") if route else None) or dosage["route"].get("text", "")}
     if dose:
-        interval: dict[str, Any] = {"quantity": {"value": dose.get("value"),
-                                                 "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
-                                                          "label": dose.get("unit") or dose.get("code") or ""}}}
+        interval: dict[str, Any] = {}
+        if dose.get("code") or dose.get("unit"):
+            interval["quantity"] = {"value": dose.get("value"),
+                                    "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
+                                             "label": dose.get("unit") or dose.get("code") or ""}}
+        else:
+            # A dose without a unit ({"value": 1}: one tablet, as Synthea and order entry send it; FHIR allows it):
+            # the amount is not read, since a unit is never guessed for a dose; when and how often still are. It
+            # was read as the unit "UCUM:None" ("1 None" on the treatment ladder).
+            tr.warnings.append(f"FHIR: dose at {dose_path} has no unit: the amount is not read (a dose unit is "
+                               f"never guessed)")
         timing = (dosage.get("timing") or {})
         frequency = (timing.get("code") or {}).get("text") or _repeat_text(timing.get("repeat"))
         if frequency:
