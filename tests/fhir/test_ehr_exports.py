@@ -145,3 +145,25 @@ def test_a_laboratory_value_without_a_unit_leaves_the_rest_of_the_record_readabl
     result = read_bundle_dict(_bundle(unitless, with_unit), validation=validation)
     assert [m.json_path for m in result.patient.measurements] == ["$.entry[2].resource"]
     assert any(w.startswith("FHIR: $.entry[1].resource.valueQuantity has no unit") for w in result.warnings)
+
+
+@pytest.mark.parametrize("validation", ["light", "full"])
+def test_a_medication_named_by_its_bundle_fullurl_is_read(validation):
+    # A transaction Bundle (as Synthea and EHR exports write them) names each resource by fullUrl "urn:uuid:..."
+    # and references use that name (FHIR R4 Bundle, resolving references). The Medication was not found and the
+    # medicine dropped as "not understood".
+    medication = {"resourceType": "Medication", "id": "med-1",
+                  "code": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "198013",
+                                       "display": "Naproxen 250 MG Oral Tablet"}]}}
+    statement = {"resourceType": "MedicationStatement", "id": "m", "status": "active",
+                 "subject": {"reference": "urn:uuid:p"}, "effectiveDateTime": "2020-03-01",
+                 "medicationReference": {"reference": "urn:uuid:7f1c0b2e-0000-4000-8000-000000000001"}}
+    bundle = _bundle(statement)
+    bundle["type"] = "transaction"
+    bundle["entry"].append({"fullUrl": "urn:uuid:7f1c0b2e-0000-4000-8000-000000000001", "resource": medication,
+                            "request": {"method": "POST", "url": "Medication"}})
+    for e in bundle["entry"][:2]:
+        e["request"] = {"method": "POST", "url": e["resource"]["resourceType"]}
+    result = read_bundle_dict(bundle, validation=validation)
+    assert [t.agent_label for t in result.patient.treatments] == ["Naproxen 250 MG Oral Tablet"]
+    assert not any("not understood" in w for w in result.warnings)

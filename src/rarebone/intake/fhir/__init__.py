@@ -134,7 +134,13 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
         raise
     entries = [(f"$.entry[{i}].resource", e["resource"]) for i, e in enumerate(document.get("entry") or [])
                if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
-    tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"))
+    # A transaction or document Bundle names its resources by fullUrl (often "urn:uuid:..."), and references inside
+    # it use that name (FHIR R4 Bundle, "Resolving references in Bundles"): a MedicationStatement's
+    # medicationReference "urn:uuid:..." was not found, and the medicine was dropped as not understood.
+    full_urls = {e["fullUrl"]: e["resource"] for e in document.get("entry") or []
+                 if isinstance(e, dict) and isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict)}
+    tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"),
+                        full_urls=full_urls)
     for name in strip:
         tr.packet.pop(name, None)
     try:
@@ -161,11 +167,12 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
 
 
 def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = None,
-                   timestamp: str | None = None) -> _Translation:
-    """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read."""
+                   timestamp: str | None = None, full_urls: dict[str, dict] | None = None) -> _Translation:
+    """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read.
+    ``full_urls``: the Bundle's entries by fullUrl, which references inside the Bundle may use."""
     tr = _Translation()
     entries = list(entries)
-    by_ref = {f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}
+    by_ref = {**(full_urls or {}), **{f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}}
     patients = [(p, r) for p, r in entries if r["resourceType"] == "Patient"]
     if len(patients) != 1:
         raise PhenopacketError(f"the Bundle must hold exactly one Patient (found {len(patients)})", path="$.entry",
