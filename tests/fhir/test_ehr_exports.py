@@ -167,3 +167,31 @@ def test_a_medication_named_by_its_bundle_fullurl_is_read(validation):
     result = read_bundle_dict(bundle, validation=validation)
     assert [t.agent_label for t in result.patient.treatments] == ["Naproxen 250 MG Oral Tablet"]
     assert not any("not understood" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("validation", ["light", "full"])
+def test_a_laboratory_bound_is_not_read_as_the_value(validation):
+    # "<5 mg/L": valueQuantity with comparator "<" (FHIR R4 Quantity.comparator), as laboratories report a value
+    # below what they can measure. It was read as exactly 5 mg/L, a value the laboratory never gave.
+    bound = {"resourceType": "Observation", "id": "o", "status": "final", "subject": {"reference": "Patient/p"},
+             "code": {"coding": [{"system": "http://loinc.org", "code": "718-7"}]}, "effectiveDateTime": "2020-01-01",
+             "valueQuantity": {"value": 5, "comparator": "<", "unit": "g/dL", "code": "g/dL",
+                               "system": "http://unitsofmeasure.org"}}
+    exact = copy.deepcopy(bound)
+    exact["id"], exact["valueQuantity"]["value"] = "o2", 11.5
+    del exact["valueQuantity"]["comparator"]
+    result = read_bundle_dict(_bundle(bound, exact), validation=validation)
+    assert [m.json_path for m in result.patient.measurements] == ["$.entry[2].resource"]  # the exact value only
+    assert any(w.startswith("FHIR: $.entry[1].resource.valueQuantity is <5 g/dL, a bound") for w in result.warnings)
+
+
+def test_the_light_check_refuses_a_comparator_that_is_not_a_string_as_the_full_one_does():
+    from rarebone.errors import InputError
+
+    bad = {"resourceType": "Observation", "id": "o", "status": "final", "subject": {"reference": "Patient/p"},
+           "code": {"coding": [{"system": "http://loinc.org", "code": "718-7"}]},
+           "valueQuantity": {"value": 5, "comparator": 1, "unit": "g/dL"}}
+    for validation in ("light", "full"):
+        with pytest.raises(InputError) as err:
+            read_bundle_dict(_bundle(bad), validation=validation)
+        assert err.value.path == "$.entry[1].resource.valueQuantity.comparator", validation

@@ -544,6 +544,13 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         tr.warnings.append(f"FHIR: {path}.valueQuantity has no {'unit' if unit is None else 'value'}: "
                            f"laboratory value not read (a unit is not guessed)")
         return
+    if q.get("comparator"):
+        # "<5 mg/L" (below what the laboratory can measure) or ">1500 U/L": FHIR's Quantity.comparator says the
+        # number is a bound, not the value. Read as the number itself it was a value the laboratory never gave
+        # (and could land on either side of a threshold); it is left out, listed with the path.
+        tr.warnings.append(f"FHIR: {path}.valueQuantity is {q['comparator']}{q.get('value')} {unit}, a bound and "
+                           f"not a value: laboratory value not read")
+        return
     # The UCUM code is what the unit means; the display string is only read when no code is given.
     quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
     sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
