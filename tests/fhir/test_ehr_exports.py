@@ -195,3 +195,23 @@ def test_the_light_check_refuses_a_comparator_that_is_not_a_string_as_the_full_o
         with pytest.raises(InputError) as err:
             read_bundle_dict(_bundle(bad), validation=validation)
         assert err.value.path == "$.entry[1].resource.valueQuantity.comparator", validation
+
+
+@pytest.mark.parametrize("validation", ["light", "full"])
+@pytest.mark.parametrize("kind", ["laboratory", "finding"])
+def test_a_date_error_names_the_effective_period_the_record_has(validation, kind):
+    # Synthea and EHRs date some Observations with effectivePeriod (or only issued). A date before birth is refused
+    # naming its path; for a finding the path named was effectiveDateTime, an element not in the record (a
+    # laboratory value's was already right: kept here as a guard, both read through the same helper now).
+    from rarebone.errors import InputError
+
+    obs = {"resourceType": "Observation", "id": "o", "status": "final", "subject": {"reference": "Patient/p"},
+           "effectivePeriod": {"start": "2014-01-01", "end": "2014-01-02"}}
+    if kind == "laboratory":
+        obs.update(code={"coding": [{"system": "http://loinc.org", "code": "718-7"}]},
+                   valueQuantity={"value": 12, "unit": "g/dL", "code": "g/dL"})
+    else:
+        obs["code"] = {"coding": [{"system": "http://purl.obolibrary.org/obo/hp.owl", "code": "HP:0002757"}]}
+    with pytest.raises(InputError) as err:
+        read_bundle_dict(_bundle(obs), validation=validation)
+    assert err.value.path == "$.entry[1].resource.effectivePeriod.start"

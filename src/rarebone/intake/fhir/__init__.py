@@ -379,11 +379,9 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
     if res.get("status") in _NO_RESULT:
         tr.warnings.append(f"FHIR: DiagnosticReport at {path} is {res.get('status')}; not used")
         return
-    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
+    effective, where = _effective(res)
     tr.note_date(effective)
     concepts = res.get("conclusionCode") or []
-    where = "effectiveDateTime" if res.get("effectiveDateTime") else "effectivePeriod.start" \
-        if (res.get("effectivePeriod") or {}).get("start") else "issued"
     when = _when(tr, effective, f"{path}.{where}")
     onset = ({"timestamp": when}, f"{path}.{where}") if when else (None, "")
     if res.get("conclusion"):
@@ -402,12 +400,23 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
         _feature(tr, mapped, coding, cpath, path, excluded=False, onset=onset)
 
 
+def _effective(res: dict) -> tuple[str | None, str]:
+    """When an Observation or DiagnosticReport was made, and the element it is in. EHRs send effectivePeriod (a
+    specimen collected over hours) or only issued as well as effectiveDateTime; an error about the date once named
+    effectiveDateTime whatever the record had, a path the clinician could not find in it."""
+    if res.get("effectiveDateTime"):
+        return res["effectiveDateTime"], "effectiveDateTime"
+    if (res.get("effectivePeriod") or {}).get("start"):
+        return res["effectivePeriod"]["start"], "effectivePeriod.start"
+    return res.get("issued"), "issued"
+
+
 def _observation(tr: _Translation, path: str, res: dict) -> None:
     if res.get("status") == "entered-in-error":
         tr.warnings.append(f"FHIR: Observation at {path} entered in error; not used")
         return
-    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
-    tr.note_date(effective)
+    effective = _effective(res)
+    tr.note_date(effective[0])
     components = {c2.get("code"): comp for comp in res.get("component") or []
                   for c2 in _codings(comp.get("code")) if c2.get("system") == C.LOINC}
     loinc = [c for c in _codings(res.get("code")) if c.get("system") == C.LOINC]
@@ -428,21 +437,21 @@ def _observation(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None:
         _observation_text(tr, path, res, coding, cpath, excluded, effective)
         return
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
-    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
+    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
     _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
 
 
 def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpath: str, excluded: bool,
-                      effective: str | None) -> None:
+                      effective: tuple[str | None, str]) -> None:
     """An Observation no code of which is understood: its code.text (the finding's name, its value saying yes or
     no) and its valueString (a finding written as the result, e.g. "Skeletal survey" = "dense bones")."""
     code_text = (res.get("code") or {}).get("text")
     value = res.get("valueString")
     if coding.get("system") is not None:
         tr.not_understood(coding, cpath)
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
-    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
+    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
     answer = _ANSWERS.get(normalise_answer(value)) if value else None
     status = "refuted" if excluded or answer == "no" else None
     if code_text:
@@ -526,7 +535,7 @@ def _text(tr: _Translation, text: str, text_path: str, path: str, status: str | 
     return True
 
 
-def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: str | None) -> None:
+def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: tuple[str | None, str]) -> None:
     from rarebone.knowledge import unit_converter
 
     converter = unit_converter()
@@ -571,10 +580,10 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         tr.lab_flags[f"$.measurements[{len(tr.packet['measurements'])}]"] = sides.pop()
     item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
             "value": {"quantity": quantity}}
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
     if when:
         item["timeObserved"] = {"timestamp": when}
-        sub[".timeObserved"] = ".effectiveDateTime"
+        sub[".timeObserved"] = f".{effective[1]}"
     tr.add("measurements", item, path, sub)
 
 
@@ -701,7 +710,8 @@ def _procedure(tr: _Translation, path: str, res: dict) -> None:
                      else f"{path}.performedPeriod.start")
         if when:
             procedure["performed"] = {"timestamp": when}
-    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"})
+    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"
+                                                              if res.get("performedDateTime") else ".performedPeriod.start"})
 
 
 def _family(tr: _Translation, path: str, res: dict) -> None:
