@@ -134,7 +134,13 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
         raise
     entries = [(f"$.entry[{i}].resource", e["resource"]) for i, e in enumerate(document.get("entry") or [])
                if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
-    tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"))
+    # A transaction or document Bundle names its resources by fullUrl (often "urn:uuid:..."), and references inside
+    # it use that name (FHIR R4 Bundle, "Resolving references in Bundles"): a MedicationStatement's
+    # medicationReference "urn:uuid:..." was not found, and the medicine was dropped as not understood.
+    full_urls = {e["fullUrl"]: e["resource"] for e in document.get("entry") or []
+                 if isinstance(e, dict) and isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict)}
+    tr = read_resources(entries, bundle_id=document.get("id"), timestamp=document.get("timestamp"),
+                        full_urls=full_urls)
     for name in strip:
         tr.packet.pop(name, None)
     try:
@@ -161,11 +167,12 @@ def read_bundle_dict(document: dict, source: str = "<bundle>", validation: str =
 
 
 def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = None,
-                   timestamp: str | None = None) -> _Translation:
-    """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read."""
+                   timestamp: str | None = None, full_urls: dict[str, dict] | None = None) -> _Translation:
+    """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read.
+    ``full_urls``: the Bundle's entries by fullUrl, which references inside the Bundle may use."""
     tr = _Translation()
     entries = list(entries)
-    by_ref = {f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}
+    by_ref = {**(full_urls or {}), **{f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}}
     patients = [(p, r) for p, r in entries if r["resourceType"] == "Patient"]
     if len(patients) != 1:
         raise PhenopacketError(f"the Bundle must hold exactly one Patient (found {len(patients)})", path="$.entry",
@@ -372,11 +379,9 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
     if res.get("status") in _NO_RESULT:
         tr.warnings.append(f"FHIR: DiagnosticReport at {path} is {res.get('status')}; not used")
         return
-    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
+    effective, where = _effective(res)
     tr.note_date(effective)
     concepts = res.get("conclusionCode") or []
-    where = "effectiveDateTime" if res.get("effectiveDateTime") else "effectivePeriod.start" \
-        if (res.get("effectivePeriod") or {}).get("start") else "issued"
     when = _when(tr, effective, f"{path}.{where}")
     onset = ({"timestamp": when}, f"{path}.{where}") if when else (None, "")
     if res.get("conclusion"):
@@ -395,12 +400,23 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
         _feature(tr, mapped, coding, cpath, path, excluded=False, onset=onset)
 
 
+def _effective(res: dict) -> tuple[str | None, str]:
+    """When an Observation or DiagnosticReport was made, and the element it is in. EHRs send effectivePeriod (a
+    specimen collected over hours) or only issued as well as effectiveDateTime; an error about the date once named
+    effectiveDateTime whatever the record had, a path the clinician could not find in it."""
+    if res.get("effectiveDateTime"):
+        return res["effectiveDateTime"], "effectiveDateTime"
+    if (res.get("effectivePeriod") or {}).get("start"):
+        return res["effectivePeriod"]["start"], "effectivePeriod.start"
+    return res.get("issued"), "issued"
+
+
 def _observation(tr: _Translation, path: str, res: dict) -> None:
     if res.get("status") == "entered-in-error":
         tr.warnings.append(f"FHIR: Observation at {path} entered in error; not used")
         return
-    effective = res.get("effectiveDateTime") or (res.get("effectivePeriod") or {}).get("start") or res.get("issued")
-    tr.note_date(effective)
+    effective = _effective(res)
+    tr.note_date(effective[0])
     components = {c2.get("code"): comp for comp in res.get("component") or []
                   for c2 in _codings(comp.get("code")) if c2.get("system") == C.LOINC}
     loinc = [c for c in _codings(res.get("code")) if c.get("system") == C.LOINC]
@@ -421,21 +437,21 @@ def _observation(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None:
         _observation_text(tr, path, res, coding, cpath, excluded, effective)
         return
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
-    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
+    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
     _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
 
 
 def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpath: str, excluded: bool,
-                      effective: str | None) -> None:
+                      effective: tuple[str | None, str]) -> None:
     """An Observation no code of which is understood: its code.text (the finding's name, its value saying yes or
     no) and its valueString (a finding written as the result, e.g. "Skeletal survey" = "dense bones")."""
     code_text = (res.get("code") or {}).get("text")
     value = res.get("valueString")
     if coding.get("system") is not None:
         tr.not_understood(coding, cpath)
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
-    onset = ({"timestamp": when}, f"{path}.effectiveDateTime") if when else (None, "")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
+    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
     answer = _ANSWERS.get(normalise_answer(value)) if value else None
     status = "refuted" if excluded or answer == "no" else None
     if code_text:
@@ -519,7 +535,7 @@ def _text(tr: _Translation, text: str, text_path: str, path: str, status: str | 
     return True
 
 
-def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: str | None) -> None:
+def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effective: tuple[str | None, str]) -> None:
     from rarebone.knowledge import unit_converter
 
     converter = unit_converter()
@@ -530,6 +546,20 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         return
     q = res["valueQuantity"]
     unit = q.get("code") or q.get("unit")
+    if unit is None or q.get("value") is None:
+        # FHIR allows a Quantity without a unit (or a value); a laboratory number without its unit cannot be read
+        # and a unit is not guessed: this value is left out, the rest of the record is read. It was once sent on
+        # as the unit "UCUM:None", which refused the whole record naming a unit that is not in it.
+        tr.warnings.append(f"FHIR: {path}.valueQuantity has no {'unit' if unit is None else 'value'}: "
+                           f"laboratory value not read (a unit is not guessed)")
+        return
+    if q.get("comparator"):
+        # "<5 mg/L" (below what the laboratory can measure) or ">1500 U/L": FHIR's Quantity.comparator says the
+        # number is a bound, not the value. Read as the number itself it was a value the laboratory never gave
+        # (and could land on either side of a threshold); it is left out, listed with the path.
+        tr.warnings.append(f"FHIR: {path}.valueQuantity is {q['comparator']}{q.get('value')} {unit}, a bound and "
+                           f"not a value: laboratory value not read")
+        return
     # The UCUM code is what the unit means; the display string is only read when no code is given.
     quantity: dict[str, Any] = {"value": q.get("value"), "unit": {"id": f"UCUM:{unit}", "label": unit}}
     sub = {".value.quantity.value": ".valueQuantity.value", ".value.quantity.unit": ".valueQuantity.code",
@@ -550,10 +580,10 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         tr.lab_flags[f"$.measurements[{len(tr.packet['measurements'])}]"] = sides.pop()
     item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
             "value": {"quantity": quantity}}
-    when = _when(tr, effective, f"{path}.effectiveDateTime")
+    when = _when(tr, effective[0], f"{path}.{effective[1]}")
     if when:
         item["timeObserved"] = {"timestamp": when}
-        sub[".timeObserved"] = ".effectiveDateTime"
+        sub[".timeObserved"] = f".{effective[1]}"
     tr.add("measurements", item, path, sub)
 
 
@@ -618,8 +648,10 @@ def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict])
     prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
     treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}
     dosage = (res.get("dosage") or [{}])
+    where_dosage = f"{path}.dosage[0]" if isinstance(dosage, list) else f"{path}.dosage"
     dosage = dosage[0] if isinstance(dosage, list) else dosage
     dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or dosage.get("dose")
+    dose_path = f"{where_dosage}.doseAndRate[0].doseQuantity" if "doseAndRate" in dosage else f"{where_dosage}.dose"
     period = res.get("effectivePeriod") or {}
     start = period.get("start") or res.get("effectiveDateTime")
     tr.note_date(start)
@@ -628,9 +660,17 @@ def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict])
         treatment["routeOfAdministration"] = {"id": f"SNOMED:{route[0].get('code')}" if route else "text",
                                               "label": (route[0].get("display") if route else None) or dosage["route"].get("text", "")}
     if dose:
-        interval: dict[str, Any] = {"quantity": {"value": dose.get("value"),
-                                                 "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
-                                                          "label": dose.get("unit") or dose.get("code") or ""}}}
+        interval: dict[str, Any] = {}
+        if dose.get("code") or dose.get("unit"):
+            interval["quantity"] = {"value": dose.get("value"),
+                                    "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
+                                             "label": dose.get("unit") or dose.get("code") or ""}}
+        else:
+            # A dose without a unit ({"value": 1}: one tablet, as Synthea and order entry send it; FHIR allows it):
+            # the amount is not read, since a unit is never guessed for a dose; when and how often still are. It
+            # was read as the unit "UCUM:None" ("1 None" on the treatment ladder).
+            tr.warnings.append(f"FHIR: dose at {dose_path} has no unit: the amount is not read (a dose unit is "
+                               f"never guessed)")
         timing = (dosage.get("timing") or {})
         frequency = (timing.get("code") or {}).get("text") or _repeat_text(timing.get("repeat"))
         if frequency:
@@ -670,7 +710,8 @@ def _procedure(tr: _Translation, path: str, res: dict) -> None:
                      else f"{path}.performedPeriod.start")
         if when:
             procedure["performed"] = {"timestamp": when}
-    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"})
+    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"
+                                                              if res.get("performedDateTime") else ".performedPeriod.start"})
 
 
 def _family(tr: _Translation, path: str, res: dict) -> None:

@@ -111,7 +111,7 @@ def _qty(v, path) -> None:
     _want(v, dict, path)
     if "value" in v and (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float))):
         _fail((path, "value"), "a number", v["value"])
-    for k in ("unit", "code", "system"):
+    for k in ("unit", "code", "system", "comparator"):  # comparator: the intake reads it (a bound, not a value)
         if k in v and not isinstance(v[k], str):
             _fail((path, k), "a string", v[k])
 
