@@ -277,11 +277,8 @@ def _birth_date(tr: _Translation, text: str | None, path: str) -> dt.date | None
     """Patient.birthDate as a date; None, with a warning, when FHIR gives only a year or a year and month (as
     de-identified records often do): a day is not made up, because ages drive age-dependent doses, reference ranges
     and urgency, and a dose is never guessed. A date that does not exist is refused, naming the path."""
-    if not text:
-        return None
-    if len(text) < 10:
-        tr.warnings.append(f"FHIR: {path} is {text!r}, without the day: no date of birth is taken from it, so no age "
-                           "is computed from it (age-dependent doses, reference ranges and urgency need the full date)")
+    if not text or _without_day(tr, text, path, "no date of birth is taken from it, so no age is computed from it "
+                                                 "(age-dependent doses, reference ranges and urgency need the full date)"):
         return None
     try:
         return dt.date.fromisoformat(text[:10])
@@ -293,12 +290,17 @@ def _when(tr: _Translation, text: str | None, path: str) -> str | None:
     """A FHIR date or dateTime as a Phenopacket timestamp. FHIR also allows a year, or a year and month (a problem
     list's "onset 2015"); the Phenopacket timestamp needs a day, and a day is not made up: the finding is read
     without its time, and a warning names the path. It once made the whole record unreadable."""
-    if not text:
-        return None
-    if len(text) < 10:
-        tr.warnings.append(f"FHIR: {path} is {text!r}, without the day: read without this date (a day is not made up)")
+    if not text or _without_day(tr, text, path, "read without this date (a day is not made up)"):
         return None
     return _timestamp(text)
+
+
+def _without_day(tr: _Translation, text: str, path: str, consequence: str) -> bool:
+    """True, with a warning saying ``consequence``, for a FHIR date of a year or a year and month."""
+    if len(text) < 10:
+        tr.warnings.append(f"FHIR: {path} is {text!r}, without the day: {consequence}")
+        return True
+    return False
 
 
 def _timestamp(text: str) -> str:
@@ -379,11 +381,10 @@ def _report(tr: _Translation, path: str, res: dict) -> None:
     if res.get("status") in _NO_RESULT:
         tr.warnings.append(f"FHIR: DiagnosticReport at {path} is {res.get('status')}; not used")
         return
-    effective, where = _effective(res)
-    tr.note_date(effective)
+    effective = _effective(res)
+    tr.note_date(effective[0])
     concepts = res.get("conclusionCode") or []
-    when = _when(tr, effective, f"{path}.{where}")
-    onset = ({"timestamp": when}, f"{path}.{where}") if when else (None, "")
+    onset = _dated(tr, path, effective)
     if res.get("conclusion"):
         # The radiologist's impression. Only a released report's text is read: a preliminary one may still change
         # (the coded conclusion keeps the intake's older, wider status rule). presentedForm is never read.
@@ -409,6 +410,14 @@ def _effective(res: dict) -> tuple[str | None, str]:
     if (res.get("effectivePeriod") or {}).get("start"):
         return res["effectivePeriod"]["start"], "effectivePeriod.start"
     return res.get("issued"), "issued"
+
+
+def _dated(tr: _Translation, path: str, effective: tuple[str | None, str]) -> tuple[dict | None, str]:
+    """(time element, its FHIR path) of what was observed at ``effective`` (from _effective); (None, "") when it
+    has no usable date."""
+    text, element = effective
+    when = _when(tr, text, f"{path}.{element}")
+    return ({"timestamp": when}, f"{path}.{element}") if when else (None, "")
 
 
 def _observation(tr: _Translation, path: str, res: dict) -> None:
@@ -437,9 +446,7 @@ def _observation(tr: _Translation, path: str, res: dict) -> None:
     if mapped is None:
         _observation_text(tr, path, res, coding, cpath, excluded, effective)
         return
-    when = _when(tr, effective[0], f"{path}.{effective[1]}")
-    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
-    _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=onset)
+    _feature(tr, mapped, coding, cpath, path, excluded=excluded, onset=_dated(tr, path, effective))
 
 
 def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpath: str, excluded: bool,
@@ -450,8 +457,7 @@ def _observation_text(tr: _Translation, path: str, res: dict, coding: dict, cpat
     value = res.get("valueString")
     if coding.get("system") is not None:
         tr.not_understood(coding, cpath)
-    when = _when(tr, effective[0], f"{path}.{effective[1]}")
-    onset = ({"timestamp": when}, f"{path}.{effective[1]}") if when else (None, "")
+    onset = _dated(tr, path, effective)
     answer = _ANSWERS.get(normalise_answer(value)) if value else None
     status = "refuted" if excluded or answer == "no" else None
     if code_text:
@@ -580,9 +586,9 @@ def _measurement(tr: _Translation, path: str, res: dict, loinc: list[dict], effe
         tr.lab_flags[f"$.measurements[{len(tr.packet['measurements'])}]"] = sides.pop()
     item = {"assay": {"id": f"LOINC:{coding['code']}", "label": coding.get("display") or coding["code"]},
             "value": {"quantity": quantity}}
-    when = _when(tr, effective[0], f"{path}.{effective[1]}")
-    if when:
-        item["timeObserved"] = {"timestamp": when}
+    observed, _ = _dated(tr, path, effective)
+    if observed:
+        item["timeObserved"] = observed
         sub[".timeObserved"] = f".{effective[1]}"
     tr.add("measurements", item, path, sub)
 
@@ -703,15 +709,14 @@ def _procedure(tr: _Translation, path: str, res: dict) -> None:
         return
     code_id, label = C.PROCEDURES[known["code"]]
     procedure: dict[str, Any] = {"code": {"id": code_id, "label": label}}
+    element = "performedDateTime" if res.get("performedDateTime") else "performedPeriod.start"
     performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
     if performed:
         tr.note_date(performed)
-        when = _when(tr, performed, f"{path}.performedDateTime" if res.get("performedDateTime")
-                     else f"{path}.performedPeriod.start")
+        when = _when(tr, performed, f"{path}.{element}")
         if when:
             procedure["performed"] = {"timestamp": when}
-    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": ".performedDateTime"
-                                                              if res.get("performedDateTime") else ".performedPeriod.start"})
+    tr.add("medicalActions", {"procedure": procedure}, path, {".procedure.performed": f".{element}"})
 
 
 def _family(tr: _Translation, path: str, res: dict) -> None:
