@@ -97,12 +97,14 @@ def _raw(path: str, port: int, token: str, body: dict) -> bytes:
             f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
 
 
-async def _closed_loop(port: int, requests: list[bytes], concurrency: int) -> tuple[list[float], float]:
-    """``concurrency`` callers, each on its own keep-alive connection, sending the next request when answered."""
+async def _closed_loop(port: int, requests: list[bytes], concurrency: int) -> tuple[list[tuple[int, float, float]], float]:
+    """``concurrency`` callers, each on its own keep-alive connection, sending the next request when answered.
+    Returns (connection index, seconds from the start when sent, latency ms) per call, and the wall time."""
     queue = list(reversed(requests))
-    latencies: list[float] = []
+    calls: list[tuple[int, float, float]] = []
+    wall = time.perf_counter()
 
-    async def caller() -> None:
+    async def caller(connection: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             while queue:
@@ -113,15 +115,14 @@ async def _closed_loop(port: int, requests: list[bytes], concurrency: int) -> tu
                 length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
                               if line.lower().startswith(b"content-length:"))
                 body = await reader.readexactly(length)
-                latencies.append((time.perf_counter() - start) * 1000)
+                calls.append((connection, start - wall, (time.perf_counter() - start) * 1000))
                 if not head.startswith(b"HTTP/1.1 200") or b'"cards":[{' not in body:
                     raise SystemExit(f"unexpected answer: {head[:40]!r} {body[:300]!r}")
         finally:
             writer.close()
 
-    wall = time.perf_counter()
-    await asyncio.gather(*(caller() for _ in range(min(concurrency, len(requests)))))
-    return latencies, time.perf_counter() - wall
+    await asyncio.gather(*(caller(i) for i in range(min(concurrency, len(requests)))))
+    return calls, time.perf_counter() - wall
 
 
 def _run(coroutine):
@@ -160,7 +161,7 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / CLK
 
 
-def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str, tmp: str) -> list[dict]:
+def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str, tmp: str, trace=None) -> list[dict]:
     import jwt
 
     port = _free_port()
@@ -226,16 +227,27 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
             load = os.getloadavg()[0]
             cpu0 = _cpu_seconds(pids)
             client0 = time.process_time()
-            latencies, wall = _run(_closed_loop(port, raws[args.warmup:], args.concurrency))
+            calls, wall = _run(_closed_loop(port, raws[args.warmup:], args.concurrency))
             client = time.process_time() - client0
             cpu = _cpu_seconds(pids) - cpu0
+            latencies = [ms for _, _, ms in calls]
             q = statistics.quantiles(latencies, n=100, method="inclusive")
+            # Each connection stays with one worker: a spread between the connections' medians is a worker that got
+            # less CPU (another process on its core), not a slow call; the trace shows when.
+            by_connection: dict[int, list[float]] = {}
+            for connection, _, ms in calls:
+                by_connection.setdefault(connection, []).append(ms)
+            medians = [statistics.median(v) for v in by_connection.values()]
             rows.append({"layer": layer, "workers": workers, "scenario": scenario, "alg": alg, "pinned": pin,
                          "p50": q[49], "p95": q[94], "p99": q[98], "max": max(latencies),
+                         "connection_median_min": min(medians), "connection_median_max": max(medians),
                          "throughput": args.calls / wall, "service_cpu_ms": cpu * 1000 / args.calls,
                          "client_cpu_ms": client * 1000 / args.calls, "load_before": load,
                          "load_after": os.getloadavg()[0]})
             print(_line(rows[-1]), flush=True)
+            if trace is not None:
+                label = f"{layer},{workers},{scenario},{alg}"
+                trace.writelines(f"{label},{c},{t:.6f},{ms:.3f}\n" for c, t, ms in sorted(calls, key=lambda x: x[1]))
     finally:
         if pin:
             os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
@@ -251,7 +263,8 @@ def _run_service(args, layer: str, workers: int, pin: bool, keys: dict, ehr: str
 def _line(r: dict) -> str:
     return (f"| {r['layer']:7s} | {r['workers']} | {'pinned' if r['pinned'] else 'free':6s} | {r['scenario']:8s} | "
             f"{r['alg']} | "
-            f"{r['p50']:7.1f} | {r['p95']:7.1f} | {r['p99']:7.1f} | {r['max']:7.1f} | {r['throughput']:5.0f} | "
+            f"{r['p50']:7.1f} | {r['p95']:7.1f} | {r['p99']:7.1f} | {r['max']:7.1f} | "
+            f"{r['connection_median_min']:5.1f}-{r['connection_median_max']:5.1f} | {r['throughput']:5.0f} | "
             f"{r['service_cpu_ms']:5.2f} | {r['client_cpu_ms']:5.2f} | {r['load_before']:.2f}-{r['load_after']:.2f} |")
 
 
@@ -270,6 +283,8 @@ def main() -> None:
                         help="the service's jwks_cache_seconds (default: its own, 300 s): a few seconds makes the key "
                              "set grow old during the run, as it does every 5 minutes in service")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
+    parser.add_argument("--trace", help="also write every measured call to this CSV file (row, connection, seconds "
+                        "from the row's start when sent, latency ms): where in time the slow calls were")
     args = parser.parse_args()
 
     import jwt
@@ -285,15 +300,21 @@ def main() -> None:
     print(f"patient-view, full prefetch (TCIRG1 infant, 5 keys), {args.calls} calls per row after {args.warmup} "
           f"warm-up, {args.concurrency} concurrent closed-loop callers, {os.cpu_count()} CPUs, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; target p99 <= 100 ms")
-    print("| layer | workers | cpus | charts | JWT | p50 ms | p95 ms | p99 ms | max ms | calls/s | service CPU ms/call "
-          "| client CPU ms/call | load avg (1 min) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| layer | workers | cpus | charts | JWT | p50 ms | p95 ms | p99 ms | max ms | connections' medians ms "
+          "| calls/s | service CPU ms/call | client CPU ms/call | load avg (1 min) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     rows = []
+    trace = None
+    if args.trace:
+        trace = os.fdopen(os.open(args.trace, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
+        trace.write("layer,workers,charts,jwt,connection,sent_s,latency_ms\n")
     with tempfile.TemporaryDirectory() as tmp:
         for workers in [int(w) for w in args.workers.split(",")]:
             for layer in args.layers.split(","):
                 pin = args.pin and workers == 1 and (os.cpu_count() or 1) >= 2
-                rows += _run_service(args, layer, workers, pin, keys, ehr, tmp)
+                rows += _run_service(args, layer, workers, pin, keys, ehr, tmp, trace)
+    if trace is not None:
+        trace.close()
     for workers in sorted({r["workers"] for r in rows}):
         for scenario in args.scenarios.split(","):
             pick = {r["layer"]: r for r in rows if r["workers"] == workers and r["scenario"] == scenario
