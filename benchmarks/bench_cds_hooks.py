@@ -15,7 +15,7 @@ Each HTTP layer (``--layers lean,fastapi``: the lean ASGI route and the previous
 worker count (``--workers 1,2``) in the same run, so the ratio is measured under the same machine conditions.
 ``--pin`` (one worker only): the service on CPU 0 and this client on CPU 1 (os.sched_setaffinity). Off by default:
 on the shared 2-core machine at load 5-12 a pinned service could not move off a busy CPU and did worse
-(docs/ehr-integration.md, Speed).
+(docs/cds-speed-log.md).
 
 Target (issue 14): p99 <= 100 ms at 50 concurrent calls. Run on demand (not in a loop: the cores are shared):
 ``PYTHONPATH=src python benchmarks/bench_cds_hooks.py [--calls 2000] [--concurrency 50] [--workers 1,2]``.

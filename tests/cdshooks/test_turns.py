@@ -1,6 +1,6 @@
 """The order in which the calls read in one turn of the event loop run (asgi.Turns): the connection answered longest
 ago first, a new connection before any, arrival order among equals; a caller that went away is skipped; the memory of
-connections stays bounded. Why it matters: docs/ehr-integration.md, Speed (a connection stuck last in every turn)."""
+connections stays bounded. Why it matters: docs/cds-speed-log.md (a connection stuck last in every turn)."""
 
 from __future__ import annotations
 

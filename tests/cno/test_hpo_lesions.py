@@ -94,7 +94,7 @@ def test_infant_pattern_ruled_out_by_later_onset():
 
 def test_shortcut_without_lesion_or_pain_terms_equals_the_walk_on_every_record():
     """read_hpo_lesions answers "nothing" from one set test when no present finding lies under a lesion or pain
-    term (the CDS Hooks path, docs/ehr-integration.md Speed, "Branch cds-rules3"): the same as the full walk
+    term (the CDS Hooks path, docs/cds-speed-log.md, "Branch cds-rules3"): the same as the full walk
     (``_read``) on every record of the repository, and the walk runs for the records that have such a term."""
     from dataclasses import asdict
 

@@ -124,7 +124,7 @@ class Turns:
     the sockets it has just reported before one whose data arrives after it was polled. A connection whose next
     request came in just after a turn had begun was last in the next turn, answered last, and so just missed the
     turn after that again: with 50 callers on 2 workers, the calls of the two or three last connections of each
-    worker waited two turns instead of one, and made the p99 (docs/ehr-integration.md, Speed). The calls of a turn
+    worker waited two turns instead of one, and made the p99 (docs/cds-speed-log.md). The calls of a turn
     still run one after the other without going back to the loop in between (each writes its own answer at once):
     a queue that went back to the loop after every call kept the order too, but cost ~0.5 ms more CPU a call."""
 
@@ -174,7 +174,7 @@ def tune_gc() -> None:
     collector, and the first generation is collected after 10,000 allocations instead of 700. Each call builds
     tens of thousands of short-lived objects that reference counting frees; with the default threshold the
     collector ran several times per call and scanned whatever was alive then. Measured in process on distinct
-    charts: collector time per call from ~0.5-0.9 ms to ~0.15 ms (docs/ehr-integration.md, Speed). Not done
+    charts: collector time per call from ~0.5-0.9 ms to ~0.15 ms (docs/cds-speed-log.md). Not done
     when the service is mounted in the workbench (that process has other work)."""
     import gc
 

@@ -249,7 +249,7 @@ class SharedNonces:
 # -- the plain token, without PyJWT's general machinery ----------------------------------------------------------
 # Why: every call carries a fresh token (new jti), so nothing about it can be cached, and PyJWT parsed it twice
 # (unverified for the issuer, then verified) with a per-character base64 check each time: ~0.1 ms of ~0.6 ms of
-# verification, the rest being the signature itself (docs/ehr-integration.md, Branch cds-cpu). A token written the
+# verification, the rest being the signature itself (docs/cds-speed-log.md, Branch cds-cpu). A token written the
 # plain way (three unpadded base64url segments, JSON objects, no crit/b64, integer exp, iat and nbf, string iss,
 # aud, jti, sub) is read once here; its signature is checked with PyJWT's own algorithm object for the key (the same
 # prepare_key, curve check and verify), and its claims with checks at least as strict as PyJWT's. Whenever

@@ -60,7 +60,7 @@ def _source_line(kb: KnowledgeBase, sid: str) -> str:
 def _texts(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, str]]:
     """Every known source's link and Sources line, made once per knowledge base: they depend on the source entry
     alone, and a card cites the same few sources line after line (~13 links and ~10 lines a chart, each a lookup
-    instead of formatting; docs/ehr-integration.md Speed, "Branch cds-rules3"). tests/cdshooks/test_card_texts.py:
+    instead of formatting; docs/cds-speed-log.md, "Branch cds-rules3"). tests/cdshooks/test_card_texts.py:
     equal to _link/_source_line for every source of the knowledge base."""
     return kb.derived("cdshooks.cards.source_texts", lambda: (
         {sid: _link(kb, sid) for sid in kb.sources}, {sid: _source_line(kb, sid) for sid in kb.sources}))

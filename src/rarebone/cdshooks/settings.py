@@ -59,7 +59,7 @@ class CdsSettings(BaseModel):
     fhir_timeout_seconds: float = 5.0
     fhir_max_pages: int = 10
     # "light": the fields the intake reads, checked for shape (intake/fhir/light.py, ~0.1 ms); "full": every element
-    # by fhir.resources (~16 ms a call). Chosen by measurement, docs/ehr-integration.md "Speed".
+    # by fhir.resources (~16 ms a call). Chosen by measurement, docs/cds-speed-log.md.
     prefetch_validation: Literal["light", "full"] = "light"
     assessment_cache_size: int = 256
     # threads per worker running calls (CPU-bound under the GIL; more threads only interleave them). Calls that

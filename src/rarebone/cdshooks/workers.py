@@ -57,7 +57,7 @@ def take_handed_connections(channel: socket.socket) -> list[socket.socket] | Non
 
     All of them now, not one per turn of the event loop: each hand-off is its own message and one read returns one,
     while a busy worker's turn of the loop answers every call in flight first. With one per turn, a burst of 25 new
-    connections made the last wait for ~300 calls (2 s at 50 callers; docs/ehr-integration.md, Speed)."""
+    connections made the last wait for ~300 calls (2 s at 50 callers; docs/cds-speed-log.md)."""
     taken: list[socket.socket] = []
     while True:
         try:

@@ -4,7 +4,7 @@
 fields, wrong types and bad timestamps are errors) and the canonical form the reader walks (camelCase names, fields
 in field-number order, defaults dropped, 64-bit integers as strings, doubles as floats, timestamps normalised).
 Both halves are protobuf's pure-Python JSON walk and cost ~0.8 ms for a small record, the largest single step of a
-CDS Hooks call (docs/ehr-integration.md, Speed).
+CDS Hooks call (docs/cds-speed-log.md).
 
 ``canonical(document, descriptor)`` computes the same dict straight from the descriptors, for the plain shapes
 records are written in. Anything else (a snake_case name, a null, a number given as a string, an enum given as a

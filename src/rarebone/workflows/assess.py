@@ -181,10 +181,10 @@ def _run_rules(patient: Patient, kb: KnowledgeBase, onto, rank_donors: bool = Tr
 def card_findings(patient: Patient, kb: KnowledgeBase) -> CardFindings:
     """What a CDS Hooks card needs, per call of the EHR: the rules of ``assess_patient`` without what no card shows
     (the donor ranking, the citation list gathered from the whole serialised Assessment, the summary counts and
-    the validation of the assembled model: ~0.6-0.9 ms of a ~5-7 ms call, docs/ehr-integration.md Speed).
+    the validation of the assembled model: ~0.6-0.9 ms of a ~5-7 ms call, docs/cds-speed-log.md).
     When the CNO suspicion is none, no card shows anything of CNO (cdshooks/cards.py: the CNO cards need a
     suspicion above none), so the CNO block is not computed (``cno`` None, no "cno" suspicion): ~0.5 ms of a
-    distinct chart without a core bone finding (docs/ehr-integration.md Speed, "Branch cds-lean2"). Of the work-up
+    distinct chart without a core bone finding (docs/cds-speed-log.md, "Branch cds-lean2"). Of the work-up
     checklist only the items the cards read are built (CARD_WORKUP_IDS).
     tests/cdshooks/test_cards_unchanged.py holds the answers to ~800 charts made with ``assess_patient``."""
     _, _, op, cno = _run_rules(patient, kb, ontology(), rank_donors=False, cards_only=True)
