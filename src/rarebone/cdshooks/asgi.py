@@ -67,6 +67,7 @@ class LeanCdsApp:
         from rarebone.intake.fhir.text import recogniser
 
         recogniser()  # the text phrase table (~0.3 s CPU): at start-up, not in the first EHR call that carries text
+        self.cds.warm_up()  # and the rest of what a first call would load (~0.3-0.6 s)
         self.state = SimpleNamespace(cds=self.cds)  # as FastAPI's app.state: tests reach the service object here
         self.fallback = fastapi_app(settings, self.cds, cors=False)
         self.app = with_cors(self._dispatch, settings)
