@@ -78,3 +78,30 @@ def test_order_select_refuses_another_hook(cds):
     body["hook"] = "order-sign"
     r = cds.call(OSEL, body)
     assert r.status_code == 400 and "order-select" in r.json()["error"]
+
+
+def test_order_select_sums_the_selected_order_with_the_rest_of_the_basket_both_sides(cds):
+    """An anakinra order selected beside one already in the basket for the same day: each under the daily maximum
+    (CNO-LADDER-ANAKINRA, PARDEO2015 mg/kg/day with the label cap), together above it - one card, as order-sign would
+    give at signing, now when the second is selected. At the maximum, no card."""
+    weight = 20.0
+    half = _anakinra_limit(weight) / 2
+    basket = _order("sel-4", "anakinra", half)
+    at = _order("sel-4", "anakinra", half)
+    assert _cards(cds, _select("sel-4", [basket, at], [at], weight)) == []
+    above = _order("sel-4", "anakinra", half + 1)
+    cards = _cards(cds, _select("sel-4", [basket, above], [above], weight))
+    assert len(cards) == 1 and "2 orders add up to" in cards[0]["summary"] and not cards[0].get("suggestions")
+    assert f"{basket['id']}: " in cards[0]["detail"] and "already in the order basket" in cards[0]["detail"]
+    assert f"{above['id']}: " in cards[0]["detail"]
+    # order-sign on the same basket gives the same sum
+    sign = _request("sel-4", [basket, above], _patient("sel-4", weight))
+    assert [c["summary"] for c in cds.call("rarebone-order-sign", sign).json()["cards"]] == [cards[0]["summary"]]
+
+
+def test_order_select_gives_no_card_for_a_sum_without_a_selected_order(cds):
+    weight = 20.0
+    half = _anakinra_limit(weight) / 2
+    two = [_order("sel-5", "anakinra", half), _order("sel-5", "anakinra", half + 1)]  # together above, not selected
+    other = _order("sel-5", "paracetamol", 100)
+    assert _cards(cds, _select("sel-5", [*two, other], [other], weight)) == []

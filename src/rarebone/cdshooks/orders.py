@@ -188,10 +188,15 @@ def _planned(plan: list[dict], drug: str, day: str | None) -> dict | None:
     return None
 
 
-def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: list[dict] | None = None) -> list:
+def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: list[dict] | None = None,
+                focus: set[str] | None = None) -> list:
     """One card per draft MedicationRequest of a knowledge-base drug whose dose differs from the child's plan
     for that day (when the plan is given), or is above every published maximum, or cannot be checked (no weight,
-    no height for a per-m2 drug, no dose in mg)."""
+    no height for a per-m2 drug, no dose in mg).
+
+    ``focus`` (order-select: the ``selections``, as "MedicationRequest/id"): only those orders get a card of their
+    own; the rest of the basket is context, counted in the sum of one drug's orders for a day, which gets a card
+    when a focused order is part of it (an anakinra order selected beside one already in the basket)."""
     import copy
     from rarebone.cdshooks.cards import _cite, _source
     from rarebone.cdshooks.models import Action, Suggestion
@@ -199,11 +204,13 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
 
     cards = []
     # orders under a daily maximum on their own, by (drug, day): together they may not be (cumulative check)
-    under_daily: dict[tuple[str, str | None], list[tuple[dict, float, str, Limit, str, list, str, str]]] = {}
+    # (the last field: whether the order is one the call is about; see ``focus``)
+    under_daily: dict[tuple[str, str | None], list[tuple[dict, float, str, Limit, str, list, str, str, bool]]] = {}
     for index, entry in enumerate(draft_orders.get("entry") or []):
         res = entry.get("resource") or {}
         if res.get("resourceType") != "MedicationRequest":
             continue
+        focused = focus is None or f"MedicationRequest/{res.get('id')}" in focus
         found = limits_for(kb, medication_text(res), w)
         if found is None:
             continue
@@ -217,6 +224,17 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
             + _marks(lim.certainty) + _cite(kb, lim.citations) for lim in limits)
         computable = [lim for lim in limits if lim.amount_mg is not None]
         ordered = ordered_amount(res)
+        if not focused:
+            # context only: counted in its drug's daily sum when under the daily maximum on its own (an order above
+            # it gets its own card when it is selected or signed)
+            if computable and not ordered.problem:
+                top = max(computable, key=lambda lim: lim.amount_mg)
+                value, what = _compared(top, ordered)
+                if top.per == "day" and value <= top.amount_mg + tolerance(kb):
+                    under_daily.setdefault((drug, order_date(res)), []).append(
+                        (res, value, what + " (already in the order basket)", top, table, citations, weight_line,
+                         source, False))
+            continue
         if not computable or ordered.problem:
             why = ordered.problem if computable else "; ".join(dict.fromkeys(lim.problem for lim in limits))
             cards.append(maker.card(f"{drug.capitalize()} order not checked: {why}", "warning",
@@ -230,17 +248,11 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
                 cards.append(card)
                 continue
         top = max(computable, key=lambda lim: lim.amount_mg)
-        if top.per == "day" and ordered.per_day_mg is not None:
-            value, what = ordered.per_day_mg, f"{_fmt(ordered.per_day_mg)} mg/day"
-        elif top.per == "day":
-            value, what = ordered.dose_mg, (f"{_fmt(ordered.dose_mg)} mg per dose (timing not given: the single "
-                                            "dose was compared with the daily maximum)")
-        else:
-            value, what = ordered.dose_mg, f"{_fmt(ordered.dose_mg)} mg per dose"
+        value, what = _compared(top, ordered)
         if value <= top.amount_mg + tolerance(kb):
             if top.per == "day":
                 under_daily.setdefault((drug, order_date(res)), []).append(
-                    (res, value, what, top, table, citations, weight_line, source))
+                    (res, value, what, top, table, citations, weight_line, source, True))
             continue
         per_dose_max = top.amount_mg / (ordered.doses_per_day or 1) if top.per == "day" else top.amount_mg
         corrected = round_down(kb, min(per_dose_max, ordered.dose_mg))
@@ -265,6 +277,16 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
     return cards
 
 
+def _compared(top: Limit, ordered: Ordered) -> tuple[float, str]:
+    """The ordered amount compared with the limit ``top`` (a day's or one dose's), and how the card words it."""
+    if top.per == "day" and ordered.per_day_mg is not None:
+        return ordered.per_day_mg, f"{_fmt(ordered.per_day_mg)} mg/day"
+    if top.per == "day":
+        return ordered.dose_mg, (f"{_fmt(ordered.dose_mg)} mg per dose (timing not given: the single dose was "
+                                 "compared with the daily maximum)")
+    return ordered.dose_mg, f"{_fmt(ordered.dose_mg)} mg per dose"
+
+
 def _cumulative_cards(kb: KnowledgeBase, groups: dict, w: Weight, maker) -> list:
     """Several draft orders of one drug for the same day (or all without a day: signed together), each under the
     drug's daily maximum, whose daily amounts add up to more than it: one warning card, no suggestion (which order
@@ -273,10 +295,10 @@ def _cumulative_cards(kb: KnowledgeBase, groups: dict, w: Weight, maker) -> list
 
     cards = []
     for (drug, day), orders in groups.items():
-        if len(orders) < 2:
+        if len(orders) < 2 or not any(order[-1] for order in orders):
             continue
         total = sum(value for _, value, *_ in orders)
-        _, _, _, top, table, citations, weight_line, source = orders[0]  # same drug and child: same limits
+        _, _, _, top, table, citations, weight_line, source, _ = orders[0]  # same drug and child: same limits
         if total <= top.amount_mg + tolerance(kb):
             continue
         when = f"on {day}" if day else "without a date (taken as given together)"

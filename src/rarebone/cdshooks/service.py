@@ -219,17 +219,16 @@ class CdsService:
         return self._dose_cards(request, service, io, context, context.draftOrders)
 
     def _order_select(self, request, service: Service, io: bool = True) -> CdsResponse:
-        """order-select: the same dose check, on the orders named in ``selections`` only (2.0 hook page: the
-        selections are the focus, the other draft orders are context)."""
+        """order-select: the same dose check, a card of its own for the orders named in ``selections`` only (2.0
+        hook page: the selections are the focus, the other draft orders are context); the rest of the basket counts
+        in a drug's sum for the day."""
         from rarebone.cdshooks.models import OrderSelectContext
 
         context = _context(OrderSelectContext, request.context)
-        chosen = set(context.selections)
-        entries = [e for e in context.draftOrders.get("entry") or [] if isinstance(e, dict) and
-                   f"{(e.get('resource') or {}).get('resourceType')}/{(e.get('resource') or {}).get('id')}" in chosen]
-        return self._dose_cards(request, service, io, context, dict(context.draftOrders, entry=entries))
+        return self._dose_cards(request, service, io, context, context.draftOrders, set(context.selections))
 
-    def _dose_cards(self, request, service: Service, io: bool, context, draft_orders: dict) -> CdsResponse:
+    def _dose_cards(self, request, service: Service, io: bool, context, draft_orders: dict,
+                    focus: set[str] | None = None) -> CdsResponse:
         from rarebone.cdshooks.orders import Weight, order_cards
 
         result, notes, errors, values = self._read(request, service, io)
@@ -249,7 +248,7 @@ class CdsService:
 
         plan = [r for r in resources(values.get("plan"))
                 if r.get("resourceType") == "MedicationRequest" and r.get("intent") == "proposal"]
-        return CdsResponse(cards=order_cards(self.kb, draft_orders, w, maker, plan))
+        return CdsResponse(cards=order_cards(self.kb, draft_orders, w, maker, plan, focus))
 
     # -- feedback --------------------------------------------------------------------------------------------
     def discovery(self) -> dict:
