@@ -110,6 +110,22 @@ def test_a_stopped_medicine_with_its_reason_is_read_by_both_settings(tmp_path):
     assert [c["summary"] for c in answers["light"]] == [c["summary"] for c in answers["full"]]
 
 
+def test_an_order_not_given_is_named_in_the_card_not_read_as_treatment(tmp_path):
+    # The service passes prefetched orders to the intake (cdshooks/record.py no longer makes MedicationStatements of
+    # them and drops drafts silently): a cancelled order is not treatment history, and "About the record read"
+    # says so with the order's path, as `rarebone assess` does for the same Bundle
+    resources = bundle_resources(CNO)
+    statement = next(r for r in resources if r["resourceType"] == "MedicationStatement")
+    cancelled = {"resourceType": "MedicationRequest", "id": "cancelled-naproxen", "status": "cancelled",
+                 "intent": "order", "subject": statement["subject"], "authoredOn": "2026-03-05",
+                 "medicationCodeableConcept": statement["medicationCodeableConcept"]}
+    body = patient_view_request([r for r in resources if r is not statement] + [cancelled])
+    for mode in ("light", "full"):
+        cards = _service(mode, tmp_path).call("rarebone-patient-view", copy.deepcopy(body))["cards"]
+        said = "status is cancelled: not treatment history; not used"
+        assert cards and all("MedicationRequest at $.entry[" in c["detail"] and said in c["detail"] for c in cards), mode
+
+
 @pytest.mark.parametrize("kind,field,value,ok", [
     # statusReason: an array on MedicationStatement and MedicationAdministration (read: why it was stopped), one
     # CodeableConcept on Procedure (not read by the intake)

@@ -1,9 +1,9 @@
 """Prefetched resources -> one FHIR Bundle -> the existing FHIR intake (rarebone.intake.fhir).
 
-The intake reads MedicationStatement/MedicationAdministration for the treatment history; an EHR's prefetch gives
-MedicationRequests, so each non-draft request becomes the MedicationStatement it implies (same medication,
-dosage, date, status reason). Laboratory Observations older than the window (knowledge entry
-CDS-OBSERVATION-WINDOW) are left out; findings and variants are kept whatever their date.
+Prefetched MedicationRequests are passed through as they are: the intake reads an order itself (which statuses and
+intents are treatment history, authoredOn as the start, dosageInstruction[0]), exactly as for a Bundle given to
+``rarebone assess``, and names the order's own elements in errors and warnings. Laboratory Observations older than
+the window (knowledge entry CDS-OBSERVATION-WINDOW) are left out; findings and variants are kept whatever their date.
 """
 
 from __future__ import annotations
@@ -11,32 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from rarebone.cdshooks.fhirdata import effective_date, resources
-
-# MedicationRequest.status -> MedicationStatement.status; draft, cancelled and entered-in-error orders were
-# never given and are not treatment history.
-_MS_STATUS = {"active": "active", "completed": "completed", "stopped": "stopped", "on-hold": "on-hold",
-              "unknown": "unknown"}
-
-
-def _statement(request: dict) -> dict | None:
-    status = _MS_STATUS.get(request.get("status", ""))
-    if status is None:
-        return None
-    out = {"resourceType": "MedicationStatement", "status": status,
-           "subject": request.get("subject") or {"reference": "Patient/unknown"}}
-    if request.get("id"):
-        out["id"] = request["id"]
-    # contained: the Medication a medicationReference "#id" names travels with the request
-    for key in ("medicationCodeableConcept", "medicationReference", "contained"):
-        if key in request:
-            out[key] = request[key]
-    if request.get("authoredOn"):
-        out["effectiveDateTime"] = request["authoredOn"]
-    if request.get("dosageInstruction"):
-        out["dosage"] = request["dosageInstruction"]
-    if request.get("statusReason"):
-        out["statusReason"] = [request["statusReason"]]
-    return out
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:
@@ -64,10 +38,6 @@ def build_bundle(values: dict[str, dict | None], patient_key: str, cutoff: dt.da
             ref = f"{kind}/{res.get('id')}" if res.get("id") else None
             if kind == "Patient" or (ref and ref in seen):
                 continue  # the patient comes from its own key; a resource in two searches is read once
-            if kind == "MedicationRequest":
-                res = _statement(res)
-                if res is None:
-                    continue
             if kind == "Observation" and cutoff and "valueQuantity" in res:
                 when = effective_date(res)
                 if when is not None and when < cutoff:

@@ -26,6 +26,9 @@ _PID = "{{context.patientId}}"
 # Prefetch keys a call may lack without a fhirServer to fetch them from: the answer then says what was not read
 # (412 would be a worse answer: an EHR that cannot search DiagnosticReports still has the chart).
 _OPTIONAL_KEYS = frozenset({"plan", "reports"})
+# Prefetch keys that are not the child's record: order-sign's "plan" is rarebone's own plan (draft proposals), read
+# by the dose check only. In the record the intake would list each of its ~30 orders as "draft, not used".
+_NOT_RECORD = frozenset({"plan"})
 
 
 def _loinc_codes(kb, key: str) -> str:
@@ -148,7 +151,7 @@ class CdsService:
         cutoff = None
         if "observations" in service.prefetch:
             cutoff = months_ago(today(), int(self.kb.get("CDS-OBSERVATION-WINDOW").values["months"]))
-        bundle, notes = build_bundle(got.values, "patient", cutoff)
+        bundle, notes = build_bundle({k: v for k, v in got.values.items() if k not in _NOT_RECORD}, "patient", cutoff)
         notes = got.notes + notes + ([f"fetched from the FHIR server: {', '.join(got.fetched)}"] if got.fetched else [])
         try:
             result = read_bundle_dict(bundle, source=f"CDS Hooks {request.hookInstance}",

@@ -25,7 +25,7 @@ _AGE_UNITS = {"a": "Y", "mo": "M", "wk": "W", "d": "D", "yr": "Y", "year": "Y", 
               "months": "M", "week": "W", "weeks": "W", "day": "D", "days": "D"}
 _GENDER = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 _READ = ("Patient", "Condition", "Observation", "FamilyMemberHistory", "MedicationStatement",
-         "MedicationAdministration", "Procedure", "Medication", "DiagnosticReport")
+         "MedicationAdministration", "MedicationRequest", "Procedure", "Medication", "DiagnosticReport")
 # Condition.verificationStatus values that do not assert the condition (HL7 condition-ver-status): a differential
 # ("rule out leukaemia") read as present would raise a false alarm.
 _NOT_ASSERTED = ("unconfirmed", "differential")
@@ -170,6 +170,8 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
                    timestamp: str | None = None, full_urls: dict[str, dict] | None = None) -> _Translation:
     """(FHIR path, resource) pairs -> the Phenopacket translation. Resources of other types are listed as not read.
     ``full_urls``: the Bundle's entries by fullUrl, which references inside the Bundle may use."""
+    from rarebone.intake.fhir.medication import medication
+
     tr = _Translation()
     entries = list(entries)
     by_ref = {**(full_urls or {}), **{f"{r['resourceType']}/{r['id']}": r for _, r in entries if r.get("id")}}
@@ -200,8 +202,8 @@ def read_resources(entries: Iterable[tuple[str, dict]], bundle_id: str | None = 
             _condition(tr, path, res)
         elif kind == "Observation":
             _observation(tr, path, res)
-        elif kind in ("MedicationStatement", "MedicationAdministration"):
-            _medication(tr, path, res, by_ref)
+        elif kind in ("MedicationStatement", "MedicationAdministration", "MedicationRequest"):
+            medication(tr, path, res, by_ref)
         elif kind == "Procedure":
             _procedure(tr, path, res)
         elif kind == "DiagnosticReport":
@@ -631,74 +633,6 @@ def _variant(tr: _Translation, path: str, res: dict, components: dict[str, dict]
     gis = tr.packet["interpretations"][0]["diagnosis"]["genomicInterpretations"]
     tr.paths[f"$.interpretations[0].diagnosis.genomicInterpretations[{len(gis)}]"] = path
     gis.append(interpretation)
-
-
-def _medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) -> None:
-    concept = res.get("medicationCodeableConcept")
-    where = f"{path}.medicationCodeableConcept"
-    if concept is None and res.get("medicationReference"):
-        ref = res["medicationReference"].get("reference", "")
-        if ref.startswith("#"):  # a Medication contained in this resource (FHIR R4 "contained resources")
-            medication = next((c for c in res.get("contained") or [] if c.get("resourceType") == "Medication"
-                               and c.get("id") == ref[1:]), {})
-        else:
-            medication = by_ref.get(ref, {})
-        concept = medication.get("code")
-        where = f"{path}.medicationReference"
-    codings = _codings(concept)
-    coding = next((c for c in codings if c.get("system") == C.RXNORM), codings[0] if codings else {})
-    label = coding.get("display") or (concept or {}).get("text")
-    if not label:
-        tr.not_understood(coding, where, "medication")
-        return
-    prefix = "RxNorm" if coding.get("system") == C.RXNORM else (coding.get("system") or "text")
-    treatment: dict[str, Any] = {"agent": {"id": f"{prefix}:{coding.get('code') or label}", "label": label}}
-    dosage = (res.get("dosage") or [{}])
-    where_dosage = f"{path}.dosage[0]" if isinstance(dosage, list) else f"{path}.dosage"
-    dosage = dosage[0] if isinstance(dosage, list) else dosage
-    dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or dosage.get("dose")
-    dose_path = f"{where_dosage}.doseAndRate[0].doseQuantity" if "doseAndRate" in dosage else f"{where_dosage}.dose"
-    period = res.get("effectivePeriod") or {}
-    start = period.get("start") or res.get("effectiveDateTime")
-    tr.note_date(start)
-    if dosage.get("route"):
-        route = _codings(dosage["route"])
-        treatment["routeOfAdministration"] = {"id": f"SNOMED:{route[0].get('code')}" if route else "text",
-                                              "label": (route[0].get("display") if route else None) or dosage["route"].get("text", "")}
-    if dose:
-        interval: dict[str, Any] = {}
-        if dose.get("code") or dose.get("unit"):
-            interval["quantity"] = {"value": dose.get("value"),
-                                    "unit": {"id": f"UCUM:{dose.get('code') or dose.get('unit')}",
-                                             "label": dose.get("unit") or dose.get("code") or ""}}
-        else:
-            # A dose without a unit ({"value": 1}: one tablet, as Synthea and order entry send it; FHIR allows it):
-            # the amount is not read, since a unit is never guessed for a dose; when and how often still are. It
-            # was read as the unit "UCUM:None" ("1 None" on the treatment ladder).
-            tr.warnings.append(f"FHIR: dose at {dose_path} has no unit: the amount is not read (a dose unit is "
-                               f"never guessed)")
-        timing = (dosage.get("timing") or {})
-        frequency = (timing.get("code") or {}).get("text") or _repeat_text(timing.get("repeat"))
-        if frequency:
-            interval["scheduleFrequency"] = {"id": "text", "label": frequency}
-        begun = _when(tr, start, f"{path}.effectivePeriod.start" if period.get("start") else f"{path}.effectiveDateTime")
-        if begun:
-            ended = _when(tr, period.get("end"), f"{path}.effectivePeriod.end")
-            interval["interval"] = {"start": begun, **({"end": ended} if ended else {})}
-        treatment["doseIntervals"] = [interval]
-    reasons = [c.get("text") or (_codings(c) or [{}])[0].get("display") for c in res.get("statusReason") or []]
-    action: dict[str, Any] = {"treatment": treatment}
-    if any(reasons):
-        # FHIR has no "response to treatment" element; why it was stopped is the nearest (e.g. "no response").
-        action["treatmentTerminationReason"] = {"id": "text", "label": "; ".join(r for r in reasons if r)}
-    tr.add("medicalActions", action, path,
-           {".treatment.doseIntervals[0].quantity": ".dosage[0].doseAndRate[0].doseQuantity"})
-
-
-def _repeat_text(repeat: dict | None) -> str | None:
-    if not repeat or "frequency" not in repeat:
-        return None
-    return f"{repeat['frequency']} per {repeat.get('period', 1)} {repeat.get('periodUnit', 'd')}"
 
 
 def _procedure(tr: _Translation, path: str, res: dict) -> None:

@@ -57,6 +57,8 @@ _BY_RESOURCE = {
     "Condition": {**_RESOURCE, "bodySite": _CC_LIST},  # laterality
     "MedicationStatement": {**_MEDICINE, "dosage": _LIST},
     "MedicationAdministration": {**_MEDICINE, "dosage": _OBJ},  # dosage: one element here
+    # an order: statusReason one CodeableConcept (an array on the two above); dosageInstruction an array (_FIELDS)
+    "MedicationRequest": {**_MEDICINE, "statusReason": _CC},
 }
 _JSON = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -191,6 +193,9 @@ def check_bundle(document: dict) -> None:
             if kind is _OBJ:
                 _want(value, dict, where)
                 _element(value, where)
+                continue
+            if kind is _CC:
+                _cc(value, where)
                 continue
             _want(value, list, where)
             for j, item in enumerate(value):

@@ -3,8 +3,8 @@
 Usage: python extract.py <package directory holding StructureDefinition-*.json> > elements.json
 
 Kept per StructureDefinition: every element of its snapshot as [path, [type codes], max, contentReference]
-(nothing else: no text, no constraints), for the resources the intake reads, MedicationRequest (record.py turns it
-into a MedicationStatement) and every complex datatype (the light check may reach any of them through an array
+(nothing else: no text, no constraints), for the resources the intake reads (MedicationRequest among them; it was
+first extracted when cdshooks/record.py still turned orders into MedicationStatements) and every complex datatype (the light check may reach any of them through an array
 or object field). See SOURCES.md.
 """
 
