@@ -87,6 +87,37 @@ def test_ongoing_nsaid_trial_is_measured_to_the_plan_date_against_ZHAO2018(kb, d
     assert ("CNO-LADDER-BISPHOSPHONATE" in _offered(position)) is offered
 
 
+def _stopped(label: str, start: str, end: str | None, reason: str) -> dict:
+    action = _drug(label, start, end)
+    action["treatmentTerminationReason"] = {"id": "text", "label": reason}
+    return action
+
+
+@pytest.mark.parametrize("days, offered", [(27, False), (28, True)])
+def test_stopped_nsaid_with_its_end_date_is_measured_to_that_date_against_ZHAO2018(kb, days, offered):
+    start = dt.date(2026, 1, 1)
+    end = start + dt.timedelta(days=days)
+    position = _ladder(kb, _child(_stopped("naproxen", start.isoformat(), end.isoformat(), "no response")),
+                       as_of=dt.date(2026, 12, 1))
+    assert (SECOND_LINE <= _offered(position)) is offered
+
+
+def test_stopped_nsaid_without_an_end_date_is_not_measured_to_the_plan_date_against_ZHAO2018(kb, tmp_path):
+    """An NSAID stopped for no response on a day the record does not give (an EHR's stopped MedicationStatement or
+    order with only a start): the trial's length is unknown. Measured to the plan date, as an ongoing one is, it
+    counted the months since it was stopped as a trial and opened the second line."""
+    doc = _child(_stopped("naproxen", "2026-01-01", None, "no response"))
+    position = _ladder(kb, doc, as_of=dt.date(2026, 12, 1))
+    assert not SECOND_LINE & _offered(position)
+    shows = [w.record_shows for w in position.withheld if w.knowledge_id == "CNO-LADDER-BISPHOSPHONATE"]
+    assert shows and "stopped (no response) on a day the record does not give" in shows[0]
+    assert "trial cannot be checked" in shows[0]
+    plan = build_plan(_write(tmp_path, doc), kb, as_of=dt.date(2026, 12, 1))
+    text, html = plan_text(plan, kb), plan_html(plan, kb)
+    assert "naproxen [NSAID] 2026-01-01 to end not recorded" in text and "to ongoing" not in text
+    assert "end not recorded" in html
+
+
 def test_nsaid_that_works_opens_no_second_line_against_ZHAO2018(kb):
     position = _ladder(kb, _child(_drug("naproxen", "2026-01-01", "2026-04-01", "complete response")))
     assert not SECOND_LINE & _offered(position)

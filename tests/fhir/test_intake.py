@@ -3,6 +3,8 @@ read or refused as the specification says; every code rarebone does not understa
 
 from __future__ import annotations
 
+import datetime as dt
+
 import copy
 import json
 import sys
@@ -208,14 +210,25 @@ def test_official_compound_heterozygote_bundle():
 
 
 def test_cno_plan_from_the_bundle_matches_the_phenopacket():
-    """The same ladder step and next options; only the weight line (the Bundle has a real birth date, so the age
-    at the weight is exact) and the FHIR family-history warning may differ."""
+    """The same ladder step and next options. What may differ: the weight line (the Bundle has a real birth date, so
+    the age at the weight is exact), the FHIR family-history warning, and the naproxen's dates: FHIR has no response
+    element, so the Bundle records the failed naproxen as an EHR does, stopped (statusReason "no response") with its
+    end date, where the Phenopacket has it ongoing with responseToTreatment "no response". Both open the second line."""
     def lines(path):
         r = run_cli("cno", "plan", str(path))
         assert r.returncode == 0, r.stderr
         return [x for x in r.stdout.splitlines() if not x.startswith("Weight:") and "FHIR:" not in x]
 
-    assert lines(CNO_FHIR) == lines(CNO_PP)
+    fhir, phenopacket = lines(CNO_FHIR), lines(CNO_PP)
+    dated = ("  treated: naproxen", "  - second line open (CARRA entry): naproxen failed after")
+    assert [x for x in fhir if not x.startswith(dated)] == [x for x in phenopacket if not x.startswith(dated)]
+    from rarebone.cno.findings import threshold
+    from rarebone.knowledge import load
+
+    days, needed = (dt.date(2026, 6, 4) - dt.date(2026, 3, 5)).days, threshold(load(), "CNO-CARRA-NSAID-TRIAL-DAYS")
+    assert f"  - second line open (CARRA entry): naproxen failed after {days} days (2026-03-05 to 2026-06-04; " \
+           f"at least {needed:g} days needed)" in fhir
+    assert any(x.startswith("  treated: naproxen [NSAID] 2026-03-05 to 2026-06-04,") for x in fhir)
 
 
 def test_condition_onset_age_and_range():

@@ -83,11 +83,20 @@ def test_an_orders_only_bundle_puts_the_treatment_on_the_cno_ladder(tmp_path):
     assert r.returncode == 0, r.stderr
     # the order is on the ladder, dated by authoredOn, with its dose, frequency and reason (before: no treatment,
     # "no CNO treatment recorded: start at step 1")
-    assert "treated: naproxen [NSAID] 2026-03-05 to ongoing, 250 mg twice daily; response: no response" in r.stdout
+    assert ("treated: naproxen [NSAID] 2026-03-05 to end not recorded, 250 mg twice daily; response: no response"
+            in r.stdout)
     assert "current step 1 (NSAID); response recorded as failure: no response" in r.stdout
-    # ... exactly as the same medicine sent as a MedicationStatement. (Both have no end date and are measured as
-    # ongoing to the plan date: docs/ehr-integration.md "Not yet".)
-    statement = run_cli("cno", "plan", str(CNO), *args)
+    # an order has no end date: stopped on a day the record does not give, so the NSAID trial cannot be measured
+    # (it is not measured to the plan date as if the naproxen were still given)
+    assert "naproxen stopped (no response) on a day the record does not give" in r.stdout
+    # ... exactly as the same medicine sent as a MedicationStatement without its end date
+    document = json.loads(CNO.read_text())
+    for entry in document["entry"]:
+        if entry["resource"]["resourceType"] == "MedicationStatement":
+            entry["resource"]["effectivePeriod"].pop("end")
+    no_end = tmp_path / "statement-without-end.json"
+    no_end.write_text(json.dumps(document))
+    statement = run_cli("cno", "plan", str(no_end), *args)
     ladder = lambda out: [line for line in out.splitlines() if not line.startswith(("CNO treatment plan", "Sources"))]  # noqa: E731
     assert ladder(r.stdout) == ladder(statement.stdout)
     assessed = run_cli("assess", str(orders), "--format", "json")

@@ -45,6 +45,8 @@ class TreatmentSeen(Contract):
     response: str | None = None
     failed: bool = False
     knowledge_id: str | None = None
+    # a termination reason is recorded: the treatment has ended, at ``end`` or on a day the record does not give
+    stopped: bool = False
 
 
 class LadderOption(Contract):
@@ -120,7 +122,7 @@ def read_treatments(patient: Patient, kb: KnowledgeBase) -> list[TreatmentSeen]:
             agent=t.agent_label or t.agent_id, step=step.step if step else None, drug_class=step.drug_class if step else None,
             start=min(starts) if starts else None, end=max(ends) if ends else None, dose=dose or None, doses=doses,
             response=t.response or t.termination_reason, failed=any(w in text for w in FAILURE_WORDS),
-            knowledge_id=step.id if step else None))
+            knowledge_id=step.id if step else None, stopped=bool(t.termination_reason)))
     return out
 
 
@@ -136,7 +138,9 @@ TRIAL_DAYS = "CNO-CARRA-NSAID-TRIAL-DAYS"
 
 def nsaid_trial(kb: KnowledgeBase, seen: list[TreatmentSeen], as_of: dt.date | None) -> tuple[bool, str]:
     """CARRA entry (ZHAO2018, Table 1): active disease after >= 4 weeks of NSAID. A failed NSAID counts when it
-    ran at least the trial length (start to end, or to ``as_of`` while ongoing). Returns (met, what the record shows)."""
+    ran at least the trial length (start to end, or to ``as_of`` while ongoing). A stopped NSAID without an end date
+    ran for a length the record does not give: not measured to ``as_of`` (it would count the weeks since it was
+    stopped as a trial), so the trial cannot be checked. Returns (met, what the record shows)."""
     from rarebone.cno.findings import threshold
 
     days_needed = threshold(kb, TRIAL_DAYS)
@@ -151,6 +155,10 @@ def nsaid_trial(kb: KnowledgeBase, seen: list[TreatmentSeen], as_of: dt.date | N
     for t in failed:
         if t.start is None:
             shown.append(f"{t.agent} failed but its start date is not recorded: the {days_needed:g}-day trial cannot be checked")
+            continue
+        if t.end is None and t.stopped:
+            shown.append(f"{t.agent} stopped ({t.response}) on a day the record does not give, started {t.start}: the "
+                         f"{days_needed:g}-day trial cannot be checked; record when it was stopped")
             continue
         if t.end is None and as_of is None:
             shown.append(f"{t.agent} failed, ongoing since {t.start}, and no plan date was given to measure the trial")
@@ -223,7 +231,7 @@ def ladder_position(patient: Patient, kb: KnowledgeBase, weight_kg: float | None
         failed = [t for t in on_current if t.failed]
         reasons.append(f"current step {current.step} ({current.drug_class})"
                        + ("; response recorded as failure: " + failed[0].response if failed else ""))
-        if not failed and any(t.end is None for t in on_current) and not any(t.response for t in on_current):
+        if not failed and any(t.end is None and not t.stopped for t in on_current) and not any(t.response for t in on_current):
             reasons.append(f"{on_current[0].agent} is ongoing with no response recorded: assess the response "
                            "(PedCNO, imaging) before escalating")
         rungs = sorted({r for r in (_rung(s) for s in steps) if r is not None})

@@ -91,7 +91,7 @@ def plan_text(plan, kb: KnowledgeBase) -> str:
     for r in plan.ladder.reasons:
         lines.append(f"  - {r}")
     for t in plan.ladder.treatments:
-        lines.append(f"  treated: {t.agent} [{t.drug_class or 'not on the CNO ladder'}] {t.start or '?'} to {t.end or 'ongoing'}, "
+        lines.append(f"  treated: {t.agent} [{t.drug_class or 'not on the CNO ladder'}] {t.start or '?'} to {t.end or ('end not recorded' if t.stopped else 'ongoing')}, "
                      f"{t.dose or 'dose not recorded'}; response: {t.response or 'not recorded'}"
                      + (" (not controlled: counts as failure of this step)" if t.failed else ""))
     lines.append("Next options (the ladder's conditions are met):")
