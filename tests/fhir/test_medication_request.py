@@ -288,3 +288,48 @@ def test_a_phenopacket_dose_interval_without_a_quantity_is_read_as_the_fhir_one(
     order = _order(medicationCodeableConcept={"text": "naproxen"}, statusReason=None,
                    dosageInstruction=[{"timing": {"repeat": {"frequency": 3, "period": 1, "periodUnit": "d"}}}])
     assert t.doses == _read_alike(_bundle(order)).patient.treatments[0].doses
+
+
+# --- the status of a MedicationStatement or MedicationAdministration ------------------------------------------
+
+def _statement(kind: str = "MedicationStatement", **fields) -> dict:
+    medicine = {"resourceType": kind, "id": "m", "status": "active", "subject": {"reference": "Patient/p"},
+                "effectivePeriod": {"start": "2020-03-01"}, "medicationCodeableConcept": {"text": "naproxen"}}
+    medicine.update(fields)
+    return {k: v for k, v in medicine.items() if v is not None}
+
+
+@pytest.mark.parametrize("kind,status", [
+    ("MedicationStatement", "not-taken"), ("MedicationStatement", "entered-in-error"),
+    ("MedicationStatement", "intended"), ("MedicationAdministration", "not-done"),
+    ("MedicationAdministration", "entered-in-error")])
+def test_a_medicine_that_was_not_taken_is_not_treatment_history(kind, status):
+    # R4 medication-statement-status / medication-admin-status: a "not-taken" naproxen read as given counted as an
+    # NSAID tried on the CNO ladder
+    result = _read_alike(_bundle(_statement(kind, status=status), _statement(kind, id="m2", status="completed")))
+    assert [t.json_path for t in result.patient.treatments] == ["$.entry[2].resource"]
+    assert f"FHIR: {kind} at $.entry[1].resource.status is {status}: not treatment history; not used" in result.warnings
+
+
+@pytest.mark.parametrize("kind,status", [
+    ("MedicationStatement", "active"), ("MedicationStatement", "on-hold"), ("MedicationStatement", "unknown"),
+    ("MedicationAdministration", "in-progress"), ("MedicationAdministration", "stopped")])
+def test_each_status_of_a_medicine_that_was_taken_is_read(kind, status):
+    assert len(_read_alike(_bundle(_statement(kind, status=status))).patient.treatments) == 1
+
+
+@pytest.mark.parametrize("status", ["stopped", "completed"])
+def test_a_medicine_ended_without_a_reason_is_not_taken_for_one_still_given(status):
+    """A stopped or completed naproxen with only a start: the ladder once showed it "to ongoing" and asked to
+    "assess the response" of a medicine no longer given. Now it says the status, and the end date is not recorded."""
+    from rarebone.cno.ladder import ladder_position
+    from rarebone.knowledge import load
+
+    result = _read_alike(_bundle(_statement(status=status)))
+    (treatment,) = result.patient.treatments
+    assert treatment.termination_reason == f"{status} (no reason recorded)"
+    position = ladder_position(result.patient, load(), None, False, as_of=dt.date(2026, 6, 1))
+    seen = position.treatments[0]
+    assert seen.stopped and not seen.failed and seen.end is None
+    assert not any("is ongoing with no response recorded" in r for r in position.reasons)
+    assert not position.second_line_open

@@ -23,17 +23,33 @@ _ORDER_STATUSES = _ORDER_READ + ("draft", "cancelled", "entered-in-error")
 _NOT_ORDERED = ("proposal", "option")
 
 
+# MedicationStatement.status (R4 medication-statement-status) and MedicationAdministration.status
+# (medication-admin-status): read, and all codes. entered-in-error, intended (not yet taken), not-taken and not-done
+# are not treatment history: a "not-taken" naproxen read as given would count as an NSAID tried.
+_STATEMENT_READ = ("active", "completed", "stopped", "on-hold", "unknown")
+_STATEMENT_STATUSES = _STATEMENT_READ + ("entered-in-error", "intended", "not-taken")
+_ADMINISTRATION_READ = ("in-progress", "completed", "stopped", "on-hold", "unknown")
+_ADMINISTRATION_STATUSES = _ADMINISTRATION_READ + ("not-done", "entered-in-error")
+_READ = {"MedicationRequest": (_ORDER_READ, _ORDER_STATUSES),
+         "MedicationStatement": (_STATEMENT_READ, _STATEMENT_STATUSES),
+         "MedicationAdministration": (_ADMINISTRATION_READ, _ADMINISTRATION_STATUSES)}
+# A status saying the medicine is no longer given: with no statusReason, it still ended (see ``medication``).
+_ENDED = ("completed", "stopped")
+
+
 def _given(tr: _Translation, path: str, res: dict) -> bool:
-    """Whether a MedicationRequest is treatment history (_ORDER_READ, _NOT_ORDERED); if not, a warning naming the
-    element. Only the value set's own codes are quoted: FHIR code elements are strings, and anything else a record
-    puts there is not repeated in the output."""
+    """Whether a medicine resource is treatment history (its status; for an order also _NOT_ORDERED); if not, a
+    warning naming the element. Only the value set's own codes are quoted: FHIR code elements are strings, and
+    anything else a record puts there is not repeated in the output."""
+    kind = res["resourceType"]
     status, intent = res.get("status"), res.get("intent")
-    if status not in _ORDER_READ:
-        said = f"is {status}" if status in _ORDER_STATUSES else ("has no status" if status is None else
-                                                                   "is not a MedicationRequest status")
-        tr.warnings.append(f"FHIR: MedicationRequest at {path}.status {said}: not treatment history; not used")
+    read, statuses = _READ[kind]
+    if status not in read:
+        said = f"is {status}" if status in statuses else ("has no status" if status is None else
+                                                           f"is not a {kind} status")
+        tr.warnings.append(f"FHIR: {kind} at {path}.status {said}: not treatment history; not used")
         return False
-    if intent in _NOT_ORDERED:
+    if kind == "MedicationRequest" and intent in _NOT_ORDERED:
         tr.warnings.append(f"FHIR: MedicationRequest at {path}.intent is {intent}, not an order: not treatment "
                            f"history; not used")
         return False
@@ -46,7 +62,7 @@ def medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) 
     ``effective[x]`` or the order's ``authoredOn``; ``statusReason`` an array, or one CodeableConcept on a request.
     Errors and warnings name the resource's own elements."""
     request = res["resourceType"] == "MedicationRequest"
-    if request and not _given(tr, path, res):
+    if not _given(tr, path, res):
         return
     concept = res.get("medicationCodeableConcept")
     where = f"{path}.medicationCodeableConcept"
@@ -126,6 +142,10 @@ def medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) 
     if any(reasons):
         # FHIR has no "response to treatment" element; why it was stopped is the nearest (e.g. "no response").
         action["treatmentTerminationReason"] = {"id": "text", "label": "; ".join(r for r in reasons if r)}
+    elif res.get("status") in _ENDED:
+        # Ended without a reason: the ladder must not take it for a medicine still given (an NSAID trial measured to
+        # today, "ongoing with no response recorded"); the status is all the record says, and it is said so.
+        action["treatmentTerminationReason"] = {"id": "text", "label": f"{res['status']} (no reason recorded)"}
     tr.add("medicalActions", action, path, sub)
 
 
