@@ -333,3 +333,20 @@ def test_a_medicine_ended_without_a_reason_is_not_taken_for_one_still_given(stat
     assert seen.stopped and not seen.failed and seen.end is None
     assert not any("is ongoing with no response recorded" in r for r in position.reasons)
     assert not position.second_line_open
+
+
+def test_a_medicine_ending_before_it_starts_names_the_fhir_elements_and_keeps_its_start(tmp_path):
+    # `cno plan` refused it naming "$.entry[1].resource.treatment.doseIntervals[0].interval.end", a Phenopacket path
+    # under a FHIR resource that the clinician cannot find in the record
+    statement = _statement(status="stopped", statusReason=[{"text": "no response"}],
+                           effectivePeriod={"start": "2020-03-01", "end": "2020-02-01"})
+    result = _read_alike(_bundle(statement))
+    assert ("FHIR: $.entry[1].resource.effectivePeriod.end (2020-02-01) is before $.entry[1].resource.effectivePeriod"
+            ".start (2020-03-01): the end date is not read") in result.warnings
+    (dose,) = result.patient.treatments[0].doses
+    assert dose.start.date == dt.date(2020, 3, 1) and dose.end is None
+    path = tmp_path / "reversed.json"
+    path.write_text(json.dumps(_bundle(statement)))
+    r = run_cli("cno", "plan", str(path), "--ladder-only", "--as-of", "2026-06-01")
+    assert r.returncode == 0, r.stderr
+    assert "naproxen [NSAID] 2020-03-01 to end not recorded" in r.stdout

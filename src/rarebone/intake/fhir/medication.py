@@ -128,6 +128,12 @@ def medication(tr: _Translation, path: str, res: dict, by_ref: dict[str, dict]) 
     begun = _when(tr, start, start_path)
     if begun:
         ended = _when(tr, end, end_path)
+        if ended and ended[:10] < begun[:10]:
+            # (the CNO ladder refuses such an interval naming a Phenopacket path under the FHIR resource; here the
+            # record's own elements are named, and the medicine is still read from its start)
+            tr.warnings.append(f"FHIR: {end_path} ({ended[:10]}) is before {start_path} ({begun[:10]}): the end "
+                               f"date is not read")
+            ended = None
         interval["interval"] = {"start": begun, **({"end": ended} if ended else {})}
         # a date the Phenopacket reader refuses is named by its FHIR element (light check: it accepts any
         # YYYY-MM-DD shape, so "2020-02-30" is refused here, not by the schema)
