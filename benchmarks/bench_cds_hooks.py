@@ -97,7 +97,8 @@ def _raw(path: str, port: int, token: str, body: dict) -> bytes:
             f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
 
 
-async def _closed_loop(port: int, requests: list[bytes], concurrency: int) -> tuple[list[tuple[int, float, float]], float]:
+async def _closed_loop(port: int, requests: list[bytes],
+                       concurrency: int) -> tuple[list[tuple[int, float, float]], float]:
     """``concurrency`` callers, each on its own keep-alive connection, sending the next request when answered.
     Returns (connection index, seconds from the start when sent, latency ms) per call, and the wall time."""
     queue = list(reversed(requests))

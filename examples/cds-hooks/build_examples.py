@@ -56,7 +56,8 @@ def order_sign() -> dict:
                                                                       "code": "mg"}}]}]}
     return {"hook": "order-sign", "hookInstance": "0c2d3f1e-7b7a-4c55-8d2e-3e1f9b6a4d22",
             "context": {"userId": "Practitioner/example", "patientId": patient["id"],
-                        "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": order}]}},
+                        "draftOrders": {"resourceType": "Bundle", "type": "collection",
+                                        "entry": [{"resource": order}]}},
             "prefetch": {"patient": patient, "weight": _searchset(weight), "height": _searchset([])}}
 
 

@@ -273,7 +273,8 @@ class CdsService:
 
 def _warm_up_request() -> dict:
     """A made-up chart for CdsService.warm_up: SNOMED CT, ICD-10 and text-only problems, a laboratory value, an order
-    and an (empty) rarebone extension, so that each reader and code table is loaded. Not a patient; no card decision depends on these values."""
+    and an (empty) rarebone extension, so that each reader and code table is loaded. Not a patient; no card
+    decision depends on these values."""
     from rarebone.intake.fhir import EXTENSION_URL
 
     pid = "rarebone-warm-up"
@@ -297,7 +298,8 @@ def _warm_up_request() -> dict:
 
     return {"hook": "patient-view", "hookInstance": "00000000-0000-4000-8000-000000000000",
             "context": {"userId": "Practitioner/rarebone-warm-up", "patientId": pid},
-            "prefetch": {"patient": {"resourceType": "Patient", "id": pid, "gender": "unknown", "birthDate": "2020-01-01",
+            "prefetch": {"patient": {"resourceType": "Patient", "id": pid, "gender": "unknown",
+                                     "birthDate": "2020-01-01",
                                      "extension": [{"url": EXTENSION_URL, "valueString": "{}"}]},
                          "conditions": searchset("Condition"), "observations": searchset("Observation"),
                          "medications": searchset("MedicationRequest")}}
