@@ -231,7 +231,8 @@ def ladder_position(patient: Patient, kb: KnowledgeBase, weight_kg: float | None
         failed = [t for t in on_current if t.failed]
         reasons.append(f"current step {current.step} ({current.drug_class})"
                        + ("; response recorded as failure: " + failed[0].response if failed else ""))
-        if not failed and any(t.end is None and not t.stopped for t in on_current) and not any(t.response for t in on_current):
+        still_given = any(t.end is None and not t.stopped for t in on_current)
+        if not failed and still_given and not any(t.response for t in on_current):
             reasons.append(f"{on_current[0].agent} is ongoing with no response recorded: assess the response "
                            "(PedCNO, imaging) before escalating")
         rungs = sorted({r for r in (_rung(s) for s in steps) if r is not None})
