@@ -6,6 +6,7 @@
 #   PY=/path/to/project/.venv/bin/python bash benchmarks/mypyc_trial.sh build     # the compiled copy in $TRIAL/src
 #   PY=... bash benchmarks/mypyc_trial.sh measure [SRC ...]  # stage profile, compiled vs pure: 3 alternating rounds
 #   PY=... bash benchmarks/mypyc_trial.sh concurrent SRC_A SRC_B  # both at once, 3 pairs (see concurrent())
+#   PY=... bash benchmarks/mypyc_trial.sh instructions [SRC ...]  # valgrind instruction counts (no drift)
 #   PY=... bash benchmarks/mypyc_trial.sh test      # the equality tests against the compiled copy
 #
 # PY: the interpreter the service runs on (its site-packages are what mypy type-checks against, and the
@@ -159,6 +160,19 @@ EOF
     rm -rf "$out"
 }
 
+instructions() {  # instructions [SRC ...]: valgrind callgrind's instruction count of the stage profile with 1 and
+    # with 301 calls (the difference / 300 is one call plus the benchmark's signing of its token); no drift
+    cd "$HERE"
+    local srcs=("$@")
+    [ ${#srcs[@]} -gt 0 ] || srcs=("$TRIAL/src" "$HERE/src")
+    for src in "${srcs[@]}"; do
+        for n in 1 301; do
+            echo "== $src, $n calls: $(PYTHONPATH=$src timeout 1200 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+                "$PY" benchmarks/profile_cds_stages.py --calls $n 2>&1 | grep -E 'I +refs')"
+        done
+    done
+}
+
 run_tests() {
     cd "$HERE"
     PYTHONPATH="$TRIAL/src" timeout 900 "$PY" -m pytest tests/cdshooks/test_cards_unchanged.py tests/intake tests/fhir \
@@ -171,5 +185,6 @@ case "${1:-build}" in
     measure) shift; measure "$@" ;;
     test) run_tests ;;
     concurrent) concurrent "$2" "$3" ;;
-    *) echo "usage: mypyc_trial.sh build|measure|concurrent|test" >&2; exit 2 ;;
+    instructions) shift; instructions "$@" ;;
+    *) echo "usage: mypyc_trial.sh build|measure|concurrent|instructions|test" >&2; exit 2 ;;
 esac
