@@ -49,12 +49,16 @@ def test_same_chart_again_reuses_the_assessment_with_fresh_card_uuids(cds):
     service = cds.app.state.cds
     body = patient_view_request(bundle_resources(TCIRG1))
     body["context"]["patientId"] = "cache-" + uuid.uuid4().hex
-    first = cds.call("rarebone-patient-view", body).json()["cards"]
     size = len(service.assessments.items)
+    first = cds.call("rarebone-patient-view", body).json()["cards"]
+    assert len(service.assessments.items) == size  # seen once: not kept (most charts are opened once)
     second = cds.call("rarebone-patient-view", dict(body, hookInstance=str(uuid.uuid4()))).json()["cards"]
-    assert len(service.assessments.items) == size  # answered from the cache
-    assert [c["summary"] for c in first] == [c["summary"] for c in second]
+    assert len(service.assessments.items) == size + 1  # seen again: kept
+    third = cds.call("rarebone-patient-view", dict(body, hookInstance=str(uuid.uuid4()))).json()["cards"]
+    assert len(service.assessments.items) == size + 1  # answered from the cache
+    assert [c["summary"] for c in first] == [c["summary"] for c in second] == [c["summary"] for c in third]
     assert not {c["uuid"] for c in first} & {c["uuid"] for c in second}
+    assert not {c["uuid"] for c in second} & {c["uuid"] for c in third}
 
 
 def test_changed_or_incomplete_prefetch_is_not_served_from_the_cache(cds):
@@ -62,12 +66,36 @@ def test_changed_or_incomplete_prefetch_is_not_served_from_the_cache(cds):
     body = patient_view_request(bundle_resources(TCIRG1))
     body["context"]["patientId"] = "cache-" + uuid.uuid4().hex
     cds.call("rarebone-patient-view", body)
+    cds.call("rarebone-patient-view", body)
     size = len(service.assessments.items)
     body["prefetch"]["conditions"] = {"resourceType": "Bundle", "type": "searchset", "entry": []}
+    cards = cds.call("rarebone-patient-view", body).json()["cards"]
     cards = cds.call("rarebone-patient-view", body).json()["cards"]
     assert len(service.assessments.items) == size + 1  # new data, new assessment
     assert cards != []
     del body["prefetch"]["medications"]
     body["fhirServer"] = cds.ehr.url + "/fhir"
     cds.call("rarebone-patient-view", body)
+    cds.call("rarebone-patient-view", body)
     assert len(service.assessments.items) == size + 1  # fetched data is never cached
+
+
+def test_the_cache_keeps_a_chart_from_its_second_sight_and_remembers_a_bounded_number_of_first_sights():
+    from rarebone.cdshooks.service import _Lru
+
+    lru = _Lru(2)
+    lru.put("a", 1)
+    assert lru.get("a") is None and list(lru.seen_once) == ["a"]
+    lru.put("a", 1)
+    assert lru.get("a") == 1 and list(lru.seen_once) == []
+    for key in "bcdefghijk":  # ten first sights; four times the size are remembered
+        lru.put(key, 0)
+    assert list(lru.seen_once) == list("defghijk")
+    lru.put("b", 2)  # forgotten first sight: a first sight again
+    assert lru.get("b") is None
+    lru.put("k", 3), lru.put("j", 4)
+    assert list(lru.items) == ["k", "j"]  # "a" evicted: the LRU holds two
+    assert all(isinstance(k, str) for k in lru.seen_once)
+    off = _Lru(0)
+    off.put("a", 1), off.put("a", 1)
+    assert off.get("a") is None and not off.seen_once
