@@ -224,24 +224,16 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
             + _marks(lim.certainty) + _cite(kb, lim.citations) for lim in limits)
         computable = [lim for lim in limits if lim.amount_mg is not None]
         ordered = ordered_amount(res)
-        if not focused:
-            # context only: counted in its drug's daily sum when under the daily maximum on its own (an order above
-            # it gets its own card when it is selected or signed)
-            if computable and not ordered.problem:
-                top = max(computable, key=lambda lim: lim.amount_mg)
-                value, what = _compared(top, ordered)
-                if top.per == "day" and value <= top.amount_mg + tolerance(kb):
-                    under_daily.setdefault((drug, order_date(res)), []).append(
-                        (res, value, what + " (already in the order basket)", top, table, citations, weight_line,
-                         source, False))
-            continue
+        # An order of the rest of the basket (not ``focus``) gets no card of its own (it gets one when it is selected
+        # or signed); under its daily maximum, it still counts in its drug's sum for the day.
         if not computable or ordered.problem:
-            why = ordered.problem if computable else "; ".join(dict.fromkeys(lim.problem for lim in limits))
-            cards.append(maker.card(f"{drug.capitalize()} order not checked: {why}", "warning",
-                                    f"{weight_line}\n\n**Published doses in the knowledge base**\n\n{table}",
-                                    source, citations))
+            if focused:
+                why = ordered.problem if computable else "; ".join(dict.fromkeys(lim.problem for lim in limits))
+                cards.append(maker.card(f"{drug.capitalize()} order not checked: {why}", "warning",
+                                        f"{weight_line}\n\n**Published doses in the knowledge base**\n\n{table}",
+                                        source, citations))
             continue
-        planned = _planned(plan or [], drug, order_date(res))
+        planned = _planned(plan or [], drug, order_date(res)) if focused else None
         if planned is not None:
             card = _plan_card(kb, res, planned, drug, ordered, weight_line, table, source, citations, maker)
             if card is not None:
@@ -252,7 +244,10 @@ def order_cards(kb: KnowledgeBase, draft_orders: dict, w: Weight, maker, plan: l
         if value <= top.amount_mg + tolerance(kb):
             if top.per == "day":
                 under_daily.setdefault((drug, order_date(res)), []).append(
-                    (res, value, what, top, table, citations, weight_line, source, True))
+                    (res, value, what if focused else what + " (already in the order basket)", top, table,
+                     citations, weight_line, source, focused))
+            continue
+        if not focused:
             continue
         per_dose_max = top.amount_mg / (ordered.doses_per_day or 1) if top.per == "day" else top.amount_mg
         corrected = round_down(kb, min(per_dose_max, ordered.dose_mg))
